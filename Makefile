@@ -1,0 +1,93 @@
+# 商联通 Shanglian — build, run and test.
+#
+#   make run            install, migrate, seed the demo data, serve on http://127.0.0.1:8000/
+#   make test           lint, tests on SQLite, tests on PostgreSQL, browser tests (what CI runs)
+#   make vendor         refresh static/vendor/ from scripts/vendor/package.json (needs npm)
+#
+# Extra pytest options for the test targets: make test-sqlite PYTEST_ARGS="-x -k members"
+#
+# Everything runs from .venv, which `make install` creates (again only when pyproject.toml changes).
+
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+ARTIFACTS := test-artifacts
+
+PIP_FLAGS := --disable-pip-version-check --no-input --progress-bar off
+PYTEST_BASE := -m "not browser" -q
+PYTEST_ARGS ?=
+
+# Each test run gets its own var/ dir (secrets, SQLite, media), removed afterwards, so tests never
+# touch the demo database in var/. Used at the start of a recipe line; ends with "; ".
+WITH_TEST_VAR = export SHANGLIAN_VAR_DIR="$$(mktemp -d /tmp/shanglian-test.XXXXXX)"; \
+	mkdir -p "$$SHANGLIAN_VAR_DIR/staticfiles"; trap 'rm -rf "$$SHANGLIAN_VAR_DIR"' EXIT; unset DATABASE_URL SHANGLIAN_ENV SHANGLIAN_DEMO;
+
+.DEFAULT_GOAL := help
+.PHONY: help venv install run lint test test-sqlite test-pg test-browser vendor clean
+
+help:
+	@echo "make run | test | lint | test-sqlite | test-pg | test-browser | vendor | install | clean"
+
+# --- Environment -----------------------------------------------------------------------------------
+venv install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || { echo "creating $(VENV) with $(PY)"; $(PY) -m venv $(VENV); }
+	$(BIN)/python -m pip install $(PIP_FLAGS) -q --upgrade pip
+	$(BIN)/python -m pip install $(PIP_FLAGS) -q -e '.[test]'
+	@touch $@
+
+# --- Demo server -----------------------------------------------------------------------------------
+run: export SHANGLIAN_DEMO = 1
+run: $(STAMP)
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo --if-empty
+	$(BIN)/python manage.py collectstatic --noinput -v0
+	@echo
+	@echo "  商联通 is starting on  http://127.0.0.1:8000/   (Ctrl-C to stop)"
+	@echo
+	exec $(BIN)/gunicorn shanglian.wsgi:application --bind 127.0.0.1:8000 --workers 2 --access-logfile -
+
+# --- Checks ----------------------------------------------------------------------------------------
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+test-sqlite: $(STAMP)
+	@$(WITH_TEST_VAR) echo "== tests on SQLite"; \
+	$(BIN)/pytest $(PYTEST_BASE) $(PYTEST_ARGS)
+
+test-pg: $(STAMP)
+	@$(WITH_TEST_VAR) echo "== tests on PostgreSQL"; \
+	scripts/with-postgres.sh $(BIN)/pytest $(PYTEST_BASE) $(PYTEST_ARGS)
+
+# Needs Debian's chromium and a CJK font (installed here when missing: apt-get, as root). Exit 5 (no
+# browser test collected) is a failure on purpose: at least one browser test must exist.
+# Artefacts: tests save their own screenshots under $SHANGLIAN_TEST_ARTIFACTS (= test-artifacts/);
+# pytest-playwright keeps a screenshot and a trace of each failed test in test-artifacts/playwright/.
+test-browser: $(STAMP)
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list :lang=zh 2>/dev/null | grep -q .; then \
+		echo "== installing chromium and fonts-noto-cjk (apt-get)"; \
+		if [ "$$(id -u)" -ne 0 ]; then echo "need root to apt-get install chromium fonts-noto-cjk" >&2; exit 1; fi; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		apt-get update -qq </dev/null && \
+		apt-get install -y -qq chromium fonts-noto-cjk </dev/null >/dev/null || exit 1; \
+	fi
+	@rm -rf $(ARTIFACTS) && mkdir -p $(ARTIFACTS)
+	@$(WITH_TEST_VAR) echo "== browser tests (artefacts in $(ARTIFACTS)/)"; \
+	export SHANGLIAN_TEST_ARTIFACTS="$(CURDIR)/$(ARTIFACTS)" DJANGO_ALLOW_ASYNC_UNSAFE=true; \
+	$(BIN)/pytest -m browser -q -p no:randomly --output $(ARTIFACTS)/playwright --screenshot only-on-failure \
+		--tracing retain-on-failure $(PYTEST_ARGS)
+
+test:
+	@$(MAKE) --no-print-directory lint
+	@$(MAKE) --no-print-directory test-sqlite
+	@$(MAKE) --no-print-directory test-pg
+	@$(MAKE) --no-print-directory test-browser
+
+# --- Front-end assets ------------------------------------------------------------------------------
+vendor: $(STAMP)
+	bash scripts/vendor/vendor.sh
+
+clean:
+	rm -rf $(ARTIFACTS) /tmp/shanglian-test.*

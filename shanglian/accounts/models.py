@@ -1,0 +1,125 @@
+import time
+from base64 import b32encode
+from binascii import unhexlify
+from urllib.parse import quote, urlencode
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django_otp.models import Device, ThrottlingMixin, TimestampMixin
+from django_otp.oath import TOTP
+from django_otp.util import random_hex
+
+from shanglian.common.fields import EncryptedTextField
+
+
+class ShanglianUserManager(UserManager):
+    def get_by_natural_key(self, username):
+        # Usernames are unique case-insensitively; log in with any case.
+        return self.get(username__iexact=username)
+
+
+class User(AbstractUser):
+    display_name = models.CharField("姓名", max_length=50, blank=True)
+    federation = models.ForeignKey(
+        "orgs.Federation", verbose_name="所属工商联", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="users",
+    )
+    chamber = models.ForeignKey(
+        "orgs.Chamber", verbose_name="所属商会", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="users",
+    )
+    department = models.ForeignKey(
+        "orgs.Department", verbose_name="所属部门", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="users",
+    )
+    enterprise = models.ForeignKey(
+        "members.Enterprise", verbose_name="所属企业", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="users",
+    )
+    password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
+
+    objects = ShanglianUserManager()
+
+    class Meta:
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+        constraints = [models.UniqueConstraint(Lower("username"), name="accounts_user_username_ci_unique")]
+
+    def __str__(self):
+        return self.display_name or self.username
+
+    def set_password(self, raw_password):
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
+
+    @property
+    def role(self):
+        from .roles import role_of
+
+        return role_of(self)
+
+    @property
+    def role_label(self):
+        return self.role.label if self.role else "未分配角色"
+
+
+class TOTPDevice(TimestampMixin, ThrottlingMixin, Device):
+    """A TOTP authenticator whose secret is encrypted at rest (django-otp's own stores it in plaintext)."""
+
+    key = EncryptedTextField("密钥")
+    step = models.PositiveSmallIntegerField(default=30)
+    t0 = models.BigIntegerField(default=0)
+    digits = models.PositiveSmallIntegerField(default=6)
+    tolerance = models.PositiveSmallIntegerField(default=1)
+    drift = models.SmallIntegerField(default=0)
+    last_t = models.BigIntegerField(default=-1)
+
+    class Meta:
+        verbose_name = "动态口令设备"
+        verbose_name_plural = "动态口令设备"
+
+    @classmethod
+    def create_for(cls, user):
+        return cls.objects.create(user=user, name="身份验证器", key=random_hex(20), confirmed=False)
+
+    @property
+    def bin_key(self):
+        return unhexlify(self.key.encode())
+
+    def verify_token(self, token):
+        allowed, _ = self.verify_is_allowed()
+        if not allowed:
+            return False
+        try:
+            token = int(str(token).strip())
+        except ValueError:
+            verified = False
+        else:
+            totp = TOTP(self.bin_key, self.step, self.t0, self.digits, self.drift)
+            totp.time = time.time()
+            # last_t + 1: a code is accepted once only (replay refused).
+            verified = totp.verify(token, self.tolerance, self.last_t + 1)
+            if verified:
+                self.last_t = totp.t()
+                self.throttle_reset(commit=False)
+                self.set_last_used_timestamp(commit=False)
+                self.save()
+        if not verified:
+            self.throttle_increment(commit=True)
+        return verified
+
+    def get_throttle_factor(self):
+        return getattr(settings, "OTP_TOTP_THROTTLE_FACTOR", 1)
+
+    @property
+    def config_url(self):
+        issuer = settings.OTP_TOTP_ISSUER
+        label = f"{issuer}:{self.user.get_username()}"
+        params = urlencode(
+            {"secret": b32encode(self.bin_key).decode(), "algorithm": "SHA1", "digits": self.digits,
+             "period": self.step}
+        )
+        return f"otpauth://totp/{quote(label)}?{params}&issuer={quote(issuer)}"

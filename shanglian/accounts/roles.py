@@ -1,0 +1,44 @@
+"""The seven roles of DESIGN §1 (each a Group of the same name) and the checks built on them."""
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+
+
+class Role(models.TextChoices):
+    SYSADMIN = "sysadmin", "系统管理员"
+    STAFF = "staff", "工商联工作人员"
+    LEADER = "leader", "工商联领导"
+    CHAMBER = "chamber", "商会秘书处"
+    DEPARTMENT = "department", "部门承办人"
+    ENTERPRISE = "enterprise", "企业用户"
+    AUDITOR = "auditor", "审计员"
+
+
+# Roles that work inside one federation's whole scope.
+FEDERATION_ROLES = {Role.SYSADMIN, Role.STAFF, Role.LEADER}
+# 三员分立: no user may hold two of these.
+SEPARATED_ROLES = {Role.SYSADMIN, Role.AUDITOR}
+BACK_OFFICE_ROLES = {Role.SYSADMIN, Role.STAFF, Role.LEADER, Role.CHAMBER, Role.DEPARTMENT, Role.AUDITOR}
+
+
+def role_of(user):
+    """The user's role, or None for anonymous users and users without one. Cached on the user."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    cached = getattr(user, "_shanglian_role", "unset")
+    if cached != "unset":
+        return cached
+    names = set(user.groups.values_list("name", flat=True))
+    role = next((r for r in Role if r.value in names), None)
+    user._shanglian_role = role
+    return role
+
+
+def has_role(user, *roles):
+    return role_of(user) in set(roles)
+
+
+def require_role(user, *roles):
+    """Refuse (403) unless the user holds one of the roles. Fails closed."""
+    if not has_role(user, *roles):
+        raise PermissionDenied("您没有访问该功能的权限。")

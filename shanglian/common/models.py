@@ -1,0 +1,110 @@
+"""Reference data shared by every app: industry codes, dictionaries, the holiday calendar."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+
+
+class IndustryCode(models.Model):
+    """国民经济行业分类 GB/T 4754-2017 (with its 2019 amendment): 门类 → 大类 → 中类 → 小类."""
+
+    class Level(models.TextChoices):
+        SECTION = "section", "门类"
+        DIVISION = "division", "大类"
+        GROUP = "group", "中类"
+        CLASS = "class", "小类"
+
+    code = models.CharField("代码", max_length=5, primary_key=True)
+    level = models.CharField("层级", max_length=8, choices=Level.choices)
+    name = models.CharField("名称", max_length=100)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="上级",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    section = models.CharField("门类", max_length=1, db_index=True)
+
+    class Meta:
+        verbose_name = "国民经济行业分类"
+        verbose_name_plural = "国民经济行业分类"
+        ordering = ["section", "code"]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+
+class DictItem(models.Model):
+    """An entry of a dictionary (企业类型, 政治面貌, 学历 …) that staff and the sysadmin may extend."""
+
+    kind = models.SlugField("字典类别", max_length=50)
+    code = models.SlugField("编码", max_length=50)
+    label = models.CharField("名称", max_length=100)
+    order = models.PositiveIntegerField("排序", default=0)
+    is_active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = "数据字典项"
+        verbose_name_plural = "数据字典"
+        ordering = ["kind", "order", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "code"],
+                name="common_dictitem_unique_kind_code",
+                violation_error_message="同一字典类别下的编码不能重复。",
+            )
+        ]
+
+    def __str__(self):
+        return self.label
+
+
+class HolidayYear(models.Model):
+    """A year whose 放假调休 arrangement has been entered: the calendar then follows this data."""
+
+    year = models.PositiveSmallIntegerField("年份", unique=True)
+    note = models.CharField(
+        "依据",
+        max_length=200,
+        blank=True,
+        help_text="例如：国务院办公厅关于2027年部分节假日安排的通知",
+    )
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "节假日安排"
+        verbose_name_plural = "节假日安排"
+        ordering = ["-year"]
+
+    def __str__(self):
+        return f"{self.year}年"
+
+
+class HolidayDay(models.Model):
+    """An exception to Mon–Fri: a statutory holiday (is_workday=False) or a 调休 make-up workday (True)."""
+
+    holiday_year = models.ForeignKey(
+        HolidayYear, verbose_name="年份", on_delete=models.CASCADE, related_name="days"
+    )
+    date = models.DateField("日期", unique=True)
+    is_workday = models.BooleanField(
+        "是否上班", default=False, help_text="不勾选：法定节假日放假；勾选：周末调休上班。"
+    )
+    name = models.CharField("节日", max_length=50, blank=True, help_text="例如：春节")
+
+    class Meta:
+        verbose_name = "节假日"
+        verbose_name_plural = "节假日"
+        ordering = ["date"]
+
+    def __str__(self):
+        kind = "上班" if self.is_workday else "放假"
+        return f"{self.date:%Y-%m-%d} {self.name}{kind}"
+
+    def clean(self):
+        super().clean()
+        if self.date and self.holiday_year_id and self.date.year != self.holiday_year.year:
+            raise ValidationError({"date": "日期不在所属年份内。"})
+        if self.date and self.is_workday and self.date.weekday() < 5:
+            raise ValidationError({"is_workday": "调休上班日应为周六或周日；工作日本来就上班，无需录入。"})

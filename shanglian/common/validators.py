@@ -1,0 +1,168 @@
+"""Validators and normalisers for the codes the platform stores.
+
+- 统一社会信用代码 (GB 32100-2015) and 居民身份证号码 (GB 11643-1999) check digits come from
+  python-stdnum (`stdnum.cn.uscc`, `stdnum.cn.ric`); this module adds the normalisation that Excel
+  imports and form input need, and Chinese messages that say *what* is wrong (length, characters,
+  check digit, birth date).
+- Each `validate_*` normalises its input first (NFKC, spaces removed, upper case) and checks the
+  normalised form, so store the result of the matching `normalize_*`, not the raw input.
+- Each `validate_*` returns the normalised value, which Django ignores when the function is used as
+  a field validator but callers can use.
+"""
+
+import re
+import unicodedata
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from stdnum.cn import ric, uscc
+
+__all__ = [
+    "normalize_id_number",
+    "normalize_mobile",
+    "normalize_uscc",
+    "validate_id_number",
+    "validate_mobile",
+    "validate_uscc",
+]
+
+# Unicode whitespace after NFKC, plus zero-width characters and the BOM that survive NFKC and that
+# text copied from web pages or Excel often carries.
+_INVISIBLE_RE = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff]+")
+_MOBILE_SEPARATORS_RE = re.compile(r"[-()]")
+
+# GB 32100: characters allowed in positions 9-18 (digits and capitals except I, O, Z, S, V).
+_USCC_ALPHABET = frozenset("0123456789ABCDEFGHJKLMNPQRTUWXY")
+
+# GB/T 2260 province-level codes (first two digits of an ID number), plus 71/81/82 (台湾/香港/澳门,
+# also used by 港澳台居民居住证) and 83 (台湾居民居住证 as issued on the mainland).
+_PROVINCE_CODES = frozenset(
+    "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 "
+    "61 62 63 64 65 71 81 82 83".split()
+)
+_MOBILE_RE = re.compile(r"1[3-9]\d{9}")
+
+
+def _text(value):
+    if value is None:
+        return ""
+    return unicodedata.normalize("NFKC", str(value))
+
+
+def _strip_invisible(value):
+    return _INVISIBLE_RE.sub("", value)
+
+
+def normalize_uscc(value):
+    """NFKC (full-width letters and digits become ASCII), remove all spaces, upper case."""
+    return _strip_invisible(_text(value)).upper()
+
+
+def normalize_id_number(value):
+    """NFKC, remove all spaces, upper case (a trailing lower-case x becomes X)."""
+    return _strip_invisible(_text(value)).upper()
+
+
+def normalize_mobile(value):
+    """NFKC, remove spaces, hyphens and brackets, and drop a leading +86, 0086 or 86 country code."""
+    text = _MOBILE_SEPARATORS_RE.sub("", _strip_invisible(_text(value)))
+    for prefix in ("+86", "0086"):
+        if text.startswith(prefix):
+            return text[len(prefix) :]
+    # A bare "86" only when what follows is a full mobile number (an 11-digit number never starts
+    # with 86, so this cannot eat the start of a real number).
+    if text.startswith("86") and len(text) == 13:
+        return text[2:]
+    return text
+
+
+def _illegal_characters(value, allowed):
+    seen = []
+    for char in value:
+        if char not in allowed and char not in seen:
+            seen.append(char)
+    return "".join(seen)
+
+
+def validate_uscc(value):
+    """Check a 统一社会信用代码 (GB 32100-2015); returns the normalised code."""
+    code = normalize_uscc(value)
+    if not code:
+        raise ValidationError("请填写统一社会信用代码。", code="required")
+    if len(code) != 18:
+        raise ValidationError(
+            "统一社会信用代码应为18位，当前为%(length)d位。",
+            code="invalid_length",
+            params={"length": len(code)},
+        )
+    if not code[:8].isascii() or not code[:8].isdigit():
+        raise ValidationError(
+            "统一社会信用代码前8位（登记管理部门、机构类别和登记管理机关行政区划码）应为数字。",
+            code="invalid_characters",
+        )
+    illegal = _illegal_characters(code[8:], _USCC_ALPHABET)
+    if illegal:
+        raise ValidationError(
+            "统一社会信用代码含有非法字符“%(chars)s”（只允许数字和除 I、O、Z、S、V 以外的大写字母）。",
+            code="invalid_characters",
+            params={"chars": illegal},
+        )
+    if code[-1] != uscc.calc_check_digit(code[:17]):
+        raise ValidationError("统一社会信用代码校验位错误。", code="invalid_checksum")
+    return code
+
+
+def validate_id_number(value):
+    """Check an 18-digit 居民身份证号码 (GB 11643-1999); returns the normalised number.
+
+    Checks, in order: length, characters, province code, birth date (a real date, not in the future,
+    not before 1900), check digit. The county code is not checked against a list: lists go stale
+    and would refuse real numbers.
+    """
+    number = normalize_id_number(value)
+    if not number:
+        raise ValidationError("请填写身份证号码。", code="required")
+    if len(number) == 15 and number.isascii() and number.isdigit():
+        raise ValidationError("不支持15位旧身份证号码，请填写18位身份证号码。", code="invalid_length")
+    if len(number) != 18:
+        raise ValidationError(
+            "身份证号码应为18位，当前为%(length)d位。",
+            code="invalid_length",
+            params={"length": len(number)},
+        )
+    body, check = number[:17], number[17]
+    if not (body.isascii() and body.isdigit()) or check not in "0123456789X":
+        raise ValidationError(
+            "身份证号码含有非法字符：前17位应为数字，最后一位应为数字或X。",
+            code="invalid_characters",
+        )
+    if number[:2] not in _PROVINCE_CODES:
+        raise ValidationError("身份证号码前两位（省级行政区划代码）无效。", code="invalid_region")
+    try:
+        birth = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        birth = None
+    if birth is None or birth.year < 1900 or birth > timezone.localdate():
+        raise ValidationError("身份证号码中的出生日期无效。", code="invalid_birth_date")
+    if check != ric.calc_check_digit(number):
+        raise ValidationError("身份证号码校验位错误。", code="invalid_checksum")
+    return number
+
+
+def validate_mobile(value):
+    """Check a mainland China mobile number (11 digits, 1[3-9]…); returns the normalised number."""
+    number = normalize_mobile(value)
+    if not number:
+        raise ValidationError("请填写手机号码。", code="required")
+    if not (number.isascii() and number.isdigit()):
+        raise ValidationError("手机号码只能包含数字。", code="invalid_characters")
+    if len(number) != 11:
+        raise ValidationError(
+            "手机号码应为11位数字，当前为%(length)d位。",
+            code="invalid_length",
+            params={"length": len(number)},
+        )
+    if not _MOBILE_RE.fullmatch(number):
+        raise ValidationError("手机号码号段无效（应以13至19开头）。", code="invalid_prefix")
+    return number

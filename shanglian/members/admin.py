@@ -1,0 +1,35 @@
+from django.contrib import admin
+
+from shanglian.audit.admin_mixins import AuditedModelAdmin
+
+from .models import ChamberMembership, Enterprise, EnterpriseRole, Person
+
+
+@admin.register(Enterprise)
+class EnterpriseAdmin(AuditedModelAdmin):
+    list_display = ("name", "uscc", "enterprise_type", "industry", "size", "street")
+    search_fields = ("name", "uscc", "name_initials")
+    list_filter = ("size", "is_high_tech", "is_local")
+    autocomplete_fields = ("industry",)
+    exclude = ("contact_mobile_index",)
+
+
+class EnterpriseRoleInline(admin.TabularInline):
+    model = EnterpriseRole
+    extra = 0
+    autocomplete_fields = ("enterprise",)
+
+
+@admin.register(Person)
+class PersonAdmin(AuditedModelAdmin):
+    list_display = ("name", "gender", "birth_year", "is_new_generation")
+    search_fields = ("name", "name_initials")
+    exclude = ("id_number_index", "mobile_index")
+    inlines = [EnterpriseRoleInline]
+
+
+@admin.register(ChamberMembership)
+class ChamberMembershipAdmin(AuditedModelAdmin):
+    list_display = ("chamber", "enterprise", "joined", "status")
+    list_filter = ("status", "chamber")
+    autocomplete_fields = ("enterprise",)

@@ -1,0 +1,148 @@
+from django.core.validators import MinValueValidator
+from django.db import models
+from pypinyin import Style, lazy_pinyin
+
+from shanglian.common.fields import BlindIndexField, EncryptedTextField
+from shanglian.common.validators import validate_id_number, validate_mobile, validate_uscc
+
+
+def pinyin_initials(text):
+    """`天津市河西区某某科技有限公司` → `tjshxqmmkjyxgs`: stored and indexed for search by initials."""
+    return "".join(part[0] for part in lazy_pinyin(text or "", style=Style.FIRST_LETTER) if part).lower()[:100]
+
+
+class Enterprise(models.Model):
+    class Size(models.TextChoices):
+        LARGE = "large", "大型"
+        MEDIUM = "medium", "中型"
+        SMALL = "small", "小型"
+        MICRO = "micro", "微型"
+
+    federation = models.ForeignKey("orgs.Federation", verbose_name="所属工商联", on_delete=models.PROTECT,
+                                   related_name="enterprises")
+    name = models.CharField("企业名称", max_length=200)
+    name_initials = models.CharField("拼音首字母", max_length=100, blank=True, db_index=True, editable=False)
+    uscc = models.CharField("统一社会信用代码", max_length=18, unique=True, validators=[validate_uscc])
+    enterprise_type = models.ForeignKey("common.DictItem", verbose_name="企业类型", on_delete=models.PROTECT,
+                                        related_name="+", limit_choices_to={"kind": "enterprise_type"})
+    industry = models.ForeignKey("common.IndustryCode", verbose_name="行业（GB/T 4754-2017）",
+                                 on_delete=models.PROTECT, related_name="enterprises")
+    size = models.CharField("企业规模", max_length=8, choices=Size.choices, blank=True)
+    is_high_tech = models.BooleanField("高新技术企业", default=False)
+    region_code = models.CharField("注册地行政区划代码", max_length=6, blank=True)
+    street = models.ForeignKey("orgs.Street", verbose_name="所在街道", null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="enterprises")
+    is_local = models.BooleanField("本地企业", default=True, help_text="本地或外地（异地）企业")
+    founded = models.DateField("成立日期", null=True, blank=True)
+    employees = models.PositiveIntegerField("从业人数", null=True, blank=True)
+    registered_capital = models.DecimalField("注册资本（万元）", max_digits=14, decimal_places=2, null=True,
+                                             blank=True, validators=[MinValueValidator(0)])
+    legal_representative = models.CharField("法定代表人", max_length=50, blank=True)
+    contact_name = models.CharField("联系人", max_length=50, blank=True)
+    contact_mobile = EncryptedTextField("联系人手机", blank=True, validators=[validate_mobile])
+    contact_mobile_index = BlindIndexField(source="contact_mobile", normalizer="shanglian.common.validators.normalize_mobile")
+    address = models.CharField("地址", max_length=200, blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "企业"
+        verbose_name_plural = "企业"
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name_initials = pinyin_initials(self.name)
+        super().save(*args, **kwargs)
+
+
+class Person(models.Model):
+    """非公经济人士. ID number and mobile are encrypted at rest and found through blind indexes."""
+
+    class Gender(models.TextChoices):
+        MALE = "M", "男"
+        FEMALE = "F", "女"
+
+    federation = models.ForeignKey("orgs.Federation", verbose_name="所属工商联", on_delete=models.PROTECT,
+                                   related_name="persons")
+    name = models.CharField("姓名", max_length=50)
+    name_initials = models.CharField("拼音首字母", max_length=100, blank=True, db_index=True, editable=False)
+    gender = models.CharField("性别", max_length=1, choices=Gender.choices)
+    birth_year = models.PositiveSmallIntegerField("出生年份", null=True, blank=True)
+    id_number = EncryptedTextField("身份证号", blank=True, validators=[validate_id_number])
+    id_number_index = BlindIndexField(source="id_number", normalizer="shanglian.common.validators.normalize_id_number",
+                                      unique=False)
+    mobile = EncryptedTextField("手机号", blank=True, validators=[validate_mobile])
+    mobile_index = BlindIndexField(source="mobile", normalizer="shanglian.common.validators.normalize_mobile")
+    political_affiliation = models.ForeignKey("common.DictItem", verbose_name="政治面貌", null=True, blank=True,
+                                              on_delete=models.PROTECT, related_name="+",
+                                              limit_choices_to={"kind": "political_affiliation"})
+    education = models.ForeignKey("common.DictItem", verbose_name="学历", null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+", limit_choices_to={"kind": "education"})
+    is_new_generation = models.BooleanField("新生代企业家", default=False)
+    enterprises = models.ManyToManyField(Enterprise, through="EnterpriseRole", related_name="persons",
+                                         verbose_name="任职企业")
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "非公经济人士"
+        verbose_name_plural = "非公经济人士"
+        ordering = ["id"]
+        permissions = [("view_pii", "查看完整个人敏感信息")]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name_initials = pinyin_initials(self.name)
+        super().save(*args, **kwargs)
+
+
+class EnterpriseRole(models.Model):
+    class Role(models.TextChoices):
+        LEGAL_REPRESENTATIVE = "legal_representative", "法定代表人"
+        CHAIRMAN = "chairman", "董事长"
+        GENERAL_MANAGER = "general_manager", "总经理"
+        SHAREHOLDER = "shareholder", "股东"
+        OTHER = "other", "其他"
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="enterprise_roles")
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="person_roles")
+    role = models.CharField("职务", max_length=32, choices=Role.choices)
+
+    class Meta:
+        verbose_name = "企业任职"
+        verbose_name_plural = "企业任职"
+        constraints = [models.UniqueConstraint(fields=["person", "enterprise", "role"], name="members_role_unique")]
+
+    def __str__(self):
+        return f"{self.person} · {self.enterprise} · {self.get_role_display()}"
+
+
+class ChamberMembership(models.Model):
+    """An enterprise's membership of one chamber; the chamber secretary's data scope is built on it."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "在册"
+        SUSPENDED = "suspended", "暂停"
+        LEFT = "left", "退会"
+
+    chamber = models.ForeignKey("orgs.Chamber", verbose_name="商会", on_delete=models.PROTECT,
+                                related_name="memberships")
+    enterprise = models.ForeignKey(Enterprise, verbose_name="企业", on_delete=models.PROTECT,
+                                   related_name="chamber_memberships")
+    joined = models.DateField("入会日期")
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    left = models.DateField("退会日期", null=True, blank=True)
+    position = models.CharField("商会职务", max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = "商会会员"
+        verbose_name_plural = "商会会员"
+        constraints = [models.UniqueConstraint(fields=["chamber", "enterprise"], name="members_chamber_enterprise")]
+
+    def __str__(self):
+        return f"{self.chamber} · {self.enterprise}"

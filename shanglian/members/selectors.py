@@ -1,0 +1,71 @@
+"""Scoped reads of enterprises and persons: every list, page, export and API starts here."""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+
+from shanglian.accounts.roles import FEDERATION_ROLES, Role, role_of
+from shanglian.orgs.selectors import federation_ids_in_scope
+
+from .models import ChamberMembership, Enterprise, Person
+
+
+def enterprises_visible_to(user):
+    role = role_of(user)
+    qs = Enterprise.objects.select_related("industry", "enterprise_type", "street")
+    if role in FEDERATION_ROLES:
+        return qs.filter(federation_id__in=federation_ids_in_scope(user))
+    if role == Role.CHAMBER:
+        return qs.filter(
+            chamber_memberships__chamber_id=user.chamber_id,
+            chamber_memberships__status=ChamberMembership.Status.ACTIVE,
+        ).distinct()
+    if role == Role.ENTERPRISE:
+        return qs.filter(pk=user.enterprise_id)
+    raise PermissionDenied("您没有访问该功能的权限。")
+
+
+def enterprise_list(user, *, filters=None):
+    """The registry list: scope first, then the search form's filters."""
+    qs = enterprises_visible_to(user)
+    filters = filters or {}
+    q = (filters.get("q") or "").strip()
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(name_initials__icontains=q.lower()) | Q(uscc__iexact=q))
+    if filters.get("industry_division"):
+        qs = qs.filter(industry__code__startswith=filters["industry_division"])
+    if filters.get("street"):
+        qs = qs.filter(street_id=filters["street"])
+    if filters.get("enterprise_type"):
+        qs = qs.filter(enterprise_type_id=filters["enterprise_type"])
+    if filters.get("incomplete"):
+        qs = qs.filter(incomplete_enterprise_q())
+    return qs
+
+
+def incomplete_enterprise_q():
+    return Q(contact_name="") | Q(street__isnull=True) | Q(employees__isnull=True)
+
+
+def persons_visible_to(user):
+    role = role_of(user)
+    qs = Person.objects.select_related("political_affiliation", "education")
+    if role in FEDERATION_ROLES:
+        return qs.filter(federation_id__in=federation_ids_in_scope(user))
+    if role == Role.CHAMBER:
+        return qs.filter(
+            enterprise_roles__enterprise__chamber_memberships__chamber_id=user.chamber_id,
+            enterprise_roles__enterprise__chamber_memberships__status=ChamberMembership.Status.ACTIVE,
+        ).distinct()
+    raise PermissionDenied("您没有访问该功能的权限。")
+
+
+def person_list(user, *, filters=None):
+    qs = persons_visible_to(user)
+    q = ((filters or {}).get("q") or "").strip()
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(name_initials__icontains=q.lower()))
+    return qs
+
+
+def can_view_pii(user):
+    return role_of(user) in FEDERATION_ROLES and user.has_perm("members.view_pii")

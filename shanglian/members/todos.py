@@ -1,0 +1,14 @@
+from django.urls import reverse
+
+from shanglian.accounts.roles import Role, role_of
+from shanglian.workbench.todos import Todo, register
+
+from . import selectors
+
+
+@register
+def incomplete_enterprises(user):
+    if role_of(user) in {Role.STAFF, Role.CHAMBER}:
+        count = selectors.enterprises_visible_to(user).filter(selectors.incomplete_enterprise_q()).count()
+        if count:
+            yield Todo("信息不完整的企业", count, reverse("members:enterprise_list") + "?incomplete=on", "info")

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class OrgsConfig(AppConfig):
+    name = "shanglian.orgs"
+    label = "orgs"
+    verbose_name = "组织机构"

@@ -1,0 +1,323 @@
+"""Settings for Shanglian, read from the environment.
+
+SHANGLIAN_ENV=production turns on the production profile (HTTPS only, secure cookies, HSTS, keys
+required from the environment). Anything else is the development/demo profile, which keeps its
+generated secrets in var/ so that `make run` can be repeated safely.
+"""
+
+import base64
+import json
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(os.environ.get("SHANGLIAN_VAR_DIR", BASE_DIR / "var"))
+
+
+def env_bool(name, default=False):
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name, default=""):
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+PRODUCTION = os.environ.get("SHANGLIAN_ENV", "development") == "production"
+DEBUG = env_bool("DEBUG", default=False)
+# Demo mode creates the demo logins and allows the demo sysadmin to skip TOTP. Never in production.
+DEMO = env_bool("SHANGLIAN_DEMO", default=False) and not PRODUCTION
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured("生产环境不得开启 DEBUG。")
+
+
+def _dev_secrets():
+    """Secrets for development and demo: generated once into var/, never committed."""
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    path = VAR_DIR / "dev-secrets.json"
+    if path.exists():
+        return json.loads(path.read_text())
+    data = {
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "FIELD_KEYS": "k1=" + base64.b64encode(secrets.token_bytes(32)).decode(),
+        "BLIND_INDEX_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
+    }
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data))
+    tmp.chmod(0o600)
+    tmp.replace(path)
+    return data
+
+
+if PRODUCTION:
+    _missing = [
+        name
+        for name in ("SECRET_KEY", "SHANGLIAN_FIELD_KEYS", "SHANGLIAN_BLIND_INDEX_KEY")
+        if not os.environ.get(name)
+    ]
+    if _missing:
+        raise ImproperlyConfigured("生产环境缺少必需的环境变量：" + "、".join(_missing))
+    _secrets = {}
+else:
+    _secrets = _dev_secrets()
+
+SECRET_KEY = os.environ.get("SECRET_KEY") or _secrets["SECRET_KEY"]
+
+
+def _parse_field_keys(raw):
+    """`kid=base64key,kid2=base64key`: the first key encrypts, all of them decrypt."""
+    keys = {}
+    for part in raw.split(","):
+        part = part.strip()
+        if not part:
+            continue
+        kid, _, b64 = part.partition("=")
+        key = base64.b64decode(b64)
+        if len(key) != 32 or not kid:
+            raise ImproperlyConfigured("SHANGLIAN_FIELD_KEYS 格式错误：应为 kid=base64(32 字节密钥)。")
+        keys[kid] = key
+    if not keys:
+        raise ImproperlyConfigured("SHANGLIAN_FIELD_KEYS 为空。")
+    return keys
+
+
+SHANGLIAN_FIELD_KEYS = _parse_field_keys(os.environ.get("SHANGLIAN_FIELD_KEYS") or _secrets["FIELD_KEYS"])
+SHANGLIAN_FIELD_KEY_ID = next(iter(SHANGLIAN_FIELD_KEYS))
+SHANGLIAN_BLIND_INDEX_KEY = base64.b64decode(
+    os.environ.get("SHANGLIAN_BLIND_INDEX_KEY") or _secrets["BLIND_INDEX_KEY"]
+)
+if len(SHANGLIAN_BLIND_INDEX_KEY) < 32:
+    raise ImproperlyConfigured("SHANGLIAN_BLIND_INDEX_KEY 至少 32 字节。")
+
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if not PRODUCTION else "")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+
+INSTALLED_APPS = [
+    "shanglian.admin_site.ShanglianAdminConfig",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_htmx",
+    "django_filters",
+    "rest_framework",
+    "axes",
+    "django_otp",
+    "shanglian.common",
+    "shanglian.audit",
+    "shanglian.accounts",
+    "shanglian.orgs",
+    "shanglian.members",
+    "shanglian.workbench",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "shanglian.audit.middleware.RequestContextMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "shanglian.accounts.middleware.SessionTimeoutMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "shanglian.accounts.middleware.SecondFactorMiddleware",
+    "shanglian.accounts.middleware.PasswordExpiryMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "shanglian.urls"
+WSGI_APPLICATION = "shanglian.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "csp.context_processors.nonce",
+                "shanglian.workbench.context_processors.shell",
+            ],
+        },
+    },
+]
+
+# --- Database: SQLite (WAL) by default, PostgreSQL when DATABASE_URL is set -------------------------
+DATABASES = {
+    "default": dj_database_url.config(
+        default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}",
+        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+    }
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+if os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+        }
+    }
+
+# --- Authentication and passwords (等保 profile; every value is a setting) -----------------------
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+PASSWORD_MIN_LENGTH = int(os.environ.get("PASSWORD_MIN_LENGTH", "8"))
+PASSWORD_MIN_CLASSES = 3
+PASSWORD_MAX_AGE_DAYS = int(os.environ.get("PASSWORD_MAX_AGE_DAYS", "90"))
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH},
+    },
+    {"NAME": "shanglian.accounts.passwords.CharacterClassValidator"},
+    {"NAME": "shanglian.accounts.passwords.MaximumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "workbench:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+# django-axes: 5 consecutive failures lock the username from that address for 15 minutes.
+AXES_ENABLED = env_bool("AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "shanglian.accounts.views.locked_out"
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_IPWARE_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0")) or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
+)
+AXES_VERBOSE = False
+
+# Sessions: 30 minutes idle, 12 hours absolute (enforced in SessionTimeoutMiddleware).
+SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_MINUTES", "30")) * 60
+SESSION_ABSOLUTE_TIMEOUT = 12 * 3600
+SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+
+# Second factor: required for these roles; available to every back-office role.
+OTP_REQUIRED_ROLES = ["sysadmin"]
+OTP_TOTP_ISSUER = "商联通"
+# In demo mode only, the demo sysadmin may log in without TOTP (the README says so).
+OTP_DEMO_EXEMPT_USERNAMES = ["admin"] if DEMO else []
+
+AUDIT_RETENTION_DAYS = max(183, int(os.environ.get("AUDIT_RETENTION_DAYS", "183")))
+AUDIT_PII_RETENTION_DAYS = max(AUDIT_RETENTION_DAYS, int(os.environ.get("AUDIT_PII_RETENTION_DAYS", "1095")))
+
+# --- Internationalisation ------------------------------------------------------------------------
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文")]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+# --- Static files --------------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if not DEBUG
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+MEDIA_ROOT = VAR_DIR / "media"
+MEDIA_URL = "/media/"
+
+# --- Security headers ----------------------------------------------------------------------------
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+from csp.constants import NONCE, NONE, SELF  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = 31536000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+
+# --- REST API ------------------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 20,
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+}
+
+CSRF_FAILURE_VIEW = "shanglian.workbench.views.csrf_failure"

@@ -1,0 +1,102 @@
+"""Factories for tests: small functions that build valid objects with sensible defaults."""
+
+import itertools
+import random
+from datetime import date
+
+from django_otp import DEVICE_ID_SESSION_KEY
+
+from shanglian.accounts.roles import Role
+from shanglian.common.codes import make_id_number, make_mobile, make_uscc
+from shanglian.common.models import DictItem, IndustryCode
+
+PASSWORD = "Test@Pass2026"
+_rng = random.Random(7)
+_seq = itertools.count(1)
+
+
+def make_federation(*, name=None, level="county", region_code=None, parent=None):
+    from shanglian.orgs.models import Federation
+
+    n = next(_seq)
+    return Federation.objects.create(
+        name=name or f"测试区工商联{n}", level=level, region_code=region_code or f"{120100 + n:06d}", parent=parent
+    )
+
+
+def make_street(federation, *, name=None):
+    from shanglian.orgs.models import Street
+
+    n = next(_seq)
+    return Street.objects.create(federation=federation, name=name or f"测试街道{n}", code=f"{120103000 + n:09d}")
+
+
+def make_chamber(federation, *, name=None, kind="street", **fields):
+    from shanglian.orgs.models import Chamber
+
+    return Chamber.objects.create(federation=federation, name=name or f"测试商会{next(_seq)}", kind=kind, **fields)
+
+
+def make_department(federation, *, name=None):
+    from shanglian.orgs.models import Department
+
+    return Department.objects.create(federation=federation, name=name or f"测试部门{next(_seq)}")
+
+
+def make_enterprise(federation, *, name=None, chamber=None, **fields):
+    from shanglian.members.models import ChamberMembership, Enterprise
+
+    defaults = {
+        "enterprise_type": DictItem.objects.get(kind="enterprise_type", code="private"),
+        "industry": IndustryCode.objects.get(code="6513"),
+        "uscc": make_uscc(_rng),
+        "contact_name": "联系人",
+        "contact_mobile": make_mobile(_rng),
+        "employees": 10,
+    }
+    defaults.update(fields)
+    enterprise = Enterprise.objects.create(federation=federation, name=name or f"天津测试科技有限公司{next(_seq)}",
+                                           **defaults)
+    if chamber is not None:
+        ChamberMembership.objects.create(chamber=chamber, enterprise=enterprise, joined=date(2024, 3, 1))
+    return enterprise
+
+
+def make_person(federation, *, name="张三", enterprise=None, **fields):
+    from shanglian.members.models import EnterpriseRole, Person
+
+    birth = date(1985, 6, 1)
+    defaults = {
+        "gender": "M",
+        "birth_year": birth.year,
+        "id_number": make_id_number(_rng, "120103", birth, female=False),
+        "mobile": make_mobile(_rng),
+    }
+    defaults.update(fields)
+    person = Person.objects.create(federation=federation, name=name, **defaults)
+    if enterprise is not None:
+        EnterpriseRole.objects.create(person=person, enterprise=enterprise, role="legal_representative")
+    return person
+
+
+def make_user(role, *, username=None, federation=None, chamber=None, department=None, enterprise=None,
+              password=PASSWORD):
+    from shanglian.accounts.services import create_user
+
+    return create_user(
+        actor=None, username=username or f"{Role(role).value}{next(_seq)}", password=password, role=role,
+        federation=federation, chamber=chamber, department=department, enterprise=enterprise, audit=False,
+    )
+
+
+def verify_second_factor(client, user):
+    """Give a logged-in test client a verified second factor, as the OTP page would."""
+    from shanglian.accounts.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+        user=user, name="测试", key="3132333435363738393031323334353637383930", confirmed=True
+    )
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return device

@@ -1,0 +1,10 @@
+from django.conf import settings
+
+from .navigation import navigation_for
+
+
+def shell(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"DEMO": settings.DEMO}
+    return {"DEMO": settings.DEMO, "navigation": navigation_for(user, request.path)}

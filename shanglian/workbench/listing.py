@@ -1,0 +1,97 @@
+"""The one list-page pattern: search form, toolbar, table with 序号/操作, pagination with 共 N 条."""
+
+from dataclasses import dataclass, field
+
+from django.core.paginator import Paginator
+from django.shortcuts import render
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    value: object  # attribute name (dotted) or callable(obj) -> text
+    link: object = None  # callable(obj) -> url
+    tag: object = None  # callable(obj) -> css class of a coloured status tag
+    sort: str = ""  # order_by field; empty means not sortable
+
+    def cell(self, obj):
+        if callable(self.value):
+            text = self.value(obj)
+        else:
+            text = obj
+            for part in self.value.split("."):
+                text = getattr(text, part, None) if text is not None else None
+                if callable(text) and part.startswith("get_"):
+                    text = text()
+        return {
+            "text": "" if text is None else text,
+            "url": self.link(obj) if self.link else "",
+            "tag": self.tag(obj) if self.tag else "",
+        }
+
+
+@dataclass(frozen=True)
+class Action:
+    label: str
+    url: str
+    style: str = "default"  # primary | default
+    method: str = "get"
+
+
+@dataclass
+class ListPage:
+    title: str
+    columns: list
+    breadcrumbs: list = field(default_factory=list)
+    toolbar: list = field(default_factory=list)
+    search_form: object = None
+    row_actions: object = None  # callable(obj) -> [Action]
+    empty_text: str = "暂无数据"
+    per_page: int = 20
+    default_sort: str = "-id"
+
+
+def render_list(request, page, queryset):
+    sortable = {c.sort for c in page.columns if c.sort}
+    sort = request.GET.get("sort", "")
+    if sort.lstrip("-") in sortable:
+        queryset = queryset.order_by(sort, "-id")
+    else:
+        sort = ""
+        queryset = queryset.order_by(page.default_sort)
+    paginator = Paginator(queryset, page.per_page)
+    page_obj = paginator.get_page(request.GET.get("page"))
+    offset = page_obj.start_index() - 1 if paginator.count else 0
+    rows = [
+        {
+            "index": offset + i + 1,
+            "cells": [c.cell(obj) for c in page.columns],
+            "actions": page.row_actions(obj) if page.row_actions else [],
+        }
+        for i, obj in enumerate(page_obj.object_list)
+    ]
+    query = request.GET.copy()
+    query.pop("page", None)
+    sort_query = request.GET.copy()
+    sort_query.pop("sort", None)
+    sort_query.pop("page", None)
+    headers = []
+    for c in page.columns:
+        next_sort = ""
+        if c.sort:
+            next_sort = f"-{c.sort}" if sort == c.sort else c.sort
+        headers.append({"label": c.header, "sort": next_sort, "active": sort.lstrip("-") == c.sort and c.sort,
+                        "desc": sort.startswith("-")})
+    context = {
+        "page": page,
+        "page_obj": page_obj,
+        "paginator": paginator,
+        "rows": rows,
+        "headers": headers,
+        "querystring": query.urlencode(),
+        "sort_querystring": sort_query.urlencode(),
+        "breadcrumbs": page.breadcrumbs,
+        "has_actions": page.row_actions is not None,
+    }
+    template = "workbench/list_table.html" if getattr(request, "htmx", False) else "workbench/list_page.html"
+    return render(request, template, context)

@@ -1,0 +1,72 @@
+"""The left navigation, by role. A module adds its entries here when it lands."""
+
+from dataclasses import dataclass, field
+
+from django.urls import reverse
+
+from shanglian.accounts.roles import Role, role_of
+
+ALL = set(Role)
+FED = {Role.SYSADMIN, Role.STAFF, Role.LEADER}
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    roles: frozenset
+    icon: str = "dot"
+    kwargs: object = None  # callable(user) -> dict of URL kwargs
+
+    def url_for(self, user):
+        return reverse(self.url_name, kwargs=self.kwargs(user) if self.kwargs else None)
+
+
+@dataclass(frozen=True)
+class NavGroup:
+    label: str
+    items: tuple = field(default_factory=tuple)
+
+
+NAVIGATION = (
+    NavGroup("首页", (NavItem("工作台", "workbench:home", frozenset(ALL), "home"),)),
+    NavGroup(
+        "会员管理",
+        (
+            NavItem("会员企业", "members:enterprise_list", frozenset(FED | {Role.CHAMBER}), "building"),
+            NavItem("非公经济人士", "members:person_list", frozenset(FED | {Role.CHAMBER}), "user"),
+            NavItem("本企业信息", "members:enterprise_detail", frozenset({Role.ENTERPRISE}), "building",
+                    kwargs=lambda u: {"pk": u.enterprise_id}),
+        ),
+    ),
+    NavGroup(
+        "组织机构",
+        (
+            NavItem("商会", "orgs:chamber_list", frozenset(FED), "flag"),
+            NavItem("本商会", "orgs:chamber_detail", frozenset({Role.CHAMBER}), "flag",
+                    kwargs=lambda u: {"pk": u.chamber_id}),
+            NavItem("专门委员会", "orgs:committee_list", frozenset(FED), "team"),
+            NavItem("职能部门", "orgs:department_list", frozenset(FED), "bank"),
+            NavItem("本部门", "orgs:department_detail", frozenset({Role.DEPARTMENT}), "bank",
+                    kwargs=lambda u: {"pk": u.department_id}),
+        ),
+    ),
+    NavGroup("安全审计", (NavItem("审计日志", "audit:event_list", frozenset({Role.AUDITOR}), "shield"),)),
+    NavGroup("系统管理", (NavItem("管理后台", "admin:index", frozenset({Role.SYSADMIN}), "setting"),)),
+    NavGroup("个人中心", (NavItem("账户与安全", "accounts:profile", frozenset(ALL), "lock"),)),
+)
+
+
+def navigation_for(user, current_path=""):
+    role = role_of(user)
+    groups = []
+    for group in NAVIGATION:
+        items = []
+        for item in group.items:
+            if role in item.roles:
+                url = item.url_for(user)
+                active = current_path == url or (url != "/" and current_path.startswith(url))
+                items.append({"label": item.label, "url": url, "icon": item.icon, "active": active})
+        if items:
+            groups.append({"label": group.label, "items": items})
+    return groups

@@ -1,0 +1,99 @@
+"""Every page of the spine × every role: the allowed user gets 200, a refused action 403, a refused
+object 404 (DESIGN §1: data scope is enforced in selectors, and a guessed URL gives 404)."""
+
+import pytest
+from django.urls import reverse
+
+ROLES = ["admin", "staff", "leader", "chamber1", "chamber2", "dept1", "ent1", "auditor", "outsider_staff"]
+
+# page name, object the URL points at (attribute of the cast, or None), expected status per user
+MATRIX = [
+    ("workbench:home", None, dict.fromkeys(ROLES, 200)),
+    ("accounts:profile", None, dict.fromkeys(ROLES, 200)),
+    ("members:enterprise_list", None, {"admin": 200, "staff": 200, "leader": 200, "chamber1": 200,
+                                       "chamber2": 200, "dept1": 403, "ent1": 403, "auditor": 403,
+                                       "outsider_staff": 200}),
+    ("members:enterprise_detail", "ent1", {"admin": 200, "staff": 200, "leader": 200, "chamber1": 200,
+                                           "chamber2": 404, "dept1": 403, "ent1": 200, "auditor": 403,
+                                           "outsider_staff": 404}),
+    ("members:enterprise_detail", "ent2", {"admin": 200, "staff": 200, "leader": 200, "chamber1": 404,
+                                           "chamber2": 200, "dept1": 403, "ent1": 404, "auditor": 403,
+                                           "outsider_staff": 404}),
+    ("members:person_list", None, {"admin": 200, "staff": 200, "leader": 200, "chamber1": 200, "chamber2": 200,
+                                   "dept1": 403, "ent1": 403, "auditor": 403, "outsider_staff": 200}),
+    ("members:person_detail", "person1", {"admin": 200, "staff": 200, "leader": 200, "chamber1": 200,
+                                          "chamber2": 404, "dept1": 403, "ent1": 403, "auditor": 403,
+                                          "outsider_staff": 404}),
+    ("orgs:chamber_list", None, {"admin": 200, "staff": 200, "leader": 200, "chamber1": 200, "chamber2": 200,
+                                 "dept1": 403, "ent1": 403, "auditor": 403, "outsider_staff": 200}),
+    ("orgs:chamber_detail", "chamber1", {"admin": 200, "staff": 200, "leader": 200, "chamber1": 200,
+                                         "chamber2": 404, "dept1": 403, "ent1": 403, "auditor": 403,
+                                         "outsider_staff": 404}),
+    ("orgs:chamber_detail", "chamber2", {"admin": 200, "staff": 200, "leader": 200, "chamber1": 404,
+                                         "chamber2": 200, "dept1": 403, "ent1": 403, "auditor": 403,
+                                         "outsider_staff": 404}),
+    ("orgs:committee_list", None, {"admin": 200, "staff": 200, "leader": 200, "chamber1": 403, "chamber2": 403,
+                                   "dept1": 403, "ent1": 403, "auditor": 403, "outsider_staff": 200}),
+    ("orgs:department_list", None, {"admin": 200, "staff": 200, "leader": 200, "chamber1": 403, "chamber2": 403,
+                                    "dept1": 200, "ent1": 403, "auditor": 403, "outsider_staff": 200}),
+    ("orgs:department_detail", "dept1", {"admin": 200, "staff": 200, "leader": 200, "chamber1": 403,
+                                         "chamber2": 403, "dept1": 200, "ent1": 403, "auditor": 403,
+                                         "outsider_staff": 404}),
+    ("orgs:department_detail", "dept2", {"admin": 200, "staff": 200, "leader": 200, "chamber1": 403,
+                                         "chamber2": 403, "dept1": 404, "ent1": 403, "auditor": 403,
+                                         "outsider_staff": 404}),
+    ("audit:event_list", None, {"admin": 403, "staff": 403, "leader": 403, "chamber1": 403, "chamber2": 403,
+                                "dept1": 403, "ent1": 403, "auditor": 200, "outsider_staff": 403}),
+    ("admin:index", None, {"admin": 200, "staff": 403, "leader": 403, "chamber1": 403, "chamber2": 403,
+                           "dept1": 403, "ent1": 403, "auditor": 403, "outsider_staff": 403}),
+]
+
+CASES = [(page, target, role, expected[role]) for page, target, expected in MATRIX for role in ROLES]
+
+
+@pytest.mark.parametrize(("page", "target", "role", "expected"), CASES,
+                         ids=[f"{p}[{t or '-'}]-{r}-{e}" for p, t, r, e in CASES])
+def test_role_gets_expected_status_on_page(cast, login, page, target, role, expected):
+    client = login(getattr(cast.users, role))
+    args = [getattr(cast, target).pk] if target else None
+    response = client.get(reverse(page, args=args))
+    assert response.status_code == expected
+
+
+def test_every_matrix_page_is_refused_to_anonymous_users(client, cast):
+    for page, target, _ in MATRIX:
+        args = [getattr(cast, target).pk] if target else None
+        url = reverse(page, args=args)
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert "/accounts/login/" in response["Location"], url
+
+
+def test_every_named_page_is_in_the_matrix():
+    """A page added without a row here fails: every page needs its allowed and refused users."""
+    from django.urls import get_resolver
+
+    covered = {page for page, _, _ in MATRIX}
+    ours = set()
+    for namespace in ("workbench", "orgs", "members", "audit"):
+        resolver = get_resolver().namespace_dict[namespace][1]
+        ours |= {f"{namespace}:{name}" for name in resolver.reverse_dict if isinstance(name, str)}
+    assert ours - covered == set()
+
+
+def test_chamber_secretary_sees_only_own_chamber_in_lists(cast, login):
+    client = login(cast.users.chamber1)
+    content = client.get(reverse("orgs:chamber_list")).content.decode()
+    assert "友谊路街道商会" in content and "河西区浙江商会" not in content
+    content = client.get(reverse("members:enterprise_list")).content.decode()
+    assert "天津友谊科技有限公司" in content and "天津之江贸易有限公司" not in content
+
+
+def test_refused_object_is_audited_as_denial(cast, login):
+    from shanglian.audit.models import AuditEvent
+
+    client = login(cast.users.chamber2)
+    client.get(reverse("orgs:chamber_detail", args=[cast.chamber1.pk]))
+    event = AuditEvent.objects.filter(action="denied").latest("id")
+    assert event.username == "chamber2" and event.object_type == "orgs.chamber"
+    assert event.object_id == str(cast.chamber1.pk)

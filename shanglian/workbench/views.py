@@ -1,0 +1,36 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.views.decorators.csrf import requires_csrf_token
+
+from shanglian.audit.models import AuditAction, AuditResult
+from shanglian.audit.services import record
+
+from .todos import todos_for
+
+
+@login_required
+def home(request):
+    return render(request, "workbench/home.html", {"todos": todos_for(request.user)})
+
+
+@requires_csrf_token
+def permission_denied(request, exception=None):
+    """403 page; every refusal is an audit row (who tried what, from where)."""
+    user = getattr(request, "user", None)
+    record(
+        AuditAction.DENIED,
+        actor=user if user is not None and user.is_authenticated else None,
+        result=AuditResult.DENIED,
+        object_type="path",
+        object_id="",
+        object_repr=request.path[:255],
+    )
+    return render(request, "403.html", status=403)
+
+
+def csrf_failure(request, reason=""):
+    return render(request, "403_csrf.html", status=403)
+
+
+def server_error(request):
+    return render(request, "500.html", {"request_id": getattr(request, "request_id", "")}, status=500)
