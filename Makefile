@@ -66,7 +66,8 @@ test-pg: $(STAMP)
 # Artefacts: tests save their own screenshots under $SHANGLIAN_TEST_ARTIFACTS (= test-artifacts/);
 # pytest-playwright keeps a screenshot and a trace of each failed test in test-artifacts/playwright/.
 test-browser: $(STAMP)
-	@if [ ! -x /usr/bin/chromium ] || ! fc-list :lang=zh 2>/dev/null | grep -q .; then \
+	@if [ ! -x /usr/bin/chromium ] || ! { fc-list :lang=zh 2>/dev/null | grep -q . || \
+			dpkg -s fonts-noto-cjk >/dev/null 2>&1; }; then \
 		echo "== installing chromium and fonts-noto-cjk (apt-get)"; \
 		if [ "$$(id -u)" -ne 0 ]; then echo "need root to apt-get install chromium fonts-noto-cjk" >&2; exit 1; fi; \
 		export DEBIAN_FRONTEND=noninteractive; \

@@ -130,11 +130,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
     "shanglian.accounts.middleware.SessionTimeoutMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "shanglian.accounts.middleware.SecondFactorMiddleware",
     "shanglian.accounts.middleware.PasswordExpiryMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -233,7 +233,9 @@ AXES_VERBOSE = False
 # Sessions: 30 minutes idle, 12 hours absolute (enforced in SessionTimeoutMiddleware).
 SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_MINUTES", "30")) * 60
 SESSION_ABSOLUTE_TIMEOUT = 12 * 3600
-SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT
+# The idle limit is enforced (and the row deleted) by SessionTimeoutMiddleware; the row itself lives
+# at most the absolute limit.
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

@@ -70,6 +70,14 @@ class AuditEvent(models.Model):
     def __str__(self):
         return f"{self.timestamp:%Y-%m-%d %H:%M:%S} {self.username} {self.get_action_display()}"
 
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("审计记录不可修改。")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("审计记录不可删除。")
+
     def compute_hash(self):
         payload = json.dumps(
             [
@@ -93,11 +101,3 @@ class AuditEvent(models.Model):
             default=str,
         )
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionError("审计记录不可修改。")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("审计记录不可删除。")

@@ -15,7 +15,7 @@ _CHAIN_LOCK_KEY = 7_390_014  # arbitrary constant for pg_advisory_xact_lock
 def _clean(text, limit):
     """Neutralise control characters (log injection) and bound the length."""
     text = "" if text is None else str(text)
-    return "".join(ch if ch.isprintable() else "\\x%02x" % ord(ch) for ch in text)[:limit]
+    return "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in text)[:limit]
 
 
 def record(

@@ -119,7 +119,7 @@ class FieldCipher:
     @staticmethod
     def _fail(reason, kid):
         # Never log the token or the value: the key id and the reason are enough to investigate.
-        logger.warning("Field decryption failed: %s (key id %r)", reason, kid)
+        logger.warning("Field decryption failed: %s (key id %r)", reason, kid[:32] if kid else kid)
         raise DecryptionError()
 
 
