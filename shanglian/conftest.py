@@ -62,3 +62,27 @@ def login(client):
         return client
 
     return _login
+
+
+# --- Browser tests (pytest-playwright, Debian's Chromium; never `playwright install`) -------------
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": "/usr/bin/chromium",
+            "args": ["--disable-background-networking", "--disable-component-update", "--disable-sync",
+                     "--no-first-run", "--disable-gpu"]}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "zh-CN", "timezone_id": "Asia/Shanghai",
+            "viewport": {"width": 1366, "height": 800}}
+
+
+@pytest.fixture
+def artifacts_dir():
+    import os
+    from pathlib import Path
+
+    path = Path(os.environ.get("SHANGLIAN_TEST_ARTIFACTS", "test-artifacts"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path

@@ -24,7 +24,7 @@ class Column:
                 if callable(text) and part.startswith("get_"):
                     text = text()
         return {
-            "text": "" if text is None else text,
+            "text": "—" if text is None or text == "" else text,
             "url": self.link(obj) if self.link else "",
             "tag": self.tag(obj) if self.tag else "",
         }
