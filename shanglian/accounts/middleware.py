@@ -65,18 +65,21 @@ def needs_second_factor(user):
     return (role is not None and role.value in settings.OTP_REQUIRED_ROLES) or user_has_device(user)
 
 
+def _signed_in_user(request):
+    """The authenticated user of a request that a login gate applies to (not static files), else None."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or request.path.startswith(ALWAYS_ALLOWED_PREFIXES):
+        return None
+    return user
+
+
 class SecondFactorMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        user = getattr(request, "user", None)
-        if (
-            user is not None
-            and user.is_authenticated
-            and not user.is_verified()
-            and not request.path.startswith(ALWAYS_ALLOWED_PREFIXES)
-        ):
+        user = _signed_in_user(request)
+        if user is not None and not user.is_verified():
             allowed = {reverse("accounts:otp_verify"), reverse("accounts:otp_setup"), reverse("accounts:logout")}
             if request.path not in allowed and needs_second_factor(user):
                 from django_otp import user_has_device
@@ -93,13 +96,8 @@ class PasswordExpiryMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        user = getattr(request, "user", None)
-        if (
-            user is not None
-            and user.is_authenticated
-            and not request.path.startswith(ALWAYS_ALLOWED_PREFIXES)
-            and settings.PASSWORD_MAX_AGE_DAYS > 0
-        ):
+        user = _signed_in_user(request)
+        if user is not None and settings.PASSWORD_MAX_AGE_DAYS > 0:
             changed = user.password_changed_at
             expired = changed is None or timezone.now() - changed > timezone.timedelta(
                 days=settings.PASSWORD_MAX_AGE_DAYS
