@@ -100,3 +100,18 @@ def verify_second_factor(client, user):
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     return device
+
+
+def ensure_reference_data():
+    """Reload what the data migrations load (industry codes, dictionaries): a transactional test's
+    flush removes it, and the next test would miss it."""
+    import importlib
+
+    from django.apps import apps
+
+    from shanglian.common.industry import load_industry_codes
+
+    if not IndustryCode.objects.exists():
+        load_industry_codes()
+    if not DictItem.objects.exists():
+        importlib.import_module("shanglian.common.migrations.0003_seed_dict_items").seed(apps, None)

@@ -1,7 +1,10 @@
 from django.contrib import admin
+from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import include, path
 
 urlpatterns = [
+    path("favicon.ico", lambda request: redirect(static("shanglian/favicon.svg"), permanent=True)),
     path("", include("shanglian.workbench.urls")),
     path("accounts/", include("shanglian.accounts.urls")),
     path("orgs/", include("shanglian.orgs.urls")),

@@ -7,6 +7,11 @@ from shanglian import testing
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+@pytest.fixture(autouse=True)
+def reference_data(transactional_db):
+    testing.ensure_reference_data()
+
+
 def test_staff_logs_in_and_sees_workbench(live_server, cast, page, artifacts_dir):
     problems = []
     page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
@@ -35,3 +40,19 @@ def test_staff_logs_in_and_sees_workbench(live_server, cast, page, artifacts_dir
     page.wait_for_timeout(300)
     assert page.locator(".sidebar.collapsed").count() == 1
     assert problems == []  # no CSP violation, no script error
+
+
+def test_sysadmin_admin_is_themed_and_runs_under_the_csp(live_server, cast, page, artifacts_dir, settings):
+    settings.OTP_DEMO_EXEMPT_USERNAMES = ["admin"]  # as in demo mode: the second factor has its own tests
+    problems = []
+    page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
+    page.on("response", lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    page.goto(f"{live_server.url}/accounts/login/?next=/admin/orgs/chamber/")
+    page.get_by_label("用户名").fill("admin")
+    page.get_by_label("密码").fill(testing.PASSWORD)
+    page.get_by_role("button", name="登 录").click()
+    page.wait_for_url("**/admin/orgs/chamber/")
+    assert page.get_by_text("商联通 管理后台").first.is_visible()
+    assert page.get_by_role("link", name="友谊路街道商会").is_visible()
+    page.screenshot(path=str(artifacts_dir / "admin-chambers.png"), full_page=True)
+    assert problems == []
