@@ -14,6 +14,7 @@ def get_visible_or_404(visible, pk):
             record(
                 AuditAction.DENIED, result=AuditResult.DENIED,
                 object_type=f"{model._meta.app_label}.{model._meta.model_name}", object_id=str(pk),
+                object_repr=f"{model._meta.verbose_name} #{pk}",
                 detail={"reason": "out_of_scope"},
             )
         raise Http404("您访问的记录不存在或无权查看。") from None
