@@ -137,6 +137,7 @@ class ChamberMembership(models.Model):
     joined = models.DateField("入会日期")
     status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.ACTIVE)
     left = models.DateField("退会日期", null=True, blank=True)
+    left_reason = models.CharField("退会原因", max_length=200, blank=True)
     position = models.CharField("商会职务", max_length=30, blank=True)
 
     class Meta:
@@ -146,3 +147,104 @@ class ChamberMembership(models.Model):
 
     def __str__(self):
         return f"{self.chamber} · {self.enterprise}"
+
+
+class Membership(models.Model):
+    """A membership of the federation (工商联会员): enterprise, group (a chamber or association) or individual.
+
+    In force on a date D when joined <= D, not yet left (left is empty or after D) and not suspended
+    on D (suspended_on is empty or after D) — so past figures are computed from dates, not from status.
+    """
+
+    class Kind(models.TextChoices):
+        ENTERPRISE = "enterprise", "企业会员"
+        GROUP = "group", "团体会员"
+        INDIVIDUAL = "individual", "个人会员"
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "在册"
+        SUSPENDED = "suspended", "暂停"
+        LEFT = "left", "退会"
+
+    class BodyPosition(models.TextChoices):
+        MEMBER = "member", "会员"
+        EXECUTIVE = "executive", "执委"
+        STANDING = "standing", "常委"
+        VICE_CHAIRMAN = "vice_chairman", "副主席"
+        CHAIRMAN = "chairman", "主席"
+
+    federation = models.ForeignKey("orgs.Federation", verbose_name="所属工商联", on_delete=models.PROTECT,
+                                   related_name="memberships")
+    kind = models.CharField("会员类型", max_length=16, choices=Kind.choices)
+    enterprise = models.ForeignKey(Enterprise, verbose_name="企业", null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="memberships")
+    person = models.ForeignKey(Person, verbose_name="个人", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="memberships")
+    group = models.ForeignKey("orgs.Chamber", verbose_name="团体（商会、协会）", null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="federation_memberships")
+    number = models.CharField("会员证号", max_length=30, blank=True)
+    joined = models.DateField("入会日期")
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    suspended_on = models.DateField("暂停日期", null=True, blank=True)
+    left = models.DateField("退会日期", null=True, blank=True)
+    left_reason = models.CharField("退会原因", max_length=200, blank=True)
+    body_position = models.CharField("在工商联的职务", max_length=16, choices=BodyPosition.choices,
+                                     default=BodyPosition.MEMBER)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "工商联会员"
+        verbose_name_plural = "工商联会员"
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                name="members_membership_subject_matches_kind",
+                condition=(
+                    models.Q(kind="enterprise", enterprise__isnull=False, person__isnull=True, group__isnull=True)
+                    | models.Q(kind="individual", person__isnull=False, enterprise__isnull=True, group__isnull=True)
+                    | models.Q(kind="group", group__isnull=False, enterprise__isnull=True, person__isnull=True)
+                ),
+            ),
+            models.UniqueConstraint(fields=["federation", "enterprise"], name="members_membership_one_per_enterprise",
+                                    condition=models.Q(enterprise__isnull=False)),
+            models.UniqueConstraint(fields=["federation", "person"], name="members_membership_one_per_person",
+                                    condition=models.Q(person__isnull=False)),
+            models.UniqueConstraint(fields=["federation", "group"], name="members_membership_one_per_group",
+                                    condition=models.Q(group__isnull=False)),
+            models.UniqueConstraint(fields=["federation", "number"], name="members_membership_unique_number",
+                                    condition=~models.Q(number="")),
+            models.CheckConstraint(name="members_membership_left_after_joined",
+                                   condition=models.Q(left__isnull=True) | models.Q(left__gte=models.F("joined"))),
+        ]
+
+    def __str__(self):
+        return f"{self.subject_name}（{self.get_kind_display()}）"
+
+    @property
+    def subject(self):
+        return self.enterprise or self.person or self.group
+
+    @property
+    def subject_name(self):
+        subject = self.subject
+        return subject.name if subject is not None else ""
+
+
+class DuesRecord(models.Model):
+    """会费: one payment of one membership for one year."""
+
+    membership = models.ForeignKey(Membership, verbose_name="会员", on_delete=models.CASCADE, related_name="dues")
+    year = models.PositiveSmallIntegerField("年度")
+    amount = models.DecimalField("金额（元）", max_digits=12, decimal_places=2, validators=[MinValueValidator(0)])
+    paid_on = models.DateField("缴纳日期")
+    note = models.CharField("备注", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "会费记录"
+        verbose_name_plural = "会费记录"
+        ordering = ["-year", "-paid_on"]
+        constraints = [models.UniqueConstraint(fields=["membership", "year"], name="members_dues_one_per_year")]
+
+    def __str__(self):
+        return f"{self.membership} {self.year}年 {self.amount}元"

@@ -69,3 +69,38 @@ def person_list(user, *, filters=None):
 
 def can_view_pii(user):
     return role_of(user) in FEDERATION_ROLES and user.has_perm("members.view_pii")
+
+
+def membership_in_force_q(on, prefix=""):
+    """The one definition of 'in force on a date': joined, not yet left, not suspended on that day."""
+    p = prefix
+    return (
+        Q(**{f"{p}joined__lte": on})
+        & (Q(**{f"{p}left__isnull": True}) | Q(**{f"{p}left__gt": on}))
+        & (Q(**{f"{p}suspended_on__isnull": True}) | Q(**{f"{p}suspended_on__gt": on}))
+    )
+
+
+def memberships_visible_to(user):
+    """Federation memberships in the user's scope. A chamber secretary sees the memberships of its own
+    member enterprises, of persons holding a role in them, and the chamber's own group membership."""
+    from .models import Membership
+
+    role = role_of(user)
+    qs = Membership.objects.select_related("enterprise", "person", "group", "enterprise__enterprise_type")
+    if role in FEDERATION_ROLES:
+        return qs.filter(federation_id__in=federation_ids_in_scope(user))
+    if role == Role.CHAMBER:
+        member_enterprises = ChamberMembership.objects.filter(
+            chamber_id=user.chamber_id, status=ChamberMembership.Status.ACTIVE
+        ).values("enterprise_id")
+        return qs.filter(
+            Q(enterprise_id__in=member_enterprises)
+            | Q(person__enterprise_roles__enterprise_id__in=member_enterprises)
+            | Q(group_id=user.chamber_id)
+        ).distinct()
+    raise PermissionDenied("您没有访问该功能的权限。")
+
+
+def members_in_force(user, *, on):
+    return memberships_visible_to(user).filter(membership_in_force_q(on))
