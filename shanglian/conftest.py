@@ -33,6 +33,13 @@ def cast(db):
     ent_other = testing.make_enterprise(other, name="南开某某餐饮有限公司")
     person1 = testing.make_person(district, name="王建国", enterprise=ent1)
     person2 = testing.make_person(district, name="陈浙江", enterprise=ent2)
+    memberships = SimpleNamespace(
+        ent1=testing.make_membership(district, ent1, number="HX-2020-0001"),
+        ent2=testing.make_membership(district, ent2, number="HX-2020-0002"),
+        person1=testing.make_membership(district, person1, number="HX-2020-0003"),
+        chamber1=testing.make_membership(district, chamber1, number="HX-2020-0004"),
+        ent_other=testing.make_membership(other, ent_other, number="NK-2020-0001"),
+    )
     users = SimpleNamespace(
         admin=testing.make_user(Role.SYSADMIN, username="admin", federation=district),
         staff=testing.make_user(Role.STAFF, username="staff", federation=district),
@@ -47,7 +54,7 @@ def cast(db):
     return SimpleNamespace(
         city=city, district=district, other=other, street=street, chamber1=chamber1, chamber2=chamber2,
         dept1=dept1, dept2=dept2, ent1=ent1, ent2=ent2, ent_other=ent_other, person1=person1, person2=person2,
-        users=users,
+        users=users, memberships=memberships,
     )
 
 

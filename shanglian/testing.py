@@ -115,3 +115,17 @@ def ensure_reference_data():
         load_industry_codes()
     if not DictItem.objects.exists():
         importlib.import_module("shanglian.common.migrations.0003_seed_dict_items").seed(apps, None)
+
+
+def make_membership(federation, subject, *, kind=None, joined=date(2020, 1, 1), number="", **fields):
+    """A federation membership of an Enterprise, a Person or a Chamber (group)."""
+    from shanglian.members.models import Enterprise, Membership, Person
+
+    if isinstance(subject, Enterprise):
+        kind, key = kind or Membership.Kind.ENTERPRISE, "enterprise"
+    elif isinstance(subject, Person):
+        kind, key = kind or Membership.Kind.INDIVIDUAL, "person"
+    else:
+        kind, key = kind or Membership.Kind.GROUP, "group"
+    return Membership.objects.create(federation=federation, kind=kind, joined=joined, number=number,
+                                     **{key: subject}, **fields)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("orgs/", include("shanglian.orgs.urls")),
     path("members/", include("shanglian.members.urls")),
     path("audit/", include("shanglian.audit.urls")),
+    path("api/v1/", include("shanglian.api_urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from shanglian.audit.admin_mixins import AuditedModelAdmin
 
-from .models import ChamberMembership, Enterprise, EnterpriseRole, Person
+from .models import ChamberMembership, DuesRecord, Enterprise, EnterpriseRole, Membership, Person
 
 
 @admin.register(Enterprise)
@@ -33,3 +33,17 @@ class ChamberMembershipAdmin(AuditedModelAdmin):
     list_display = ("chamber", "enterprise", "joined", "status")
     list_filter = ("status", "chamber")
     autocomplete_fields = ("enterprise",)
+
+
+class DuesRecordInline(admin.TabularInline):
+    model = DuesRecord
+    extra = 0
+
+
+@admin.register(Membership)
+class MembershipAdmin(AuditedModelAdmin):
+    list_display = ("number", "__str__", "kind", "joined", "status", "left", "body_position")
+    list_filter = ("kind", "status", "body_position")
+    search_fields = ("number", "enterprise__name", "person__name", "group__name")
+    autocomplete_fields = ("enterprise", "person", "group")
+    inlines = [DuesRecordInline]

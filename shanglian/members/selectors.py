@@ -104,3 +104,33 @@ def memberships_visible_to(user):
 
 def members_in_force(user, *, on):
     return memberships_visible_to(user).filter(membership_in_force_q(on))
+
+
+def membership_list(user, *, filters=None):
+    """The member registry list: scope, then the search form's filters."""
+    qs = memberships_visible_to(user).select_related("enterprise__industry", "enterprise__street", "group")
+    filters = filters or {}
+    q = (filters.get("q") or "").strip()
+    if q:
+        qs = qs.filter(
+            Q(enterprise__name__icontains=q) | Q(enterprise__name_initials__icontains=q.lower())
+            | Q(enterprise__uscc__iexact=q) | Q(person__name__icontains=q)
+            | Q(person__name_initials__icontains=q.lower()) | Q(group__name__icontains=q) | Q(number__iexact=q)
+        )
+    if filters.get("kind"):
+        qs = qs.filter(kind=filters["kind"])
+    if filters.get("status"):
+        qs = qs.filter(status=filters["status"])
+    if filters.get("chamber"):
+        qs = qs.filter(
+            Q(enterprise__chamber_memberships__chamber=filters["chamber"],
+              enterprise__chamber_memberships__status=ChamberMembership.Status.ACTIVE)
+            | Q(group=filters["chamber"])
+        )
+    if filters.get("street"):
+        qs = qs.filter(enterprise__street=filters["street"])
+    if filters.get("industry_division"):
+        qs = qs.filter(enterprise__industry__code__startswith=filters["industry_division"])
+    if filters.get("enterprise_type"):
+        qs = qs.filter(enterprise__enterprise_type=filters["enterprise_type"])
+    return qs.distinct() if filters.get("chamber") else qs

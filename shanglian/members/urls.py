@@ -4,7 +4,10 @@ from . import views
 
 app_name = "members"
 urlpatterns = [
+    path("", views.membership_list, name="membership_list"),
+    path("export/", views.membership_export, name="membership_export"),
     path("enterprises/", views.enterprise_list, name="enterprise_list"),
+    path("enterprises/export/", views.enterprise_export, name="enterprise_export"),
     path("enterprises/<int:pk>/", views.enterprise_detail, name="enterprise_detail"),
     path("persons/", views.person_list, name="person_list"),
     path("persons/<int:pk>/", views.person_detail, name="person_detail"),

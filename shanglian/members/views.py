@@ -1,16 +1,20 @@
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
 
-from shanglian.accounts.roles import FEDERATION_ROLES, Role, require_role
+from shanglian.accounts.roles import FEDERATION_ROLES, Role, require_role, role_of
 from shanglian.common.masking import mask
-from shanglian.orgs.models import Street
+from shanglian.orgs.models import Chamber, Street
 from shanglian.workbench.listing import Action, Column, ListPage, render_list
 from shanglian.workbench.shortcuts import get_visible_or_404
 
-from . import selectors
+from . import selectors, services
+from .models import Membership
 
 
 class EnterpriseSearchForm(forms.Form):
@@ -52,6 +56,7 @@ def enterprise_list(request):
             Column("从业人数", "employees", sort="employees"),
         ],
         row_actions=lambda e: [Action("查看", reverse("members:enterprise_detail", args=[e.pk]))],
+        toolbar=[Action("导出", reverse("members:enterprise_export") + (f"?{request.GET.urlencode()}" if request.GET else ""))],
         default_sort="id",
     )
     return render_list(request, page, qs)
@@ -65,6 +70,7 @@ def enterprise_detail(request, pk):
         "enterprise": enterprise,
         "contact_mobile": mask("mobile", enterprise.contact_mobile),
         "chamber_memberships": enterprise.chamber_memberships.select_related("chamber").order_by("-joined"),
+        "memberships": enterprise.memberships.order_by("-joined"),
         "persons": enterprise.person_roles.select_related("person"),
         "breadcrumbs": [("会员管理", None), ("会员企业", "members:enterprise_list"), (enterprise.name, None)],
     })
@@ -99,14 +105,162 @@ def person_list(request):
     return render_list(request, page, qs)
 
 
+class RevealForm(forms.Form):
+    purpose = forms.CharField(label="查看目的", max_length=100,
+                              error_messages={"required": "请填写查看目的。"},
+                              widget=forms.TextInput(attrs={"placeholder": "如：核对代表人士身份信息"}))
+    password = forms.CharField(label="登录密码", widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+                               error_messages={"required": "请再次输入您的登录密码。"})
+
+
 @never_cache
 @login_required
+@require_http_methods(["GET", "POST"])
 def person_detail(request, pk):
+    """Masked by default. A user holding view_pii may reveal the full values after re-entering the
+    password and giving a purpose; each reveal is an audit row (without the values)."""
     person = get_visible_or_404(selectors.persons_visible_to(request.user), pk)
+    can_reveal = selectors.can_view_pii(request.user)
+    form = RevealForm(request.POST or None)
+    revealed = False
+    if request.method == "POST":
+        if not can_reveal:
+            raise PermissionDenied("您没有查看完整个人信息的权限。")
+        if form.is_valid():
+            if request.user.check_password(form.cleaned_data["password"]):
+                services.reveal_person_pii(actor=request.user, person=person, purpose=form.cleaned_data["purpose"])
+                revealed = True
+            else:
+                form.add_error("password", "密码错误。")
     return render(request, "members/person_detail.html", {
         "person": person,
-        "id_number": mask("id_number", person.id_number),
-        "mobile": mask("mobile", person.mobile),
+        "id_number": person.id_number if revealed else mask("id_number", person.id_number),
+        "mobile": person.mobile if revealed else mask("mobile", person.mobile),
+        "revealed": revealed,
+        "can_reveal": can_reveal,
+        "reveal_form": form,
         "roles": person.enterprise_roles.select_related("enterprise"),
+        "memberships": person.memberships.order_by("-joined"),
         "breadcrumbs": [("会员管理", None), ("非公经济人士", "members:person_list"), (person.name, None)],
     })
+
+
+# --- The member registry (工商联会员) -----------------------------------------------------------------
+class MembershipSearchForm(forms.Form):
+    q = forms.CharField(label="会员", required=False,
+                        widget=forms.TextInput(attrs={"placeholder": "名称、姓名、拼音首字母、信用代码或会员证号"}))
+    kind = forms.ChoiceField(label="会员类型", required=False, choices=[("", "全部")] + list(Membership.Kind.choices))
+    status = forms.ChoiceField(label="状态", required=False, choices=[("", "全部")] + list(Membership.Status.choices))
+    chamber = forms.ModelChoiceField(label="所属商会", required=False, queryset=Chamber.objects.none(), empty_label="全部")
+    street = forms.ModelChoiceField(label="街道", required=False, queryset=Street.objects.none(), empty_label="全部")
+    industry_division = forms.RegexField(label="行业大类", required=False, regex=r"^\d{2}$",
+                                         error_messages={"invalid": "行业大类为 2 位数字代码。"},
+                                         widget=forms.TextInput(attrs={"placeholder": "如 52"}))
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from shanglian.orgs.selectors import chambers_visible_to, federation_ids_in_scope
+
+        self.fields["chamber"].queryset = chambers_visible_to(user).order_by("id")
+        self.fields["street"].queryset = Street.objects.filter(federation_id__in=federation_ids_in_scope(user)) \
+            if role_of(user) in FEDERATION_ROLES else Street.objects.filter(pk=getattr(user.chamber, "street_id", None))
+
+
+def _subject_link(m):
+    if m.enterprise_id:
+        return reverse("members:enterprise_detail", args=[m.enterprise_id])
+    if m.person_id:
+        return reverse("members:person_detail", args=[m.person_id])
+    return reverse("orgs:chamber_detail", args=[m.group_id])
+
+
+MEMBER_STATUS_TAGS = {"active": "tag-success", "suspended": "tag-warning", "left": "tag-muted"}
+
+# One column set for the list page and the export.
+MEMBERSHIP_FIELDS = [
+    ("会员证号", lambda m: m.number, "number"),
+    ("会员名称", lambda m: m.subject_name, ""),
+    ("会员类型", lambda m: m.get_kind_display(), "kind"),
+    ("统一社会信用代码", lambda m: m.enterprise.uscc if m.enterprise_id else "", ""),
+    ("企业类型", lambda m: m.enterprise.enterprise_type.label if m.enterprise_id else "", ""),
+    ("行业", lambda m: f"{m.enterprise.industry_id} {m.enterprise.industry.name}" if m.enterprise_id else "", ""),
+    ("所在街道", lambda m: m.enterprise.street.name if m.enterprise_id and m.enterprise.street_id else "", ""),
+    ("入会日期", lambda m: m.joined.isoformat(), "joined"),
+    ("状态", lambda m: m.get_status_display(), "status"),
+    ("在工商联的职务", lambda m: m.get_body_position_display(), ""),
+]
+EXPORT_ONLY_FIELDS = [
+    ("退会日期", lambda m: m.left.isoformat() if m.left else ""),
+    ("退会原因", lambda m: m.left_reason),
+]
+
+
+def _membership_queryset(request):
+    form = MembershipSearchForm(request.GET or None, user=request.user)
+    filters = form.cleaned_data if form.is_valid() else {}
+    return form, selectors.membership_list(request.user, filters=filters)
+
+
+@login_required
+def membership_list(request):
+    form, qs = _membership_queryset(request)
+    columns = []
+    for header, value, sort in MEMBERSHIP_FIELDS:
+        if header == "会员名称":
+            columns.append(Column(header, value, link=_subject_link))
+        elif header == "状态":
+            columns.append(Column(header, value, tag=lambda m: MEMBER_STATUS_TAGS.get(m.status, ""), sort=sort))
+        else:
+            columns.append(Column(header, value, sort=sort))
+    toolbar = [Action("导出", reverse("members:membership_export") + (f"?{request.GET.urlencode()}" if request.GET else ""))]
+    page = ListPage(
+        title="工商联会员",
+        breadcrumbs=[("会员管理", None), ("工商联会员", None)],
+        search_form=form,
+        columns=columns,
+        toolbar=toolbar,
+        row_actions=lambda m: [Action("查看", _subject_link(m))],
+        default_sort="-joined",
+    )
+    return render_list(request, page, qs)
+
+
+@login_required
+def membership_export(request):
+    """The current filtered list as xlsx; personal data stays masked (the list shows none unmasked)."""
+    from shanglian.audit.models import AuditAction
+    from shanglian.audit.services import record
+    from shanglian.common.excel import export_filename, export_xlsx, xlsx_response
+
+    form, qs = _membership_queryset(request)
+    fields = [(h, v) for h, v, _ in MEMBERSHIP_FIELDS] + EXPORT_ONLY_FIELDS
+    rows = [[value(m) for _, value in fields] for m in qs.order_by("-joined", "-id")]
+    record(AuditAction.EXPORT, actor=request.user, object_type="members.membership",
+           object_repr="工商联会员名单", detail={"rows": len(rows), "filters": request.GET.dict()})
+    content = export_xlsx([h for h, _ in fields], rows, "工商联会员")
+    return xlsx_response(content, export_filename("工商联会员名单", timezone.localdate()))
+
+
+@login_required
+def enterprise_export(request):
+    """会员企业名单: the current filtered enterprise list; the contact mobile masked unless the user may see it."""
+    from shanglian.audit.models import AuditAction
+    from shanglian.audit.services import record
+    from shanglian.common.excel import export_filename, export_xlsx, xlsx_response
+
+    require_role(request.user, *FEDERATION_ROLES, Role.CHAMBER)
+    form = EnterpriseSearchForm(request.GET or None, user=request.user)
+    qs = selectors.enterprise_list(request.user, filters=form.cleaned_data if form.is_valid() else {})
+    pii = selectors.can_view_pii(request.user) and request.GET.get("pii") == "1"
+    headers = ["企业名称", "统一社会信用代码", "企业类型", "行业代码", "行业名称", "规模", "高新技术企业", "所在街道",
+               "本地企业", "成立日期", "从业人数", "注册资本（万元）", "联系人", "联系人手机"]
+    rows = [
+        [e.name, e.uscc, e.enterprise_type.label, e.industry_id, e.industry.name, e.get_size_display(),
+         "是" if e.is_high_tech else "否", e.street.name if e.street_id else "", "是" if e.is_local else "否",
+         e.founded.isoformat() if e.founded else "", e.employees, e.registered_capital, e.contact_name,
+         e.contact_mobile if pii else mask("mobile", e.contact_mobile)]
+        for e in qs.order_by("id")
+    ]
+    record(AuditAction.EXPORT, actor=request.user, object_type="members.enterprise", object_repr="会员企业名单",
+           detail={"rows": len(rows), "pii": pii, "filters": {k: v for k, v in request.GET.items() if k != "pii"}})
+    return xlsx_response(export_xlsx(headers, rows, "会员企业"), export_filename("会员企业名单", timezone.localdate()))
