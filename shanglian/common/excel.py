@@ -18,25 +18,31 @@ def neutralise(value):
 
 
 def export_xlsx(headers, rows, sheet_title):
-    """Rows as an xlsx workbook (bytes); every cell written as the value it is, strings never as formulas."""
+    """Rows as a one-sheet xlsx workbook (bytes)."""
+    return export_workbook([(sheet_title, headers, rows)])
+
+
+def export_workbook(sheets):
+    """[(title, headers, rows), …] as an xlsx workbook (bytes); strings are never written as formulas."""
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"constant_memory": True, "in_memory": True,
                                         "strings_to_formulas": False, "strings_to_numbers": False,
                                         "strings_to_urls": False})
-    sheet = book.add_worksheet(sheet_title[:31])
     bold = book.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1})
-    for col, header in enumerate(headers):
-        sheet.write_string(0, col, header, bold)
-        sheet.set_column(col, col, max(10, min(40, len(header) * 2 + 4)))
-    for r, row in enumerate(rows, start=1):
-        for col, value in enumerate(row):
-            if value is None or value == "":
-                continue
-            if isinstance(value, str):
-                sheet.write_string(r, col, neutralise(value))
-            else:
-                sheet.write(r, col, value)
-    sheet.freeze_panes(1, 0)
+    for title, headers, rows in sheets:
+        sheet = book.add_worksheet(title[:31])
+        for col, header in enumerate(headers):
+            sheet.write_string(0, col, header, bold)
+            sheet.set_column(col, col, max(10, min(40, len(header) * 2 + 4)))
+        for r, row in enumerate(rows, start=1):
+            for col, value in enumerate(row):
+                if value is None or value == "":
+                    continue
+                if isinstance(value, str):
+                    sheet.write_string(r, col, neutralise(value))
+                else:
+                    sheet.write(r, col, value)
+        sheet.freeze_panes(1, 0)
     book.close()
     return buffer.getvalue()
 

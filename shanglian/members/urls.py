@@ -1,11 +1,13 @@
 from django.urls import path
 
-from . import views
+from . import statistics_views, views
 
 app_name = "members"
 urlpatterns = [
     path("", views.membership_list, name="membership_list"),
     path("export/", views.membership_export, name="membership_export"),
+    path("statistics/", statistics_views.member_statistics, name="member_statistics"),
+    path("statistics/export/", statistics_views.member_statistics_export, name="member_statistics_export"),
     path("enterprises/", views.enterprise_list, name="enterprise_list"),
     path("enterprises/export/", views.enterprise_export, name="enterprise_export"),
     path("enterprises/<int:pk>/", views.enterprise_detail, name="enterprise_detail"),

@@ -34,6 +34,7 @@ NAVIGATION = (
         "会员管理",
         (
             NavItem("工商联会员", "members:membership_list", frozenset(FED | {Role.CHAMBER}), "team"),
+            NavItem("会员统计", "members:member_statistics", frozenset(FED | {Role.CHAMBER}), "chart"),
             NavItem("会员企业", "members:enterprise_list", frozenset(FED | {Role.CHAMBER}), "building"),
             NavItem("非公经济人士", "members:person_list", frozenset(FED | {Role.CHAMBER}), "user"),
             NavItem("本企业信息", "members:enterprise_detail", frozenset({Role.ENTERPRISE}), "building",
