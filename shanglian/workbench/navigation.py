@@ -60,15 +60,16 @@ NAVIGATION = (
 
 
 def navigation_for(user, current_path=""):
+    """The groups and items the user's role sees; the active item is the longest URL the path is under."""
     role = role_of(user)
     groups = []
     for group in NAVIGATION:
-        items = []
-        for item in group.items:
-            if role in item.roles:
-                url = item.url_for(user)
-                active = current_path == url or (url != "/" and current_path.startswith(url))
-                items.append({"label": item.label, "url": url, "icon": item.icon, "active": active})
+        items = [{"label": item.label, "url": item.url_for(user), "icon": item.icon, "active": False}
+                 for item in group.items if role in item.roles]
         if items:
             groups.append({"label": group.label, "items": items})
+    candidates = [i for g in groups for i in g["items"]
+                  if current_path == i["url"] or (i["url"] != "/" and current_path.startswith(i["url"]))]
+    if candidates:
+        max(candidates, key=lambda i: len(i["url"]))["active"] = True
     return groups

@@ -14,6 +14,8 @@
 
   function bars(id, rows) {
     if (!rows.length) return;
+    var el = document.getElementById(id);
+    if (el) el.style.height = Math.max(120, rows.length * 30 + 40) + "px";
     var reversed = rows.slice().reverse();
     chart(id, {
       grid: { left: 160, right: 30, top: 10, bottom: 20 },
@@ -47,12 +49,12 @@
     }
     chart("chart-pairs", {
       tooltip: { trigger: "axis" },
-      legend: { data: ["多", "少"] },
+      legend: { data: ["前者", "后者"] },
       xAxis: { type: "category", data: data.pairs.map(function (p) { return p.more + " / " + p.less; }) },
       yAxis: { type: "value", minInterval: 1 },
       series: [
-        { name: "多", type: "bar", data: data.pairs.map(function (p) { return p.moreValue; }) },
-        { name: "少", type: "bar", data: data.pairs.map(function (p) { return p.lessValue; }) },
+        { name: "前者", type: "bar", data: data.pairs.map(function (p) { return p.moreValue; }) },
+        { name: "后者", type: "bar", data: data.pairs.map(function (p) { return p.lessValue; }) },
       ],
     });
     bars("chart-chambers", data.chambers);

@@ -56,3 +56,23 @@ def test_sysadmin_admin_is_themed_and_runs_under_the_csp(live_server, cast, page
     assert page.get_by_role("link", name="友谊路街道商会").is_visible()
     page.screenshot(path=str(artifacts_dir / "admin-chambers.png"), full_page=True)
     assert problems == []
+
+
+def test_member_statistics_charts_render(live_server, cast, page, artifacts_dir):
+    from datetime import date
+
+    for i, year in enumerate(range(2019, 2026)):
+        enterprise = testing.make_enterprise(cast.district, name=f"图表测试企业{i}", chamber=cast.chamber1)
+        testing.make_membership(cast.district, enterprise, joined=date(year, 3, 1))
+    problems = []
+    page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
+    page.goto(f"{live_server.url}/accounts/login/?next=/members/statistics/")
+    page.get_by_label("用户名").fill("staff")
+    page.get_by_label("密码").fill(testing.PASSWORD)
+    page.get_by_role("button", name="登 录").click()
+    page.wait_for_url("**/members/statistics/")
+    page.wait_for_selector("#chart-years canvas")
+    assert page.locator("#chart-kinds canvas").count() == 1
+    assert page.locator("#chart-chambers canvas").count() == 1
+    page.screenshot(path=str(artifacts_dir / "member-statistics-staff.png"), full_page=True)
+    assert problems == []

@@ -135,3 +135,9 @@ def test_production_refuses_to_start_without_the_encryption_key(tmp_path):
     env.pop("SHANGLIAN_FIELD_KEYS")
     result = _manage("check", env_extra=env)
     assert result.returncode != 0 and "SHANGLIAN_FIELD_KEYS" in result.stderr
+
+
+def test_only_the_deepest_matching_navigation_item_is_active(cast, login):
+    body = login(cast.users.staff).get(reverse("members:member_statistics")).content.decode()
+    assert body.count('class="nav-item active"') == 1
+    assert re.search(r'class="nav-item active" href="/members/statistics/">会员统计', body)
