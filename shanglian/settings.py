@@ -325,3 +325,7 @@ LOGGING = {
 }
 
 CSRF_FAILURE_VIEW = "shanglian.workbench.views.csrf_failure"
+# Imports with more valid rows than this are committed in a background thread, with progress.
+IMPORT_BACKGROUND_ROWS = int(os.environ.get("IMPORT_BACKGROUND_ROWS", "5000"))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

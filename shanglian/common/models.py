@@ -1,5 +1,9 @@
 """Reference data shared by every app: industry codes, dictionaries, the holiday calendar."""
 
+import uuid
+from pathlib import Path
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
@@ -108,3 +112,48 @@ class HolidayDay(models.Model):
             raise ValidationError({"date": "日期不在所属年份内。"})
         if self.date and self.is_workday and self.date.weekday() < 5:
             raise ValidationError({"is_workday": "调休上班日应为周六或周日；工作日本来就上班，无需录入。"})
+
+
+class ImportJob(models.Model):
+    """One uploaded spreadsheet on its way through the import pipeline: checked, then committed (in
+    the background for large files, with progress). The file is kept under MEDIA_ROOT/imports/ by its
+    UUID only, never by the user's file name, and deleted after the commit or after 24 hours."""
+
+    class Status(models.TextChoices):
+        CHECKED = "checked", "已校验"
+        RUNNING = "running", "导入中"
+        DONE = "done", "已完成"
+        REFUSED = "refused", "未导入"
+        ERROR = "error", "出错"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField("导入类型", max_length=30)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", on_delete=models.PROTECT,
+                                   related_name="+")
+    original_name = models.CharField("原文件名", max_length=200)
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.CHECKED)
+    total = models.PositiveIntegerField("总行数", default=0)
+    valid = models.PositiveIntegerField("校验通过", default=0)
+    failed = models.PositiveIntegerField("校验失败", default=0)
+    done = models.PositiveIntegerField("已写入", default=0)
+    valid_only = models.BooleanField("仅导入校验通过的行", default=False)
+    result = models.JSONField("结果", default=dict, blank=True)
+    created_at = models.DateTimeField("上传时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "导入任务"
+        verbose_name_plural = "导入任务"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.original_name}（{self.get_status_display()}）"
+
+    @property
+    def path(self):
+        return Path(settings.MEDIA_ROOT) / "imports" / f"{self.id}.xlsx"
+
+    @property
+    def percent(self):
+        base = self.valid if self.valid_only or not self.failed else self.total
+        return min(100, round(self.done * 100 / base)) if base else 0

@@ -213,6 +213,8 @@ def membership_list(request):
         else:
             columns.append(Column(header, value, sort=sort))
     toolbar = [Action("导出", reverse("members:membership_export") + (f"?{request.GET.urlencode()}" if request.GET else ""))]
+    if role_of(request.user) in {Role.STAFF, Role.SYSADMIN}:
+        toolbar.insert(0, Action("导入", reverse("members:member_import"), "primary"))
     page = ListPage(
         title="工商联会员",
         breadcrumbs=[("会员管理", None), ("工商联会员", None)],

@@ -1,0 +1,130 @@
+"""Import jobs: upload → check every row (dry run) → commit, in the background with progress when large.
+
+Entity-agnostic: a module registers its ImportSpec under a kind (`IMPORT_SPECS`)."""
+
+import logging
+import threading
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import close_old_connections, connection
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from .excel import ExcelError, error_report_xlsx, run_import
+from .models import ImportJob
+
+logger = logging.getLogger(__name__)
+
+IMPORT_SPECS = {"members": "shanglian.members.imports.MemberImportSpec"}
+SHOWN_ERRORS = 200
+
+
+def spec_for(kind, actor):
+    return import_string(IMPORT_SPECS[kind])(actor=actor)
+
+
+def check_upload(*, actor, kind, upload):
+    """Store the upload under a UUID, check every row, keep the report. Raises ExcelError for a bad file."""
+    spec = spec_for(kind, actor)  # permission check first: nothing is stored for a refused user
+    if upload is None:
+        raise ExcelError("请选择要上传的 Excel 文件。")
+    if not upload.name.lower().endswith(".xlsx"):
+        raise ExcelError("只支持 .xlsx 格式的 Excel 文件（旧版 .xls 请先另存为 .xlsx）。")
+    job = ImportJob(kind=kind, created_by=actor, original_name=upload.name[-200:])
+    job.path.parent.mkdir(parents=True, exist_ok=True)
+    with open(job.path, "wb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    try:
+        report = run_import(spec, job.path, dry_run=True)
+    except ExcelError:
+        job.path.unlink(missing_ok=True)
+        raise
+    job.total, job.valid, job.failed = report.total, report.succeeded, report.failed
+    job.result = {"summary": report.summary,
+                  "errors": [[e.row, e.column, e.reason] for e in report.errors[:SHOWN_ERRORS]],
+                  "error_count": len(report.errors)}
+    job.save()
+    return job
+
+
+def job_for(actor, job_id):
+    """A job is visible to the user who uploaded it only."""
+    job = ImportJob.objects.filter(pk=job_id, created_by=actor).first()
+    if job is None:
+        raise PermissionDenied("找不到该导入任务。")
+    return job
+
+
+def error_report(job):
+    spec = spec_for(job.kind, job.created_by)
+    if not job.path.exists():
+        raise ExcelError("导入文件已清理，请重新上传。")
+    return error_report_xlsx(run_import(spec, job.path, dry_run=True), spec)
+
+
+def commit(*, actor, job, valid_only):
+    """Commit a checked job: synchronously, or in a background thread for large files (progress in the job)."""
+    if job.created_by_id != actor.pk:
+        raise PermissionDenied("找不到该导入任务。")
+    if job.status != ImportJob.Status.CHECKED:
+        raise ExcelError("该文件已经处理过，请重新上传。")
+    if not job.path.exists():
+        raise ExcelError("导入文件已清理，请重新上传。")
+    if job.failed and not valid_only:
+        raise ExcelError("存在校验失败的行。请修改后重新上传，或勾选“仅导入校验通过的行”。")
+    if not job.valid:
+        raise ExcelError("没有校验通过的行可以导入。")
+    job.valid_only = valid_only
+    job.status = ImportJob.Status.RUNNING
+    job.save(update_fields=["valid_only", "status", "updated_at"])
+    if job.valid > settings.IMPORT_BACKGROUND_ROWS:
+        threading.Thread(target=_run_in_thread, args=(job.pk,), daemon=True).start()
+    else:
+        _run(job)
+    return job
+
+
+def _run_in_thread(job_id):
+    close_old_connections()
+    try:
+        _run(ImportJob.objects.get(pk=job_id))
+    finally:
+        connection.close()
+
+
+def _run(job):
+    spec = spec_for(job.kind, job.created_by)
+
+    def progress(done, total):
+        if total:
+            ImportJob.objects.filter(pk=job.pk).update(done=done, updated_at=timezone.now())
+
+    try:
+        report = run_import(spec, job.path, dry_run=False, valid_only=job.valid_only, progress=progress)
+    except Exception:
+        logger.exception("import job %s failed", job.pk)
+        job.status = ImportJob.Status.ERROR
+        job.result = {**job.result, "message": "导入过程中出错，未写入任何数据。请联系系统管理员。"}
+    else:
+        job.status = ImportJob.Status.DONE if report.committed else ImportJob.Status.REFUSED
+        job.done = report.created + report.updated
+        job.result = {**job.result, "summary": report.summary, "created": report.created,
+                      "updated": report.updated}
+    job.save()
+    if job.status == ImportJob.Status.DONE:
+        job.path.unlink(missing_ok=True)
+    return job
+
+
+def purge_stale(*, hours=24):
+    """Delete the files of jobs older than `hours` (uploads are not kept)."""
+    stale = ImportJob.objects.filter(created_at__lt=timezone.now() - timedelta(hours=hours))
+    removed = 0
+    for job in stale:
+        if job.path.exists():
+            job.path.unlink()
+            removed += 1
+    return removed
