@@ -182,8 +182,9 @@ def parse_date(value):
     raise ValueError("日期格式不正确，应为 2021-03-05、2021/3/5 或 2021年3月5日")
 
 
-def convert(column, raw):
-    """Raw cell → typed value, or ValueError with a Chinese reason. Empty → None."""
+def convert(column, raw, labels=None):
+    """Raw cell → typed value, or ValueError with a Chinese reason. Empty → None. `labels`: the choice
+    column's allowed labels, resolved once per import (they may come from the database)."""
     if column.kind == "date":
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             return None
@@ -222,7 +223,7 @@ def convert(column, raw):
             return False
         raise ValueError("应填写“是”或“否”")
     if column.kind == "choice":
-        labels = column.choice_labels()
+        labels = column.choice_labels() if labels is None else labels
         if text not in labels:
             raise ValueError("应为以下之一：" + "、".join(labels))
     return text
@@ -297,12 +298,13 @@ def run_import(spec, path, *, dry_run=True, valid_only=False, progress=None):
     columns = {c.key: c for c in spec.columns}
     report, clean, seen = ImportReport(), [], {}
     spec.prepare()
+    labels = {key: column.choice_labels() for key, column in columns.items() if column.kind == "choice"}
     for excel_row, raw in read_rows(path, spec.columns):
         report.total += 1
         values, reasons = {}, []
         for key, column in columns.items():
             try:
-                values[key] = convert(column, raw.get(key))
+                values[key] = convert(column, raw.get(key), labels.get(key))
             except ValueError as exc:
                 values[key] = None
                 reasons.append((column.header, str(exc)))

@@ -135,3 +135,16 @@ def test_api_refuses_anonymous_users(client, cast):
 def test_enterprise_page_shows_its_memberships(cast, login):
     body = login(cast.users.staff).get(reverse("members:enterprise_detail", args=[cast.ent1.pk])).content.decode()
     assert "HX-2020-0001" in body and "友谊路街道商会" in body and "王建国" in body
+
+
+@pytest.mark.parametrize(("name", "initials"), [
+    ("天津市河西区友谊科技有限公司", "tjshxqyykjyxgs"),
+    ("中国工商银行天津分行", "zggsyhtjfh"),  # 银行 is yin-hang: words, not characters
+    ("重庆长安汽车", "cqcaqc"),
+    ("ABC科技（天津）有限公司", "abckjtjyxgs"),
+    ("", ""),
+])
+def test_pinyin_initials_follow_words_and_keep_latin_letters(name, initials):
+    from shanglian.members.models import pinyin_initials
+
+    assert pinyin_initials(name) == initials
