@@ -28,7 +28,15 @@ from shanglian.common.codes import make_id_number, make_mobile, make_uscc
 from shanglian.common.models import DictItem, IndustryCode
 from shanglian.orgs.models import Chamber, Committee, Department, Federation, Position, Street, Term, Village
 
-from .models import ChamberMembership, Enterprise, EnterpriseRole, Person, pinyin_initials
+from .models import (
+    ChamberMembership,
+    DuesRecord,
+    Enterprise,
+    EnterpriseRole,
+    Membership,
+    Person,
+    pinyin_initials,
+)
 
 __all__ = [
     "AS_OF",
@@ -1066,6 +1074,8 @@ def build(enterprises=DEFAULT_ENTERPRISES, seed=DEMO_SEED, plan=None):
             for person, title, committee in plan.positions
         )
 
+        _federation_memberships(random.Random(seed + 1), plan, district, chambers, ent_ids, person_ids)
+
         units = {
             "federation": {"federation": district},
             "chamber1": {"federation": district, "chamber": chambers[plan.logins["chamber1"]]},
@@ -1081,6 +1091,86 @@ def build(enterprises=DEFAULT_ENTERPRISES, seed=DEMO_SEED, plan=None):
                 display_name=display or plan.logins["display"][username], audit=False, **units[unit],
             )
     return DemoResult(federation=district, users=users, plan=plan)
+
+
+# Federation memberships (工商联会员): drawn from their own random stream (seed + 1) so that the rest of
+# the plan is unchanged. The shape follows the seeds: more 个体工商户 than 私营企业, more individual than
+# group members, more local than non-local, more traditional than high-tech; growth every year.
+MEMBER_JOIN_YEARS = [(2016, 3), (2017, 4), (2018, 5), (2019, 6), (2020, 7), (2021, 9), (2022, 11), (2023, 13),
+                     (2024, 15), (2025, 17), (2026, 8)]
+LEAVE_REASONS = ["企业注销", "迁出本区", "本人申请退会", "连续两年未缴纳会费"]
+DUES = {"individual_type": Decimal("500"), "enterprise": Decimal("2000"), "individual": Decimal("200"),
+        "group": Decimal("3000")}
+BODY_POSITIONS = {"chairman": "chairman", "vice_chairman": "vice_chairman", "standing": "standing",
+                  "executive": "executive"}
+
+
+def _weighted_sample(rng, items, weights, k):
+    """k items without replacement, item i chosen with weight weights[i] (Efraimidis–Spirakis)."""
+    keyed = sorted(((rng.random() ** (1 / w), i) for i, w in enumerate(weights)), reverse=True)
+    return [items[i] for _, i in keyed[:k]]
+
+
+def _join_date(rng, earliest=date(2016, 1, 1)):
+    years = [y for y, _ in MEMBER_JOIN_YEARS if y >= earliest.year]
+    weights = [w for y, w in MEMBER_JOIN_YEARS if y >= earliest.year]
+    year = rng.choices(years, weights)[0]
+    start = max(date(year, 1, 1), earliest)
+    end = min(date(year, 12, 31), AS_OF)
+    return _day_between(rng, start, max(start, end))
+
+
+def _federation_memberships(rng, plan, district, chambers, ent_ids, person_ids):
+    enterprises = plan.enterprises
+    weights = [(5.0 if e.type_code == "individual" else 1.0) * (1.5 if e.is_local else 1.0)
+               * (1.0 if e.is_high_tech else 1.5) for e in enterprises]
+    ent_members = _weighted_sample(rng, list(range(len(enterprises))), weights, round(len(enterprises) * 0.22))
+    officers = {person: BODY_POSITIONS.get(title, "member") for person, title, _ in plan.positions}
+    others = [i for i in range(len(plan.persons)) if i not in officers]
+    person_members = sorted(officers) + rng.sample(others, min(len(others), round(len(plan.persons) * 0.55)
+                                                                - len(officers)))
+    groups = rng.sample(range(len(chambers)), min(20, len(chambers)))
+
+    rows = []  # (kind, subject kwargs, dues key, body position, earliest join)
+    for i in sorted(ent_members):
+        key = "individual_type" if enterprises[i].type_code == "individual" else "enterprise"
+        rows.append(("enterprise", {"enterprise_id": ent_ids[i]}, key, "member", max(date(2016, 1, 1),
+                                                                                    enterprises[i].founded)))
+    for i in person_members:
+        rows.append(("individual", {"person_id": person_ids[i]}, "individual", officers.get(i, "member"),
+                     date(2016, 1, 1)))
+    for i in sorted(groups):
+        rows.append(("group", {"group": chambers[i]}, "group", "member", max(date(2016, 1, 1),
+                                                                           plan.chambers[i].founded)))
+    memberships, seq = [], Counter()
+    for kind, subject, dues_key, body, earliest in rows:
+        joined = _join_date(rng, earliest) if earliest <= AS_OF else AS_OF
+        seq[joined.year] += 1
+        m = Membership(federation=district, kind=kind, joined=joined, body_position=body,
+                       number=f"HX-{joined.year}-{seq[joined.year]:04d}", **subject)
+        roll = rng.random()
+        if body == "member" and roll < 0.08 and (AS_OF - joined).days > 400:
+            m.status, m.left = Membership.Status.LEFT, _day_between(rng, joined + timedelta(days=365), AS_OF)
+            m.left_reason = rng.choice(LEAVE_REASONS)
+        elif body == "member" and roll < 0.10 and (AS_OF - joined).days > 200:
+            m.status = Membership.Status.SUSPENDED
+            m.suspended_on = _day_between(rng, joined + timedelta(days=180), AS_OF)
+        m.dues_key = dues_key
+        memberships.append(m)
+    Membership.objects.bulk_create(memberships, batch_size=1000)
+    if any(m.pk is None for m in memberships):
+        by_number = dict(Membership.objects.filter(federation=district).values_list("number", "pk"))
+        for m in memberships:
+            m.pk = by_number[m.number]
+    dues = []
+    for m in memberships:
+        last = (m.left or m.suspended_on or AS_OF).year
+        for year in range(m.joined.year, last + 1):
+            if rng.random() < 0.1:
+                continue  # an unpaid year
+            paid = _day_between(rng, max(m.joined, date(year, 1, 1)), min(date(year, 12, 31), AS_OF))
+            dues.append(DuesRecord(membership_id=m.pk, year=year, amount=DUES[m.dues_key], paid_on=paid))
+    DuesRecord.objects.bulk_create(dues, batch_size=2000)
 
 
 def _ids(model, objs, key):
@@ -1112,6 +1202,9 @@ def counts():
         ("商会会员（在册）", memberships.filter(status=ChamberMembership.Status.ACTIVE).count()),
         ("商会会员（全部）", memberships.count()),
         ("届次职务", Position.objects.count()),
+        *[(f"工商联{label}（在册）", Membership.objects.filter(kind=kind, status=Membership.Status.ACTIVE).count())
+          for kind, label in Membership.Kind.choices],
+        ("会费记录", DuesRecord.objects.count()),
         ("用户", User.objects.count()),
     ]
 

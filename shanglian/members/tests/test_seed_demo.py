@@ -204,3 +204,35 @@ def test_generation_is_deterministic_and_is_what_gets_saved(demo_mode):
     assert saved == [(e.name, e.uscc) for e in plan.enterprises]
     assert len({name for name, _ in saved}) == SMALL
     assert list(Person.objects.order_by("pk").values_list("name", flat=True)) == [p.name for p in plan.persons]
+
+
+@pytest.mark.django_db
+def test_federation_memberships_are_consistent_and_of_all_kinds(seeded):
+    from shanglian.members.models import DuesRecord, Membership
+    from shanglian.members.selectors import membership_in_force_q
+
+    memberships = Membership.objects.all()
+    assert memberships.exists()
+    for m in memberships:
+        subjects = [m.enterprise_id, m.person_id, m.group_id]
+        assert sum(s is not None for s in subjects) == 1
+        assert (m.status == "left") == (m.left is not None) and (m.left is None or m.left >= m.joined)
+        assert (m.status == "suspended") == (m.suspended_on is not None)
+    in_force = memberships.filter(membership_in_force_q(date(2026, 11, 22)))
+    assert {m.kind for m in in_force} == {"enterprise", "individual", "group"}
+    pairs = DuesRecord.objects.values_list("membership_id", "year")
+    assert len(set(pairs)) == len(pairs) > 0
+
+
+@pytest.mark.django_db
+def test_federation_memberships_grow_and_show_three_more_three_less(demo_mode):
+    """On the default district: year-end counts grow every year and the seeds' "三多三少" shape holds."""
+    from shanglian.members import statistics
+    from shanglian.members.models import Membership
+
+    demo.build()
+    memberships = Membership.objects.all()
+    series = statistics.year_end_series(memberships, range(2018, 2026))
+    assert all(b.in_force > a.in_force for a, b in zip(series, series[1:], strict=False))
+    for pair in statistics.three_more_three_less(memberships, date(2026, 11, 22)):
+        assert pair.more > pair.less, pair.label
