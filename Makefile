@@ -24,10 +24,10 @@ WITH_TEST_VAR = export SHANGLIAN_VAR_DIR="$$(mktemp -d /tmp/shanglian-test.XXXXX
 	mkdir -p "$$SHANGLIAN_VAR_DIR/staticfiles"; trap 'rm -rf "$$SHANGLIAN_VAR_DIR"' EXIT; unset DATABASE_URL SHANGLIAN_ENV SHANGLIAN_DEMO;
 
 .DEFAULT_GOAL := help
-.PHONY: help venv install run lint test test-sqlite test-pg test-browser vendor clean
+.PHONY: help venv install run lint test test-sqlite test-pg test-browser vendor clean bench
 
 help:
-	@echo "make run | test | lint | test-sqlite | test-pg | test-browser | vendor | install | clean"
+	@echo "make run | test | lint | test-sqlite | test-pg | test-browser | bench | vendor | install | clean"
 
 # --- Environment -----------------------------------------------------------------------------------
 venv install: $(STAMP)
@@ -92,3 +92,7 @@ vendor: $(STAMP)
 
 clean:
 	rm -rf $(ARTIFACTS) /tmp/shanglian-test.*
+
+# --- Benchmarks (figures printed, never asserted) ---------------------------------------------------
+bench: $(STAMP)
+	$(BIN)/python bench/bench_member_import.py --rows $${ROWS:-100000}
