@@ -65,6 +65,7 @@ def xlsx_response(content, filename):
 # Import: declarative column spec → safe open → read (calamine) → normalise → validate every row →
 # dry-run report with Excel row numbers → commit in batches (all-or-nothing, or only the valid rows).
 # ==================================================================================================
+import itertools  # noqa: E402
 import re  # noqa: E402
 import unicodedata  # noqa: E402
 import zipfile  # noqa: E402
@@ -239,13 +240,13 @@ def read_rows(path, columns):
 
     try:
         book = CalamineWorkbook.from_path(str(path))
-        sheet = book.get_sheet_by_index(0)
-        data = sheet.to_python(skip_empty_area=False)
+        rows = iter(book.get_sheet_by_index(0).iter_rows())  # row by row: the sheet is never all in memory
+        head = [row for _, row in zip(range(HEADER_SEARCH_ROWS), rows, strict=False)]
     except Exception as exc:  # calamine raises its own error types for broken files
         raise ExcelError("无法读取该 Excel 文件，请确认文件未损坏、未加密。") from exc
     by_header = {_header_key(c.header): c for c in columns}
     header_index, mapping = None, {}
-    for index, row in enumerate(data[:HEADER_SEARCH_ROWS]):
+    for index, row in enumerate(head):
         found = {i: by_header[_header_key(cell)] for i, cell in enumerate(row)
                  if isinstance(cell, str) and _header_key(cell) in by_header}
         if len(found) >= max(1, min(3, len(columns))) and len(found) > len(mapping):
@@ -256,7 +257,7 @@ def read_rows(path, columns):
     missing = [c.header for c in columns if c.required and c.key not in present]
     if missing:
         raise ExcelError("缺少必需的列：" + "、".join(missing))
-    for offset, row in enumerate(data[header_index + 1:], start=header_index + 2):
+    for offset, row in enumerate(itertools.chain(head[header_index + 1:], rows), start=header_index + 2):
         values = {mapping[i].key: cell for i, cell in enumerate(row) if i in mapping}
         if all(normalise_text(v) == "" for v in values.values()):
             continue  # blank rows (also the text-formatted rows of the template) are skipped
