@@ -52,6 +52,18 @@ def export_filename(title, day):
     return f"{title}_{day:%Y%m%d}.xlsx"
 
 
+def audited_export(*, actor, title, sheets, object_type, detail):
+    """An export as a download: the workbook, its dated Chinese file name, and the audit row (who
+    exported what, how many rows, with which filters — never the values)."""
+    from django.utils import timezone
+
+    from shanglian.audit.models import AuditAction
+    from shanglian.audit.services import record
+
+    record(AuditAction.EXPORT, actor=actor, object_type=object_type, object_repr=title, detail=detail)
+    return xlsx_response(export_workbook(sheets), export_filename(title, timezone.localdate()))
+
+
 def xlsx_response(content, filename):
     response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
     ascii_name = filename.encode("ascii", "ignore").decode() or "export.xlsx"

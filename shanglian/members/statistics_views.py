@@ -4,9 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 
-from shanglian.audit.models import AuditAction
-from shanglian.audit.services import record
-from shanglian.common.excel import export_filename, export_workbook, xlsx_response
+from shanglian.common.excel import audited_export
 
 from . import statistics
 from .selectors import memberships_visible_to
@@ -89,6 +87,5 @@ def member_statistics_export(request):
         ("按商会", ["商会", "在册企业会员"], f["chambers"]),
         ("按街道", ["街道", "在册企业会员"], f["streets"]),
     ]
-    record(AuditAction.EXPORT, actor=request.user, object_type="members.statistics", object_repr="会员统计",
-           detail={"report": "member_statistics", "on": f["on"].isoformat()})
-    return xlsx_response(export_workbook(sheets), export_filename("会员统计", timezone.localdate()))
+    return audited_export(actor=request.user, title="会员统计", object_type="members.statistics", sheets=sheets,
+                          detail={"report": "member_statistics", "on": f["on"].isoformat()})

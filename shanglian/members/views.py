@@ -3,11 +3,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from shanglian.accounts.roles import FEDERATION_ROLES, Role, require_role, role_of
+from shanglian.common.excel import audited_export
 from shanglian.common.masking import mask
 from shanglian.orgs.models import Chamber, Street
 from shanglian.workbench.listing import Action, Column, ListPage, render_list
@@ -230,26 +230,17 @@ def membership_list(request):
 @login_required
 def membership_export(request):
     """The current filtered list as xlsx; personal data stays masked (the list shows none unmasked)."""
-    from shanglian.audit.models import AuditAction
-    from shanglian.audit.services import record
-    from shanglian.common.excel import export_filename, export_xlsx, xlsx_response
-
     form, qs = _membership_queryset(request)
     fields = [(h, v) for h, v, _ in MEMBERSHIP_FIELDS] + EXPORT_ONLY_FIELDS
     rows = [[value(m) for _, value in fields] for m in qs.order_by("-joined", "-id")]
-    record(AuditAction.EXPORT, actor=request.user, object_type="members.membership",
-           object_repr="工商联会员名单", detail={"rows": len(rows), "filters": request.GET.dict()})
-    content = export_xlsx([h for h, _ in fields], rows, "工商联会员")
-    return xlsx_response(content, export_filename("工商联会员名单", timezone.localdate()))
+    return audited_export(actor=request.user, title="工商联会员名单", object_type="members.membership",
+                          sheets=[("工商联会员", [h for h, _ in fields], rows)],
+                          detail={"rows": len(rows), "filters": request.GET.dict()})
 
 
 @login_required
 def enterprise_export(request):
     """会员企业名单: the current filtered enterprise list; the contact mobile masked unless the user may see it."""
-    from shanglian.audit.models import AuditAction
-    from shanglian.audit.services import record
-    from shanglian.common.excel import export_filename, export_xlsx, xlsx_response
-
     require_role(request.user, *FEDERATION_ROLES, Role.CHAMBER)
     form = EnterpriseSearchForm(request.GET or None, user=request.user)
     qs = selectors.enterprise_list(request.user, filters=form.cleaned_data if form.is_valid() else {})
@@ -263,6 +254,7 @@ def enterprise_export(request):
          e.contact_mobile if pii else mask("mobile", e.contact_mobile)]
         for e in qs.order_by("id")
     ]
-    record(AuditAction.EXPORT, actor=request.user, object_type="members.enterprise", object_repr="会员企业名单",
-           detail={"rows": len(rows), "pii": pii, "filters": {k: v for k, v in request.GET.items() if k != "pii"}})
-    return xlsx_response(export_xlsx(headers, rows, "会员企业"), export_filename("会员企业名单", timezone.localdate()))
+    return audited_export(actor=request.user, title="会员企业名单", object_type="members.enterprise",
+                          sheets=[("会员企业", headers, rows)],
+                          detail={"rows": len(rows), "pii": pii,
+                                  "filters": {k: v for k, v in request.GET.items() if k != "pii"}})
