@@ -9,6 +9,11 @@ determinism without a second database:
 - `build(...)` saves a plan in one transaction (bulk inserts for the thousands of rows) and creates
   the demo logins through `accounts.services.create_user`, so the password rules apply.
 
+The plan also holds the federation's own members (`Membership`: enterprise, group and individual members
+joining 2016–2026, with departures, suspensions and yearly dues), shaped like the seeds' district: about
+880 members in force, more 个体工商户 than 私营企业, more individual than group, more local than
+non-local, more traditional than high-tech members, and a year-end count that grows every year.
+
 Every code (统一社会信用代码, 身份证号码, mobile) is generated with a valid check digit and is made
 up; names of firms, persons and villages are fictional. Dates are fixed (`AS_OF`), never `today()`,
 except the timestamps Django fills itself; encrypted columns differ between runs only because each
@@ -442,6 +447,47 @@ DEMO_LOGINS = [
 ]
 
 
+# Federation members (工商联会员), shaped like the seeds: a district of 880 members = 316 企业 + 20 团体 +
+# 564 个人, grown from a few hundred within a few years, with the "三多三少" structure (more 个体工商户
+# than 私营企业, more individual than group members, more local than non-local, more traditional than
+# high-tech). Shares are of the plan's enterprises / persons, so a smaller demo keeps the shape.
+MEMBER_ENTERPRISE_SHARE = 0.229  # of all enterprises: ≈ 345 of 1,500, ≈ 316 in force after departures
+MEMBER_SELF_EMPLOYED_SHARE = 0.58  # of the enterprise members: 个体工商户 (the rest mostly 私营企业)
+MEMBER_PERSON_SHARE = 0.622  # of all persons: ≈ 620 of 1,000, ≈ 564 in force
+MEMBER_GROUPS = 20  # chambers of the district that are 团体会员
+# Of the memberships that may end (not the term's officers, not the groups, not the demo login's firm):
+MEMBER_LEFT_SHARE = 0.085  # departed (退会) by AS_OF: ≈ 8 % of all memberships
+MEMBER_SUSPENDED_SHARE = 0.013  # suspended (暂停) on AS_OF: a dozen
+# Joins per year (relative): fewer early, more later; 2026 is half a year (AS_OF is 30 June).
+MEMBER_JOIN_WEIGHTS = {2016: 40, 2017: 50, 2018: 60, 2019: 75, 2020: 85, 2021: 95, 2022: 105, 2023: 115,
+                       2024: 125, 2025: 135, 2026: 90}
+MEMBER_FIRST_YEAR = 2016
+# Why members left, by kind (weights). 企业注销 and 迁出本区 also end the firm's chamber memberships.
+UNPAID = "连续两年未缴会费"
+MEMBER_LEAVE_REASONS = {
+    Membership.Kind.ENTERPRISE: [("企业注销", 30), ("迁出本区", 20), ("企业申请退会", 30), (UNPAID, 20)],
+    Membership.Kind.INDIVIDUAL: [("本人申请退会", 50), ("迁出本区", 20), (UNPAID, 30)],
+}
+ENTERPRISE_ENDS = {"企业注销", "迁出本区"}  # reasons that end the enterprise's chamber memberships too
+# Chamber departures that do not end the enterprise: it stays a firm of the district.
+CHAMBER_LEAVE_REASONS = [("企业申请退会", 50), (UNPAID, 30), ("转入其他商会", 20)]
+# 会费标准（元/年）— the demo's own schedule: 企业会员 2,000 (个体工商户 500), 团体会员 3,000, 个人会员 200.
+# The first year is paid on joining; later years mostly in the first half; ~10 % of later years are not
+# paid (never two in a row for a member still in force); a member pays nothing for the year it leaves
+# or is suspended in, and one that left for 连续两年未缴会费 paid nothing for the two years before.
+DUES_ENTERPRISE = Decimal("2000")
+DUES_SELF_EMPLOYED = Decimal("500")
+DUES_GROUP = Decimal("3000")
+DUES_INDIVIDUAL = Decimal("200")
+DUES_UNPAID_SHARE = 0.10
+BODY_POSITIONS = {  # Position.Title in the current term → Membership.BodyPosition of the person's membership
+    Position.Title.CHAIRMAN: Membership.BodyPosition.CHAIRMAN,
+    Position.Title.VICE_CHAIRMAN: Membership.BodyPosition.VICE_CHAIRMAN,
+    Position.Title.STANDING: Membership.BodyPosition.STANDING,
+    Position.Title.EXECUTIVE: Membership.BodyPosition.EXECUTIVE,
+}
+
+
 # --- The plan --------------------------------------------------------------------------------------
 
 
@@ -498,12 +544,42 @@ class ChamberPlan:
 
 @dataclass
 class MembershipPlan:
+    """An enterprise's membership of one chamber (`ChamberMembership`)."""
+
     chamber: int
     enterprise: int
     joined: date
     status: str = ChamberMembership.Status.ACTIVE
     left: date | None = None
     position: str = ""
+    left_reason: str = ""
+
+
+@dataclass
+class MemberPlan:
+    """A membership of the district federation (工商联会员, `Membership`).
+
+    Exactly one of `enterprise` / `person` / `group` (indexes into the plan's enterprises, persons and
+    chambers) is set, the one `kind` names. `dues` holds the paid years: [(year, amount 元, paid_on)].
+    """
+
+    kind: str
+    joined: date
+    enterprise: int | None = None
+    person: int | None = None
+    group: int | None = None
+    number: str = ""
+    status: str = Membership.Status.ACTIVE
+    suspended_on: date | None = None
+    left: date | None = None
+    left_reason: str = ""
+    body_position: str = Membership.BodyPosition.MEMBER
+    dues: list = field(default_factory=list)
+
+    def in_force(self, on):
+        """The same rule as `selectors.membership_in_force_q`, on the plan."""
+        return (self.joined <= on and (self.left is None or self.left > on)
+                and (self.suspended_on is None or self.suspended_on > on))
 
 
 @dataclass
@@ -517,13 +593,14 @@ class DemoPlan:
     memberships: list
     positions: list  # (person index, title, committee index or None)
     logins: dict  # chamber1/chamber2/department/enterprise indexes and display names
+    members: list  # MemberPlan: the federation's own members, in joining order
 
     def fingerprint(self):
         """A digest of everything generated, for determinism checks."""
         import hashlib
 
         text = repr((self.departments, self.chambers, self.villages, self.enterprises, self.persons,
-                     self.memberships, self.positions, self.logins))
+                     self.memberships, self.positions, self.logins, self.members))
         return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -647,9 +724,12 @@ def generate(enterprises=DEFAULT_ENTERPRISES, seed=DEMO_SEED):
     _chamber_officers(rng, names, chambers, memberships, ent_plans, person_plans)
     positions = _positions(rng, person_plans, ent_plans)
     logins = _logins(chambers, memberships, ent_plans, departments, person_plans, positions)
+    # Drawn last, so that everything above stays what it was before federation members existed.
+    members = _federation_members(rng, chambers, ent_plans, person_plans, memberships, positions, logins)
+    _chamber_departure_reasons(rng, memberships)
     return DemoPlan(seed=seed, departments=departments, chambers=chambers, villages=villages,
                     enterprises=ent_plans, persons=person_plans, memberships=memberships,
-                    positions=positions, logins=logins)
+                    positions=positions, logins=logins, members=members)
 
 
 def _enterprise(rng, names, industries):
@@ -973,6 +1053,173 @@ def _logins(chambers, memberships, ent_plans, departments, person_plans, positio
     }
 
 
+def _weighted_sample(rng, items, weights, k):
+    """k of the items without replacement, each drawn with its weight (Efraimidis–Spirakis keys)."""
+    keyed = sorted(((rng.random() ** (1 / w), n) for n, w in enumerate(weights) if w > 0), reverse=True)
+    return [items[n] for _key, n in keyed[:k]]
+
+
+def _join_date(rng, earliest, latest=AS_OF):
+    """A joining day in [earliest, latest], the year drawn with MEMBER_JOIN_WEIGHTS."""
+    years = [y for y in MEMBER_JOIN_WEIGHTS if earliest.year <= y <= latest.year]
+    year = rng.choices(years, weights=[MEMBER_JOIN_WEIGHTS[y] for y in years])[0]
+    return _day_between(rng, max(date(year, 1, 1), earliest), min(date(year, 12, 31), latest))
+
+
+def _federation_members(rng, chambers, ent_plans, person_plans, memberships, positions, logins):
+    """The district federation's enterprise, group and individual members, with departures and dues."""
+    first = date(MEMBER_FIRST_YEAR, 1, 1)
+    term_start = TERM["start"]
+    officers = {person: BODY_POSITIONS[title] for person, title, _c in positions if title in BODY_POSITIONS}
+    officer_firms = {ent for person in officers for ent, _role in person_plans[person].roles}
+    login_firm = logins["enterprise"]
+
+    # Enterprise members: a quota of 个体工商户, the rest weighted to local, traditional, larger firms.
+    def can_join(e):
+        return e.founded + timedelta(days=30) <= AS_OF
+
+    n_firms = round(len(ent_plans) * MEMBER_ENTERPRISE_SHARE)
+    self_employed = [i for i, e in enumerate(ent_plans) if e.type_code == "individual" and can_join(e)]
+    companies = [i for i, e in enumerate(ent_plans) if e.type_code != "individual" and can_join(e)]
+    size_weight = {"large": 2.5, "medium": 1.8, "small": 1.2, "micro": 1.0}
+    firms = {login_firm} if can_join(ent_plans[login_firm]) else set()
+    n_self = min(len(self_employed), round(n_firms * MEMBER_SELF_EMPLOYED_SHARE))
+    firms.update(_weighted_sample(rng, self_employed, [1.0] * len(self_employed),
+                                  max(0, n_self - sum(ent_plans[i].type_code == "individual" for i in firms))))
+    weights = [(0 if i in firms else 1) * (1.3 if ent_plans[i].is_local else 1.0)
+               * (1.0 if ent_plans[i].is_high_tech else 1.8) * size_weight[ent_plans[i].size]
+               * (4.0 if i in officer_firms else 1.0) for i in companies]
+    firms.update(_weighted_sample(rng, companies, weights, max(0, n_firms - len(firms))))
+
+    # Individual members: every 主席/副主席/常委/执委 of the term, then persons holding a role in a firm,
+    # above all the 法定代表人/董事长/总经理 of member firms.
+    leading = {EnterpriseRole.Role.LEGAL_REPRESENTATIVE, EnterpriseRole.Role.CHAIRMAN,
+               EnterpriseRole.Role.GENERAL_MANAGER}
+
+    def person_weight(p):
+        if not p.roles:
+            return 0.2
+        return (2.0 if any(role in leading for _e, role in p.roles) else 1.0) * (
+            1.5 if any(ent in firms for ent, _role in p.roles) else 1.0)
+
+    others = [i for i in range(len(person_plans)) if i not in officers]
+    n_persons = max(len(officers), round(len(person_plans) * MEMBER_PERSON_SHARE))
+    persons = sorted(officers) + sorted(_weighted_sample(
+        rng, others, [person_weight(person_plans[i]) for i in others], n_persons - len(officers)))
+
+    # Group members: chambers of the district, the two with demo logins among them.
+    rest = list(range(2, len(chambers)))
+    groups = [0, 1] + sorted(_weighted_sample(
+        rng, rest, [1.0 + max(0, 2020 - chambers[c].founded.year) / 5 for c in rest], MEMBER_GROUPS - 2))
+
+    members = []
+    for i in sorted(firms):
+        earliest = max(first, ent_plans[i].founded + timedelta(days=30))
+        members.append(MemberPlan(kind=Membership.Kind.ENTERPRISE, enterprise=i, joined=_join_date(rng, earliest)))
+    for i in persons:
+        latest = term_start - timedelta(days=1) if i in officers else AS_OF  # members before the term began
+        members.append(MemberPlan(kind=Membership.Kind.INDIVIDUAL, person=i, joined=_join_date(rng, first, latest),
+                                  body_position=officers.get(i, Membership.BodyPosition.MEMBER)))
+    for c in groups:
+        earliest = max(first, chambers[c].founded + timedelta(days=60))
+        members.append(MemberPlan(kind=Membership.Kind.GROUP, group=c, joined=_join_date(rng, earliest)))
+
+    _member_departures(rng, members, ent_plans, memberships, login_firm)
+    _member_dues(rng, members, ent_plans)
+
+    # Member numbers in joining order: HX-<year joined>-<sequence in that year>.
+    kind_order = {Membership.Kind.ENTERPRISE: 0, Membership.Kind.GROUP: 1, Membership.Kind.INDIVIDUAL: 2}
+    members.sort(key=lambda m: (m.joined, kind_order[m.kind], m.enterprise or m.person or m.group or 0))
+    sequence = Counter()
+    for m in members:
+        sequence[m.joined.year] += 1
+        m.number = f"HX-{m.joined.year}-{sequence[m.joined.year]:04d}"
+    return members
+
+
+def _member_departures(rng, members, ent_plans, memberships, login_firm):
+    """~8 % left (more likely the longer the membership), a few suspended; officers and groups stay."""
+    chamber_rows = defaultdict(list)
+    for cm in memberships:
+        chamber_rows[cm.enterprise].append(cm)
+    # Firms that hold a chamber office or a demo login are not wound up or moved away.
+    settled = {login_firm} | {cm.enterprise for cm in memberships if cm.position}
+
+    def may_leave(m):
+        return (m.kind != Membership.Kind.GROUP and m.body_position == Membership.BodyPosition.MEMBER
+                and m.enterprise != login_firm)
+
+    mortal = [m for m in members if may_leave(m)]
+    candidates = [m for m in mortal if (AS_OF - m.joined).days > 365]
+    leaving = _weighted_sample(rng, candidates, [(AS_OF - m.joined).days - 365 for m in candidates],
+                               round(len(mortal) * MEMBER_LEFT_SHARE))
+    for m in leaving:
+        reasons = MEMBER_LEAVE_REASONS[m.kind]
+        reason = _weighted(rng, reasons)
+        earliest = m.joined + timedelta(days=365)
+        if reason == UNPAID:  # paid the joining year, then nothing for two full years
+            earliest = max(earliest, date(m.joined.year + 3, 1, 1))
+        elif m.kind == Membership.Kind.ENTERPRISE and reason in ENTERPRISE_ENDS:
+            if m.enterprise in settled:
+                earliest = AS_OF + timedelta(days=1)
+            else:  # after it joined its chambers, which it leaves the same day
+                earliest = max([earliest] + [cm.joined + timedelta(days=30) for cm in chamber_rows[m.enterprise]])
+        if earliest > AS_OF:
+            reason = reasons[0][0] if m.kind == Membership.Kind.INDIVIDUAL else "企业申请退会"
+            earliest = m.joined + timedelta(days=365)
+        m.status, m.left, m.left_reason = Membership.Status.LEFT, _day_between(rng, earliest, AS_OF), reason
+        if m.kind == Membership.Kind.ENTERPRISE and reason in ENTERPRISE_ENDS:
+            for cm in chamber_rows[m.enterprise]:
+                if cm.left is None or cm.left > m.left:
+                    cm.status, cm.left, cm.left_reason = ChamberMembership.Status.LEFT, m.left, reason
+
+    staying = [m for m in mortal if m.left is None and (AS_OF - m.joined).days > 200]
+    for m in rng.sample(staying, min(len(staying), round(len(mortal) * MEMBER_SUSPENDED_SHARE))):
+        m.status = Membership.Status.SUSPENDED
+        m.suspended_on = _day_between(rng, m.joined + timedelta(days=180), AS_OF)
+
+
+def _dues_amount(m, ent_plans):
+    if m.kind == Membership.Kind.GROUP:
+        return DUES_GROUP
+    if m.kind == Membership.Kind.INDIVIDUAL:
+        return DUES_INDIVIDUAL
+    return DUES_SELF_EMPLOYED if ent_plans[m.enterprise].type_code == "individual" else DUES_ENTERPRISE
+
+
+def _member_dues(rng, members, ent_plans):
+    """One payment per paid year, from the joining year to the last year the member was in good standing."""
+    for m in members:
+        amount = _dues_amount(m, ent_plans)
+        if m.left is not None:
+            last = m.left.year - (3 if m.left_reason == UNPAID else 1)
+        elif m.suspended_on is not None:
+            last = m.suspended_on.year - 1
+        else:
+            last = AS_OF.year
+        missed = False
+        for year in range(m.joined.year, last + 1):
+            if year == m.joined.year:  # paid on joining
+                paid = min(m.joined + timedelta(days=rng.randrange(31)), date(year, 12, 31), AS_OF)
+            elif rng.random() < DUES_UNPAID_SHARE and (not missed or m.status != Membership.Status.ACTIVE):
+                missed = True
+                continue
+            elif year == AS_OF.year:  # this year's dues: paid by AS_OF or not yet
+                paid = date(year, 1, 2) + timedelta(days=rng.randrange((AS_OF - date(year, 1, 2)).days + 1))
+            else:
+                days = rng.randrange(180) if rng.random() < 0.8 else rng.randrange(180, 350)
+                paid = date(year, 1, 2) + timedelta(days=days)
+            missed = False
+            m.dues.append((year, amount, paid))
+
+
+def _chamber_departure_reasons(rng, memberships):
+    """Every chamber membership that ended has a reason; those the firm's own end set are kept."""
+    for cm in memberships:
+        if cm.status == ChamberMembership.Status.LEFT and not cm.left_reason:
+            cm.left_reason = _weighted(rng, CHAMBER_LEAVE_REASONS)
+
+
 # --- Saving ----------------------------------------------------------------------------------------
 
 
@@ -1062,7 +1309,7 @@ def build(enterprises=DEFAULT_ENTERPRISES, seed=DEMO_SEED, plan=None):
         ChamberMembership.objects.bulk_create(
             [
                 ChamberMembership(chamber=chambers[m.chamber], enterprise_id=ent_ids[m.enterprise], joined=m.joined,
-                                  status=m.status, left=m.left, position=m.position)
+                                  status=m.status, left=m.left, left_reason=m.left_reason, position=m.position)
                 for m in plan.memberships
             ],
             batch_size=1000,
@@ -1074,7 +1321,7 @@ def build(enterprises=DEFAULT_ENTERPRISES, seed=DEMO_SEED, plan=None):
             for person, title, committee in plan.positions
         )
 
-        _federation_memberships(random.Random(seed + 1), plan, district, chambers, ent_ids, person_ids)
+        _save_federation_members(plan, district, chambers, ent_ids, person_ids)
 
         units = {
             "federation": {"federation": district},
@@ -1093,84 +1340,26 @@ def build(enterprises=DEFAULT_ENTERPRISES, seed=DEMO_SEED, plan=None):
     return DemoResult(federation=district, users=users, plan=plan)
 
 
-# Federation memberships (工商联会员): drawn from their own random stream (seed + 1) so that the rest of
-# the plan is unchanged. The shape follows the seeds: more 个体工商户 than 私营企业, more individual than
-# group members, more local than non-local, more traditional than high-tech; growth every year.
-MEMBER_JOIN_YEARS = [(2016, 3), (2017, 4), (2018, 5), (2019, 6), (2020, 7), (2021, 9), (2022, 11), (2023, 13),
-                     (2024, 15), (2025, 17), (2026, 8)]
-LEAVE_REASONS = ["企业注销", "迁出本区", "本人申请退会", "连续两年未缴纳会费"]
-DUES = {"individual_type": Decimal("500"), "enterprise": Decimal("2000"), "individual": Decimal("200"),
-        "group": Decimal("3000")}
-BODY_POSITIONS = {"chairman": "chairman", "vice_chairman": "vice_chairman", "standing": "standing",
-                  "executive": "executive"}
-
-
-def _weighted_sample(rng, items, weights, k):
-    """k items without replacement, item i chosen with weight weights[i] (Efraimidis–Spirakis)."""
-    keyed = sorted(((rng.random() ** (1 / w), i) for i, w in enumerate(weights)), reverse=True)
-    return [items[i] for _, i in keyed[:k]]
-
-
-def _join_date(rng, earliest=date(2016, 1, 1)):
-    years = [y for y, _ in MEMBER_JOIN_YEARS if y >= earliest.year]
-    weights = [w for y, w in MEMBER_JOIN_YEARS if y >= earliest.year]
-    year = rng.choices(years, weights)[0]
-    start = max(date(year, 1, 1), earliest)
-    end = min(date(year, 12, 31), AS_OF)
-    return _day_between(rng, start, max(start, end))
-
-
-def _federation_memberships(rng, plan, district, chambers, ent_ids, person_ids):
-    enterprises = plan.enterprises
-    weights = [(5.0 if e.type_code == "individual" else 1.0) * (1.5 if e.is_local else 1.0)
-               * (1.0 if e.is_high_tech else 1.5) for e in enterprises]
-    ent_members = _weighted_sample(rng, list(range(len(enterprises))), weights, round(len(enterprises) * 0.22))
-    officers = {person: BODY_POSITIONS.get(title, "member") for person, title, _ in plan.positions}
-    others = [i for i in range(len(plan.persons)) if i not in officers]
-    person_members = sorted(officers) + rng.sample(others, min(len(others), round(len(plan.persons) * 0.55)
-                                                                - len(officers)))
-    groups = rng.sample(range(len(chambers)), min(20, len(chambers)))
-
-    rows = []  # (kind, subject kwargs, dues key, body position, earliest join)
-    for i in sorted(ent_members):
-        key = "individual_type" if enterprises[i].type_code == "individual" else "enterprise"
-        rows.append(("enterprise", {"enterprise_id": ent_ids[i]}, key, "member", max(date(2016, 1, 1),
-                                                                                    enterprises[i].founded)))
-    for i in person_members:
-        rows.append(("individual", {"person_id": person_ids[i]}, "individual", officers.get(i, "member"),
-                     date(2016, 1, 1)))
-    for i in sorted(groups):
-        rows.append(("group", {"group": chambers[i]}, "group", "member", max(date(2016, 1, 1),
-                                                                           plan.chambers[i].founded)))
-    memberships, seq = [], Counter()
-    for kind, subject, dues_key, body, earliest in rows:
-        joined = _join_date(rng, earliest) if earliest <= AS_OF else AS_OF
-        seq[joined.year] += 1
-        m = Membership(federation=district, kind=kind, joined=joined, body_position=body,
-                       number=f"HX-{joined.year}-{seq[joined.year]:04d}", **subject)
-        roll = rng.random()
-        if body == "member" and roll < 0.08 and (AS_OF - joined).days > 400:
-            m.status, m.left = Membership.Status.LEFT, _day_between(rng, joined + timedelta(days=365), AS_OF)
-            m.left_reason = rng.choice(LEAVE_REASONS)
-        elif body == "member" and roll < 0.10 and (AS_OF - joined).days > 200:
-            m.status = Membership.Status.SUSPENDED
-            m.suspended_on = _day_between(rng, joined + timedelta(days=180), AS_OF)
-        m.dues_key = dues_key
-        memberships.append(m)
-    Membership.objects.bulk_create(memberships, batch_size=1000)
-    if any(m.pk is None for m in memberships):
-        by_number = dict(Membership.objects.filter(federation=district).values_list("number", "pk"))
-        for m in memberships:
-            m.pk = by_number[m.number]
-    dues = []
-    for m in memberships:
-        last = (m.left or m.suspended_on or AS_OF).year
-        for year in range(m.joined.year, last + 1):
-            if rng.random() < 0.1:
-                continue  # an unpaid year
-            paid = _day_between(rng, max(m.joined, date(year, 1, 1)), min(date(year, 12, 31), AS_OF))
-            dues.append(DuesRecord(membership_id=m.pk, year=year, amount=DUES[m.dues_key], paid_on=paid))
-    DuesRecord.objects.bulk_create(dues, batch_size=2000)
+def _save_federation_members(plan, district, chambers, ent_ids, person_ids):
+    objs = Membership.objects.bulk_create(
+        [
+            Membership(
+                federation=district, kind=m.kind, number=m.number, joined=m.joined, status=m.status,
+                suspended_on=m.suspended_on, left=m.left, left_reason=m.left_reason, body_position=m.body_position,
+                enterprise_id=ent_ids[m.enterprise] if m.enterprise is not None else None,
+                person_id=person_ids[m.person] if m.person is not None else None,
+                group=chambers[m.group] if m.group is not None else None,
+            )
+            for m in plan.members
+        ],
+        batch_size=1000,
+    )
+    ids = _ids(Membership, objs, "number")
+    DuesRecord.objects.bulk_create(
+        [DuesRecord(membership_id=pk, year=year, amount=amount, paid_on=paid_on)
+         for pk, m in zip(ids, plan.members, strict=True) for year, amount, paid_on in m.dues],
+        batch_size=2000,
+    )
 
 
 def _ids(model, objs, key):

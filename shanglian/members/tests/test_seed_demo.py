@@ -1,7 +1,9 @@
 """`manage.py seed_demo`: demo mode only, the promised district, valid codes, encrypted PII, idempotent, deterministic."""
 
 import re
+from collections import Counter
 from datetime import date
+from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -14,7 +16,16 @@ from shanglian.accounts.roles import Role, role_of
 from shanglian.common.models import IndustryCode
 from shanglian.common.validators import validate_id_number, validate_mobile, validate_uscc
 from shanglian.members import demo
-from shanglian.members.models import ChamberMembership, Enterprise, EnterpriseRole, Person, pinyin_initials
+from shanglian.members.models import (
+    ChamberMembership,
+    DuesRecord,
+    Enterprise,
+    EnterpriseRole,
+    Membership,
+    Person,
+    pinyin_initials,
+)
+from shanglian.members.selectors import membership_in_force_q
 from shanglian.orgs.models import Chamber, Committee, Department, Federation, Position, Street, Term, Village
 
 SMALL = 120
@@ -29,6 +40,9 @@ EXPECTED_ROLES = {
     "auditor": Role.AUDITOR,
 }
 PLAIN_ID_NUMBER = re.compile(r"\d{17}[\dX]")
+MEMBER_NUMBER = re.compile(r"HX-(\d{4})-\d{4}")
+TODAY = date(2026, 11, 22)
+AS_OF_YEAR = demo.AS_OF.year
 
 
 @pytest.fixture
@@ -52,7 +66,7 @@ def seeded(demo_mode):
 
 def table_counts():
     models = (Federation, Street, Chamber, Committee, Department, Village, Term, Position, Enterprise, Person,
-              EnterpriseRole, ChamberMembership, User)
+              EnterpriseRole, ChamberMembership, Membership, DuesRecord, User)
     return {model.__name__: model.objects.count() for model in models}
 
 
@@ -204,35 +218,143 @@ def test_generation_is_deterministic_and_is_what_gets_saved(demo_mode):
     assert saved == [(e.name, e.uscc) for e in plan.enterprises]
     assert len({name for name, _ in saved}) == SMALL
     assert list(Person.objects.order_by("pk").values_list("name", flat=True)) == [p.name for p in plan.persons]
+    saved = list(Membership.objects.order_by("pk").values_list("number", "kind", "joined", "status", "left"))
+    assert saved == [(m.number, m.kind, m.joined, m.status, m.left) for m in plan.members]
+    assert DuesRecord.objects.count() == sum(len(m.dues) for m in plan.members)
+    for kind in Membership.Kind.values:  # the plan's rule of "in force" is the selectors' one
+        on_db = Membership.objects.filter(membership_in_force_q(TODAY), kind=kind).count()
+        assert on_db == sum(m.in_force(TODAY) for m in plan.members if m.kind == kind)
 
 
 @pytest.mark.django_db
-def test_federation_memberships_are_consistent_and_of_all_kinds(seeded):
-    from shanglian.members.models import DuesRecord, Membership
-    from shanglian.members.selectors import membership_in_force_q
-
-    memberships = Membership.objects.all()
-    assert memberships.exists()
+def test_federation_memberships_are_consistent(seeded):
+    memberships = list(Membership.objects.all())
+    assert memberships
+    subject = {Membership.Kind.ENTERPRISE: "enterprise_id", Membership.Kind.INDIVIDUAL: "person_id",
+               Membership.Kind.GROUP: "group_id"}
     for m in memberships:
-        subjects = [m.enterprise_id, m.person_id, m.group_id]
-        assert sum(s is not None for s in subjects) == 1
-        assert (m.status == "left") == (m.left is not None) and (m.left is None or m.left >= m.joined)
-        assert (m.status == "suspended") == (m.suspended_on is not None)
-    in_force = memberships.filter(membership_in_force_q(date(2026, 11, 22)))
-    assert {m.kind for m in in_force} == {"enterprise", "individual", "group"}
-    pairs = DuesRecord.objects.values_list("membership_id", "year")
-    assert len(set(pairs)) == len(pairs) > 0
+        # Kind and subject: exactly the one subject the kind names.
+        assert [f for f in subject.values() if getattr(m, f) is not None] == [subject[m.kind]], m.number
+        # Status and dates.
+        assert date(2016, 1, 1) <= m.joined <= demo.AS_OF
+        assert (m.status == Membership.Status.LEFT) == (m.left is not None) == bool(m.left_reason)
+        assert (m.status == Membership.Status.SUSPENDED) == (m.suspended_on is not None)
+        assert m.left is None or m.joined < m.left <= demo.AS_OF
+        assert m.suspended_on is None or m.joined < m.suspended_on <= demo.AS_OF
+        match = MEMBER_NUMBER.fullmatch(m.number)
+        assert match and int(match.group(1)) == m.joined.year
+    assert len({m.number for m in memberships}) == len(memberships)
+
+    in_force = Membership.objects.filter(membership_in_force_q(TODAY))
+    assert set(in_force.values_list("kind", flat=True)) == set(Membership.Kind.values)
+    assert Membership.objects.filter(status=Membership.Status.LEFT).exists()
+    # An enterprise member is a firm that existed when it joined; group members are chambers of the district.
+    for m in Membership.objects.filter(kind=Membership.Kind.ENTERPRISE).select_related("enterprise"):
+        assert m.enterprise.founded < m.joined
+    for m in Membership.objects.filter(kind=Membership.Kind.GROUP).select_related("group"):
+        assert m.group.federation_id == m.federation_id and m.group.founded < m.joined
+    assert {u.chamber_id for u in User.objects.filter(username__in=["chamber1", "chamber2"])} <= set(
+        Membership.objects.values_list("group_id", flat=True))
+    assert Membership.objects.filter(enterprise=User.objects.get(username="ent1").enterprise,
+                                     status=Membership.Status.ACTIVE).exists()
 
 
 @pytest.mark.django_db
-def test_federation_memberships_grow_and_show_three_more_three_less(demo_mode):
-    """On the default district: year-end counts grow every year and the seeds' "三多三少" shape holds."""
-    from shanglian.members import statistics
-    from shanglian.members.models import Membership
+def test_term_officers_hold_their_body_position(seeded):
+    titles = {Position.Title.CHAIRMAN: "chairman", Position.Title.VICE_CHAIRMAN: "vice_chairman",
+              Position.Title.STANDING: "standing", Position.Title.EXECUTIVE: "executive"}
+    officers = dict(Position.objects.filter(title__in=titles).values_list("person_id", "title"))
+    assert len(officers) == 40
+    members = {m.person_id: m for m in Membership.objects.filter(kind=Membership.Kind.INDIVIDUAL)}
+    term = Term.objects.get()
+    for person_id, title in officers.items():
+        m = members[person_id]
+        assert m.body_position == titles[title] and m.status == Membership.Status.ACTIVE and m.joined < term.start
+    assert not Membership.objects.exclude(person_id__in=officers).exclude(body_position="member").exists()
 
-    demo.build()
-    memberships = Membership.objects.all()
-    series = statistics.year_end_series(memberships, range(2018, 2026))
-    assert all(b.in_force > a.in_force for a, b in zip(series, series[1:], strict=False))
-    for pair in statistics.three_more_three_less(memberships, date(2026, 11, 22)):
-        assert pair.more > pair.less, pair.label
+
+@pytest.mark.django_db
+def test_dues_follow_the_membership(seeded):
+    pairs = list(DuesRecord.objects.values_list("membership_id", "year"))
+    assert pairs and len(set(pairs)) == len(pairs)
+    amounts = {"enterprise": Decimal("2000"), "individual_type": Decimal("500"), "individual": Decimal("200"),
+               "group": Decimal("3000")}
+    for m in Membership.objects.select_related("enterprise__enterprise_type").prefetch_related("dues"):
+        key = "individual_type" if m.kind == "enterprise" and m.enterprise.enterprise_type.code == "individual" \
+            else m.kind
+        end = m.left or m.suspended_on
+        for dues in m.dues.all():
+            assert dues.amount == amounts[key]
+            assert dues.paid_on.year == dues.year and m.joined <= dues.paid_on <= demo.AS_OF
+            assert end is None or dues.year < end.year  # nothing for the year it left or was suspended in
+        if m.status == Membership.Status.ACTIVE:
+            assert m.joined.year in {d.year for d in m.dues.all()}  # paid on joining
+
+
+@pytest.mark.django_db
+def test_chamber_departures_have_dates_and_reasons(seeded):
+    for cm in ChamberMembership.objects.all():
+        assert (cm.status == ChamberMembership.Status.LEFT) == (cm.left is not None) == bool(cm.left_reason)
+        assert cm.left is None or cm.joined <= cm.left <= demo.AS_OF
+    # A firm that was wound up or moved away left its chambers the same day.
+    for m in Membership.objects.filter(left_reason__in=sorted(demo.ENTERPRISE_ENDS)):
+        assert not ChamberMembership.objects.filter(enterprise=m.enterprise, left__isnull=True).exists()
+        assert not ChamberMembership.objects.filter(enterprise=m.enterprise, left__gt=m.left).exists()
+    assert ChamberMembership.objects.filter(status=ChamberMembership.Status.LEFT).exists()
+
+
+# --- The default-size district, generated without saving -----------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def default_plan(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():  # generate() reads the industry codes the migrations load
+        return demo.generate()
+
+
+def in_force(plan, on, kind=None):
+    return [m for m in plan.members if m.in_force(on) and (kind is None or m.kind == kind)]
+
+
+def test_default_plan_matches_the_seeds_district(default_plan):
+    """About 880 members = 316 企业 + 20 团体 + 564 个人; ~8 % left, a few suspended."""
+    by_kind = {kind: len(in_force(default_plan, TODAY, kind)) for kind in Membership.Kind.values}
+    assert 290 <= by_kind["enterprise"] <= 340
+    assert by_kind["group"] == 20
+    assert 530 <= by_kind["individual"] <= 600
+    members = default_plan.members
+    left = sum(m.status == Membership.Status.LEFT for m in members)
+    suspended = sum(m.status == Membership.Status.SUSPENDED for m in members)
+    assert 0.06 <= left / len(members) <= 0.10 and 5 <= suspended <= 25
+    assert {m.left_reason for m in members if m.left} >= {"企业注销", "迁出本区", "本人申请退会", "连续两年未缴会费"}
+    assert min(m.joined.year for m in members) == 2016 and max(m.joined for m in members) <= demo.AS_OF
+    assert len({m.number for m in members}) == len(members)
+
+
+def test_default_plan_shows_three_more_three_less(default_plan):
+    enterprises = [default_plan.enterprises[m.enterprise] for m in in_force(default_plan, TODAY, "enterprise")]
+    types = Counter(e.type_code for e in enterprises)
+    assert types["individual"] > types["private"] > 0  # 个体工商户 more, 私营企业 fewer
+    assert len(in_force(default_plan, TODAY, "individual")) > len(in_force(default_plan, TODAY, "group")) > 0
+    local = sum(e.is_local for e in enterprises)
+    assert local > len(enterprises) - local > 0  # 本地 more, 外地 fewer
+    high_tech = sum(e.is_high_tech for e in enterprises)
+    assert len(enterprises) - high_tech > high_tech > 0  # 传统产业 more, 高新技术 fewer
+
+
+def test_default_plan_grows_every_year(default_plan):
+    series = [len(in_force(default_plan, date(year, 12, 31))) for year in range(2016, 2027)]
+    assert all(b > a for a, b in zip(series, series[1:], strict=False)), series
+    joins = Counter(m.joined.year for m in default_plan.members)
+    assert joins[2016] < joins[2020] < joins[2025]  # fewer early, more later
+
+
+def test_default_plan_dues_are_one_per_member_and_year(default_plan):
+    for m in default_plan.members:
+        years = [year for year, _amount, _paid in m.dues]
+        assert len(years) == len(set(years))
+        assert all(paid.year == year and m.joined <= paid <= demo.AS_OF for year, _amount, paid in m.dues)
+    active = [m for m in default_plan.members if m.status == Membership.Status.ACTIVE]
+    due = sum(AS_OF_YEAR - m.joined.year + 1 for m in active)
+    paid = sum(len(m.dues) for m in active)
+    assert 0.8 * due <= paid < 0.95 * due  # some years unpaid, this year's dues not all in yet

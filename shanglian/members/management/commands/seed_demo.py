@@ -13,7 +13,8 @@ from shanglian.orgs.models import Federation
 
 
 class Command(BaseCommand):
-    help = "生成演示数据：虚构的河西区工商联及其商会、专委会、职能部门、企业、人士和演示账号（仅演示模式）。"
+    help = ("生成演示数据：虚构的河西区工商联及其商会、专委会、职能部门、企业、人士、工商联会员（含会费）"
+            "和演示账号（仅演示模式）。")
 
     def add_arguments(self, parser):
         parser.add_argument("--if-empty", action="store_true",
