@@ -47,7 +47,7 @@ run: $(STAMP)
 	@echo
 	@echo "  商联通 is starting on  http://127.0.0.1:8000/   (Ctrl-C to stop)"
 	@echo
-	exec $(BIN)/gunicorn shanglian.wsgi:application --bind 127.0.0.1:8000 --workers 2 --access-logfile -
+	BIN=$(BIN) exec scripts/serve.sh
 
 # --- Checks ----------------------------------------------------------------------------------------
 lint: $(STAMP)

@@ -18,6 +18,22 @@ def test_settings(settings):
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test ends with a flush that also removes what the data migrations loaded
+    (industry codes, dictionaries, appeal categories); put it back once that teardown is done."""
+    yield
+    if nextitem is None:  # the last test: the test database is already gone, nothing needs the data
+        return
+    marker = item.get_closest_marker("django_db")
+    names = set(getattr(item, "fixturenames", ()))
+    if (marker and marker.kwargs.get("transaction")) or names & {"transactional_db", "live_server"}:
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            testing.ensure_reference_data()
+
+
 @pytest.fixture
 def cast(db):
     city = testing.make_federation(name="天津市工商联", level="city", region_code="120100")

@@ -9,6 +9,7 @@ import base64
 import json
 import os
 import secrets
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -111,6 +112,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_filters",
     "rest_framework",
+    "rest_framework.authtoken",
     "axes",
     "django_otp",
     "shanglian.common",
@@ -118,7 +120,12 @@ INSTALLED_APPS = [
     "shanglian.accounts",
     "shanglian.orgs",
     "shanglian.members",
+    "shanglian.notifications",
+    "shanglian.appeals",
     "shanglian.workbench",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "huey.contrib.djhuey",
 ]
 
 MIDDLEWARE = [
@@ -308,13 +315,52 @@ if PRODUCTION:
 
 # --- REST API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    # Token first: an anonymous call gets 401 with `WWW-Authenticate: Token`. A session-authenticated
+    # call has its CSRF token checked by SessionAuthentication (ASVS 13.2.3).
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "shanglian.accounts.api_auth.IntegrationTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # JSON only: any other request body is refused with 415 (ASVS 13.1.5).
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "商联通 API",
+    "DESCRIPTION": "区工商联工作平台的 REST API：会员、诉求办理。与页面相同的权限和数据范围。",
+    "VERSION": "1",
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"AppealStatusEnum": "shanglian.appeals.models.Status"},
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Swagger UI at /api/docs/ from the vendored drf-spectacular-sidecar assets (no CDN: CSP 'self').
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+}
+
+# --- Background work (Huey): SQLite storage by default, Redis when REDIS_URL is set; immediate
+# (run in-process, in memory) under pytest or with HUEY_IMMEDIATE=1. ---------------------------------
+REDIS_URL = os.environ.get("REDIS_URL", "")
+TESTING = "pytest" in sys.modules
+HUEY = {
+    "name": "shanglian",
+    "immediate": env_bool("HUEY_IMMEDIATE", default=TESTING),
+    "utc": True,
+}
+if REDIS_URL:
+    HUEY.update({"huey_class": "huey.RedisHuey", "connection": {"url": REDIS_URL}})
+else:
+    HUEY.update({"huey_class": "huey.SqliteHuey", "filename": str(VAR_DIR / "huey.sqlite3")})
+
+# --- Notifications: the in-app inbox always; SMS through this backend (dotted path). -------------------
+SHANGLIAN_SMS_BACKEND = os.environ.get("SHANGLIAN_SMS_BACKEND", "shanglian.notifications.backends.ConsoleSmsBackend")
+SHANGLIAN_SMS_FILE = os.environ.get("SHANGLIAN_SMS_FILE", "")
 
 LOGGING = {
     "version": 1,

@@ -111,10 +111,14 @@ def ensure_reference_data():
 
     from shanglian.common.industry import load_industry_codes
 
-    if not IndustryCode.objects.exists():
+    if IndustryCode.objects.count() < 1971:  # 20 sections + 97 divisions + 473 groups + 1,381 classes
         load_industry_codes()
     if not DictItem.objects.exists():
         importlib.import_module("shanglian.common.migrations.0003_seed_dict_items").seed(apps, None)
+    from shanglian.appeals.models import AppealCategory
+
+    if not AppealCategory.objects.exists():
+        importlib.import_module("shanglian.appeals.migrations.0002_seed_categories").seed(apps, None)
 
 
 def make_membership(federation, subject, *, kind=None, joined=date(2020, 1, 1), number="", **fields):

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 urlpatterns = [
     path("favicon.ico", lambda request: redirect(static("shanglian/favicon.svg"), permanent=True)),
@@ -10,7 +11,13 @@ urlpatterns = [
     path("orgs/", include("shanglian.orgs.urls")),
     path("members/", include("shanglian.members.urls")),
     path("audit/", include("shanglian.audit.urls")),
+    path("appeals/", include("shanglian.appeals.urls")),
+    path("notifications/", include("shanglian.notifications.urls")),
     path("api/v1/", include("shanglian.api_urls")),
+    # OpenAPI 3 schema and Swagger UI (login required; the UI's assets are vendored, its init script
+    # is served as a file so that the CSP needs no inline script).
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),
 ]
 

@@ -13,7 +13,7 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
     list_filter = ("groups", "is_active")
     search_fields = ("username", "display_name")
     fieldsets = DjangoUserAdmin.fieldsets + (
-        ("工作单位", {"fields": ("display_name", "federation", "chamber", "department", "enterprise",
+        ("工作单位", {"fields": ("display_name", "mobile", "federation", "chamber", "department", "enterprise",
                               "password_changed_at")}),
     )
     readonly_fields = ("password_changed_at", "last_login", "date_joined")

@@ -13,6 +13,7 @@ from django_otp.oath import TOTP
 from django_otp.util import random_hex
 
 from shanglian.common.fields import EncryptedTextField
+from shanglian.common.validators import validate_mobile
 
 
 class ShanglianUserManager(UserManager):
@@ -40,6 +41,8 @@ class User(AbstractUser):
         related_name="users",
     )
     password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
+    # For SMS notices only (办理提醒); encrypted at rest like every mobile.
+    mobile = EncryptedTextField("手机号", blank=True, validators=[validate_mobile])
 
     objects = ShanglianUserManager()
 

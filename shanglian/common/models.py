@@ -157,3 +157,17 @@ class ImportJob(models.Model):
     def percent(self):
         base = self.valid if self.valid_only or not self.failed else self.total
         return min(100, round(self.done * 100 / base)) if base else 0
+
+
+class NumberSequence(models.Model):
+    """A named counter behind document numbers (诉求编号 SQ202611220001 …); see `common.numbering`."""
+
+    key = models.CharField("序列", max_length=50, unique=True)
+    last = models.PositiveIntegerField("当前值", default=0)
+
+    class Meta:
+        verbose_name = "编号序列"
+        verbose_name_plural = "编号序列"
+
+    def __str__(self):
+        return f"{self.key}: {self.last}"

@@ -10,3 +10,4 @@ class WorkbenchConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         autodiscover_modules("todos")
+        autodiscover_modules("panels")

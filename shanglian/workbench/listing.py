@@ -49,6 +49,16 @@ class ListPage:
     empty_text: str = "暂无数据"
     per_page: int = 20
     default_sort: str = "-id"
+    tabs: list = field(default_factory=list)  # [Tab] above the search form (queues)
+
+
+@dataclass(frozen=True)
+class Tab:
+    label: str
+    url: str
+    count: object = None
+    active: bool = False
+    level: str = ""  # "danger" shows the count in red
 
 
 def render_list(request, page, queryset):

@@ -42,6 +42,14 @@ NAVIGATION = (
         ),
     ),
     NavGroup(
+        "诉求服务",
+        (
+            NavItem("诉求办理", "appeals:list", frozenset(FED | {Role.CHAMBER, Role.DEPARTMENT}), "message"),
+            NavItem("诉求统计", "appeals:statistics", frozenset(FED | {Role.CHAMBER, Role.DEPARTMENT}), "chart"),
+            NavItem("我的诉求", "appeals:h5_home", frozenset({Role.ENTERPRISE}), "message"),
+        ),
+    ),
+    NavGroup(
         "组织机构",
         (
             NavItem("商会", "orgs:chamber_list", frozenset(FED), "flag"),
@@ -55,7 +63,10 @@ NAVIGATION = (
     ),
     NavGroup("安全审计", (NavItem("审计日志", "audit:event_list", frozenset({Role.AUDITOR}), "shield"),)),
     NavGroup("系统管理", (NavItem("管理后台", "admin:index", frozenset({Role.SYSADMIN}), "setting"),)),
-    NavGroup("个人中心", (NavItem("账户与安全", "accounts:profile", frozenset(ALL), "lock"),)),
+    NavGroup("个人中心", (
+        NavItem("站内消息", "notifications:inbox", frozenset(ALL), "bell"),
+        NavItem("账户与安全", "accounts:profile", frozenset(ALL), "lock"),
+    )),
 )
 
 

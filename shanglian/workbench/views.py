@@ -1,16 +1,22 @@
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.csrf import requires_csrf_token
 
+from shanglian.accounts.roles import Role, role_of
 from shanglian.audit.models import AuditAction, AuditResult
 from shanglian.audit.services import record
 
+from .panels import panels_for
 from .todos import todos_for
 
 
 @login_required
 def home(request):
-    return render(request, "workbench/home.html", {"todos": todos_for(request.user)})
+    if role_of(request.user) == Role.ENTERPRISE:  # enterprises work on their phones: the H5 pages
+        return redirect("appeals:h5_home")
+    panels = panels_for(request.user)
+    return render(request, "workbench/home.html", {
+        "todos": todos_for(request.user), "panels": panels, "charts": any(p.charts for p in panels)})
 
 
 @requires_csrf_token

@@ -13,6 +13,18 @@ document.addEventListener("alpine:init", function () {
       },
     };
   });
+  /* A button that shows or hides the panel after it (action forms such as 派单). */
+  window.Alpine.data("disclosure", function () {
+    return {
+      open: false,
+      init: function () {
+        this.open = this.$el.getAttribute("data-open") === "1";
+      },
+      toggle: function () {
+        this.open = !this.open;
+      },
+    };
+  });
 });
 
 /* Destructive actions: any form with data-confirm asks first (是否确认删除…？). */

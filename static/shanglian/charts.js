@@ -1,5 +1,5 @@
-/* Member statistics charts (ECharts, static/vendor/echarts). The data comes from the json_script element
-   #member-stats written by the page: the CSP allows only our own script files and no inline styles, so
+/* Member statistics and appeal KPI charts (ECharts, static/vendor/echarts). The data comes from the json_script
+   element #member-stats or #appeal-kpis written by the page: the CSP allows only our own script files and no inline styles, so
    nothing is inline and the tooltips are drawn on the canvas (renderMode "richText"), not as HTML. The
    tables under the charts carry the same numbers for screen readers and copying. */
 (function () {
@@ -101,6 +101,59 @@
         label: { show: true, position: "right" } }],
     });
   }
+
+  // --- Appeal KPIs (#appeal-kpis, written by the 诉求统计 page and the 工作台 panel) -------------------
+  function appealMonths(data) {
+    if (!data.months.length) return;
+    chart("chart-appeal-months", {
+      tooltip: tooltip({
+        trigger: "axis",
+        formatter: function (items) {
+          var i = items[0].dataIndex;
+          var score = data.score[i];
+          return data.months[i] + "\n诉求量：" + data.received[i] + "\n办结量：" + data.closed[i] +
+            "\n满意度：" + (score === null || score === undefined ? "—" : score + "分");
+        },
+      }),
+      legend: { data: ["诉求量", "办结量", "满意度"], top: 0 },
+      grid: { left: 50, right: 50, top: 40, bottom: 30 },
+      xAxis: { type: "category", data: data.months },
+      yAxis: [
+        { type: "value", name: "件", minInterval: 1 },
+        { type: "value", name: "满意度", min: 0, max: 100, splitLine: { show: false } },
+      ],
+      series: [
+        { name: "诉求量", type: "bar", barMaxWidth: 28, data: data.received },
+        { name: "办结量", type: "bar", barMaxWidth: 28, data: data.closed },
+        { name: "满意度", type: "line", yAxisIndex: 1, data: data.score, connectNulls: false },
+      ],
+    });
+  }
+
+  function appealDepartments(data) {
+    if (!data.departments.length) return;
+    var el = document.getElementById("chart-appeal-departments");
+    if (el) el.style.height = Math.max(120, data.departments.length * 28 + 40) + "px";
+    chart("chart-appeal-departments", {
+      tooltip: tooltip({ trigger: "axis", formatter: function (items) { return items[0].name + "：" + percent(items[0].value); } }),
+      grid: { left: 160, right: 60, top: 10, bottom: 20 },
+      xAxis: { type: "value", min: 0, max: 100, axisLabel: { formatter: "{value}%" } },
+      yAxis: { type: "category", inverse: true, data: data.departments },
+      series: [{ name: "按时办理率", type: "bar", barMaxWidth: 22, data: data.onTime,
+        label: { show: true, position: "right", formatter: function (p) { return percent(p.value); } } }],
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var source = document.getElementById("appeal-kpis");
+    if (!source || !window.echarts) return;
+    var data = JSON.parse(source.textContent);
+    appealMonths(data);
+    appealDepartments(data);
+    window.addEventListener("resize", function () {
+      instances.forEach(function (instance) { instance.resize(); });
+    });
+  });
 
   document.addEventListener("DOMContentLoaded", function () {
     var source = document.getElementById("member-stats");

@@ -8,7 +8,7 @@ ROLES = ["admin", "staff", "leader", "chamber1", "chamber2", "dept1", "ent1", "a
 
 # page name, object the URL points at (attribute of the cast, or None), expected status per user
 MATRIX = [
-    ("workbench:home", None, dict.fromkeys(ROLES, 200)),
+    ("workbench:home", None, {**dict.fromkeys(ROLES, 200), "ent1": 302}),  # ent1 → its H5 pages
     ("accounts:profile", None, dict.fromkeys(ROLES, 200)),
     ("members:membership_list", None, {"admin": 200, "staff": 200, "leader": 200, "chamber1": 200,
                                        "chamber2": 200, "dept1": 403, "ent1": 403, "auditor": 403,
@@ -63,6 +63,18 @@ MATRIX = [
     ("orgs:department_detail", "dept2", {"admin": 200, "staff": 200, "leader": 200, "chamber1": 403,
                                          "chamber2": 403, "dept1": 404, "ent1": 403, "auditor": 403,
                                          "outsider_staff": 404}),
+    ("appeals:list", None, {"admin": 200, "staff": 200, "leader": 200, "chamber1": 200, "chamber2": 200,
+                            "dept1": 200, "ent1": 302, "auditor": 403, "outsider_staff": 200}),
+    ("appeals:export", None, {"admin": 200, "staff": 200, "leader": 200, "chamber1": 200, "chamber2": 200,
+                              "dept1": 200, "ent1": 403, "auditor": 403, "outsider_staff": 200}),
+    ("appeals:create", None, {"admin": 200, "staff": 200, "leader": 403, "chamber1": 403, "chamber2": 403,
+                              "dept1": 403, "ent1": 403, "auditor": 403, "outsider_staff": 200}),
+    ("notifications:inbox", None, dict.fromkeys(ROLES, 200)),
+    ("appeals:statistics", None, {"admin": 200, "staff": 200, "leader": 200, "chamber1": 200, "chamber2": 200,
+                                  "dept1": 200, "ent1": 403, "auditor": 403, "outsider_staff": 200}),
+    ("appeals:statistics_export", None, {"admin": 200, "staff": 200, "leader": 200, "chamber1": 200,
+                                         "chamber2": 200, "dept1": 200, "ent1": 403, "auditor": 403,
+                                         "outsider_staff": 200}),
     ("audit:event_list", None, {"admin": 403, "staff": 403, "leader": 403, "chamber1": 403, "chamber2": 403,
                                 "dept1": 403, "ent1": 403, "auditor": 200, "outsider_staff": 403}),
     ("admin:index", None, {"admin": 200, "staff": 403, "leader": 403, "chamber1": 403, "chamber2": 403,
@@ -71,7 +83,12 @@ MATRIX = [
 
 # Pages addressed by an import job's id: members/tests/test_import.py proves the owner is allowed and
 # another user (same role) gets 404, and that other roles get 403.
-COVERED_ELSEWHERE = {"members:member_import_job", "members:member_import_commit", "members:member_import_errors"}
+COVERED_ELSEWHERE = {
+    "members:member_import_job", "members:member_import_commit", "members:member_import_errors",
+    # pages of one appeal or one message: appeals/tests/test_views.py, test_h5.py, test_api.py
+    "appeals:detail", "appeals:act", "appeals:attachment", "appeals:h5_home", "appeals:h5_create",
+    "appeals:h5_detail", "appeals:h5_rate", "appeals:h5_reopen", "notifications:open", "notifications:read_all",
+}
 
 CASES = [(page, target, role, expected[role]) for page, target, expected in MATRIX for role in ROLES]
 
@@ -100,7 +117,7 @@ def test_every_named_page_is_in_the_matrix():
 
     covered = {page for page, _, _ in MATRIX} | COVERED_ELSEWHERE
     ours = set()
-    for namespace in ("workbench", "orgs", "members", "audit"):
+    for namespace in ("workbench", "orgs", "members", "audit", "appeals", "notifications"):
         resolver = get_resolver().namespace_dict[namespace][1]
         ours |= {f"{namespace}:{name}" for name in resolver.reverse_dict if isinstance(name, str)}
     assert ours - covered == set()

@@ -1,0 +1,20 @@
+"""API token authentication for integrations (WeChat mini-program, the 12345 hotline).
+
+A token skips the login page, and with it the second factor, the idle timeout and the password
+expiry; so the roles that must always pass the second factor — the system administrator and the
+auditor (三员) — cannot use one."""
+
+from rest_framework.authentication import TokenAuthentication
+from rest_framework.exceptions import AuthenticationFailed
+
+from .roles import Role, role_of
+
+TOKENLESS_ROLES = {Role.SYSADMIN, Role.AUDITOR}
+
+
+class IntegrationTokenAuthentication(TokenAuthentication):
+    def authenticate_credentials(self, key):
+        user, token = super().authenticate_credentials(key)
+        if role_of(user) in TOKENLESS_ROLES:
+            raise AuthenticationFailed("系统管理员和审计员不能使用令牌访问接口，请登录后操作。")
+        return user, token

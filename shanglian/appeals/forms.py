@@ -1,0 +1,144 @@
+"""Forms of the staff and department pages. They only parse; the services check and write."""
+
+from django import forms
+from django.db.models import Q
+
+from shanglian.orgs.models import Department
+
+from .models import AppealCategory, Channel, MediationResult, Rating, Status, Urgency
+from .selectors import DEPARTMENT_QUEUES, QUEUES
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; the services check count, size and type."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, (list, tuple)):
+            return [f for f in data if f]
+        return [data] if data else []
+
+
+FILES_HELP = "最多 5 个，每个不超过 10 MB；PDF、JPG、PNG、Word（docx）、Excel（xlsx）。"
+
+
+class AppealSearchForm(forms.Form):
+    q = forms.CharField(label="诉求", required=False,
+                        widget=forms.TextInput(attrs={"placeholder": "编号、标题或企业名称"}))
+    category = forms.ModelChoiceField(label="类别", required=False, queryset=AppealCategory.objects.all(),
+                                      empty_label="全部")
+    status = forms.ChoiceField(label="状态", required=False, choices=[("", "全部")] + list(Status.choices))
+    department = forms.ModelChoiceField(label="承办部门", required=False, queryset=Department.objects.none(),
+                                        empty_label="全部")
+    supervised = forms.BooleanField(label="仅督办", required=False)
+    queue = forms.ChoiceField(required=False, choices=list({**QUEUES, **DEPARTMENT_QUEUES}.items()),
+                              widget=forms.HiddenInput)
+
+    def __init__(self, *args, departments=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if departments is None:
+            del self.fields["department"]
+        else:
+            self.fields["department"].queryset = departments
+
+
+class AppealCreateForm(forms.Form):
+    """The desk registers an appeal taken by phone, visit, event or letter."""
+
+    enterprise = forms.CharField(label="企业", max_length=100,
+                                 help_text="输入企业全称或统一社会信用代码。",
+                                 error_messages={"required": "请填写企业。"})
+    channel = forms.ChoiceField(label="来源渠道", choices=Channel.choices, initial=Channel.PHONE)
+    category = forms.ModelChoiceField(label="诉求类别", queryset=AppealCategory.objects.filter(is_active=True),
+                                      empty_label="请选择", error_messages={"required": "请选择诉求类别。"})
+    urgency = forms.ChoiceField(label="紧急程度", choices=Urgency.choices, initial=Urgency.NORMAL)
+    title = forms.CharField(label="诉求标题", max_length=100, error_messages={"required": "请填写诉求标题。"})
+    content = forms.CharField(label="诉求内容", widget=forms.Textarea(attrs={"rows": 6}),
+                              error_messages={"required": "请填写诉求内容。"})
+    contact_name = forms.CharField(label="联系人", max_length=50, required=False)
+    source_note = forms.CharField(label="来源活动/走访", max_length=200, required=False,
+                                  help_text="如：2026年11月民营企业诉求恳谈会")
+    counterpart = forms.CharField(label="对方当事人", max_length=200, required=False, help_text="维权案件必填")
+    amount_involved = forms.DecimalField(label="涉及金额（元）", required=False, min_value=0, max_digits=14,
+                                         decimal_places=2)
+    files = MultipleFileField(label="附件", help_text=FILES_HELP)
+
+    def __init__(self, *args, enterprises=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._enterprises = enterprises
+
+    def clean_enterprise(self):
+        text = self.cleaned_data["enterprise"].strip()
+        matches = list(self._enterprises.filter(Q(name=text) | Q(uscc=text.upper()))[:2])
+        if not matches:
+            raise forms.ValidationError("没有找到该企业（请输入本工商联范围内企业的全称或统一社会信用代码）。")
+        if len(matches) > 1:
+            raise forms.ValidationError("找到多家企业，请输入统一社会信用代码。")
+        return matches[0]
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label="意见", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label="理由", max_length=500, widget=forms.Textarea(attrs={"rows": 3}),
+                             error_messages={"required": "请填写理由。"})
+
+
+class DispatchForm(forms.Form):
+    departments = forms.ModelMultipleChoiceField(
+        label="承办部门", queryset=Department.objects.none(), widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "请至少选择一个承办部门。", "invalid_choice": "承办部门不存在，请重新选择。",
+                        "invalid_pk_value": "承办部门不存在，请重新选择。"},
+    )
+    deadline = forms.DateField(label="办理期限", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                               error_messages={"required": "请填写办理期限。", "invalid": "办理期限格式应为 2026-11-22。"})
+    note = forms.CharField(label="派单意见", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, departments=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["departments"].queryset = departments if departments is not None else Department.objects.none()
+
+
+class ExtensionRequestForm(forms.Form):
+    days = forms.IntegerField(label="延期（工作日）", min_value=1, max_value=30,
+                              error_messages={"required": "请填写延期天数。", "invalid": "延期天数必须是整数。",
+                                              "min_value": "延期天数至少 1 个工作日。",
+                                              "max_value": "延期天数最多 30 个工作日。"})
+    reason = forms.CharField(label="延期理由", max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
+                             error_messages={"required": "请填写延期理由。"})
+
+
+class ExtensionDecisionForm(forms.Form):
+    decision = forms.ChoiceField(label="审批", choices=[("approve", "同意"), ("deny", "不同意")],
+                                 widget=forms.RadioSelect, error_messages={"required": "请选择同意或不同意。"})
+    note = forms.CharField(label="审批意见", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReplyForm(forms.Form):
+    reply = forms.CharField(label="答复内容", widget=forms.Textarea(attrs={"rows": 6}),
+                            error_messages={"required": "请填写答复内容。"})
+    files = MultipleFileField(label="附件", help_text=FILES_HELP)
+
+
+class CallbackRatingForm(forms.Form):
+    rating = forms.ChoiceField(label="回访评价", choices=Rating.choices, widget=forms.RadioSelect,
+                               error_messages={"required": "请选择评价。"})
+    comment = forms.CharField(label="回访记录", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RightsCaseForm(forms.Form):
+    counterpart = forms.CharField(label="对方当事人", max_length=200, error_messages={"required": "请填写对方当事人。"})
+    amount_involved = forms.DecimalField(label="涉及金额（元）", required=False, min_value=0, max_digits=14,
+                                         decimal_places=2)
+    legal_aid_given = forms.BooleanField(label="已提供法律援助", required=False)
+    mediation_result = forms.ChoiceField(label="调解结果", choices=MediationResult.choices, required=False)

@@ -1,0 +1,210 @@
+"""The enterprise's own appeal pages (mobile-first H5, opened inside WeChat): list, submit, follow,
+rate, ask to reopen. Enterprise users only; everything starts from `selectors.appeals_visible_to`."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from shanglian.accounts.roles import Role, require_role
+from shanglian.notifications.services import unread_count
+from shanglian.workbench.shortcuts import get_visible_or_404
+
+from . import selectors, services
+from .h5_forms import H5AppealForm, H5RatingForm, H5ReopenForm
+from .models import Assignment, Rating, Status
+
+# Status → tag colour on the cards and the detail page.
+STATUS_TAGS = {
+    Status.SUBMITTED: "info",
+    Status.ACCEPTED: "info",
+    Status.ASSIGNED: "warning",
+    Status.HANDLING: "warning",
+    Status.REOPENED: "danger",
+    Status.REPLIED: "success",
+    Status.CLOSED: "muted",
+    Status.REJECTED: "muted",
+}
+# Timeline notes the enterprise reads; the rest (a department's return, extension requests, 督办
+# remarks) are the desk's internal business and show as a step without the note.
+PUBLIC_NOTES = {"submit", "accept", "reject", "dispatch", "reply", "rate", "reopen", "close"}
+
+
+def enterprise_only(view):
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        require_role(request.user, Role.ENTERPRISE)
+        return view(request, *args, **kwargs)
+
+    return login_required(never_cache(wrapped))
+
+
+def _render(request, template, context):
+    """Every H5 page: the tab bar shows the number of unread messages."""
+    return render(request, template, {**context, "unread": unread_count(request.user)})
+
+
+def _errors(exc):
+    return list(exc.messages) if isinstance(exc, ValidationError) else [str(exc)]
+
+
+def _awaiting_rating(appeal):
+    """已答复 and not rated in this round by anyone (a 不满意 keeps it 已答复 but rated)."""
+    return appeal.status == Status.REPLIED and not appeal.rating
+
+
+def _card(appeal):
+    assignments = [a for a in appeal.assignments.all() if a.round == appeal.reopen_count and a.is_active]
+    return {
+        "appeal": appeal,
+        "tag": STATUS_TAGS.get(appeal.status, "muted"),
+        "departments": "、".join(a.department.name for a in assignments),
+        "to_rate": _awaiting_rating(appeal),
+    }
+
+
+@enterprise_only
+def h5_home(request):
+    appeals = (selectors.appeals_visible_to(request.user)
+               .prefetch_related(Prefetch("assignments", queryset=Assignment.objects.select_related("department"))))
+    cards = [_card(a) for a in appeals]
+    return _render(request, "appeals/h5/home.html", {
+        "cards": cards,
+        "to_rate_count": sum(1 for c in cards if c["to_rate"]),
+        "tab": "appeals",
+    })
+
+
+@enterprise_only
+def h5_create(request):
+    errors = []
+    if request.method == "POST":
+        form = H5AppealForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                appeal = services.submit_appeal(
+                    actor=request.user, enterprise=request.user.enterprise, category=data["category"],
+                    title=data["title"], content=data["content"], urgency=data["urgency"],
+                    contact_name=data["contact_name"], files=data["files"],
+                    rights=services.RightsCase(counterpart=data["counterpart"],
+                                               amount_involved=data["amount_involved"]),
+                )
+            except ValidationError as exc:
+                errors = _errors(exc)
+            else:
+                messages.success(request, f"提交成功，诉求编号 {appeal.number}")
+                return redirect("appeals:h5_detail", pk=appeal.pk)
+        had_files = bool(request.FILES.getlist("files"))
+    else:
+        form = H5AppealForm(initial={"contact_name": request.user.display_name})
+        had_files = False
+    return _render(request, "appeals/h5/create.html", {
+        "form": form,
+        "errors": errors,
+        "rechoose_files": had_files and (errors or form.errors),
+        "tab": "create",
+    })
+
+
+def _steps(appeal):
+    steps = []
+    for entry in appeal.timeline.select_related("department"):
+        steps.append({
+            "at": entry.at,
+            "label": entry.action_label,
+            "department": entry.department.name if entry.department_id else "",
+            "note": entry.note if entry.action in PUBLIC_NOTES else "",
+            "status": entry.get_to_status_display() if entry.to_status != entry.from_status else "",
+        })
+    return steps
+
+
+def _detail_context(request, appeal, *, rating_form=None, reopen_form=None, errors=()):
+    replies = (appeal.assignments.filter(state=Assignment.State.REPLIED)
+               .select_related("department").order_by("round", "replied_at"))
+    rated_unsatisfied = appeal.status == Status.REPLIED and appeal.rating == Rating.UNSATISFIED
+    return {
+        "appeal": appeal,
+        "tag": STATUS_TAGS.get(appeal.status, "muted"),
+        "steps": list(reversed(_steps(appeal))),
+        "departments": "、".join(
+            a.department.name for a in selectors.current_assignments(appeal).select_related("department")),
+        "replies": replies,
+        "attachments": appeal.attachments.select_related("timeline_entry__department"),
+        "to_rate": _awaiting_rating(appeal),
+        # A refused form stays on the page with what was typed, so nothing is lost.
+        "can_rate": _awaiting_rating(appeal) or bool(rating_form and rating_form.is_bound),
+        "can_reopen": rated_unsatisfied or bool(reopen_form and reopen_form.is_bound),
+        "ratings": appeal.ratings.all(),
+        "rating_form": rating_form or H5RatingForm(),
+        "reopen_form": reopen_form or H5ReopenForm(),
+        "errors": list(errors),
+        "tab": "appeals",
+    }
+
+
+@enterprise_only
+def h5_detail(request, pk):
+    appeal = get_visible_or_404(selectors.appeals_visible_to(request.user), pk)
+    return _render(request, "appeals/h5/detail.html", _detail_context(request, appeal))
+
+
+def _act(request, pk, form_class, form_key, act):
+    """POST a rating or a reopen request: success → back to the page with a message; refused or
+    invalid → the page again with the message and what was typed."""
+    appeal = get_visible_or_404(selectors.appeals_visible_to(request.user), pk)
+    form = form_class(request.POST)
+    errors = []
+    if form.is_valid():
+        try:
+            text = act(appeal, form.cleaned_data)
+        except services.TransitionRefused as exc:
+            errors = [exc.message]
+        except ValidationError as exc:
+            errors = _errors(exc)
+        else:
+            messages.success(request, text)
+            return redirect("appeals:h5_detail", pk=appeal.pk)
+    else:
+        errors = [e for field_errors in form.errors.values() for e in field_errors]
+    appeal.refresh_from_db()
+    return _render(request, "appeals/h5/detail.html",
+                  _detail_context(request, appeal, errors=errors, **{form_key: form}))
+
+
+@require_POST
+@enterprise_only
+def h5_rate(request, pk):
+    def act(appeal, data):
+        services.rate_appeal(actor=request.user, appeal=appeal, rating=data["rating"], comment=data["comment"])
+        if data["rating"] == Rating.UNSATISFIED:
+            return "评价成功。您对答复不满意，可以申请重办。"
+        return "评价成功，感谢您的反馈。"
+
+    return _act(request, pk, H5RatingForm, "rating_form", act)
+
+
+@require_POST
+@enterprise_only
+def h5_reopen(request, pk):
+    def act(appeal, data):
+        services.reopen_appeal(actor=request.user, appeal=appeal, reason=data["reason"])
+        return "已申请重办，承办部门将重新办理。"
+
+    return _act(request, pk, H5ReopenForm, "reopen_form", act)
+
+
+urlpatterns = [
+    path("h5/", h5_home, name="h5_home"),
+    path("h5/new/", h5_create, name="h5_create"),
+    path("h5/<int:pk>/", h5_detail, name="h5_detail"),
+    path("h5/<int:pk>/rate/", h5_rate, name="h5_rate"),
+    path("h5/<int:pk>/reopen/", h5_reopen, name="h5_reopen"),
+]

@@ -1,0 +1,325 @@
+"""Enterprise appeals (诉求) and rights cases (维权): DESIGN §3.
+
+The state lives on `Appeal.status` and changes only through `services.py`; every change is one
+`TimelineEntry` (immutable). A dispatch creates one `Assignment` per department; the appeal's own
+deadline is the latest deadline of its open assignments.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class AppealCategory(models.Model):
+    """诉求类别 — the category dictionary with the deadlines of the 12345 practice (editable)."""
+
+    code = models.SlugField("编码", max_length=30, unique=True)
+    name = models.CharField("名称", max_length=50, unique=True)
+    reply_days = models.PositiveSmallIntegerField("答复时限（工作日）", default=5)
+    sign_hours = models.PositiveSmallIntegerField("签收时限（工作小时）", default=2)
+    is_rights_case = models.BooleanField("维权案件", default=False,
+                                         help_text="维权案件另记对方当事人、涉及金额、法律援助和调解结果。")
+    order = models.PositiveSmallIntegerField("排序", default=0)
+    is_active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = "诉求类别"
+        verbose_name_plural = "诉求类别"
+        ordering = ["order", "id"]
+
+    def __str__(self):
+        return self.name
+
+
+class Status(models.TextChoices):
+    SUBMITTED = "submitted", "已提交"
+    ACCEPTED = "accepted", "已受理"
+    REJECTED = "rejected", "不予受理"
+    ASSIGNED = "assigned", "已派单"
+    HANDLING = "handling", "办理中"
+    REPLIED = "replied", "已答复"
+    REOPENED = "reopened", "重办"
+    CLOSED = "closed", "已办结"
+
+
+# States in which an appeal is still being worked on (and can be overdue).
+OPEN_STATES = (Status.SUBMITTED, Status.ACCEPTED, Status.ASSIGNED, Status.HANDLING, Status.REOPENED)
+# States in which a department holds it.
+WITH_DEPARTMENT_STATES = (Status.ASSIGNED, Status.HANDLING, Status.REOPENED)
+
+
+class Channel(models.TextChoices):
+    PLATFORM = "platform", "平台"
+    PHONE = "phone", "电话"
+    VISIT = "visit", "走访"
+    EVENT = "event", "恳谈会/早餐会"
+    LETTER = "letter", "来信"
+    OTHER = "other", "其他"
+
+
+class Urgency(models.TextChoices):
+    NORMAL = "normal", "一般"
+    URGENT = "urgent", "紧急"
+
+
+class Rating(models.TextChoices):
+    SATISFIED = "satisfied", "满意"
+    BASICALLY = "basically", "基本满意"
+    UNSATISFIED = "unsatisfied", "不满意"
+
+
+# 满意度 in 百分制 (DESIGN §3).
+RATING_POINTS = {Rating.SATISFIED: 100, Rating.BASICALLY: 80, Rating.UNSATISFIED: 0}
+
+
+class MediationResult(models.TextChoices):
+    NONE = "", "—"
+    SETTLED = "settled", "调解成功"
+    PARTIAL = "partial", "部分达成"
+    FAILED = "failed", "调解不成"
+    LITIGATION = "litigation", "转诉讼/仲裁"
+
+
+class Appeal(models.Model):
+    federation = models.ForeignKey("orgs.Federation", verbose_name="工商联", on_delete=models.PROTECT,
+                                   related_name="appeals")
+    number = models.CharField("诉求编号", max_length=20, unique=True)
+    enterprise = models.ForeignKey("members.Enterprise", verbose_name="企业", on_delete=models.PROTECT,
+                                   related_name="appeals")
+    person = models.ForeignKey("members.Person", verbose_name="提出人", null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="appeals")
+    contact_name = models.CharField("联系人", max_length=50, blank=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    channel = models.CharField("来源渠道", max_length=20, choices=Channel.choices, default=Channel.PLATFORM)
+    category = models.ForeignKey(AppealCategory, verbose_name="诉求类别", on_delete=models.PROTECT,
+                                 related_name="appeals")
+    title = models.CharField("诉求标题", max_length=100)
+    content = models.TextField("诉求内容", max_length=5000)
+    urgency = models.CharField("紧急程度", max_length=10, choices=Urgency.choices, default=Urgency.NORMAL)
+    source_note = models.CharField("来源活动/走访", max_length=200, blank=True,
+                                   help_text="在恳谈会、早餐会或走访中提出时，记下是哪一次。")
+
+    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.SUBMITTED,
+                              db_index=True)
+    submitted_at = models.DateTimeField("提交时间", db_index=True)
+    accepted_at = models.DateTimeField("受理时间", null=True, blank=True)
+    first_dispatched_at = models.DateTimeField("首次派单时间", null=True, blank=True)
+    deadline = models.DateField("办理期限", null=True, blank=True, db_index=True)
+    deadline_provisional = models.BooleanField("期限待确认", default=False,
+                                               help_text="期限跨入尚无节假日安排的年份时按周一至周五推算。")
+    replied_at = models.DateTimeField("答复时间", null=True, blank=True)
+    replied_on_time = models.BooleanField("按时答复", null=True)
+    closed_at = models.DateTimeField("办结时间", null=True, blank=True)
+    rejected_reason = models.CharField("不予受理理由", max_length=500, blank=True)
+    is_supervised = models.BooleanField("督办", default=False, db_index=True)
+    supervised_at = models.DateTimeField("督办时间", null=True, blank=True)
+    reopen_count = models.PositiveSmallIntegerField("重办次数", default=0)
+    rating = models.CharField("评价", max_length=20, choices=Rating.choices, blank=True)
+    rated_at = models.DateTimeField("评价时间", null=True, blank=True)
+
+    # 维权 (rights case) fields, used when the category is a rights case.
+    counterpart = models.CharField("对方当事人", max_length=200, blank=True)
+    amount_involved = models.DecimalField("涉及金额（元）", max_digits=14, decimal_places=2, null=True, blank=True)
+    legal_aid_given = models.BooleanField("提供法律援助", default=False)
+    mediation_result = models.CharField("调解结果", max_length=20, choices=MediationResult.choices, blank=True)
+
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "诉求"
+        verbose_name_plural = "诉求"
+        ordering = ["-submitted_at", "-id"]
+        indexes = [models.Index(fields=["federation", "status", "deadline"], name="appeal_fed_status_deadline")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(status="rejected") | ~Q(rejected_reason=""),
+                                   name="appeals_rejected_has_reason"),
+            models.CheckConstraint(condition=Q(amount_involved__isnull=True) | Q(amount_involved__gte=0),
+                                   name="appeals_amount_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.number} {self.title}"
+
+    @property
+    def is_open(self):
+        return self.status in OPEN_STATES
+
+    @property
+    def rating_points(self):
+        return RATING_POINTS.get(self.rating)
+
+
+class Assignment(models.Model):
+    """One department's part of an appeal (派单)."""
+
+    class State(models.TextChoices):
+        ASSIGNED = "assigned", "待签收"
+        HANDLING = "handling", "办理中"
+        REPLIED = "replied", "已答复"
+        RETURNED = "returned", "已退回"
+
+    appeal = models.ForeignKey(Appeal, verbose_name="诉求", on_delete=models.CASCADE, related_name="assignments")
+    department = models.ForeignKey("orgs.Department", verbose_name="承办部门", on_delete=models.PROTECT,
+                                   related_name="assignments")
+    state = models.CharField("办理状态", max_length=20, choices=State.choices, default=State.ASSIGNED,
+                             db_index=True)
+    # 0 for the first handling; a reopened appeal gets new assignments with round = its reopen count,
+    # so the first reply, its timeliness and the second one all stay on record.
+    round = models.PositiveSmallIntegerField("办理轮次", default=0)
+    dispatched_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="派单人", null=True,
+                                      on_delete=models.SET_NULL, related_name="+")
+    dispatched_at = models.DateTimeField("派单时间")
+    sign_deadline = models.DateTimeField("签收时限")
+    deadline = models.DateField("答复期限")
+    deadline_provisional = models.BooleanField("期限待确认", default=False)
+    accepted_at = models.DateTimeField("签收时间", null=True, blank=True)
+    returned_at = models.DateTimeField("退回时间", null=True, blank=True)
+    return_reason = models.CharField("退回理由", max_length=500, blank=True)
+    replied_at = models.DateTimeField("答复时间", null=True, blank=True)
+    replied_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="答复人", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    reply = models.TextField("答复内容", blank=True)
+    replied_on_time = models.BooleanField("按时答复", null=True)
+    working_days_to_reply = models.PositiveSmallIntegerField("答复用时（工作日）", null=True, blank=True)
+    sign_overdue_notified_at = models.DateTimeField("签收超时提醒时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "派单"
+        verbose_name_plural = "派单"
+        ordering = ["id"]
+        indexes = [models.Index(fields=["department", "state"], name="assignment_dept_state")]
+
+    def __str__(self):
+        return f"{self.appeal.number} → {self.department}"
+
+    @property
+    def is_active(self):
+        return self.state != self.State.RETURNED
+
+
+class ExtensionRequest(models.Model):
+    class Decision(models.TextChoices):
+        PENDING = "pending", "待审批"
+        APPROVED = "approved", "已同意"
+        DENIED = "denied", "不同意"
+
+    assignment = models.ForeignKey(Assignment, verbose_name="派单", on_delete=models.CASCADE,
+                                   related_name="extensions")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="申请人", null=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    requested_at = models.DateTimeField("申请时间")
+    days = models.PositiveSmallIntegerField("延期（工作日）")
+    reason = models.CharField("延期理由", max_length=500)
+    decision = models.CharField("审批结果", max_length=20, choices=Decision.choices, default=Decision.PENDING)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="审批人", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField("审批时间", null=True, blank=True)
+    decision_note = models.CharField("审批意见", max_length=500, blank=True)
+    old_deadline = models.DateField("原期限")
+    new_deadline = models.DateField("新期限", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "延期申请"
+        verbose_name_plural = "延期申请"
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["assignment"], condition=Q(decision="pending"),
+                                    name="appeals_one_pending_extension"),
+        ]
+
+    def __str__(self):
+        return f"{self.assignment} 延期{self.days}个工作日"
+
+
+class RatingRecord(models.Model):
+    """Each rating given (an appeal reopened and replied again is rated again)."""
+
+    class Source(models.TextChoices):
+        ENTERPRISE = "enterprise", "企业评价"
+        CALLBACK = "callback", "回访"
+
+    appeal = models.ForeignKey(Appeal, verbose_name="诉求", on_delete=models.CASCADE, related_name="ratings")
+    rating = models.CharField("评价", max_length=20, choices=Rating.choices)
+    comment = models.CharField("评价意见", max_length=500, blank=True)
+    source = models.CharField("评价方式", max_length=20, choices=Source.choices)
+    rated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="评价人", null=True,
+                                 on_delete=models.SET_NULL, related_name="+")
+    rated_at = models.DateTimeField("评价时间")
+    round = models.PositiveSmallIntegerField("办理轮次", default=0)
+
+    class Meta:
+        verbose_name = "评价记录"
+        verbose_name_plural = "评价记录"
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.get_rating_display()
+
+
+class TimelineQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("办理记录不可修改。")
+
+    def delete(self):
+        raise PermissionError("办理记录不可删除。")
+
+
+class TimelineEntry(models.Model):
+    """One step of an appeal's history: immutable once written."""
+
+    appeal = models.ForeignKey(Appeal, verbose_name="诉求", on_delete=models.PROTECT, related_name="timeline")
+    at = models.DateTimeField("时间")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
+    actor_name = models.CharField("操作人", max_length=100, blank=True)
+    action = models.SlugField("操作", max_length=30)
+    action_label = models.CharField("操作名称", max_length=30)
+    from_status = models.CharField("原状态", max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField("新状态", max_length=20, choices=Status.choices, blank=True)
+    department = models.ForeignKey("orgs.Department", verbose_name="部门", null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    note = models.TextField("说明", blank=True)
+
+    objects = TimelineQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "办理记录"
+        verbose_name_plural = "办理记录"
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action_label}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("办理记录不可修改。")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("办理记录不可删除。")
+
+
+class Attachment(models.Model):
+    """A file of an appeal, stored as MEDIA_ROOT/appeals/<uuid> (outside the web root, never by the
+    user's file name) and served only through the permission-checked download view."""
+
+    appeal = models.ForeignKey(Appeal, verbose_name="诉求", on_delete=models.PROTECT, related_name="attachments")
+    timeline_entry = models.ForeignKey(TimelineEntry, verbose_name="办理记录", null=True, blank=True,
+                                       on_delete=models.PROTECT, related_name="attachments")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", null=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+    original_name = models.CharField("文件名", max_length=200)
+    stored_name = models.CharField("存储名", max_length=64, unique=True)
+    content_type = models.CharField("类型", max_length=100)
+    size = models.PositiveIntegerField("大小（字节）")
+    sha256 = models.CharField("SHA-256", max_length=64)
+
+    class Meta:
+        verbose_name = "附件"
+        verbose_name_plural = "附件"
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.original_name

@@ -1,0 +1,35 @@
+"""诉求 counts on the 工作台."""
+
+from django.urls import reverse
+
+from shanglian.accounts.roles import Role, role_of
+from shanglian.workbench.todos import Todo, register
+
+from . import selectors
+
+
+@register
+def appeal_todos(user):
+    role = role_of(user)
+    if role not in selectors.DESK_ROLES | {Role.DEPARTMENT, Role.LEADER}:
+        return
+    counts = selectors.queue_counts(user)
+    url = reverse("appeals:list")
+    if role == Role.DEPARTMENT:
+        items = [("to_sign", "待签收的诉求", "warning"), ("handling", "办理中的诉求", "info"),
+                 ("due_soon", "即将超期的诉求", "warning"), ("overdue", "已超期的诉求", "danger")]
+    elif role == Role.LEADER:
+        items = [("overdue", "已超期的诉求", "danger")]
+    else:
+        items = [("pending_accept", "待受理的诉求", "warning"), ("pending_dispatch", "待派单的诉求", "warning"),
+                 ("due_soon", "即将超期的诉求", "warning"), ("overdue", "已超期的诉求", "danger")]
+    for key, label, level in items:
+        if counts.get(key):
+            yield Todo(label, counts[key], f"{url}?queue={key}", level)
+    if role in selectors.DESK_ROLES:
+        extensions = selectors.pending_extensions(user).count()
+        if extensions:
+            yield Todo("待审批的延期申请", extensions, f"{url}?queue=handling", "warning")
+        callbacks = selectors.awaiting_callback(user).count()
+        if callbacks:
+            yield Todo("待回访的诉求", callbacks, f"{url}?queue=replied", "info")

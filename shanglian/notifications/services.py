@@ -1,0 +1,53 @@
+"""The one way to tell users something: `notify()` writes the in-app inbox and, when asked, an SMS."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from .backends import SmsError, sms_backend
+from .models import Notification, SmsMessage
+
+
+def notify(recipients, *, kind, title, body="", url="", sms=False):
+    """Put a message in each recipient's inbox; with `sms=True` also text those with a mobile.
+
+    The inbox rows are written in the caller's transaction; the SMS go out only after it commits
+    (a rolled-back action sends nothing). Returns the number of inbox messages written."""
+    users = [u for u in {u.pk: u for u in recipients if u is not None and u.is_active}.values()]
+    Notification.objects.bulk_create(
+        [Notification(recipient=u, kind=kind, title=title[:200], body=body, url=url[:300]) for u in users]
+    )
+    if sms:
+        texts = [(u, getattr(u, "mobile", "") or "") for u in users]
+        texts = [(u, m) for u, m in texts if m]
+        if texts:
+            transaction.on_commit(lambda: _send_sms(texts, kind, title))
+    return len(users)
+
+
+def _send_sms(texts, template, title):
+    backend = sms_backend()
+    name = f"{type(backend).__module__}.{type(backend).__name__}"
+    text = f"【商联通】{title}"[:300]
+    for user, mobile in texts:
+        try:
+            backend.send(mobile, template, {"title": title}, text)
+            status = "sent"
+        except SmsError:
+            status = "failed"
+        SmsMessage.objects.create(recipient=user, template=template, text=text, backend=name, status=status)
+
+
+def unread_count(user):
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def inbox(user):
+    return Notification.objects.filter(recipient=user)
+
+
+def mark_read(*, actor, notification_ids=None):
+    """Mark the actor's own messages read (all unread ones when no ids are given)."""
+    qs = Notification.objects.filter(recipient=actor, read_at__isnull=True)
+    if notification_ids is not None:
+        qs = qs.filter(pk__in=notification_ids)
+    return qs.update(read_at=timezone.now())
