@@ -1363,6 +1363,8 @@ def _save_federation_members(plan, district, chambers, ent_ids, person_ids):
 
 
 def _ids(model, objs, key):
+    """The primary keys of bulk-created objects (found again by a unique key where the backend does
+    not return them). Also used by the appeals demo."""
     ids = [obj.pk for obj in objs]
     if None not in ids:
         return ids
