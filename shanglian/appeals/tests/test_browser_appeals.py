@@ -84,7 +84,7 @@ def test_enterprise_submits_on_a_phone_departments_reply_and_the_rating_moves_th
     assert ent.get_by_text("您还没有提交过诉求").is_visible()
     assert ent.get_by_role("navigation", name="底部导航").is_visible()
     ent.screenshot(path=str(artifacts_dir / "h5-list-empty.png"), full_page=True)
-    ent.get_by_role("link", name="提交诉求").click()
+    ent.locator("main").get_by_role("link", name="提交诉求").click()  # the big button (the tab bar has one too)
     ent.wait_for_url("**/appeals/h5/new/")
     expect(ent.get_by_text("维权类诉求必填")).to_be_hidden()  # shown only for a rights case (h5.js)
     ent.get_by_label("诉求类别").select_option(label="维权服务")

@@ -258,3 +258,17 @@ def test_notifications_reach_the_inbox_and_are_marked_read_when_opened(cast, log
     if other is None:
         other = Notification.objects.create(recipient=cast.users.staff, kind="x", title="t")
     assert client.get(reverse("notifications:open", args=[other.pk])).status_code == 404
+
+
+@time_machine.travel(NOW, tick=False)
+def test_list_page_query_count_does_not_grow_with_rows(cast, login, django_assert_max_num_queries):
+    for _ in range(25):
+        _dispatched(cast)
+    client = login(cast.users.staff)
+    with django_assert_max_num_queries(30):
+        response = client.get(reverse("appeals:list"))
+    assert "共 25 条" in response.content.decode()
+    dept = login(cast.users.dept1)
+    with django_assert_max_num_queries(30):
+        page = dept.get(reverse("appeals:list")).content.decode()
+    assert ">办理<" in page
