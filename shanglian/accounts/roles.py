@@ -42,3 +42,18 @@ def require_role(user, *roles):
     """Refuse (403) unless the user holds one of the roles. Fails closed."""
     if not has_role(user, *roles):
         raise PermissionDenied("您没有访问该功能的权限。")
+
+
+def enterprise_only(view):
+    """A view of the enterprise's own phone pages: logged in, enterprise role (403 otherwise), never cached."""
+    from functools import wraps
+
+    from django.contrib.auth.decorators import login_required
+    from django.views.decorators.cache import never_cache
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        require_role(request.user, Role.ENTERPRISE)
+        return view(request, *args, **kwargs)
+
+    return login_required(never_cache(wrapped))

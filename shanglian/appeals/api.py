@@ -20,7 +20,6 @@ from shanglian.accounts.roles import Role, role_of
 from shanglian.members.models import Enterprise
 
 from . import selectors, services
-from .h5_views import PUBLIC_NOTES
 from .models import (
     Appeal,
     AppealCategory,
@@ -117,10 +116,8 @@ class TimelineEntrySerializer(serializers.ModelSerializer):
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_note(self, obj):
-        # The enterprise sees the notes the H5 page shows, not the desk's internal ones.
-        if self._for_enterprise() and obj.action not in PUBLIC_NOTES:
-            return ""
-        return obj.note
+        # The enterprise sees the notes the H5 page shows; a department not another department's.
+        return obj.note if selectors.note_visible(self.context["request"].user, obj) else ""
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_actor_name(self, obj):
@@ -175,7 +172,7 @@ class AttachmentSerializer(serializers.ModelSerializer):
 class AppealDetailSerializer(AppealListSerializer):
     assignments = serializers.SerializerMethodField(label="派单")
     timeline = serializers.SerializerMethodField(label="办理记录")
-    attachments = AttachmentSerializer(many=True, read_only=True, label="附件")
+    attachments = serializers.SerializerMethodField(label="附件")
 
     class Meta(AppealListSerializer.Meta):
         fields = AppealListSerializer.Meta.fields + [
@@ -200,6 +197,12 @@ class AppealDetailSerializer(AppealListSerializer):
         assignments = assignments.prefetch_related(
             Prefetch("extensions", queryset=ExtensionRequest.objects.order_by("id")))
         return AssignmentSerializer(assignments, many=True, context=self.context).data
+
+    @extend_schema_field(AttachmentSerializer(many=True))
+    def get_attachments(self, obj):
+        user = self.context["request"].user
+        shown = [a for a in obj.attachments.select_related("timeline_entry") if selectors.attachment_visible(user, a)]
+        return AttachmentSerializer(shown, many=True, context=self.context).data
 
     @extend_schema_field(TimelineEntrySerializer(many=True))
     def get_timeline(self, obj):
@@ -260,6 +263,8 @@ class ExtensionRequestSerializer(serializers.Serializer):
 
 
 class ExtensionDecisionSerializer(serializers.Serializer):
+    request = serializers.IntegerField(label="延期申请ID", required=False, allow_null=True, default=None,
+                                       help_text="同时有多个部门申请延期时必填。")
     approve = serializers.BooleanField(label="同意延期")
     note = serializers.CharField(label="审批意见", required=False, allow_blank=True, default="",
                                  help_text="不同意时必填。")
@@ -405,7 +410,7 @@ class AppealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     def decide_extension(self, request, pk=None):
         data = _data(request, ExtensionDecisionSerializer)
         return self._detail(_run(services.decide_extension, actor=request.user, appeal=self.get_object(),
-                                 approve=data["approve"], note=data["note"]))
+                                 approve=data["approve"], note=data["note"], request_id=data["request"]))
 
     @_transition("答复", ReplySerializer)
     @action(detail=True, methods=["post"], url_path="reply", url_name="reply")

@@ -119,9 +119,20 @@ class ExtensionRequestForm(forms.Form):
 
 
 class ExtensionDecisionForm(forms.Form):
+    request = forms.TypedChoiceField(label="延期申请", coerce=int, choices=(),
+                                     error_messages={"required": "请选择要审批的延期申请。",
+                                                     "invalid_choice": "该延期申请已审批或不存在，请刷新页面。"})
     decision = forms.ChoiceField(label="审批", choices=[("approve", "同意"), ("deny", "不同意")],
                                  widget=forms.RadioSelect, error_messages={"required": "请选择同意或不同意。"})
     note = forms.CharField(label="审批意见", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, pending=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["request"].choices = [
+            (r.pk, f"{r.assignment.department.name}：延期 {r.days} 个工作日（{r.reason}）") for r in pending]
+        if len(self.fields["request"].choices) == 1:
+            self.fields["request"].initial = pending[0].pk
+            self.fields["request"].widget = forms.HiddenInput()
 
 
 class ReplyForm(forms.Form):

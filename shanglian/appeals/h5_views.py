@@ -1,18 +1,15 @@
 """The enterprise's own appeal pages (mobile-first H5, opened inside WeChat): list, submit, follow,
 rate, ask to reopen. Enterprise users only; everything starts from `selectors.appeals_visible_to`."""
 
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.urls import path
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from shanglian.accounts.roles import Role, require_role
+from shanglian.accounts.roles import enterprise_only
 from shanglian.notifications.services import unread_count
 from shanglian.workbench.shortcuts import get_visible_or_404
 
@@ -31,20 +28,6 @@ STATUS_TAGS = {
     Status.CLOSED: "muted",
     Status.REJECTED: "muted",
 }
-# Timeline notes the enterprise reads; the rest (a department's return, extension requests, 督办
-# remarks) are the desk's internal business and show as a step without the note.
-PUBLIC_NOTES = {"submit", "accept", "reject", "dispatch", "reply", "rate", "reopen", "close"}
-
-
-def enterprise_only(view):
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        require_role(request.user, Role.ENTERPRISE)
-        return view(request, *args, **kwargs)
-
-    return login_required(never_cache(wrapped))
-
-
 def _render(request, template, context):
     """Every H5 page: the tab bar shows the number of unread messages."""
     return render(request, template, {**context, "unread": unread_count(request.user)})
@@ -120,7 +103,7 @@ def _steps(appeal):
             "at": entry.at,
             "label": entry.action_label,
             "department": entry.department.name if entry.department_id else "",
-            "note": entry.note if entry.action in PUBLIC_NOTES else "",
+            "note": entry.note if entry.action in selectors.PUBLIC_NOTES else "",
             "status": entry.get_to_status_display() if entry.to_status != entry.from_status else "",
         })
     return steps
@@ -137,7 +120,8 @@ def _detail_context(request, appeal, *, rating_form=None, reopen_form=None, erro
         "departments": "、".join(
             a.department.name for a in selectors.current_assignments(appeal).select_related("department")),
         "replies": replies,
-        "attachments": appeal.attachments.select_related("timeline_entry__department"),
+        "attachments": [a for a in appeal.attachments.select_related("timeline_entry__department")
+                        if selectors.attachment_visible(request.user, a)],
         "to_rate": _awaiting_rating(appeal),
         # A refused form stays on the page with what was typed, so nothing is lost.
         "can_rate": _awaiting_rating(appeal) or bool(rating_form and rating_form.is_bound),

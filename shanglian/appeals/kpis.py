@@ -43,7 +43,7 @@ from shanglian.accounts.roles import FEDERATION_ROLES, Role, role_of
 from shanglian.members.models import Enterprise
 from shanglian.members.statistics import share
 
-from .models import Appeal, Assignment, Rating, Status
+from .models import RATING_POINTS, Appeal, Assignment, Rating, Status
 from .selectors import appeals_visible_to, overdue_q
 
 _ONE_DECIMAL = Decimal("0.1")
@@ -51,7 +51,7 @@ _ONE_DECIMAL = Decimal("0.1")
 # department (its own appeals). Enterprise users and auditors may not.
 KPI_ROLES = (Role.SYSADMIN, Role.STAFF, Role.LEADER, Role.CHAMBER, Role.DEPARTMENT)
 NOT_ACCEPTED = (Status.SUBMITTED, Status.REJECTED)
-POINTS = {Rating.SATISFIED: Decimal(100), Rating.BASICALLY: Decimal(80), Rating.UNSATISFIED: Decimal(0)}
+POINTS = {rating: Decimal(points) for rating, points in RATING_POINTS.items()}
 
 
 def mean(total, count):
@@ -309,6 +309,10 @@ def kpi_report(user, period, *, today=None, breakdowns=True):
     """Every figure of the statistics page for the user's scope (PermissionDenied for roles without
     one). A department user gets its own department's row only."""
     scope = appeals_visible_to(user)
+    if role_of(user) == Role.DEPARTMENT:
+        # Its cards count what its row counts: appeals dispatched to it that it did not return.
+        scope = scope.filter(Exists(Assignment.objects.filter(appeal_id=OuterRef("pk"), department_id=user.department_id)
+                                    .exclude(state=Assignment.State.RETURNED)))
     today = _today(today)
     report = KpiReport(period=period, overall=overall(scope, period, today=today),
                        enterprises_enrolled=enterprises_enrolled(user, scope, period))

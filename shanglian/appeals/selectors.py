@@ -19,6 +19,26 @@ SUPERVISOR_ROLES = {Role.SYSADMIN, Role.STAFF, Role.LEADER}
 CALLBACK_AFTER_WORKING_DAYS = 3
 
 
+# Timeline notes the enterprise reads (the others are the desk's and the departments' working notes:
+# a return reason, an extension request, a 督办 remark).
+PUBLIC_NOTES = {"submit", "accept", "reject", "dispatch", "reply", "rate", "reopen", "close"}
+
+
+def note_visible(user, entry):
+    """Whether the user may read a timeline entry's note and its attachments: the enterprise the public
+    ones; a department not those of another department's steps (its reply, return, extension)."""
+    role = role_of(user)
+    if role == Role.ENTERPRISE:
+        return entry.action in PUBLIC_NOTES
+    if role == Role.DEPARTMENT:
+        return entry.department_id in (None, user.department_id)
+    return True
+
+
+def attachment_visible(user, attachment):
+    return attachment.timeline_entry_id is None or note_visible(user, attachment.timeline_entry)
+
+
 def appeals_visible_to(user):
     """Federation roles: their federation(s); chamber: appeals of its members (read only); department:
     appeals dispatched to it (also those it returned); enterprise: its own. Anyone else: refused."""

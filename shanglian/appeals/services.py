@@ -424,6 +424,8 @@ def return_appeal(*, actor, appeal, reason):
     _log(appeal, actor, "return", before, note=reason, department=assignment.department)
     _tell_desk(appeal, f"被{assignment.department.name}退回，请重新派单" if not remaining else
                f"被{assignment.department.name}退回")
+    if appeal.status == Status.REPLIED and before != Status.REPLIED:  # the others had all replied
+        _tell_enterprise(appeal, "已答复，请评价", sms=True)
     return appeal
 
 
@@ -451,15 +453,24 @@ def request_extension(*, actor, appeal, days, reason):
 
 
 @transaction.atomic
-def decide_extension(*, actor, appeal, approve, note=""):
-    """The desk approves (the deadline moves by the asked working days from the old one) or denies."""
+def decide_extension(*, actor, appeal, approve, note="", request_id=None):
+    """The desk approves (the deadline moves by the asked working days from the old one) or denies.
+    With several departments asking at once, `request_id` says which request is decided."""
     _require_role(actor, selectors.DESK_ROLES, "decide_extension")
     appeal = _locked(actor, appeal)
-    request = (ExtensionRequest.objects.select_for_update()
-               .filter(assignment__appeal=appeal, decision=ExtensionRequest.Decision.PENDING)
-               .select_related("assignment__department").first())
-    if request is None:
+    pending = list(ExtensionRequest.objects.select_for_update()
+                   .filter(assignment__appeal=appeal, decision=ExtensionRequest.Decision.PENDING)
+                   .select_related("assignment__department").order_by("id"))
+    if request_id not in (None, ""):
+        pending = [r for r in pending if str(r.pk) == str(request_id)]
+        if not pending:
+            raise TransitionRefused("该延期申请已审批或不存在，请刷新页面。")
+    if not pending:
         raise TransitionRefused(f"诉求 {appeal.number} 没有待审批的延期申请。")
+    if len(pending) > 1:
+        names = "、".join(r.assignment.department.name for r in pending)
+        raise TransitionRefused(f"有 {len(pending)} 条待审批的延期申请（{names}），请选择要审批的一条。")
+    request = pending[0]
     _require_state(appeal, "decide_extension", [Status.ASSIGNED, Status.HANDLING, Status.REOPENED])
     note = _text(note, "审批意见", required=not approve)
     assignment = request.assignment
@@ -482,10 +493,20 @@ def decide_extension(*, actor, appeal, approve, note=""):
     return appeal
 
 
-@transaction.atomic
 def reply_appeal(*, actor, appeal, reply, files=()):
     """答复. When every department of the round has replied, the appeal is 已答复 and the enterprise
-    is asked to rate it."""
+    is asked to rate it. Files stored for a reply that then fails are removed again."""
+    stored = []
+    try:
+        with transaction.atomic():
+            appeal = _reply(actor, appeal, reply, files, stored)
+    except Exception:
+        _discard(stored)
+        raise
+    return appeal
+
+
+def _reply(actor, appeal, reply, files, stored):
     appeal = _locked(actor, appeal)
     _require_state(appeal, "reply", [Status.HANDLING, Status.REOPENED])
     assignment = _my_assignment(actor, appeal, "reply", [Assignment.State.HANDLING])
@@ -506,13 +527,8 @@ def reply_appeal(*, actor, appeal, reply, files=()):
         appeal.status, appeal.replied_at = Status.REPLIED, now
         appeal.replied_on_time = all(a.replied_on_time for a in current)
     appeal.save()
-    stored = []
-    try:
-        entry = _log(appeal, actor, "reply", before, note=reply, department=assignment.department)
-        _store(appeal, checked, actor, entry, stored)
-    except Exception:
-        _discard(stored)
-        raise
+    entry = _log(appeal, actor, "reply", before, note=reply, department=assignment.department)
+    _store(appeal, checked, actor, entry, stored)
     if appeal.status == Status.REPLIED:
         _tell_enterprise(appeal, "已答复，请评价", sms=True)
     return appeal
@@ -527,7 +543,7 @@ def rate_appeal(*, actor, appeal, rating, comment=""):
     if role not in selectors.DESK_ROLES | {Role.ENTERPRISE}:
         raise PermissionDenied("您的角色不能评价诉求。")
     appeal = _locked(actor, appeal)
-    if appeal.status == Status.SUBMITTED or appeal.status in OPEN_STATES:
+    if appeal.status in OPEN_STATES:
         raise TransitionRefused(f"诉求 {appeal.number} 尚未答复（当前状态“{appeal.get_status_display()}”），"
                                 "答复后才能评价。")
     _require_state(appeal, "rate", [Status.REPLIED])

@@ -211,7 +211,7 @@ ACTIONS = {
     "request_extension": ActionSpec("申请延期", forms.ExtensionRequestForm, lambda u, a, d: services.request_extension(
         actor=u, appeal=a, days=d["days"], reason=d["reason"])),
     "decide_extension": ActionSpec("审批延期", forms.ExtensionDecisionForm, lambda u, a, d: services.decide_extension(
-        actor=u, appeal=a, approve=d["decision"] == "approve", note=d["note"]), "primary"),
+        actor=u, appeal=a, approve=d["decision"] == "approve", note=d["note"], request_id=d["request"]), "primary"),
     "reply": ActionSpec("答复", forms.ReplyForm, lambda u, a, d: services.reply_appeal(
         actor=u, appeal=a, reply=d["reply"], files=d["files"]), "primary"),
     "rate": ActionSpec("回访评价", forms.CallbackRatingForm, lambda u, a, d: services.rate_appeal(
@@ -236,6 +236,10 @@ def _form_for(action, appeal, data=None, files=None):
         kwargs["departments"] = Department.objects.filter(federation_id=appeal.federation_id,
                                                           is_active=True).order_by("id")
         initial["deadline"] = services.default_deadline(appeal.category).date
+    if action == "decide_extension":
+        kwargs["pending"] = list(ExtensionRequest.objects.filter(
+            assignment__appeal=appeal, decision=ExtensionRequest.Decision.PENDING)
+            .select_related("assignment__department").order_by("id"))
     if action == "update_rights_case":
         initial = {"counterpart": appeal.counterpart, "amount_involved": appeal.amount_involved,
                    "legal_aid_given": appeal.legal_aid_given, "mediation_result": appeal.mediation_result}
@@ -267,7 +271,7 @@ def _render_detail(request, appeal, bound=None, status=200):
         "extensions": ExtensionRequest.objects.filter(assignment__in=assignments).select_related(
             "assignment__department").order_by("id"),
         "ratings": appeal.ratings.order_by("id"),
-        "timeline": appeal.timeline.select_related("department").prefetch_related("attachments"),
+        "timeline": _timeline(user, appeal),
         "attachments": appeal.attachments.filter(timeline_entry__action="submit"),
         "days_left": selectors.working_days_left(appeal),
         "overdue": appeal.is_open and appeal.deadline is not None and appeal.deadline < timezone.localdate(),
@@ -275,6 +279,14 @@ def _render_detail(request, appeal, bound=None, status=200):
         "status_tag": STATUS_TAGS.get(appeal.status, ""),
         "breadcrumbs": [("诉求服务", None), ("诉求办理", "appeals:list"), (appeal.number, None)],
     }, status=status)
+
+
+def _timeline(user, appeal):
+    """The timeline with `shown` set on each entry: whether the user may read its note and attachments."""
+    entries = list(appeal.timeline.select_related("department").prefetch_related("attachments"))
+    for entry in entries:
+        entry.shown = selectors.note_visible(user, entry)
+    return entries
 
 
 @never_cache
@@ -316,8 +328,10 @@ def appeal_act(request, pk, action):
 @login_required
 def attachment_download(request, pk):
     """An attachment, only to users who may see its appeal (404 otherwise, audited)."""
-    attachment = get_object_or_404(Attachment.objects.select_related("appeal"), pk=pk)
+    attachment = get_object_or_404(Attachment.objects.select_related("appeal", "timeline_entry"), pk=pk)
     get_visible_or_404(selectors.appeals_visible_to(request.user), attachment.appeal_id)
+    if not selectors.attachment_visible(request.user, attachment):  # another department's reply
+        raise Http404("您访问的附件不存在或无权查看。")
     return download_response(services.ATTACHMENT_FOLDER, attachment.stored_name,
                              filename=attachment.original_name, content_type=attachment.content_type)
 

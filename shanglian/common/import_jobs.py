@@ -17,7 +17,8 @@ from .models import ImportJob
 
 logger = logging.getLogger(__name__)
 
-IMPORT_SPECS = {"members": "shanglian.members.imports.MemberImportSpec"}
+IMPORT_SPECS = {"members": "shanglian.members.imports.MemberImportSpec",
+                "policies": "shanglian.policies.imports.PolicyImportSpec"}
 SHOWN_ERRORS = 200
 
 
@@ -50,9 +51,9 @@ def check_upload(*, actor, kind, upload):
     return job
 
 
-def job_for(actor, job_id):
-    """A job is visible to the user who uploaded it only."""
-    job = ImportJob.objects.filter(pk=job_id, created_by=actor).first()
+def job_for(actor, job_id, kind):
+    """A job is visible to the user who uploaded it only, and only through the pages of its own kind."""
+    job = ImportJob.objects.filter(pk=job_id, created_by=actor, kind=kind).first()
     if job is None:
         raise PermissionDenied("找不到该导入任务。")
     return job

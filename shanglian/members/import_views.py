@@ -92,7 +92,7 @@ def member_import(request):
 def _job(request, job_id):
     _staff(request)
     try:
-        return import_jobs.job_for(request.user, job_id)
+        return import_jobs.job_for(request.user, job_id, "members")
     except PermissionDenied:
         raise Http404("找不到该导入任务。") from None
 

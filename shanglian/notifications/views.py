@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -25,7 +26,7 @@ def inbox(request):
             Column("消息", "title", link=lambda n: reverse("notifications:open", args=[n.pk]),
                    tag=lambda n: "" if n.read_at else "tag-warning"),
             Column("内容", "body"),
-            Column("时间", lambda n: f"{n.created_at:%Y-%m-%d %H:%M}", sort="created_at"),
+            Column("时间", lambda n: f"{timezone.localtime(n.created_at):%Y-%m-%d %H:%M}", sort="created_at"),
             Column("状态", lambda n: "已读" if n.read_at else "未读",
                    tag=lambda n: "tag-default" if n.read_at else "tag-danger"),
         ],

@@ -99,3 +99,15 @@ def test_enterprise_users_read_their_messages_in_the_phone_layout(cast, login):
     notify([cast.users.ent1], kind="appeal", title="您的诉求SQ1已答复，请评价")
     page = login(cast.users.ent1).get(reverse("notifications:inbox")).content.decode()
     assert "h5-tabbar" in page and "您的诉求SQ1已答复，请评价" in page and "未读" in page
+
+
+def test_the_inbox_shows_local_time(cast, login):
+    import datetime
+
+    import time_machine
+    from django.urls import reverse
+
+    with time_machine.travel(datetime.datetime(2026, 11, 23, 15, 35, tzinfo=datetime.UTC), tick=False):
+        notify([cast.users.staff], kind="x", title="一条消息")
+    page = login(cast.users.staff).get(reverse("notifications:inbox")).content.decode()
+    assert "2026-11-23 23:35" in page  # Asia/Shanghai
