@@ -96,3 +96,10 @@ clean:
 # --- Benchmarks (figures printed, never asserted) ---------------------------------------------------
 bench: $(STAMP)
 	$(BIN)/python bench/bench_member_import.py --rows $${ROWS:-100000}
+	$(BIN)/python bench/bench_policies.py
+
+# 10,000 policies × 100,000 enterprises: search, an enterprise's matches, a policy's match count (SQLite;
+# PostgreSQL too when DATABASE_URL is set, e.g. scripts/with-postgres.sh make bench-policies).
+.PHONY: bench-policies
+bench-policies: $(STAMP)
+	$(BIN)/python bench/bench_policies.py

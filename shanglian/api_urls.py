@@ -4,11 +4,14 @@ from rest_framework.routers import DefaultRouter
 
 from shanglian.appeals.api import AppealViewSet
 from shanglian.members.api import EnterpriseViewSet, MembershipViewSet, PersonViewSet
+from shanglian.policies.api import EnterprisePolicyViewSet, PolicyViewSet
 
 router = DefaultRouter()
 router.register("enterprises", EnterpriseViewSet, basename="enterprise")
 router.register("persons", PersonViewSet, basename="person")
 router.register("memberships", MembershipViewSet, basename="membership")
 router.register("appeals", AppealViewSet, basename="appeal")
+router.register("policies", PolicyViewSet, basename="policy")
+router.register(r"enterprises/(?P<enterprise_id>\d+)/policies", EnterprisePolicyViewSet, basename="enterprise-policy")
 
 urlpatterns = router.urls

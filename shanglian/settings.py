@@ -122,6 +122,7 @@ INSTALLED_APPS = [
     "shanglian.members",
     "shanglian.notifications",
     "shanglian.appeals",
+    "shanglian.policies",
     "shanglian.workbench",
     "drf_spectacular",
     "drf_spectacular_sidecar",

@@ -119,6 +119,8 @@ def ensure_reference_data():
 
     if not AppealCategory.objects.exists():
         importlib.import_module("shanglian.appeals.migrations.0002_seed_categories").seed(apps, None)
+    if not DictItem.objects.filter(kind="benefit_type").exists():
+        importlib.import_module("shanglian.policies.migrations.0002_benefit_types").seed(apps, None)
 
 
 def make_membership(federation, subject, *, kind=None, joined=date(2020, 1, 1), number="", **fields):

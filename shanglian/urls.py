@@ -12,6 +12,7 @@ urlpatterns = [
     path("members/", include("shanglian.members.urls")),
     path("audit/", include("shanglian.audit.urls")),
     path("appeals/", include("shanglian.appeals.urls")),
+    path("policies/", include("shanglian.policies.urls")),
     path("notifications/", include("shanglian.notifications.urls")),
     path("api/v1/", include("shanglian.api_urls")),
     # OpenAPI 3 schema and Swagger UI (login required; the UI's assets are vendored, its init script

@@ -76,7 +76,8 @@ class ExcelError(Exception):
 class Column:
     """One column of an import spec.
 
-    kind: text | code (identifiers and phone numbers: kept as text, never as numbers) | int | decimal
+    kind: text | prose (long text such as a policy's full text: line breaks and full-width punctuation
+    kept) | code (identifiers and phone numbers: kept as text, never as numbers) | int | decimal
     | date | bool | choice. choices: the allowed labels — a list (the label is the value), a mapping
     label → stored value (e.g. 企业会员 → "enterprise", or a dictionary label → its id), or a callable
     returning either, resolved once per import and once per template."""
@@ -94,7 +95,7 @@ class Column:
     decimal_places: int | None = None  # decimal columns: rounded half up to this many places
     zero_pad: int | None = None  # code columns: a code typed as a number (111.0) is padded ("0111")
 
-    KINDS = ("text", "code", "int", "decimal", "date", "bool", "choice")
+    KINDS = ("text", "prose", "code", "int", "decimal", "date", "bool", "choice")
 
     def __post_init__(self):
         if self.kind not in self.KINDS:
@@ -263,6 +264,14 @@ def clean_text(text):
     return " ".join(text.split())
 
 
+def clean_prose(text):
+    """Long text: paragraphs and full-width punctuation kept (no NFKC, no collapsing); invisible
+    characters removed, Windows line ends unified, each line's trailing spaces and the blank lines at
+    both ends trimmed."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_INVISIBLE)
+    return "\n".join(line.rstrip() for line in text.split("\n")).strip()
+
+
 def normalise_text(value):
     """Any cell value as text: whole floats lose their ".0" (calamine gives every number as a float),
     dates are ISO, booleans 是/否, None is ""."""
@@ -335,6 +344,12 @@ def converter(column, choice_map=None):
             text = clean_text(raw) if raw.__class__ is str else normalise_text(raw)
             return length_checked(text) if text else None
         return convert_text
+
+    if kind == "prose":
+        def convert_prose(raw):
+            text = clean_prose(raw) if raw.__class__ is str else normalise_text(raw)
+            return length_checked(text) if text else None
+        return convert_prose
 
     if kind == "code":
         pad = column.zero_pad
@@ -781,7 +796,7 @@ def error_report_xlsx(report, spec=None):
     return buffer.getvalue()
 
 
-_KIND_HINTS = {"text": "文本", "code": "文本（代码，请勿转为数字）", "int": "整数", "decimal": "数字",
+_KIND_HINTS = {"text": "文本", "prose": "长文本（可分段）", "code": "文本（代码，请勿转为数字）", "int": "整数", "decimal": "数字",
                "date": "日期，如 2021-03-05", "bool": "是 / 否", "choice": "从下拉列表选择"}
 
 

@@ -10,6 +10,7 @@ from shanglian.accounts.roles import FEDERATION_ROLES, Role, require_role, role_
 from shanglian.common.excel import audited_export
 from shanglian.common.masking import mask
 from shanglian.orgs.models import Chamber, Street
+from shanglian.policies.selectors import matched_policies
 from shanglian.workbench.listing import Action, Column, ListPage, render_list
 from shanglian.workbench.shortcuts import get_visible_or_404
 
@@ -66,8 +67,12 @@ def enterprise_list(request):
 @login_required
 def enterprise_detail(request, pk):
     enterprise = get_visible_or_404(selectors.enterprises_visible_to(request.user), pk)
+    policies = matched_policies(request.user, enterprise).order_by("-published_on", "-id")
     return render(request, "members/enterprise_detail.html", {
         "enterprise": enterprise,
+        "matched_policies": policies[:10],
+        "matched_policy_count": policies.count(),
+        "policy_url_name": "policies:h5_detail" if role_of(request.user) == Role.ENTERPRISE else "policies:detail",
         "contact_mobile": mask("mobile", enterprise.contact_mobile),
         "chamber_memberships": enterprise.chamber_memberships.select_related("chamber").order_by("-joined"),
         "memberships": enterprise.memberships.order_by("-joined"),

@@ -50,6 +50,13 @@ NAVIGATION = (
         ),
     ),
     NavGroup(
+        "惠企政策",
+        (
+            NavItem("政策库", "policies:list", frozenset(FED | {Role.CHAMBER, Role.DEPARTMENT}), "file"),
+            NavItem("为您推荐", "policies:h5_list", frozenset({Role.ENTERPRISE}), "file"),
+        ),
+    ),
+    NavGroup(
         "组织机构",
         (
             NavItem("商会", "orgs:chamber_list", frozenset(FED), "flag"),

@@ -456,3 +456,12 @@ def test_insert_rows_encrypts_and_adapts_like_the_orm(cast):
                   now, now)])
     membership = Membership.objects.get(number="X-1")
     assert membership.joined == date(2024, 3, 8) and membership.created_at == now
+
+
+def test_prose_columns_keep_paragraphs_and_full_width_punctuation():
+    convert = excel.converter(excel.Column("full_text", "政策全文", kind="prose"))
+    typed = "第一条　为支持科技型中小企业发展，制定本措施。  \r\n\r\n第二条　本措施自发布之日起施行（有效期三年）。\u200b\n"
+    assert convert(typed) == "第一条　为支持科技型中小企业发展，制定本措施。\n\n第二条　本措施自发布之日起施行（有效期三年）。"
+    assert convert("   ") is None
+    text = excel.converter(excel.Column("title", "政策名称"))
+    assert text("支持措施（试行）") == "支持措施(试行)"  # ordinary text columns are still NFKC-normalised

@@ -75,6 +75,18 @@ MATRIX = [
     ("appeals:statistics_export", None, {"admin": 200, "staff": 200, "leader": 200, "chamber1": 200,
                                          "chamber2": 200, "dept1": 200, "ent1": 403, "auditor": 403,
                                          "outsider_staff": 200}),
+    ("policies:list", None, {"admin": 200, "staff": 200, "leader": 200, "chamber1": 200, "chamber2": 200,
+                             "dept1": 200, "ent1": 302, "auditor": 403, "outsider_staff": 200}),  # ent1 → H5
+    ("policies:export", None, {"admin": 200, "staff": 200, "leader": 200, "chamber1": 200, "chamber2": 200,
+                               "dept1": 200, "ent1": 403, "auditor": 403, "outsider_staff": 200}),
+    ("policies:create", None, {"admin": 200, "staff": 200, "leader": 403, "chamber1": 403, "chamber2": 403,
+                               "dept1": 403, "ent1": 403, "auditor": 403, "outsider_staff": 200}),
+    ("policies:import", None, {"admin": 200, "staff": 200, "leader": 403, "chamber1": 403, "chamber2": 403,
+                               "dept1": 403, "ent1": 403, "auditor": 403, "outsider_staff": 200}),
+    ("policies:import_template", None, {"admin": 200, "staff": 200, "leader": 403, "chamber1": 403,
+                                        "chamber2": 403, "dept1": 403, "ent1": 403, "auditor": 403,
+                                        "outsider_staff": 200}),
+    ("policies:h5_list", None, {**dict.fromkeys(ROLES, 403), "ent1": 200}),
     ("audit:event_list", None, {"admin": 403, "staff": 403, "leader": 403, "chamber1": 403, "chamber2": 403,
                                 "dept1": 403, "ent1": 403, "auditor": 200, "outsider_staff": 403}),
     ("admin:index", None, {"admin": 200, "staff": 403, "leader": 403, "chamber1": 403, "chamber2": 403,
@@ -88,6 +100,10 @@ COVERED_ELSEWHERE = {
     # pages of one appeal or one message: appeals/tests/test_views.py, test_h5.py, test_api.py
     "appeals:detail", "appeals:act", "appeals:attachment", "appeals:h5_home", "appeals:h5_create",
     "appeals:h5_detail", "appeals:h5_rate", "appeals:h5_reopen", "notifications:open", "notifications:read_all",
+    # pages of one policy: policies/tests/test_views.py, test_h5.py; import jobs: policies/tests/test_import.py
+    "policies:detail", "policies:edit", "policies:publish", "policies:push", "policies:delete", "policies:matches",
+    "policies:matches_export", "policies:attachment", "policies:h5_detail", "policies:import_job",
+    "policies:import_commit", "policies:import_errors",
 }
 
 CASES = [(page, target, role, expected[role]) for page, target, expected in MATRIX for role in ROLES]
@@ -117,7 +133,7 @@ def test_every_named_page_is_in_the_matrix():
 
     covered = {page for page, _, _ in MATRIX} | COVERED_ELSEWHERE
     ours = set()
-    for namespace in ("workbench", "orgs", "members", "audit", "appeals", "notifications"):
+    for namespace in ("workbench", "orgs", "members", "audit", "appeals", "notifications", "policies"):
         resolver = get_resolver().namespace_dict[namespace][1]
         ours |= {f"{namespace}:{name}" for name in resolver.reverse_dict if isinstance(name, str)}
     assert ours - covered == set()

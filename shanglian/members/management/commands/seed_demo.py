@@ -13,11 +13,12 @@ from shanglian.accounts.models import User
 from shanglian.appeals import demo as appeals_demo
 from shanglian.members import demo
 from shanglian.orgs.models import Federation
+from shanglian.policies import demo as policies_demo
 
 
 class Command(BaseCommand):
     help = ("生成演示数据：虚构的河西区工商联及其商会、专委会、职能部门、企业、人士、工商联会员（含会费）"
-            "、近一年的企业诉求和演示账号（仅演示模式）。")
+            "、近一年的企业诉求、惠企政策及其推送和演示账号（仅演示模式）。")
 
     def add_arguments(self, parser):
         parser.add_argument("--if-empty", action="store_true",
@@ -54,12 +55,14 @@ class Command(BaseCommand):
                 result = demo.build(enterprises=enterprises)
                 # The appeals' year ends today, so the deadline queues have something to show now.
                 appeals_demo.build(result, end=timezone.localdate())
+                # The policy library up to today: pushes to the enterprises each policy matched.
+                policies_demo.build(result, end=timezone.localdate())
         except ValidationError as exc:  # e.g. the password rules were tightened beyond the demo password
             raise CommandError("生成演示数据失败：" + "；".join(exc.messages)) from exc
         elapsed = time.monotonic() - started
 
         self.stdout.write(self.style.SUCCESS(f"已生成演示数据：{result.federation.name}（用时 {elapsed:.1f} 秒）"))
-        for label, count in demo.counts() + appeals_demo.counts():
+        for label, count in demo.counts() + appeals_demo.counts() + policies_demo.counts():
             self.stdout.write(f"  {label}：{count:,}")
         self._print_logins()
 

@@ -1,0 +1,99 @@
+"""The enterprise's policy pages (mobile-first H5): 为您推荐 (the live policies its enterprise is
+eligible for), every live policy with a search, and one policy — opening it is the read receipt.
+Enterprise users only; everything starts from the selectors' scope."""
+
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
+from django.shortcuts import render
+from django.urls import path
+
+from shanglian.accounts.roles import enterprise_only
+from shanglian.notifications.services import unread_count
+from shanglian.workbench.shortcuts import get_visible_or_404
+
+from . import search, selectors, services
+from .forms import H5SearchForm
+from .models import PolicyDelivery
+from .views import eligibility_rows, eligibility_text, shown_status
+
+RECOMMEND_PREVIEW = 10
+PER_PAGE = 20
+
+
+def _render(request, template, context):
+    return render(request, template, {**context, "unread": unread_count(request.user), "tab": "policies"})
+
+
+def _recommended(user):
+    """The enterprise's matched live policies, newest first, each marked pushed / unread."""
+    if not user.enterprise_id:
+        return None
+    deliveries = PolicyDelivery.objects.filter(policy_id=OuterRef("pk"), enterprise_id=user.enterprise_id)
+    return (selectors.matched_policies(user, user.enterprise)
+            .annotate(pushed=Exists(deliveries), unread=Exists(deliveries.filter(read_at__isnull=True)))
+            .order_by("-published_on", "-id"))
+
+
+def _page(request, queryset, per_page=PER_PAGE):
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def _querystring(request, **changes):
+    query = request.GET.copy()
+    query.pop("page", None)
+    for key, value in changes.items():
+        query[key] = value
+    return query.urlencode()
+
+
+@enterprise_only
+def h5_list(request):
+    user = request.user
+    form = H5SearchForm(request.GET or None)
+    q = form.cleaned_data["q"].strip() if form.is_valid() else ""
+    recommended = _recommended(user)
+    show_all_recommended = request.GET.get("show") == "recommended" and not q
+    context = {"form": form, "q": q, "show_all_recommended": show_all_recommended}
+    if show_all_recommended:
+        page = _page(request, recommended if recommended is not None else [])
+        context.update(page_obj=page, policies=list(page.object_list))
+    else:
+        if not q and recommended is not None:
+            context["recommended"] = list(recommended[:RECOMMEND_PREVIEW])
+            context["recommended_count"] = recommended.count()
+        page = _page(request, selectors.policy_list(user, filters={"q": q}))
+        policies = list(page.object_list)
+        matched_ids = set()
+        if recommended is not None and policies:
+            matched_ids = set(recommended.filter(pk__in=[p.pk for p in policies]).values_list("pk", flat=True))
+        for policy in policies:  # 符合条件 on the cards of the whole library; the words found, marked
+            policy.matched = policy.pk in matched_ids
+            if q:
+                policy.marked_title = search.highlight(policy.title, q)
+                policy.snippet = search.snippet(policy, q)
+        context.update(page_obj=page, policies=policies)
+    context["querystring"] = _querystring(request)
+    return _render(request, "policies/h5/list.html", context)
+
+
+@enterprise_only
+def h5_detail(request, pk):
+    user = request.user
+    policy = get_visible_or_404(selectors.policies_visible_to(user).prefetch_related("attachments"), pk)
+    services.record_read(actor=user, policy=policy)
+    matched = user.enterprise_id is not None and \
+        selectors.matched_policies(user, user.enterprise).filter(pk=policy.pk).exists()
+    return _render(request, "policies/h5/detail.html", {
+        "policy": policy,
+        "status": shown_status(policy),
+        "matched": matched,
+        "eligibility": eligibility_rows(policy),
+        "conditions_set": eligibility_text(policy) != "不限条件",
+        "attachments": policy.attachments.all(),
+    })
+
+
+urlpatterns = [
+    path("h5/", h5_list, name="h5_list"),
+    path("h5/<int:pk>/", h5_detail, name="h5_detail"),
+]

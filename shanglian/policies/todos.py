@@ -1,0 +1,18 @@
+"""政策 counts on the 工作台 of those who keep the library."""
+
+from django.urls import reverse
+
+from shanglian.accounts.roles import role_of
+from shanglian.workbench.todos import Todo, register
+
+from . import selectors
+from .models import Policy
+
+
+@register
+def policy_todos(user):
+    if role_of(user) not in selectors.EDITOR_ROLES:
+        return
+    drafts = selectors.policies_visible_to(user).filter(status=Policy.Status.DRAFT).count()
+    if drafts:
+        yield Todo("待发布的政策草稿", drafts, f"{reverse('policies:list')}?status=draft", "info")

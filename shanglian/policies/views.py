@@ -1,0 +1,449 @@
+"""Staff, leader, chamber and department pages of the policy library (政策库). Thin: parse, call a
+service or selector, render. The enterprise's own pages are in h5_views.py, the import in import_views.py."""
+
+from functools import partial
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import OuterRef, Subquery
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from shanglian.accounts.roles import FEDERATION_ROLES, Role, require_role, role_of
+from shanglian.common.excel import audited_export
+from shanglian.common.models import DictItem, IndustryCode
+from shanglian.common.uploads import download_response
+from shanglian.members.models import Enterprise
+from shanglian.orgs.models import Street
+from shanglian.workbench.listing import Action, Column, ListPage, render_list
+from shanglian.workbench.shortcuts import get_visible_or_404
+
+from . import search, selectors, services
+from .forms import PolicyForm, PolicySearchForm, PublishForm, PushForm
+from .models import Policy, PolicyAttachment, PolicyDelivery
+
+LIST_ROLES = (*FEDERATION_ROLES, Role.CHAMBER, Role.DEPARTMENT)
+STATUS_TAGS = {Policy.Status.DRAFT: "tag-warning", Policy.Status.PUBLISHED: "tag-success",
+               Policy.Status.EXPIRED: "tag-muted"}
+NOT_SET = "不限"
+
+
+# --- how a policy reads ----------------------------------------------------------------------------
+def shown_status(policy, today=None):
+    """The status as people read it: a published policy past its expiry date is 已失效 even before
+    the nightly sweep has marked it."""
+    today = today or timezone.localdate()
+    if policy.status == Policy.Status.PUBLISHED and policy.expires_on and policy.expires_on < today:
+        return Policy.Status.EXPIRED
+    return Policy.Status(policy.status)
+
+
+def status_label(policy):
+    return shown_status(policy).label
+
+
+def status_tag(policy):
+    return STATUS_TAGS[shown_status(policy)]
+
+
+def _range_text(low, high, unit, *, low_word="不少于", high_word="不超过"):
+    if low is not None and high is not None:
+        return f"{low}～{high} {unit}"
+    if low is not None:
+        return f"{low_word} {low} {unit}"
+    if high is not None:
+        return f"{high_word} {high} {unit}"
+    return NOT_SET
+
+
+def industry_prefixes(policy):
+    """The policy's GB/T 4754 prefixes: sections (letters) first, then codes (uses a prefetch)."""
+    return sorted((i.prefix for i in policy.industries.all()), key=lambda p: (p.isdigit(), p))
+
+
+class EligibilityNames:
+    """The names the eligibility text needs, loaded once: an export reuses them for every policy."""
+
+    def __init__(self):
+        self.industries = dict(IndustryCode.objects.values_list("code", "name"))
+        self.types = dict(DictItem.objects.filter(kind="enterprise_type").values_list("code", "label"))
+        self.streets = dict(Street.objects.values_list("pk", "name"))
+
+
+def eligibility_rows(policy, names=None):
+    """The eligibility in words, one (label, text) per condition; 不限 where the policy sets none."""
+    names = names or EligibilityNames()
+    sizes = dict(Enterprise.Size.choices)
+    types, streets = names.types, names.streets
+    return [
+        ("适用行业", "、".join(f"{p} {names.industries.get(p, '')}".strip() for p in industry_prefixes(policy))
+         or NOT_SET),
+        ("企业规模", "、".join(label for code, label in sizes.items() if code in policy.size_list) or NOT_SET),
+        ("企业类型", "、".join(types.get(t, t) for t in policy.enterprise_type_list) or NOT_SET),
+        ("所在街道", "、".join(streets.get(s, str(s)) for s in policy.street_ids) or NOT_SET),
+        ("高新技术企业", "限高新技术企业" if policy.high_tech_required else NOT_SET),
+        ("从业人数", _range_text(policy.min_employees, policy.max_employees, "人")),
+        ("成立年限", _range_text(policy.min_registered_years, policy.max_registered_years, "年",
+                             low_word="成立满", high_word="成立不超过")),
+        ("工商联会员", "限工商联会员" if policy.members_only else NOT_SET),
+    ]
+
+
+def eligibility_text(policy, names=None):
+    """One line: 适用行业：C 制造业；企业规模：小型、微型 … (or 不限条件)."""
+    parts = [f"{label}：{text}" for label, text in eligibility_rows(policy, names) if text != NOT_SET]
+    return "；".join(parts) or "不限条件"
+
+
+def _is_editor(user):
+    return role_of(user) in selectors.EDITOR_ROLES
+
+
+# --- the library list --------------------------------------------------------------------------------
+# One column set for the list page and the export.
+LIST_FIELDS = [
+    ("政策名称", lambda p: p.title),
+    ("文号", lambda p: p.document_number),
+    ("发布部门", lambda p: p.department.name),
+    ("惠企类型", lambda p: p.benefit_type.label),
+    ("发布日期", lambda p: p.published_on.isoformat() if p.published_on else ""),
+    ("失效日期", lambda p: p.expires_on.isoformat() if p.expires_on else "长期有效"),
+    ("免申即享", lambda p: "是" if p.is_automatic else "否"),
+    ("状态", status_label),
+]
+EXPORT_ONLY_FIELDS = [
+    ("生效日期", lambda p: p.effective_from.isoformat() if p.effective_from else ""),
+    ("适用条件", eligibility_text),
+    ("申报方式", lambda p: p.application_method),
+    ("咨询电话/联系人", lambda p: p.contact),
+    ("政策摘要", lambda p: p.summary),
+]
+
+
+def _filtered(request):
+    user = request.user
+    visible = selectors.policies_visible_to(user)
+    form = PolicySearchForm(request.GET or None, visible=visible, show_status=role_of(user) in FEDERATION_ROLES)
+    filters = form.filters() if form.is_valid() else {}
+    return form, selectors.policy_list(user, filters=filters), filters
+
+
+def _search_order(qs):
+    """A ranked search result keeps its ranking (the list would otherwise re-sort it)."""
+    ordering = list(qs.query.order_by)
+    return ordering[0] if ordering else "-published_on"
+
+
+@never_cache
+@login_required
+def policy_list(request):
+    if role_of(request.user) == Role.ENTERPRISE:
+        return redirect("policies:h5_list")
+    require_role(request.user, *LIST_ROLES)
+    form, qs, filters = _filtered(request)
+    q = (filters.get("q") or "").strip()
+    searching = bool(q)
+    editor = _is_editor(request.user)
+    columns = [
+        Column("政策名称", "title", link=lambda p: reverse("policies:detail", args=[p.pk]), sort="title"),
+        Column("文号", "document_number"),
+        Column("发布部门", "department.name"),
+        Column("惠企类型", "benefit_type.label"),
+        Column("发布日期", lambda p: p.published_on.isoformat() if p.published_on else None, sort="published_on"),
+        Column("失效日期", lambda p: p.expires_on.isoformat() if p.expires_on else "长期有效", sort="expires_on"),
+        Column("免申即享", lambda p: "免申即享" if p.is_automatic else None,
+               tag=lambda p: "tag-info" if p.is_automatic else ""),
+        Column("状态", status_label, tag=status_tag),
+    ]
+    if searching:  # the words found, marked in the title, the 文号 and an excerpt of the text
+        columns = [
+            Column("政策名称", lambda p: search.highlight(p.title, q),
+                   link=lambda p: reverse("policies:detail", args=[p.pk])),
+            Column("匹配内容", lambda p: search.snippet(p, q)),
+            Column("文号", lambda p: search.highlight(p.document_number, q)),
+            *[c for c in columns[2:] if c.header not in ("失效日期", "免申即享")],
+        ]
+    toolbar = []
+    if editor:
+        toolbar += [Action("新增", reverse("policies:create"), "primary"), Action("导入", reverse("policies:import"))]
+    toolbar.append(Action("导出", reverse("policies:export") + (f"?{request.GET.urlencode()}" if request.GET else "")))
+
+    def row_actions(p):
+        actions = [Action("查看", reverse("policies:detail", args=[p.pk]))]
+        if editor:
+            actions.append(Action("编辑", reverse("policies:edit", args=[p.pk])))
+        return actions
+
+    page = ListPage(
+        title="政策库",
+        breadcrumbs=[("惠企政策", None), ("政策库", None)],
+        search_form=form,
+        columns=columns,
+        toolbar=toolbar,
+        row_actions=row_actions,
+        empty_text="没有找到符合条件的政策" if request.GET else "暂无政策",
+        default_sort=_search_order(qs) if searching else "-published_on",
+    )
+    return render_list(request, page, qs)
+
+
+@login_required
+def policy_export(request):
+    require_role(request.user, *LIST_ROLES)
+    form, qs, filters = _filtered(request)
+    names = EligibilityNames()
+    fields = LIST_FIELDS + [(header, partial(get, names=names) if get is eligibility_text else get)
+                            for header, get in EXPORT_ONLY_FIELDS]
+    qs = qs.prefetch_related("industries")
+    if not (filters.get("q") or "").strip():
+        qs = qs.order_by("-published_on", "-id")
+    rows = [[get(p) for _, get in fields] for p in qs]
+    return audited_export(actor=request.user, title="惠企政策清单", object_type="policies.policy",
+                          sheets=[("惠企政策", [h for h, _ in fields], rows)],
+                          detail={"rows": len(rows), "filters": request.GET.dict()})
+
+
+# --- create / edit -----------------------------------------------------------------------------------
+def _federation(user):
+    if user.federation_id is None:
+        raise PermissionDenied("您的账号没有所属工商联。")
+    return user.federation
+
+
+def _save(request, policy=None):
+    require_role(request.user, *selectors.EDITOR_ROLES)
+    federation = _federation(request.user)
+    if request.method == "POST":
+        form = PolicyForm(request.POST, request.FILES, federation=federation)
+        if form.is_valid():
+            try:
+                saved = services.save_policy(actor=request.user, data=form.policy_data(),
+                                             eligibility=form.eligibility(), policy=policy,
+                                             files=form.cleaned_data["files"])
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, "修改成功。" if policy else "新增成功，政策已保存为草稿。")
+                return redirect("policies:detail", pk=saved.pk)
+    else:
+        form = PolicyForm(initial=PolicyForm.initial_for(policy) if policy else None, federation=federation)
+    title = "编辑政策" if policy else "新增政策"
+    crumbs = [("惠企政策", None), ("政策库", "policies:list")]
+    if policy:
+        crumbs.append((policy.title, None))  # breadcrumbs link URL names without arguments only
+    return render(request, "policies/form.html", {
+        "form": form,
+        "policy": policy,
+        "title": title,
+        "attachments": policy.attachments.all() if policy else [],
+        "breadcrumbs": crumbs + [(title, None)],
+    }, status=400 if request.method == "POST" else 200)
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def policy_create(request):
+    return _save(request)
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def policy_edit(request, pk):
+    require_role(request.user, *selectors.EDITOR_ROLES)
+    policy = get_visible_or_404(selectors.policies_visible_to(request.user), pk)
+    return _save(request, policy)
+
+
+# --- one policy -----------------------------------------------------------------------------------
+def _refusal(policy, today):
+    """Why the policy can be neither published nor pushed, or ""."""
+    if policy.expires_on and policy.expires_on < today:
+        return f"该政策已于 {policy.expires_on:%Y-%m-%d} 失效，不能发布或推送；如需继续执行，请先修改失效日期。"
+    return ""
+
+
+@never_cache
+@login_required
+def policy_detail(request, pk):
+    if role_of(request.user) == Role.ENTERPRISE:
+        return redirect("policies:h5_detail", pk=pk)
+    require_role(request.user, *LIST_ROLES)
+    policy = get_visible_or_404(selectors.policies_visible_to(request.user), pk)
+    today = timezone.localdate()
+    staff_view = role_of(request.user) in FEDERATION_ROLES
+    editor = _is_editor(request.user)
+    refusal = _refusal(policy, today)
+    match_count = selectors.matched_enterprises(request.user, policy).count() if staff_view else None
+    return render(request, "policies/detail.html", {
+        "policy": policy,
+        "status_label": status_label(policy),
+        "status_tag": status_tag(policy),
+        "eligibility": eligibility_rows(policy),
+        "attachments": policy.attachments.all(),
+        "packages": policy.packages.order_by("order", "id"),
+        "staff_view": staff_view,
+        "match_count": match_count,
+        "reach": selectors.reach(policy) if staff_view else None,
+        "editor": editor,
+        "refusal": refusal,
+        "can_publish": editor and policy.status == Policy.Status.DRAFT and not refusal,
+        "can_push": editor and policy.status == Policy.Status.PUBLISHED and not refusal,
+        "can_delete": editor and policy.status == Policy.Status.DRAFT,
+        "publish_form": PublishForm(),
+        "push_form": PushForm(),
+        "breadcrumbs": [("惠企政策", None), ("政策库", "policies:list"), (policy.title, None)],
+    })
+
+
+def _editor_policy(request, pk):
+    require_role(request.user, *selectors.EDITOR_ROLES)
+    return get_visible_or_404(selectors.policies_visible_to(request.user), pk)
+
+
+@never_cache
+@login_required
+@require_POST
+def policy_publish(request, pk):
+    policy = _editor_policy(request, pk)
+    form = PublishForm(request.POST)
+    form.is_valid()  # two checkboxes: anything else is simply "off"
+    data = form.cleaned_data
+    try:
+        policy, pushed = services.publish_policy(actor=request.user, policy=policy, push=data.get("push", False),
+                                                 sms=data.get("sms", False))
+    except services.PolicyRefused as exc:
+        messages.error(request, exc.message)
+    else:
+        text = "发布成功。"
+        if data.get("push"):
+            text += f"已推送给 {pushed} 家匹配企业" + ("，并发送短信通知。" if data.get("sms") else "。")
+        messages.success(request, text)
+    return redirect("policies:detail", pk=policy.pk)
+
+
+@never_cache
+@login_required
+@require_POST
+def policy_push(request, pk):
+    policy = _editor_policy(request, pk)
+    form = PushForm(request.POST)
+    form.is_valid()
+    sms = form.cleaned_data.get("sms", False)
+    try:
+        pushed = services.push_policy(actor=request.user, policy=policy, sms=sms)
+    except services.PolicyRefused as exc:
+        messages.error(request, exc.message)
+    else:
+        if pushed:
+            messages.success(request, f"推送成功：新推送给 {pushed} 家匹配企业" + ("，并发送短信通知。" if sms else "。"))
+        else:
+            messages.info(request, "没有需要推送的企业：匹配企业均已推送过（同一政策不会重复推送给同一企业）。")
+    return redirect("policies:detail", pk=policy.pk)
+
+
+@never_cache
+@login_required
+@require_POST
+def policy_delete(request, pk):
+    policy = _editor_policy(request, pk)
+    try:
+        services.delete_draft(actor=request.user, policy=policy)
+    except services.PolicyRefused as exc:
+        messages.error(request, exc.message)
+        return redirect("policies:detail", pk=policy.pk)
+    messages.success(request, f"已删除政策“{policy.title}”。")
+    return redirect("policies:list")
+
+
+# --- the enterprises a policy matches ----------------------------------------------------------------
+def _matches(request, pk):
+    policy = get_visible_or_404(selectors.policies_visible_to(request.user), pk)
+    deliveries = PolicyDelivery.objects.filter(policy=policy, enterprise_id=OuterRef("pk"))
+    qs = selectors.matched_enterprises(request.user, policy).annotate(
+        delivered_at=Subquery(deliveries.values("pushed_at")[:1]),
+        first_read_at=Subquery(deliveries.values("read_at")[:1]))
+    return policy, qs
+
+
+def _delivery_text(e):
+    if e.delivered_at is None:
+        return "未推送"
+    if e.first_read_at is None:
+        return "已推送，未读"
+    return f"已读 {timezone.localtime(e.first_read_at):%Y-%m-%d %H:%M}"
+
+
+MATCH_FIELDS = [
+    ("企业名称", lambda e: e.name),
+    ("统一社会信用代码", lambda e: e.uscc),
+    ("企业类型", lambda e: e.enterprise_type.label),
+    ("行业", lambda e: f"{e.industry_id} {e.industry.name}"),
+    ("规模", lambda e: e.get_size_display()),
+    ("所在街道", lambda e: e.street.name if e.street_id else ""),
+    ("从业人数", lambda e: e.employees),
+    ("推送与阅读", _delivery_text),
+]
+
+
+@never_cache
+@login_required
+def policy_matches(request, pk):
+    require_role(request.user, *FEDERATION_ROLES)
+    policy, qs = _matches(request, pk)
+    columns = [Column(h, get) for h, get in MATCH_FIELDS]
+    columns[0] = Column("企业名称", "name", link=lambda e: reverse("members:enterprise_detail", args=[e.pk]),
+                        sort="name")
+    columns[-1] = Column("推送与阅读", _delivery_text, tag=lambda e: "" if e.delivered_at is None else (
+        "tag-success" if e.first_read_at else "tag-warning"))
+    page = ListPage(
+        title=f"匹配企业 · {policy.title}",
+        breadcrumbs=[("惠企政策", None), ("政策库", "policies:list"),
+                     (policy.title, None), ("匹配企业", None)],
+        columns=columns,
+        toolbar=[Action("导出", reverse("policies:matches_export", args=[policy.pk])),
+                 Action("返回政策", reverse("policies:detail", args=[policy.pk]))],
+        row_actions=lambda e: [Action("查看", reverse("members:enterprise_detail", args=[e.pk]))],
+        empty_text="没有符合该政策条件的企业",
+        default_sort="id",
+    )
+    return render_list(request, page, qs)
+
+
+@login_required
+def policy_matches_export(request, pk):
+    require_role(request.user, *FEDERATION_ROLES)
+    policy, qs = _matches(request, pk)
+    rows = [[get(e) for _, get in MATCH_FIELDS] for e in qs.order_by("id")]
+    return audited_export(actor=request.user, title=f"{policy.title[:40]}_匹配企业", object_type="policies.policy",
+                          sheets=[("匹配企业", [h for h, _ in MATCH_FIELDS], rows)],
+                          detail={"rows": len(rows), "policy": policy.pk})
+
+
+@login_required
+def attachment_download(request, pk):
+    """An attachment, only to users who may see its policy (404 otherwise, audited)."""
+    attachment = get_object_or_404(PolicyAttachment, pk=pk)
+    get_visible_or_404(selectors.policies_visible_to(request.user), attachment.policy_id)
+    return download_response(services.ATTACHMENT_FOLDER, attachment.stored_name,
+                             filename=attachment.original_name, content_type=attachment.content_type)
+
+
+urlpatterns = [
+    path("", policy_list, name="list"),
+    path("export/", policy_export, name="export"),
+    path("new/", policy_create, name="create"),
+    path("<int:pk>/", policy_detail, name="detail"),
+    path("<int:pk>/edit/", policy_edit, name="edit"),
+    path("<int:pk>/publish/", policy_publish, name="publish"),
+    path("<int:pk>/push/", policy_push, name="push"),
+    path("<int:pk>/delete/", policy_delete, name="delete"),
+    path("<int:pk>/enterprises/", policy_matches, name="matches"),
+    path("<int:pk>/enterprises/export/", policy_matches_export, name="matches_export"),
+    path("attachments/<int:pk>/", attachment_download, name="attachment"),
+]
