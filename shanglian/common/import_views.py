@@ -49,8 +49,13 @@ class ImportPages:
     name: str  # URL name of the upload page; the others add _template, _job, _commit, _errors
     noun: str  # in file names: 会员 → 会员导入模板_20261122.xlsx, 会员导入错误报告_….xlsx
     breadcrumbs: tuple
-    templates: str  # template prefix: "members/import" → import.html, import_job.html, import_progress.html
     make_template: object  # callable(actor) -> xlsx bytes
+    title: str  # 导入会员
+    back_url: str  # the list the import fills, e.g. "members:membership_list"
+    back_label: str  # 会员名单
+    notes_template: str  # the app's own instructions on the upload page (what a row is, how rows are matched)
+    commit_note: str = ""  # a line under 确认导入
+    done_note: str = ""  # appended to 导入成功：新增 N 条，更新 M 条
 
     def _url(self, suffix=""):
         return f"{self.namespace}:{self.name}{suffix}"
@@ -66,8 +71,14 @@ class ImportPages:
         except PermissionDenied:
             raise Http404("找不到该导入任务。") from None
 
+    @property
+    def names(self):
+        """The URL names of the five pages, for the shared templates (templates/imports/)."""
+        return {key: self._url(suffix) for key, suffix in (
+            ("upload", ""), ("template", "_template"), ("job", "_job"), ("commit", "_commit"), ("errors", "_errors"))}
+
     def _context(self, **extra):
-        return {"breadcrumbs": list(self.breadcrumbs), **extra}
+        return {"breadcrumbs": list(self.breadcrumbs), "pages": self, **extra}
 
     def template_view(self, request):
         self._staff(request)
@@ -88,15 +99,14 @@ class ImportPages:
                     job.valid_only = True
                     job.save(update_fields=["valid_only", "updated_at"])
                 return redirect(self._url("_job"), job_id=job.pk)
-        return render(request, f"{self.templates}.html", self._context(form=form))
+        return render(request, "imports/upload.html", self._context(form=form))
 
     def job_view(self, request, job_id):
         """The check report and the 确认导入 form; while a background import runs, htmx polls the
         progress fragment (this same URL) every second."""
         job = self._job(request, job_id)
-        suffix = "_progress" if getattr(request, "htmx", False) else "_job"
-        return render(request, f"{self.templates}{suffix}.html",
-                      self._context(job=job, file_kept=job.path.exists()))
+        template = "imports/progress.html" if getattr(request, "htmx", False) else "imports/job.html"
+        return render(request, template, self._context(job=job, file_kept=job.path.exists()))
 
     def commit_view(self, request, job_id):
         job = self._job(request, job_id)
