@@ -284,6 +284,15 @@ class CloseSerializer(serializers.Serializer):
     note = serializers.CharField(label="办结说明", allow_blank=True)
 
 
+class RightsCaseSerializer(serializers.Serializer):
+    counterpart = serializers.CharField(label="对方当事人", allow_blank=True)
+    amount_involved = serializers.DecimalField(label="涉及金额（元）", max_digits=14, decimal_places=2,
+                                               required=False, allow_null=True, default=None)
+    legal_aid_given = serializers.BooleanField(label="提供法律援助", required=False, default=False)
+    mediation_result = serializers.ChoiceField(label="调解结果", choices=MediationResult.choices, required=False,
+                                               default="")
+
+
 # --- the viewset -----------------------------------------------------------------------------------
 ERRORS = {
     400: OpenApiResponse(description="输入有误（detail 为中文说明）"),
@@ -439,6 +448,12 @@ class AppealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         data = _data(request, CloseSerializer)
         return self._detail(_run(services.close_appeal, actor=request.user, appeal=self.get_object(),
                                  note=data["note"]))
+
+    @_transition("更新维权信息", RightsCaseSerializer)
+    @action(detail=True, methods=["post"], url_path="rights-case", url_name="rights-case")
+    def rights_case(self, request, pk=None):
+        data = _data(request, RightsCaseSerializer)
+        return self._detail(_run(services.update_rights_case, actor=request.user, appeal=self.get_object(), **data))
 
     @_transition("督办", NoteSerializer)
     @action(detail=True, methods=["post"], url_path="supervise", url_name="supervise")

@@ -524,3 +524,23 @@ def test_api_root_lists_the_appeals_endpoint(cast, login):
 def test_api_docs_page_uses_no_inline_style(cast, login):
     page = login(cast.users.staff).get("/api/docs/").content.decode()
     assert "<style" not in page and "swagger-ui" in page
+
+
+def test_the_desk_updates_a_rights_case_through_the_api(cast, login):
+    appeal = _submitted(cast, category_code="rights")
+    response = _post(login(cast.users.staff), _url(appeal, "rights-case"), {
+        "counterpart": "天津某建设工程有限公司", "amount_involved": "128000.00", "legal_aid_given": True,
+        "mediation_result": "settled"})
+    assert response.status_code == 200, response.content
+    assert response.json()["mediation_result"] == "settled" and response.json()["legal_aid_given"] is True
+
+
+def test_rights_case_fields_are_refused_on_other_appeals_and_to_other_roles(cast, login):
+    ordinary = _submitted(cast)
+    response = _post(login(cast.users.staff), _url(ordinary, "rights-case"), {"counterpart": "某公司"})
+    assert response.status_code == 409 and "不是维权案件" in response.json()["detail"]
+    rights = _submitted(cast, category_code="rights")
+    before = _snapshot(rights)
+    assert _post(login(cast.users.chamber1), _url(rights, "rights-case"), {"counterpart": "x"}).status_code == 403
+    assert _post(login(cast.users.ent1), _url(rights, "rights-case"), {"counterpart": "x"}).status_code == 403
+    assert _snapshot(rights) == before
