@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from shanglian.common.models import StoredFile
+
 
 class AppealCategory(models.Model):
     """诉求类别 — the category dictionary with the deadlines of the 12345 practice (editable)."""
@@ -300,26 +302,13 @@ class TimelineEntry(models.Model):
         raise PermissionError("办理记录不可删除。")
 
 
-class Attachment(models.Model):
-    """A file of an appeal, stored as MEDIA_ROOT/appeals/<uuid> (outside the web root, never by the
-    user's file name) and served only through the permission-checked download view."""
+class Attachment(StoredFile):
+    """A file of an appeal (the submission's or a department reply's), see `common.models.StoredFile`."""
 
     appeal = models.ForeignKey(Appeal, verbose_name="诉求", on_delete=models.PROTECT, related_name="attachments")
     timeline_entry = models.ForeignKey(TimelineEntry, verbose_name="办理记录", null=True, blank=True,
                                        on_delete=models.PROTECT, related_name="attachments")
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", null=True,
-                                    on_delete=models.SET_NULL, related_name="+")
-    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
-    original_name = models.CharField("文件名", max_length=200)
-    stored_name = models.CharField("存储名", max_length=64, unique=True)
-    content_type = models.CharField("类型", max_length=100)
-    size = models.PositiveIntegerField("大小（字节）")
-    sha256 = models.CharField("SHA-256", max_length=64)
 
-    class Meta:
+    class Meta(StoredFile.Meta):
         verbose_name = "附件"
         verbose_name_plural = "附件"
-        ordering = ["id"]
-
-    def __str__(self):
-        return self.original_name

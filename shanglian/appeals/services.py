@@ -20,7 +20,7 @@ from shanglian.accounts.roles import Role, role_of
 from shanglian.audit.models import AuditAction
 from shanglian.audit.services import record
 from shanglian.common.numbering import daily_number
-from shanglian.common.uploads import check_uploads, remove_stored, store_upload
+from shanglian.common.uploads import check_uploads, kept_files
 from shanglian.common.workdays import add_working_days, add_working_hours, working_days_between
 from shanglian.notifications.services import notify
 from shanglian.orgs.models import Department
@@ -170,22 +170,6 @@ def _tell_departments(appeal, department_ids, title, *, sms=False):
            body=appeal.title, url=_url(appeal), sms=sms)
 
 
-def _store(appeal, checked, actor, entry, stored):
-    """Store checked files with the timeline entry; their names are appended to `stored` so the caller
-    can remove them from disk if its transaction fails."""
-    for item in checked:
-        name, digest = store_upload(item, ATTACHMENT_FOLDER)
-        stored.append(name)
-        Attachment.objects.create(appeal=appeal, timeline_entry=entry, uploaded_by=actor,
-                                  original_name=item.name, stored_name=name, content_type=item.content_type,
-                                  size=item.size, sha256=digest)
-
-
-def _discard(stored):
-    for name in stored:
-        remove_stored(ATTACHMENT_FOLDER, name)
-
-
 def _refresh_deadline(appeal):
     """The appeal's deadline is the latest deadline of its open assignments in the current round."""
     open_ones = list(selectors.current_assignments(appeal).filter(
@@ -255,26 +239,21 @@ def submit_appeal(*, actor, enterprise, category, title, content, channel=Channe
     if category.is_rights_case and not (rights.counterpart or "").strip():
         raise ValidationError("维权案件请填写对方当事人。")
 
-    stored = []
-    try:
-        with transaction.atomic():
-            now = _now()
-            appeal = Appeal.objects.create(
-                federation_id=enterprise.federation_id, number=daily_number("SQ", now), enterprise=enterprise,
-                person=person, contact_name=_text(contact_name, "联系人", required=False, limit=50),
-                submitted_by=actor, channel=channel, category=category, title=title, content=content,
-                urgency=urgency, source_note=_text(source_note, "来源活动/走访", required=False, limit=200),
-                submitted_at=now,
-                counterpart=_text(rights.counterpart, "对方当事人", required=False, limit=200),
-                amount_involved=amount, legal_aid_given=bool(rights.legal_aid_given),
-                mediation_result=rights.mediation_result or "",
-            )
-            entry = _log(appeal, actor, "submit", "", at=now)
-            _store(appeal, checked, actor, entry, stored)
-            _tell_desk(appeal, "待受理")
-    except Exception:
-        _discard(stored)
-        raise
+    with kept_files(ATTACHMENT_FOLDER) as keeper, transaction.atomic():
+        now = _now()
+        appeal = Appeal.objects.create(
+            federation_id=enterprise.federation_id, number=daily_number("SQ", now), enterprise=enterprise,
+            person=person, contact_name=_text(contact_name, "联系人", required=False, limit=50),
+            submitted_by=actor, channel=channel, category=category, title=title, content=content,
+            urgency=urgency, source_note=_text(source_note, "来源活动/走访", required=False, limit=200),
+            submitted_at=now,
+            counterpart=_text(rights.counterpart, "对方当事人", required=False, limit=200),
+            amount_involved=amount, legal_aid_given=bool(rights.legal_aid_given),
+            mediation_result=rights.mediation_result or "",
+        )
+        entry = _log(appeal, actor, "submit", "", at=now)
+        keeper.save(Attachment, checked, appeal=appeal, timeline_entry=entry, uploaded_by=actor)
+        _tell_desk(appeal, "待受理")
     return appeal
 
 
@@ -496,41 +475,31 @@ def decide_extension(*, actor, appeal, approve, note="", request_id=None):
 def reply_appeal(*, actor, appeal, reply, files=()):
     """答复. When every department of the round has replied, the appeal is 已答复 and the enterprise
     is asked to rate it. Files stored for a reply that then fails are removed again."""
-    stored = []
-    try:
-        with transaction.atomic():
-            appeal = _reply(actor, appeal, reply, files, stored)
-    except Exception:
-        _discard(stored)
-        raise
-    return appeal
-
-
-def _reply(actor, appeal, reply, files, stored):
-    appeal = _locked(actor, appeal)
-    _require_state(appeal, "reply", [Status.HANDLING, Status.REOPENED])
-    assignment = _my_assignment(actor, appeal, "reply", [Assignment.State.HANDLING])
-    reply = _text(reply, "答复内容", limit=MAX_CONTENT)
-    checked = check_uploads(files)
-    now = _now()
-    today = timezone.localdate(now)
-    assignment.state, assignment.replied_at, assignment.replied_by, assignment.reply = (
-        Assignment.State.REPLIED, now, actor, reply)
-    assignment.replied_on_time = today <= assignment.deadline
-    assignment.working_days_to_reply = max(working_days_between(assignment.dispatched_at, now), 0)
-    assignment.save()
-    ExtensionRequest.objects.filter(assignment=assignment, decision=ExtensionRequest.Decision.PENDING).update(
-        decision=ExtensionRequest.Decision.DENIED, decided_at=now, decision_note="部门已答复")
-    before = appeal.status
-    current = list(selectors.current_assignments(appeal))
-    if all(a.state == Assignment.State.REPLIED for a in current):
-        appeal.status, appeal.replied_at = Status.REPLIED, now
-        appeal.replied_on_time = all(a.replied_on_time for a in current)
-    appeal.save()
-    entry = _log(appeal, actor, "reply", before, note=reply, department=assignment.department)
-    _store(appeal, checked, actor, entry, stored)
-    if appeal.status == Status.REPLIED:
-        _tell_enterprise(appeal, "已答复，请评价", sms=True)
+    with kept_files(ATTACHMENT_FOLDER) as keeper, transaction.atomic():
+        appeal = _locked(actor, appeal)
+        _require_state(appeal, "reply", [Status.HANDLING, Status.REOPENED])
+        assignment = _my_assignment(actor, appeal, "reply", [Assignment.State.HANDLING])
+        reply = _text(reply, "答复内容", limit=MAX_CONTENT)
+        checked = check_uploads(files)
+        now = _now()
+        today = timezone.localdate(now)
+        assignment.state, assignment.replied_at, assignment.replied_by, assignment.reply = (
+            Assignment.State.REPLIED, now, actor, reply)
+        assignment.replied_on_time = today <= assignment.deadline
+        assignment.working_days_to_reply = max(working_days_between(assignment.dispatched_at, now), 0)
+        assignment.save()
+        ExtensionRequest.objects.filter(assignment=assignment, decision=ExtensionRequest.Decision.PENDING).update(
+            decision=ExtensionRequest.Decision.DENIED, decided_at=now, decision_note="部门已答复")
+        before = appeal.status
+        current = list(selectors.current_assignments(appeal))
+        if all(a.state == Assignment.State.REPLIED for a in current):
+            appeal.status, appeal.replied_at = Status.REPLIED, now
+            appeal.replied_on_time = all(a.replied_on_time for a in current)
+        appeal.save()
+        entry = _log(appeal, actor, "reply", before, note=reply, department=assignment.department)
+        keeper.save(Attachment, checked, appeal=appeal, timeline_entry=entry, uploaded_by=actor)
+        if appeal.status == Status.REPLIED:
+            _tell_enterprise(appeal, "已答复，请评价", sms=True)
     return appeal
 
 

@@ -332,8 +332,7 @@ def attachment_download(request, pk):
     get_visible_or_404(selectors.appeals_visible_to(request.user), attachment.appeal_id)
     if not selectors.attachment_visible(request.user, attachment):  # another department's reply
         raise Http404("您访问的附件不存在或无权查看。")
-    return download_response(services.ATTACHMENT_FOLDER, attachment.stored_name,
-                             filename=attachment.original_name, content_type=attachment.content_type)
+    return download_response(services.ATTACHMENT_FOLDER, attachment)
 
 
 urlpatterns = [

@@ -171,3 +171,25 @@ class NumberSequence(models.Model):
 
     def __str__(self):
         return f"{self.key}: {self.last}"
+
+
+class StoredFile(models.Model):
+    """A user's file kept by `common.uploads`: stored as MEDIA_ROOT/<folder>/<uuid> (outside the web
+    root, never under the user's file name, which is kept only as data) and served only through a
+    permission-checked download view. Appeal and policy attachments are its concrete kinds."""
+
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", null=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+    original_name = models.CharField("文件名", max_length=200)
+    stored_name = models.CharField("存储名", max_length=64, unique=True)
+    content_type = models.CharField("类型", max_length=100)
+    size = models.PositiveIntegerField("大小（字节）")
+    sha256 = models.CharField("SHA-256", max_length=64)
+
+    class Meta:
+        abstract = True
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.original_name

@@ -7,6 +7,7 @@ data), and it is served by a view that checks permission first, as a download wi
 
 import hashlib
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -95,10 +96,45 @@ def remove_stored(folder, stored_name):
     (Path(settings.MEDIA_ROOT) / folder / Path(stored_name).name).unlink(missing_ok=True)
 
 
-def download_response(folder, stored_name, *, filename, content_type):
-    """The stored file as a download (call only after the permission check)."""
-    path = Path(settings.MEDIA_ROOT) / folder / Path(stored_name).name
-    response = FileResponse(path.open("rb"), as_attachment=True, filename=filename, content_type=content_type)
+class FileKeeper:
+    """Stores checked files and records each as a `common.models.StoredFile` row; see `kept_files`."""
+
+    def __init__(self, folder):
+        self.folder = folder
+        self.names = []
+
+    def save(self, model, checked, **fields):
+        """Store every checked file under `folder` and create one `model` row for it with `fields`
+        (its owner: appeal, policy, uploader …)."""
+        for item in checked:
+            name, digest = store_upload(item, self.folder)
+            self.names.append(name)
+            model.objects.create(original_name=item.name, stored_name=name, content_type=item.content_type,
+                                 size=item.size, sha256=digest, **fields)
+
+    def discard(self):
+        for name in self.names:
+            remove_stored(self.folder, name)
+
+
+@contextmanager
+def kept_files(folder):
+    """`with kept_files("appeals") as files: … files.save(Attachment, checked, appeal=…)`: wrap the
+    transaction that records the files, so that the files written to disk are removed again when it
+    fails (nothing orphaned under MEDIA_ROOT)."""
+    keeper = FileKeeper(folder)
+    try:
+        yield keeper
+    except BaseException:
+        keeper.discard()
+        raise
+
+
+def download_response(folder, stored_file):
+    """A `StoredFile` as a download under its original name (call only after the permission check)."""
+    path = Path(settings.MEDIA_ROOT) / folder / Path(stored_file.stored_name).name
+    response = FileResponse(path.open("rb"), as_attachment=True, filename=stored_file.original_name,
+                            content_type=stored_file.content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response

@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from shanglian.common.models import StoredFile
+
 
 def delimited(values):
     """[a, b] → ",a,b," (the stored form of an enumeration; "" means any)."""
@@ -132,24 +134,12 @@ class PolicyPackage(models.Model):
         return self.name
 
 
-class PolicyAttachment(models.Model):
+class PolicyAttachment(StoredFile):
     policy = models.ForeignKey(Policy, verbose_name="政策", on_delete=models.CASCADE, related_name="attachments")
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", null=True,
-                                    on_delete=models.SET_NULL, related_name="+")
-    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
-    original_name = models.CharField("文件名", max_length=200)
-    stored_name = models.CharField("存储名", max_length=64, unique=True)
-    content_type = models.CharField("类型", max_length=100)
-    size = models.PositiveIntegerField("大小（字节）")
-    sha256 = models.CharField("SHA-256", max_length=64)
 
-    class Meta:
+    class Meta(StoredFile.Meta):
         verbose_name = "政策附件"
         verbose_name_plural = "政策附件"
-        ordering = ["id"]
-
-    def __str__(self):
-        return self.original_name
 
 
 class PolicyDelivery(models.Model):

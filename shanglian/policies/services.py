@@ -17,7 +17,7 @@ from shanglian.accounts.roles import Role, role_of
 from shanglian.audit.models import AuditAction
 from shanglian.audit.services import record
 from shanglian.common.models import DictItem
-from shanglian.common.uploads import check_uploads, remove_stored, store_upload
+from shanglian.common.uploads import check_uploads, kept_files, remove_stored
 from shanglian.notifications.services import notify
 from shanglian.orgs.models import Department, Street
 
@@ -149,31 +149,20 @@ def save_policy(*, actor, data, eligibility=None, policy=None, files=()):
     checked = check_uploads(files)
     eligibility = eligibility or Eligibility()
     industries = _clean_industries(eligibility.industries)
-    stored = []
-    try:
-        with transaction.atomic():
-            creating = policy is None
-            if creating:
-                policy = Policy(federation=federation, created_by=actor)
-            else:
-                policy = Policy.objects.select_for_update().get(pk=policy.pk)
-            _apply_fields(policy, data, federation)
-            _apply_eligibility(policy, eligibility, federation)
-            policy.save()
-            policy.industries.all().delete()
-            PolicyIndustry.objects.bulk_create([PolicyIndustry(policy=policy, prefix=p) for p in industries])
-            for item in checked:
-                name, digest = store_upload(item, ATTACHMENT_FOLDER)
-                stored.append(name)
-                PolicyAttachment.objects.create(policy=policy, uploaded_by=actor, original_name=item.name,
-                                                stored_name=name, content_type=item.content_type, size=item.size,
-                                                sha256=digest)
-            record(AuditAction.CREATE if creating else AuditAction.UPDATE, actor=actor, obj=policy,
-                   detail={"attachments": len(checked)})
-    except Exception:
-        for name in stored:
-            remove_stored(ATTACHMENT_FOLDER, name)
-        raise
+    with kept_files(ATTACHMENT_FOLDER) as keeper, transaction.atomic():
+        creating = policy is None
+        if creating:
+            policy = Policy(federation=federation, created_by=actor)
+        else:
+            policy = Policy.objects.select_for_update().get(pk=policy.pk)
+        _apply_fields(policy, data, federation)
+        _apply_eligibility(policy, eligibility, federation)
+        policy.save()
+        policy.industries.all().delete()
+        PolicyIndustry.objects.bulk_create([PolicyIndustry(policy=policy, prefix=p) for p in industries])
+        keeper.save(PolicyAttachment, checked, policy=policy, uploaded_by=actor)
+        record(AuditAction.CREATE if creating else AuditAction.UPDATE, actor=actor, obj=policy,
+               detail={"attachments": len(checked)})
     return policy
 
 

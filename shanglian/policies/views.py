@@ -430,8 +430,7 @@ def attachment_download(request, pk):
     """An attachment, only to users who may see its policy (404 otherwise, audited)."""
     attachment = get_object_or_404(PolicyAttachment, pk=pk)
     get_visible_or_404(selectors.policies_visible_to(request.user), attachment.policy_id)
-    return download_response(services.ATTACHMENT_FOLDER, attachment.stored_name,
-                             filename=attachment.original_name, content_type=attachment.content_type)
+    return download_response(services.ATTACHMENT_FOLDER, attachment)
 
 
 urlpatterns = [
