@@ -7,9 +7,9 @@ auditor (三员) — cannot use one."""
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 
-from .roles import Role, role_of
+from .roles import SEPARATED_ROLES, role_of
 
-TOKENLESS_ROLES = {Role.SYSADMIN, Role.AUDITOR}
+TOKENLESS_ROLES = SEPARATED_ROLES
 
 
 class IntegrationTokenAuthentication(TokenAuthentication):

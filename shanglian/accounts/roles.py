@@ -14,11 +14,21 @@ class Role(models.TextChoices):
     AUDITOR = "auditor", "审计员"
 
 
-# Roles that work inside one federation's whole scope.
-FEDERATION_ROLES = {Role.SYSADMIN, Role.STAFF, Role.LEADER}
-# 三员分立: no user may hold two of these.
-SEPARATED_ROLES = {Role.SYSADMIN, Role.AUDITOR}
-BACK_OFFICE_ROLES = {Role.SYSADMIN, Role.STAFF, Role.LEADER, Role.CHAMBER, Role.DEPARTMENT, Role.AUDITOR}
+# The role sets, named once: every app checks against these, never a set of its own.
+ALL_ROLES = frozenset(Role)
+# Roles that work inside one federation's whole scope (the federation and every one under it).
+FEDERATION_ROLES = frozenset({Role.SYSADMIN, Role.STAFF, Role.LEADER})
+# Roles that edit the federation's records and run its desk (accept, dispatch, publish, import).
+EDITOR_ROLES = frozenset({Role.SYSADMIN, Role.STAFF})
+# Roles that may supervise (督办): the editors and the federation's leaders.
+SUPERVISOR_ROLES = FEDERATION_ROLES
+# Roles that read the business records of a scope: the federation, a chamber, a department.
+READER_ROLES = FEDERATION_ROLES | {Role.CHAMBER, Role.DEPARTMENT}
+# Roles that read the member registry: the federation and the chambers (a department does not).
+MEMBER_READER_ROLES = FEDERATION_ROLES | {Role.CHAMBER}
+# Roles that must pass the second factor and so never hold an API token (三员分立's two).
+SEPARATED_ROLES = frozenset({Role.SYSADMIN, Role.AUDITOR})
+BACK_OFFICE_ROLES = frozenset(ALL_ROLES - {Role.ENTERPRISE})
 
 
 def role_of(user):
