@@ -10,7 +10,7 @@ urlpatterns = [
     path("accounts/", include("shanglian.accounts.urls")),
     path("orgs/", include("shanglian.orgs.urls")),
     path("members/", include("shanglian.members.urls")),
-    path("audit/", include("shanglian.audit.urls")),
+    path("audit/", include("shanglian.auditlog.urls")),
     path("appeals/", include("shanglian.appeals.urls")),
     path("policies/", include("shanglian.policies.urls")),
     path("notifications/", include("shanglian.notifications.urls")),

@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_otp import user_has_device
 
-from shanglian.workbench.todos import Todo, register
+from shanglian.ui.todos import Todo, register
 
 from .roles import Role, role_of
 

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from shanglian.accounts.roles import enterprise_only
 from shanglian.notifications.services import unread_count
-from shanglian.workbench.shortcuts import get_visible_or_404
+from shanglian.ui.shortcuts import get_visible_or_404
 
 from . import selectors, services
 from .h5_forms import H5AppealForm, H5RatingForm, H5ReopenForm

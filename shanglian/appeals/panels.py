@@ -3,7 +3,7 @@
 from django.utils import timezone
 
 from shanglian.accounts.roles import FEDERATION_ROLES, Role, role_of
-from shanglian.workbench.panels import Panel, register
+from shanglian.ui.panels import Panel, register
 
 from . import kpis
 from .kpi_views import chart_data

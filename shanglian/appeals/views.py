@@ -18,8 +18,8 @@ from shanglian.common.excel import audited_export
 from shanglian.common.uploads import download_response
 from shanglian.members.selectors import enterprises_visible_to
 from shanglian.orgs.models import Department
-from shanglian.workbench.listing import Action, Column, ListPage, Tab, render_list
-from shanglian.workbench.shortcuts import get_visible_or_404
+from shanglian.ui.listing import Action, Column, ListPage, Tab, render_list
+from shanglian.ui.shortcuts import get_visible_or_404
 
 from . import forms, selectors, services
 from .models import Assignment, Attachment, ExtensionRequest, Status

@@ -11,8 +11,8 @@ from shanglian.common.excel import audited_export
 from shanglian.common.masking import mask
 from shanglian.orgs.models import Chamber, Street
 from shanglian.policies.selectors import matched_policies
-from shanglian.workbench.listing import Action, Column, ListPage, render_list
-from shanglian.workbench.shortcuts import get_visible_or_404
+from shanglian.ui.listing import Action, Column, ListPage, render_list
+from shanglian.ui.shortcuts import get_visible_or_404
 
 from . import selectors, services
 from .models import Membership

@@ -8,7 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from shanglian.accounts.roles import Role, role_of
-from shanglian.workbench.listing import Action, Column, ListPage, render_list
+from shanglian.ui.listing import Action, Column, ListPage, render_list
 
 from . import services
 

@@ -1,7 +1,7 @@
 from django.urls import reverse
 
 from shanglian.accounts.roles import Role, role_of
-from shanglian.workbench.todos import Todo, register
+from shanglian.ui.todos import Todo, register
 
 from . import selectors
 

@@ -3,8 +3,8 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.urls import reverse
 
-from shanglian.workbench.listing import Action, Column, ListPage, render_list
-from shanglian.workbench.shortcuts import get_visible_or_404
+from shanglian.ui.listing import Action, Column, ListPage, render_list
+from shanglian.ui.shortcuts import get_visible_or_404
 
 from . import selectors
 from .models import Chamber

@@ -9,7 +9,7 @@ from django.urls import path
 
 from shanglian.accounts.roles import enterprise_only
 from shanglian.notifications.services import unread_count
-from shanglian.workbench.shortcuts import get_visible_or_404
+from shanglian.ui.shortcuts import get_visible_or_404
 
 from . import search, selectors, services
 from .forms import H5SearchForm

@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from shanglian.accounts.roles import role_of
-from shanglian.workbench.todos import Todo, register
+from shanglian.ui.todos import Todo, register
 
 from . import selectors
 from .models import Policy

@@ -19,8 +19,8 @@ from shanglian.common.models import DictItem, IndustryCode
 from shanglian.common.uploads import download_response
 from shanglian.members.models import Enterprise
 from shanglian.orgs.models import Street
-from shanglian.workbench.listing import Action, Column, ListPage, render_list
-from shanglian.workbench.shortcuts import get_visible_or_404
+from shanglian.ui.listing import Action, Column, ListPage, render_list
+from shanglian.ui.shortcuts import get_visible_or_404
 
 from . import search, selectors, services
 from .forms import PolicyForm, PolicySearchForm, PublishForm, PushForm

@@ -5,9 +5,8 @@ from django.views.decorators.csrf import requires_csrf_token
 from shanglian.accounts.roles import Role, role_of
 from shanglian.audit.models import AuditAction, AuditResult
 from shanglian.audit.services import record
-
-from .panels import panels_for
-from .todos import todos_for
+from shanglian.ui.panels import panels_for
+from shanglian.ui.todos import todos_for
 
 
 @login_required

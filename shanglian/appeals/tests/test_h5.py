@@ -292,7 +292,7 @@ def test_anonymous_visitor_is_sent_to_login(client):
 
 
 def test_enterprise_navigation_has_my_appeals(cast, login):
-    from shanglian.workbench.navigation import navigation_for
+    from shanglian.ui.navigation import navigation_for
 
     groups = navigation_for(cast.users.ent1)
     appeals = next(g for g in groups if g["label"] == "诉求服务")

@@ -33,12 +33,6 @@ def test_login_change_and_denial_each_write_a_complete_audit_row(client, cast, l
         assert row.timestamp.tzinfo is not None
 
 
-def test_auditor_reads_the_log_and_sees_the_events(cast, login):
-    services.record("login", actor=cast.users.staff)
-    page = login(cast.users.auditor).get("/audit/?action=login")
-    assert page.status_code == 200 and "staff" in page.content.decode()
-
-
 def test_audit_rows_cannot_be_changed_or_deleted_through_the_application(cast):
     event = services.record("login", actor=cast.users.staff)
     event.username = "someone-else"

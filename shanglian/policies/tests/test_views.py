@@ -441,7 +441,7 @@ def test_the_enterprise_sees_its_matches_on_its_own_page_linked_to_its_phone_pag
 
 
 def test_navigation_shows_the_library_to_staff_and_recommendations_to_enterprises(cast, login):
-    from shanglian.workbench.navigation import navigation_for
+    from shanglian.ui.navigation import navigation_for
 
     def labels(user):
         return {i["label"] for g in navigation_for(user) for i in g["items"]}

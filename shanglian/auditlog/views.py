@@ -2,9 +2,9 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.utils import timezone
 
-from shanglian.workbench.listing import Column, ListPage, render_list
+from shanglian.audit.models import AuditAction, AuditResult
+from shanglian.ui.listing import Column, ListPage, render_list
 
-from .models import AuditAction, AuditResult
 from .selectors import audit_events_visible_to
 
 

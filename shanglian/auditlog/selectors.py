@@ -1,6 +1,5 @@
 from shanglian.accounts.roles import Role, require_role
-
-from .models import AuditEvent
+from shanglian.audit.models import AuditEvent
 
 
 def audit_events_visible_to(user, *, filters=None):

@@ -103,5 +103,5 @@ def render_list(request, page, queryset):
         "breadcrumbs": page.breadcrumbs,
         "has_actions": page.row_actions is not None,
     }
-    template = "workbench/list_table.html" if getattr(request, "htmx", False) else "workbench/list_page.html"
+    template = "ui/list_table.html" if getattr(request, "htmx", False) else "ui/list_page.html"
     return render(request, template, context)

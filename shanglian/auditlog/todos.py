@@ -2,9 +2,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from shanglian.accounts.roles import Role, role_of
-from shanglian.workbench.todos import Todo, register
-
-from .models import AuditAction, AuditEvent
+from shanglian.audit.models import AuditAction, AuditEvent
+from shanglian.ui.todos import Todo, register
 
 
 @register
