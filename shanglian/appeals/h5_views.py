@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.views.decorators.http import require_POST
 
 from shanglian.accounts.roles import enterprise_only
@@ -183,12 +182,3 @@ def h5_reopen(request, pk):
         return "已申请重办，承办部门将重新办理。"
 
     return _act(request, pk, H5ReopenForm, "reopen_form", act)
-
-
-urlpatterns = [
-    path("h5/", h5_home, name="h5_home"),
-    path("h5/new/", h5_create, name="h5_create"),
-    path("h5/<int:pk>/", h5_detail, name="h5_detail"),
-    path("h5/<int:pk>/rate/", h5_rate, name="h5_rate"),
-    path("h5/<int:pk>/reopen/", h5_reopen, name="h5_reopen"),
-]

@@ -6,7 +6,6 @@ from datetime import date
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
-from django.urls import path
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
@@ -156,9 +155,3 @@ def statistics_export(request):
     return audited_export(actor=request.user, title="诉求统计", object_type="appeals.statistics", sheets=sheets,
                           detail={"report": "appeal_kpis", "start": report.period.start.isoformat(),
                                   "end": report.period.end.isoformat()})
-
-
-urlpatterns = [
-    path("statistics/", statistics, name="statistics"),
-    path("statistics/export/", statistics_export, name="statistics_export"),
-]

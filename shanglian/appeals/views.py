@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -333,13 +333,3 @@ def attachment_download(request, pk):
     if not selectors.attachment_visible(request.user, attachment):  # another department's reply
         raise Http404("您访问的附件不存在或无权查看。")
     return download_response(services.ATTACHMENT_FOLDER, attachment)
-
-
-urlpatterns = [
-    path("", appeal_list, name="list"),
-    path("export/", appeal_export, name="export"),
-    path("new/", appeal_create, name="create"),
-    path("<int:pk>/", appeal_detail, name="detail"),
-    path("<int:pk>/<slug:action>/", appeal_act, name="act"),
-    path("attachments/<int:pk>/", attachment_download, name="attachment"),
-]

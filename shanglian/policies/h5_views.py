@@ -5,7 +5,6 @@ Enterprise users only; everything starts from the selectors' scope."""
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
 from django.shortcuts import render
-from django.urls import path
 
 from shanglian.accounts.roles import enterprise_only
 from shanglian.notifications.services import unread_count
@@ -91,9 +90,3 @@ def h5_detail(request, pk):
         "conditions_set": eligibility_text(policy) != "不限条件",
         "attachments": policy.attachments.all(),
     })
-
-
-urlpatterns = [
-    path("h5/", h5_list, name="h5_list"),
-    path("h5/<int:pk>/", h5_detail, name="h5_detail"),
-]

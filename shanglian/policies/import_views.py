@@ -13,4 +13,3 @@ PAGES = ImportPages(
     commit_note="导入不会向企业推送政策；导入后可在政策详情页推送。",
     done_note="（内容没有变化的政策保持原样）。导入未向企业推送任何政策",
 )
-urlpatterns = PAGES.urlpatterns()

@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import OuterRef, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -431,18 +431,3 @@ def attachment_download(request, pk):
     attachment = get_object_or_404(PolicyAttachment, pk=pk)
     get_visible_or_404(selectors.policies_visible_to(request.user), attachment.policy_id)
     return download_response(services.ATTACHMENT_FOLDER, attachment)
-
-
-urlpatterns = [
-    path("", policy_list, name="list"),
-    path("export/", policy_export, name="export"),
-    path("new/", policy_create, name="create"),
-    path("<int:pk>/", policy_detail, name="detail"),
-    path("<int:pk>/edit/", policy_edit, name="edit"),
-    path("<int:pk>/publish/", policy_publish, name="publish"),
-    path("<int:pk>/push/", policy_push, name="push"),
-    path("<int:pk>/delete/", policy_delete, name="delete"),
-    path("<int:pk>/enterprises/", policy_matches, name="matches"),
-    path("<int:pk>/enterprises/export/", policy_matches_export, name="matches_export"),
-    path("attachments/<int:pk>/", attachment_download, name="attachment"),
-]
