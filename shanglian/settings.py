@@ -119,13 +119,15 @@ INSTALLED_APPS = [
     "shanglian.audit",
     "shanglian.accounts",
     "shanglian.ui",
+    # The apps' 待办 and panels show on the 工作台 in this order; the workbench's own (account security)
+    # come first.
+    "shanglian.workbench",
     "shanglian.orgs",
     "shanglian.members",
     "shanglian.notifications",
     "shanglian.auditlog",
     "shanglian.appeals",
     "shanglian.policies",
-    "shanglian.workbench",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "huey.contrib.djhuey",

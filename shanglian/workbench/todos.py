@@ -1,12 +1,14 @@
+"""The shell's own 待办, about the user's account: a second factor to set up, accounts locked out. They
+concern `accounts`, which sits below the UI kit and so registers nothing itself."""
+
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django_otp import user_has_device
 
+from shanglian.accounts.roles import Role, role_of
 from shanglian.ui.todos import Todo, register
-
-from .roles import Role, role_of
 
 
 @register

@@ -1,0 +1,7 @@
+from shanglian.accounts.roles import READER_ROLES, Role
+from shanglian.ui.navigation import NavItem, register
+
+register("惠企政策", order=40, items=[
+    NavItem("政策库", "policies:list", READER_ROLES, "file"),
+    NavItem("为您推荐", "policies:h5_list", frozenset({Role.ENTERPRISE}), "file"),
+])

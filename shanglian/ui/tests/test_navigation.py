@@ -1,0 +1,109 @@
+"""The left navigation is assembled from each app's `navigation.py`; this pins what every role sees."""
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.urls import reverse
+
+from shanglian.accounts.roles import ALL_ROLES
+from shanglian.ui import navigation
+from shanglian.ui.navigation import NavItem, navigation_for
+
+FEDERATION = [
+    ("首页", [("工作台", "workbench:home", "home")]),
+    ("会员管理", [("工商联会员", "members:membership_list", "team"),
+                ("会员统计", "members:member_statistics", "chart"),
+                ("会员企业", "members:enterprise_list", "building"),
+                ("非公经济人士", "members:person_list", "user")]),
+    ("诉求服务", [("诉求办理", "appeals:list", "message"), ("诉求统计", "appeals:statistics", "chart")]),
+    ("惠企政策", [("政策库", "policies:list", "file")]),
+    ("组织机构", [("商会", "orgs:chamber_list", "flag"), ("专门委员会", "orgs:committee_list", "team"),
+              ("职能部门", "orgs:department_list", "bank")]),
+]
+PERSONAL = ("个人中心", [("站内消息", "notifications:inbox", "bell"), ("账户与安全", "accounts:profile", "lock")])
+
+MENUS = {
+    "admin": [*FEDERATION, ("系统管理", [("管理后台", "admin:index", "setting")]), PERSONAL],
+    "staff": [*FEDERATION, PERSONAL],
+    "leader": [*FEDERATION, PERSONAL],
+    "chamber1": [
+        ("首页", [("工作台", "workbench:home", "home")]),
+        ("会员管理", [("工商联会员", "members:membership_list", "team"),
+                    ("会员统计", "members:member_statistics", "chart"),
+                    ("会员企业", "members:enterprise_list", "building"),
+                    ("非公经济人士", "members:person_list", "user")]),
+        ("诉求服务", [("诉求办理", "appeals:list", "message"), ("诉求统计", "appeals:statistics", "chart")]),
+        ("惠企政策", [("政策库", "policies:list", "file")]),
+        ("组织机构", [("本商会", ("orgs:chamber_detail", "chamber1"), "flag")]),
+        PERSONAL,
+    ],
+    "dept1": [
+        ("首页", [("工作台", "workbench:home", "home")]),
+        ("诉求服务", [("诉求办理", "appeals:list", "message"), ("诉求统计", "appeals:statistics", "chart")]),
+        ("惠企政策", [("政策库", "policies:list", "file")]),
+        ("组织机构", [("本部门", ("orgs:department_detail", "dept1"), "bank")]),
+        PERSONAL,
+    ],
+    "ent1": [
+        ("首页", [("工作台", "workbench:home", "home")]),
+        ("会员管理", [("本企业信息", ("members:enterprise_detail", "ent1"), "building")]),
+        ("诉求服务", [("我的诉求", "appeals:h5_home", "message")]),
+        ("惠企政策", [("为您推荐", "policies:h5_list", "file")]),
+        PERSONAL,
+    ],
+    "auditor": [
+        ("首页", [("工作台", "workbench:home", "home")]),
+        ("安全审计", [("审计日志", "audit:event_list", "shield")]),
+        PERSONAL,
+    ],
+}
+MENUS["chamber2"] = [(g, [(label, ("orgs:chamber_detail", "chamber2") if label == "本商会" else target, icon)
+                         for label, target, icon in items]) for g, items in MENUS["chamber1"]]
+
+
+def _url(cast, target):
+    if isinstance(target, tuple):  # a page of the user's own chamber, department or enterprise
+        name, obj = target
+        return reverse(name, kwargs={"pk": getattr(cast, obj).pk})
+    return reverse(target)
+
+
+@pytest.mark.parametrize("role", sorted(MENUS))
+def test_each_role_sees_exactly_its_menu(cast, role):
+    expected = [{"label": group, "items": [{"label": label, "url": _url(cast, target), "icon": icon, "active": False}
+                                           for label, target, icon in items]}
+                for group, items in MENUS[role]]
+    assert navigation_for(getattr(cast.users, role)) == expected
+
+
+@pytest.mark.parametrize(("path", "active"), [
+    ("/", "工作台"),
+    ("/members/", "工商联会员"),
+    ("/members/statistics/", "会员统计"),  # the deepest matching item wins over 工商联会员
+    ("/members/enterprises/7/", "会员企业"),
+    ("/appeals/12/accept/", "诉求办理"),
+    ("/notifications/", "站内消息"),
+])
+def test_the_deepest_item_the_path_is_under_is_the_only_active_one(cast, path, active):
+    groups = navigation_for(cast.users.staff, path)
+    assert [i["label"] for g in groups for i in g["items"] if i["active"]] == [active]
+
+
+def test_no_item_is_active_outside_the_menu(cast):
+    groups = navigation_for(cast.users.staff, "/accounts/password/")
+    assert not [i for g in groups for i in g["items"] if i["active"]]
+
+
+def test_a_new_app_adds_its_group_and_items_where_their_order_says(monkeypatch, cast):
+    monkeypatch.setattr(navigation, "_groups", {})
+    navigation.register("个人中心", order=80, items=[NavItem("账户与安全", "accounts:profile", ALL_ROLES, order=20)])
+    navigation.register("首页", order=10, items=[NavItem("工作台", "workbench:home", ALL_ROLES)])
+    navigation.register("个人中心", order=80, items=[NavItem("站内消息", "notifications:inbox", ALL_ROLES, order=10)])
+    assert [(g["label"], [i["label"] for i in g["items"]]) for g in navigation_for(cast.users.staff)] == [
+        ("首页", ["工作台"]), ("个人中心", ["站内消息", "账户与安全"])]
+
+
+def test_one_group_registered_at_two_positions_is_refused(monkeypatch):
+    monkeypatch.setattr(navigation, "_groups", {})
+    navigation.register("首页", order=10, items=[])
+    with pytest.raises(ImproperlyConfigured):
+        navigation.register("首页", order=20, items=[])
