@@ -52,6 +52,7 @@ run: $(STAMP)
 # --- Checks ----------------------------------------------------------------------------------------
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 test-sqlite: $(STAMP)
 	@$(WITH_TEST_VAR) echo "== tests on SQLite"; \
