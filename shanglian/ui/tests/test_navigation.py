@@ -25,17 +25,8 @@ MENUS = {
     "admin": [*FEDERATION, ("系统管理", [("管理后台", "admin:index", "setting")]), PERSONAL],
     "staff": [*FEDERATION, PERSONAL],
     "leader": [*FEDERATION, PERSONAL],
-    "chamber1": [
-        ("首页", [("工作台", "workbench:home", "home")]),
-        ("会员管理", [("工商联会员", "members:membership_list", "team"),
-                    ("会员统计", "members:member_statistics", "chart"),
-                    ("会员企业", "members:enterprise_list", "building"),
-                    ("非公经济人士", "members:person_list", "user")]),
-        ("诉求服务", [("诉求办理", "appeals:list", "message"), ("诉求统计", "appeals:statistics", "chart")]),
-        ("惠企政策", [("政策库", "policies:list", "file")]),
-        ("组织机构", [("本商会", ("orgs:chamber_detail", "chamber1"), "flag")]),
-        PERSONAL,
-    ],
+    "chamber1": [*FEDERATION[:4], ("组织机构", [("本商会", ("orgs:chamber_detail", "chamber1"), "flag")]), PERSONAL],
+    "chamber2": [*FEDERATION[:4], ("组织机构", [("本商会", ("orgs:chamber_detail", "chamber2"), "flag")]), PERSONAL],
     "dept1": [
         ("首页", [("工作台", "workbench:home", "home")]),
         ("诉求服务", [("诉求办理", "appeals:list", "message"), ("诉求统计", "appeals:statistics", "chart")]),
@@ -56,8 +47,6 @@ MENUS = {
         PERSONAL,
     ],
 }
-MENUS["chamber2"] = [(g, [(label, ("orgs:chamber_detail", "chamber2") if label == "本商会" else target, icon)
-                         for label, target, icon in items]) for g, items in MENUS["chamber1"]]
 
 
 def _url(cast, target):
