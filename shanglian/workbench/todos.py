@@ -7,14 +7,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django_otp import user_has_device
 
-from shanglian.accounts.roles import Role, role_of
+from shanglian.accounts.roles import BACK_OFFICE_ROLES, SEPARATED_ROLES, Role, role_of
 from shanglian.ui.todos import Todo, register
 
 
 @register
 def security_todos(user):
     role = role_of(user)
-    if role in {Role.STAFF, Role.LEADER, Role.CHAMBER, Role.DEPARTMENT} and not user_has_device(user):
+    # the separated roles must pass the second factor anyway; for the other back-office roles it is advised
+    if role in BACK_OFFICE_ROLES - SEPARATED_ROLES and not user_has_device(user):
         yield Todo("建议启用双因素认证", 1, reverse("accounts:otp_setup"), "info")
     if role == Role.SYSADMIN:
         locked = AccessAttempt.objects.filter(
