@@ -118,6 +118,7 @@ INSTALLED_APPS = [
     "shanglian.common",
     "shanglian.audit",
     "shanglian.accounts",
+    "shanglian.imports",
     "shanglian.orgs",
     "shanglian.members",
     "shanglian.notifications",
@@ -372,7 +373,9 @@ LOGGING = {
 }
 
 CSRF_FAILURE_VIEW = "shanglian.workbench.views.csrf_failure"
-# Imports with more valid rows than this are committed in a background thread, with progress.
+# Imports with more valid rows than this are committed by a Huey task, with progress; exports with more
+# rows than this are written by a Huey task and downloaded from the export job's page.
 IMPORT_BACKGROUND_ROWS = int(os.environ.get("IMPORT_BACKGROUND_ROWS", "5000"))
+EXPORT_BACKGROUND_ROWS = int(os.environ.get("EXPORT_BACKGROUND_ROWS", "20000"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

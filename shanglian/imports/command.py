@@ -17,8 +17,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from shanglian.accounts.models import User
 from shanglian.accounts.roles import Role
-
-from .excel import ExcelError, error_report_xlsx
+from shanglian.common.excel import ExcelError, error_report_xlsx
 
 SHOWN_ERRORS = 50
 

@@ -1,5 +1,5 @@
 """The import pages, once for every kind: template download → upload and check (dry run, nothing
-written) → report → 确认导入 (in the background with a polled progress bar for large files) → result;
+written) → report → 确认导入 (as a Huey task with a polled progress bar for large files) → result;
 error report download. An app declares its pages with `ImportPages(...)` and adds `.urlpatterns()`.
 
 Staff and the sysadmin of a federation only. The upload is kept under MEDIA_ROOT/imports/<uuid>.xlsx
@@ -19,9 +19,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from shanglian.accounts.roles import Role, require_role
+from shanglian.common.excel import MAX_UPLOAD_BYTES, ExcelError, export_filename, xlsx_response
 
-from . import import_jobs
-from .excel import MAX_UPLOAD_BYTES, ExcelError, export_filename, xlsx_response
+from . import jobs as import_jobs
 
 
 class UploadForm(forms.Form):
@@ -44,7 +44,7 @@ class UploadForm(forms.Form):
 
 @dataclass(frozen=True)
 class ImportPages:
-    kind: str  # the ImportJob kind, registered in import_jobs.IMPORT_SPECS
+    kind: str  # the ImportJob kind, registered by its app (registry.register)
     namespace: str  # URL namespace of the app ("members")
     name: str  # URL name of the upload page; the others add _template, _job, _commit, _errors
     noun: str  # in file names: 会员 → 会员导入模板_20261122.xlsx, 会员导入错误报告_….xlsx
