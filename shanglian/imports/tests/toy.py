@@ -5,7 +5,7 @@ import io
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
-from shanglian.accounts.roles import Role, require_role
+from shanglian.accounts.roles import EDITOR_ROLES, require_role
 from shanglian.common.excel import Column, ImportSpec
 from shanglian.common.models import DictItem
 
@@ -19,7 +19,7 @@ class ToySpec(ImportSpec):
     columns = [Column("code", "编码", required=True, kind="code"), Column("label", "名称", required=True)]
 
     def __init__(self, *, actor):
-        require_role(actor, Role.STAFF, Role.SYSADMIN)
+        require_role(actor, *EDITOR_ROLES)
         super().__init__(actor=actor)
 
     def natural_key(self, values):
