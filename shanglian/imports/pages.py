@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from shanglian.accounts.roles import EDITOR_ROLES, require_role
 from shanglian.common.excel import MAX_UPLOAD_BYTES, ExcelError, export_filename, xlsx_response
 
-from . import jobs as import_jobs
+from . import jobs
 
 
 class UploadForm(forms.Form):
@@ -67,7 +67,7 @@ class ImportPages:
     def _job(self, request, job_id):
         self._staff(request)
         try:
-            return import_jobs.job_for(request.user, job_id, self.kind)
+            return jobs.job_for(request.user, job_id, self.kind)
         except PermissionDenied:
             raise Http404("找不到该导入任务。") from None
 
@@ -89,9 +89,9 @@ class ImportPages:
         self._staff(request)
         form = UploadForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
-            import_jobs.purge_stale()  # uploads are kept 24 hours at most
+            jobs.purge_stale()  # uploads are kept 24 hours at most
             try:
-                job = import_jobs.check_upload(actor=request.user, kind=self.kind, upload=form.cleaned_data["file"])
+                job = jobs.check_upload(actor=request.user, kind=self.kind, upload=form.cleaned_data["file"])
             except ExcelError as exc:
                 form.add_error("file", str(exc))
             else:
@@ -111,7 +111,7 @@ class ImportPages:
     def commit_view(self, request, job_id):
         job = self._job(request, job_id)
         try:
-            import_jobs.commit(actor=request.user, job=job, valid_only=request.POST.get("valid_only") == "on")
+            jobs.commit(actor=request.user, job=job, valid_only=request.POST.get("valid_only") == "on")
         except ExcelError as exc:
             messages.error(request, str(exc))
         return redirect(self._url("_job"), job_id=job.pk)
@@ -119,7 +119,7 @@ class ImportPages:
     def errors_view(self, request, job_id):
         job = self._job(request, job_id)
         try:
-            content = import_jobs.error_report(job)
+            content = jobs.error_report(job)
         except ExcelError as exc:
             messages.error(request, str(exc))
             return redirect(self._url("_job"), job_id=job.pk)
