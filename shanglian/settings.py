@@ -122,6 +122,7 @@ INSTALLED_APPS = [
     # The apps' 待办 and panels show on the 工作台 in this order; the workbench's own (account security)
     # come first.
     "shanglian.workbench",
+    "shanglian.imports",
     "shanglian.orgs",
     "shanglian.members",
     "shanglian.notifications",
@@ -376,7 +377,9 @@ LOGGING = {
 }
 
 CSRF_FAILURE_VIEW = "shanglian.workbench.views.csrf_failure"
-# Imports with more valid rows than this are committed in a background thread, with progress.
+# Imports with more valid rows than this are committed by a Huey task, with progress; exports with more
+# rows than this are written by a Huey task and downloaded from the export job's page.
 IMPORT_BACKGROUND_ROWS = int(os.environ.get("IMPORT_BACKGROUND_ROWS", "5000"))
+EXPORT_BACKGROUND_ROWS = int(os.environ.get("EXPORT_BACKGROUND_ROWS", "20000"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from shanglian.accounts.roles import require_role
-from shanglian.common.excel import audited_export
+from shanglian.imports.exports import audited_export
 
 from . import kpis
 

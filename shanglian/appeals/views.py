@@ -14,8 +14,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from shanglian.accounts.roles import FEDERATION_ROLES, Role, require_role, role_of
-from shanglian.common.excel import audited_export
 from shanglian.common.uploads import download_response
+from shanglian.imports.exports import audited_export
 from shanglian.members.selectors import enterprises_visible_to
 from shanglian.orgs.models import Department
 from shanglian.ui.listing import Action, Column, ListPage, Tab, render_list

@@ -114,7 +114,28 @@ class HolidayDay(models.Model):
             raise ValidationError({"is_workday": "调休上班日应为周六或周日；工作日本来就上班，无需录入。"})
 
 
-class ImportJob(models.Model):
+class Job(models.Model):
+    """What an import job and an export job share: a UUID (the only handle in URLs and file names —
+    never the user's file name), who asked (the only user who finds it), progress and result."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", on_delete=models.PROTECT,
+                                   related_name="+")
+    total = models.PositiveIntegerField("总行数", default=0)
+    done = models.PositiveIntegerField("已写入", default=0)
+    result = models.JSONField("结果", default=dict, blank=True)
+    created_at = models.DateTimeField("上传时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at"]
+
+    def _file(self, folder, suffix):
+        return Path(settings.MEDIA_ROOT) / folder / f"{self.id}{suffix}"
+
+
+class ImportJob(Job):
     """One uploaded spreadsheet on its way through the import pipeline: checked, then committed (in
     the background for large files, with progress). The file is kept under MEDIA_ROOT/imports/ by its
     UUID only, never by the user's file name, and deleted after the commit or after 24 hours."""
@@ -126,32 +147,23 @@ class ImportJob(models.Model):
         REFUSED = "refused", "未导入"
         ERROR = "error", "出错"
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     kind = models.CharField("导入类型", max_length=30)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", on_delete=models.PROTECT,
-                                   related_name="+")
     original_name = models.CharField("原文件名", max_length=200)
     status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.CHECKED)
-    total = models.PositiveIntegerField("总行数", default=0)
     valid = models.PositiveIntegerField("校验通过", default=0)
     failed = models.PositiveIntegerField("校验失败", default=0)
-    done = models.PositiveIntegerField("已写入", default=0)
     valid_only = models.BooleanField("仅导入校验通过的行", default=False)
-    result = models.JSONField("结果", default=dict, blank=True)
-    created_at = models.DateTimeField("上传时间", auto_now_add=True)
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
 
-    class Meta:
+    class Meta(Job.Meta):
         verbose_name = "导入任务"
         verbose_name_plural = "导入任务"
-        ordering = ["-created_at"]
 
     def __str__(self):
         return f"{self.original_name}（{self.get_status_display()}）"
 
     @property
     def path(self):
-        return Path(settings.MEDIA_ROOT) / "imports" / f"{self.id}.xlsx"
+        return self._file("imports", ".xlsx")
 
     @property
     def percent(self):

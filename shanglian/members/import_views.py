@@ -1,6 +1,6 @@
-"""会员导入 pages: the shared import pages (`common.import_views`) for the member spreadsheet."""
+"""会员导入 pages: the shared import pages (`shanglian.imports.pages`) for the member spreadsheet."""
 
-from shanglian.common.import_views import ImportPages
+from shanglian.imports.pages import ImportPages
 
 from . import services
 

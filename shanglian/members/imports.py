@@ -8,7 +8,8 @@
   number, a membership by (federation, member). Importing the same file twice changes nothing.
 - An empty optional cell never wipes what is stored: it keeps the stored value (or the default of a
   new record). Enterprise columns on a 个人会员/团体会员 row are not used.
-- The writes are `services.MemberRowWriter`; the entry point is `services.import_members()`.
+- The writes are `import_writes.MemberRowWriter`; the entry point is `services.import_members()`.
+- Registered with the import jobs as kind "members".
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,8 +21,10 @@ from shanglian.audit.services import record
 from shanglian.common.excel import Column, ImportSpec
 from shanglian.common.models import DictItem, IndustryCode
 from shanglian.common.validators import validate_id_number, validate_mobile, validate_uscc
+from shanglian.imports.registry import import_kind
 from shanglian.orgs.models import Chamber, Street
 
+from .import_writes import MemberRowWriter
 from .models import Enterprise, Membership, Person
 
 KIND = Membership.Kind
@@ -97,6 +100,7 @@ CODE_CHECKS = [("uscc", "统一社会信用代码", validate_uscc), ("id_number"
                ("mobile", "手机号", validate_mobile), ("contact_mobile", "联系人手机", validate_mobile)]
 
 
+@import_kind("members")
 class MemberImportSpec(ImportSpec):
     title = "会员名单"
     columns = COLUMNS
@@ -240,11 +244,9 @@ class MemberImportSpec(ImportSpec):
             return kind, v["id_index"]
         return kind, v["group_id"]
 
-    # -- writes (services.py) -------------------------------------------------------------------
+    # -- writes (import_writes.py) ---------------------------------------------------------------
     def commit(self, batch):
         if self.writer is None:
-            from .services import MemberRowWriter
-
             self.writer = MemberRowWriter(self)
         return self.writer.write([values for _, values in batch])
 

@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from shanglian.common.excel import audited_export
+from shanglian.imports.exports import audited_export
 from shanglian.orgs.selectors import chambers_visible_to
 
 from . import statistics

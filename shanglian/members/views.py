@@ -7,8 +7,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from shanglian.accounts.roles import FEDERATION_ROLES, Role, require_role, role_of
-from shanglian.common.excel import audited_export
 from shanglian.common.masking import mask
+from shanglian.imports.exports import audited_export
 from shanglian.orgs.models import Chamber, Street
 from shanglian.policies.selectors import matched_policies
 from shanglian.ui.listing import Action, Column, ListPage, render_list

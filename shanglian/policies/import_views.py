@@ -1,7 +1,7 @@
-"""政策导入 pages: the shared import pages (`common.import_views`) for the policy spreadsheet. An import
+"""政策导入 pages: the shared import pages (`shanglian.imports.pages`) for the policy spreadsheet. An import
 never pushes a policy to enterprises (the pages say so)."""
 
-from shanglian.common.import_views import ImportPages
+from shanglian.imports.pages import ImportPages
 
 from .imports import import_template
 

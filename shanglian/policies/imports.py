@@ -26,6 +26,7 @@ from shanglian.audit.models import AuditAction
 from shanglian.audit.services import record
 from shanglian.common.excel import Column, ImportSpec, clean_text, run_import, template_xlsx
 from shanglian.common.models import DictItem
+from shanglian.imports.registry import import_kind
 from shanglian.members.models import Enterprise
 from shanglian.orgs.models import Department, Street
 
@@ -101,6 +102,7 @@ def _state(policy):
     return tuple(getattr(policy, name) for name in COMPARED) + (policy.published_on,)
 
 
+@import_kind("policies")
 class PolicyImportSpec(ImportSpec):
     title = "惠企政策"
     columns = COLUMNS

@@ -14,9 +14,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from shanglian.accounts.roles import FEDERATION_ROLES, Role, require_role, role_of
-from shanglian.common.excel import audited_export
 from shanglian.common.models import DictItem, IndustryCode
 from shanglian.common.uploads import download_response
+from shanglian.imports.exports import audited_export
 from shanglian.members.models import Enterprise
 from shanglian.orgs.models import Street
 from shanglian.ui.listing import Action, Column, ListPage, render_list

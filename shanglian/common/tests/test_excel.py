@@ -28,6 +28,7 @@ from shanglian.common.excel import (
     run_import,
     template_xlsx,
     update_rows,
+    xlsx_open,
 )
 from shanglian.common.models import DictItem
 
@@ -328,16 +329,16 @@ def test_a_zip_lying_about_its_sizes_is_refused(db, xlsx, monkeypatch):
     while content[central + 46:central + 46 + len(name)] != name:
         central = content.find(b"PK\x01\x02", central + 4)
     struct.pack_into("<I", content, central + 24, 1000)  # central directory: uncompressed size
-    monkeypatch.setattr(excel, "MAX_UNCOMPRESSED_BYTES", 100_000)
+    monkeypatch.setattr(xlsx_open, "MAX_UNCOMPRESSED_BYTES", 100_000)
     with pytest.raises(ExcelError, match="不是有效的 Excel"):
         run_import(ToySpec(), xlsx(bytes(content)))
 
 
 def test_too_many_entries_and_too_big_files_are_refused(db, xlsx, monkeypatch):
-    monkeypatch.setattr(excel, "MAX_ZIP_ENTRIES", 5)
+    monkeypatch.setattr(xlsx_open, "MAX_ZIP_ENTRIES", 5)
     with pytest.raises(ExcelError, match="部件过多"):
         run_import(ToySpec(), xlsx(book(ROWS)))
-    monkeypatch.setattr(excel, "MAX_UPLOAD_BYTES", 1000)
+    monkeypatch.setattr(xlsx_open, "MAX_UPLOAD_BYTES", 1000)
     with pytest.raises(ExcelError, match="文件超过"):
         run_import(ToySpec(), xlsx(book(ROWS)))
 

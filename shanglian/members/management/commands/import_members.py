@@ -1,7 +1,7 @@
 """python manage.py import_members FILE.xlsx [--dry-run] [--valid-only] [--error-report OUT.xlsx] [--user NAME]
-(see `shanglian.common.import_command` for the exit status)."""
+(see `shanglian.imports.command` for the exit status)."""
 
-from shanglian.common.import_command import ImportCommand
+from shanglian.imports.command import ImportCommand
 from shanglian.members.imports import MemberImportSpec
 from shanglian.members.services import import_members
 

@@ -1,7 +1,7 @@
 """python manage.py import_policies FILE.xlsx [--dry-run] [--valid-only] [--error-report OUT.xlsx] [--user NAME]
-(see `shanglian.common.import_command` for the exit status). An import never pushes a policy."""
+(see `shanglian.imports.command` for the exit status). An import never pushes a policy."""
 
-from shanglian.common.import_command import ImportCommand
+from shanglian.imports.command import ImportCommand
 from shanglian.policies.imports import PolicyImportSpec, import_policies
 
 

@@ -1,29 +1,23 @@
-"""Import jobs: upload → check every row (dry run) → commit, in the background with progress when large.
+"""Import jobs: upload → check every row (dry run) → commit, as a Huey task with progress when large.
 
-Entity-agnostic: a module registers its ImportSpec under a kind (`IMPORT_SPECS`)."""
+Entity-agnostic: each app registers its ImportSpec under a kind (`registry`)."""
 
 import logging
-import threading
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import close_old_connections, connection
 from django.utils import timezone
-from django.utils.module_loading import import_string
+from huey.contrib.djhuey import db_task
 
-from .excel import ExcelError, error_report_xlsx, run_import
-from .models import ImportJob
+from shanglian.common.excel import ExcelError, error_report_xlsx, run_import
+from shanglian.common.models import ImportJob
+
+from .registry import is_registered, spec_for
 
 logger = logging.getLogger(__name__)
 
-IMPORT_SPECS = {"members": "shanglian.members.imports.MemberImportSpec",
-                "policies": "shanglian.policies.imports.PolicyImportSpec"}
 SHOWN_ERRORS = 200
-
-
-def spec_for(kind, actor):
-    return import_string(IMPORT_SPECS[kind])(actor=actor)
 
 
 def check_upload(*, actor, kind, upload):
@@ -52,8 +46,9 @@ def check_upload(*, actor, kind, upload):
 
 
 def job_for(actor, job_id, kind):
-    """A job is visible to the user who uploaded it only, and only through the pages of its own kind."""
-    job = ImportJob.objects.filter(pk=job_id, created_by=actor, kind=kind).first()
+    """A job is visible to the user who uploaded it only, and only through the pages of its own
+    (registered) kind."""
+    job = None if not is_registered(kind) else ImportJob.objects.filter(pk=job_id, created_by=actor, kind=kind).first()
     if job is None:
         raise PermissionDenied("找不到该导入任务。")
     return job
@@ -67,7 +62,8 @@ def error_report(job):
 
 
 def commit(*, actor, job, valid_only):
-    """Commit a checked job: synchronously, or in a background thread for large files (progress in the job)."""
+    """Commit a checked job: synchronously, or as a Huey task for large files (progress in the job row,
+    which the htmx page polls; the task runs at once in immediate mode, as in tests)."""
     if job.created_by_id != actor.pk:
         raise PermissionDenied("找不到该导入任务。")
     if job.status != ImportJob.Status.CHECKED:
@@ -82,21 +78,21 @@ def commit(*, actor, job, valid_only):
     job.status = ImportJob.Status.RUNNING
     job.save(update_fields=["valid_only", "status", "updated_at"])
     if job.valid > settings.IMPORT_BACKGROUND_ROWS:
-        threading.Thread(target=_run_in_thread, args=(job.pk,), daemon=True).start()
+        run_import_job(str(job.pk))
+        job.refresh_from_db()
     else:
-        _run(job)
+        run(job)
     return job
 
 
-def _run_in_thread(job_id):
-    close_old_connections()
-    try:
-        _run(ImportJob.objects.get(pk=job_id))
-    finally:
-        connection.close()
+@db_task()
+def run_import_job(job_id):
+    """The Huey task: commit a large import job; its row keeps the progress the import page polls."""
+    run(ImportJob.objects.get(pk=job_id))
 
 
-def _run(job):
+def run(job):
+    """Write a committed job's rows (in the request, or in the Huey task `run_import_job`)."""
     spec = spec_for(job.kind, job.created_by)
 
     def progress(done, total):
@@ -121,7 +117,7 @@ def _run(job):
 
 
 def purge_stale(*, hours=24):
-    """Delete the files of jobs older than `hours` (uploads are not kept)."""
+    """Delete the upload files of import jobs older than `hours` (uploads are not kept)."""
     stale = ImportJob.objects.filter(created_at__lt=timezone.now() - timedelta(hours=hours))
     removed = 0
     for job in stale:

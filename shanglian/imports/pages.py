@@ -1,5 +1,5 @@
 """The import pages, once for every kind: template download → upload and check (dry run, nothing
-written) → report → 确认导入 (in the background with a polled progress bar for large files) → result;
+written) → report → 确认导入 (as a Huey task with a polled progress bar for large files) → result;
 error report download. An app declares its pages with `ImportPages(...)` and adds `.urlpatterns()`.
 
 Staff and the sysadmin of a federation only. The upload is kept under MEDIA_ROOT/imports/<uuid>.xlsx
@@ -18,10 +18,10 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from shanglian.accounts.roles import Role, require_role
+from shanglian.accounts.roles import EDITOR_ROLES, require_role
+from shanglian.common.excel import MAX_UPLOAD_BYTES, ExcelError, export_filename, xlsx_response
 
-from . import import_jobs
-from .excel import MAX_UPLOAD_BYTES, ExcelError, export_filename, xlsx_response
+from . import jobs
 
 
 class UploadForm(forms.Form):
@@ -44,7 +44,7 @@ class UploadForm(forms.Form):
 
 @dataclass(frozen=True)
 class ImportPages:
-    kind: str  # the ImportJob kind, registered in import_jobs.IMPORT_SPECS
+    kind: str  # the ImportJob kind, registered by its app (registry.register)
     namespace: str  # URL namespace of the app ("members")
     name: str  # URL name of the upload page; the others add _template, _job, _commit, _errors
     noun: str  # in file names: 会员 → 会员导入模板_20261122.xlsx, 会员导入错误报告_….xlsx
@@ -62,12 +62,12 @@ class ImportPages:
 
     @staticmethod
     def _staff(request):
-        require_role(request.user, Role.STAFF, Role.SYSADMIN)
+        require_role(request.user, *EDITOR_ROLES)
 
     def _job(self, request, job_id):
         self._staff(request)
         try:
-            return import_jobs.job_for(request.user, job_id, self.kind)
+            return jobs.job_for(request.user, job_id, self.kind)
         except PermissionDenied:
             raise Http404("找不到该导入任务。") from None
 
@@ -89,9 +89,9 @@ class ImportPages:
         self._staff(request)
         form = UploadForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
-            import_jobs.purge_stale()  # uploads are kept 24 hours at most
+            jobs.purge_stale()  # uploads are kept 24 hours at most
             try:
-                job = import_jobs.check_upload(actor=request.user, kind=self.kind, upload=form.cleaned_data["file"])
+                job = jobs.check_upload(actor=request.user, kind=self.kind, upload=form.cleaned_data["file"])
             except ExcelError as exc:
                 form.add_error("file", str(exc))
             else:
@@ -111,7 +111,7 @@ class ImportPages:
     def commit_view(self, request, job_id):
         job = self._job(request, job_id)
         try:
-            import_jobs.commit(actor=request.user, job=job, valid_only=request.POST.get("valid_only") == "on")
+            jobs.commit(actor=request.user, job=job, valid_only=request.POST.get("valid_only") == "on")
         except ExcelError as exc:
             messages.error(request, str(exc))
         return redirect(self._url("_job"), job_id=job.pk)
@@ -119,7 +119,7 @@ class ImportPages:
     def errors_view(self, request, job_id):
         job = self._job(request, job_id)
         try:
-            content = import_jobs.error_report(job)
+            content = jobs.error_report(job)
         except ExcelError as exc:
             messages.error(request, str(exc))
             return redirect(self._url("_job"), job_id=job.pk)

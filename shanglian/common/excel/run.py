@@ -1,0 +1,116 @@
+"""The run: every row checked, every error kept, the clean rows committed in ONE transaction."""
+
+from contextlib import nullcontext
+
+from django.db import transaction
+
+from .normalise import converter, normalise_text
+from .reader import open_sheet
+from .spec import ExcelError, FailedRow, ImportReport, RowError
+from .xlsx_open import check_xlsx
+
+REQUIRED = "不能为空"
+
+
+def run_import(spec, path, *, dry_run=True, valid_only=False, progress=None):
+    """Check every row of the file; unless `dry_run`, commit the clean rows in batches of
+    `spec.batch_size` inside one transaction — nothing at all if a row failed (unless `valid_only`,
+    which commits the valid rows and reports the others). Returns an `ImportReport`.
+
+    Batches are written as soon as they are checked (memory stays flat for any file size); when a
+    row fails and `valid_only` is off, writing stops and the transaction is rolled back at the end,
+    after every row has been checked so that the report lists every error."""
+    check_xlsx(path)
+    spec.prepare()
+    sheet = open_sheet(path, spec)
+    report = ImportReport(dry_run=dry_run, valid_only=valid_only, headers=[column.header for column in sheet.mapping.values()])
+    present = list(sheet.mapping.items())
+    plan = [(position, column.key, column.header, column.required,
+             converter(column, column.choice_map() if column.kind == "choice" else None))
+            for position, column in present]
+    absent = {c.key: None for c in spec.columns if c not in sheet.mapping.values()}
+    expected = max(0, sheet.height - sheet.header_row)
+    writing = not dry_run
+    seen = {}
+    unique_plan = [(c.key, c.header, {}) for c in spec.columns if c.key in spec.unique]
+    pending = []
+    written = 0
+
+    def flush():
+        nonlocal written
+        created, updated = spec.commit(pending)
+        report.created += created
+        report.updated += updated
+        written += len(pending)
+        pending.clear()
+        if progress:
+            progress(written, expected)
+
+    with transaction.atomic() if writing else nullcontext():
+        for excel_row, cells in enumerate(sheet.rows, start=sheet.header_row + 1):
+            width = len(cells)
+            values = dict(absent)
+            reasons = []
+            blank = True
+            for position, key, header, required, convert_cell in plan:
+                raw = cells[position] if position < width else ""
+                if raw == "" or raw is None:
+                    values[key] = None
+                    if required:
+                        reasons.append((header, REQUIRED))
+                    continue
+                blank = False
+                try:
+                    value = convert_cell(raw)
+                except ValueError as exc:
+                    values[key] = None
+                    reasons.append((header, str(exc)))
+                    continue
+                values[key] = value
+                if value is None and required:
+                    reasons.append((header, REQUIRED))
+            if blank:
+                continue  # blank rows (and the template's preformatted empty rows) are skipped
+            report.total += 1
+            failed_headers = {header for header, _ in reasons}
+            reasons.extend((header, reason) for header, reason in spec.clean_row(values, failed_headers)
+                           if not header or header not in failed_headers)
+            if not reasons:
+                key = spec.natural_key(values)
+                if key is not None:
+                    first = seen.setdefault(key, excel_row)
+                    if first != excel_row:
+                        reasons.append(("", f"与第 {first} 行重复"))
+                for unique_key, unique_header, unique_seen in unique_plan if not reasons else ():
+                    value = values.get(unique_key)
+                    if value is not None and (first := unique_seen.setdefault(value, excel_row)) != excel_row:
+                        reasons.append((unique_header, f"与第 {first} 行重复"))
+            if reasons:
+                report.failed += 1
+                report.errors.extend(RowError(excel_row, header, reason) for header, reason in reasons)
+                report.failed_rows.append(FailedRow(
+                    excel_row,
+                    {column.header: normalise_text(cells[position]) if position < width else ""
+                     for position, column in present},
+                    [f"{header}：{reason}" if header else reason for header, reason in reasons]))
+                if writing and not valid_only:
+                    writing = False  # all-or-nothing: nothing more is written; rolled back below
+                    pending.clear()
+                continue
+            report.succeeded += 1
+            if writing:
+                pending.append((excel_row, values))
+                if len(pending) >= spec.batch_size:
+                    flush()
+        if report.total == 0:
+            raise ExcelError("表格中没有数据：表头下方的行都是空的。")
+        if not dry_run:
+            if report.failed and not valid_only:
+                transaction.set_rollback(True)
+                report.created = report.updated = 0
+            elif report.succeeded:
+                if pending:
+                    flush()
+                report.committed = True
+                spec.audit(report)
+    return report
