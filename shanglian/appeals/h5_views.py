@@ -10,6 +10,7 @@ from django.urls import path
 from django.views.decorators.http import require_POST
 
 from shanglian.accounts.roles import enterprise_only
+from shanglian.common.errors import Refused
 from shanglian.notifications.services import unread_count
 from shanglian.workbench.shortcuts import get_visible_or_404
 
@@ -110,8 +111,7 @@ def _steps(appeal):
 
 
 def _detail_context(request, appeal, *, rating_form=None, reopen_form=None, errors=()):
-    replies = (appeal.assignments.filter(state=Assignment.State.REPLIED)
-               .select_related("department").order_by("round", "replied_at"))
+    replies = selectors.assignments_visible_to(request.user, appeal).order_by("round", "replied_at")
     rated_unsatisfied = appeal.status == Status.REPLIED and appeal.rating == Rating.UNSATISFIED
     return {
         "appeal": appeal,
@@ -149,7 +149,7 @@ def _act(request, pk, form_class, form_key, act):
     if form.is_valid():
         try:
             text = act(appeal, form.cleaned_data)
-        except services.TransitionRefused as exc:
+        except Refused as exc:
             errors = [exc.message]
         except ValidationError as exc:
             errors = _errors(exc)

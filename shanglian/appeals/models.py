@@ -8,6 +8,7 @@ deadline is the latest deadline of its open assignments.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from shanglian.common.models import StoredFile
 
@@ -46,6 +47,19 @@ class Status(models.TextChoices):
 
 # States in which an appeal is still being worked on (and can be overdue).
 OPEN_STATES = (Status.SUBMITTED, Status.ACCEPTED, Status.ASSIGNED, Status.HANDLING, Status.REOPENED)
+
+
+def overdue_q(on=None):
+    """Overdue, defined once: open and past its deadline on `on` (default today; the deadline day
+    itself is still in time)."""
+    return Q(status__in=OPEN_STATES, deadline__lt=on or timezone.localdate())
+
+
+class AppealQuerySet(models.QuerySet):
+    def overdue(self, on=None):
+        return self.filter(overdue_q(on))
+
+
 # States in which a department holds it.
 WITH_DEPARTMENT_STATES = (Status.ASSIGNED, Status.HANDLING, Status.REOPENED)
 
@@ -128,6 +142,8 @@ class Appeal(models.Model):
 
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
+    objects = AppealQuerySet.as_manager()
+
     class Meta:
         verbose_name = "诉求"
         verbose_name_plural = "诉求"
@@ -146,6 +162,14 @@ class Appeal(models.Model):
     @property
     def is_open(self):
         return self.status in OPEN_STATES
+
+    def overdue_on(self, on):
+        """The model's side of `overdue_q`: open and past its deadline on `on`."""
+        return self.is_open and self.deadline is not None and self.deadline < on
+
+    @property
+    def is_overdue(self):
+        return self.overdue_on(timezone.localdate())
 
     @property
     def rating_points(self):
