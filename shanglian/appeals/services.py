@@ -77,6 +77,15 @@ def _locked(actor, appeal):
     return locked
 
 
+def _guarded(actor, appeal, action):
+    """The table's guards around the row lock: the actor's role may take the action (else
+    PermissionDenied), then the appeal re-read under the lock is in a state that allows it (else Refused)."""
+    APPEAL_FLOW.require_role(action, role_of(actor))
+    appeal = _locked(actor, appeal)
+    APPEAL_FLOW.require_state(action, appeal)
+    return appeal
+
+
 def _log(appeal, actor, action, from_status, *, note="", department=None, at=None):
     entry = TimelineEntry.objects.create(
         appeal=appeal, at=at or _now(), actor=actor,
@@ -216,9 +225,7 @@ def submit_appeal(*, actor, enterprise, category, title, content, channel=Channe
 # --- the desk: accept, reject, dispatch --------------------------------------------------------------
 @transaction.atomic
 def accept_appeal(*, actor, appeal, note=""):
-    APPEAL_FLOW.require_role("accept", role_of(actor))
-    appeal = _locked(actor, appeal)
-    APPEAL_FLOW.require_state("accept", appeal)
+    appeal = _guarded(actor, appeal, "accept")
     note = _text(note, "受理意见", required=False)
     before, appeal.status, appeal.accepted_at = appeal.status, APPEAL_FLOW.target("accept"), _now()
     appeal.save(update_fields=["status", "accepted_at", "updated_at"])
@@ -229,9 +236,7 @@ def accept_appeal(*, actor, appeal, note=""):
 
 @transaction.atomic
 def reject_appeal(*, actor, appeal, reason):
-    APPEAL_FLOW.require_role("reject", role_of(actor))
-    appeal = _locked(actor, appeal)
-    APPEAL_FLOW.require_state("reject", appeal)
+    appeal = _guarded(actor, appeal, "reject")
     reason = _text(reason, "不予受理理由")
     before = appeal.status
     appeal.status, appeal.rejected_reason, appeal.closed_at = APPEAL_FLOW.target("reject"), reason, _now()
@@ -256,9 +261,7 @@ def _parse_deadline(value):
 def dispatch_appeal(*, actor, appeal, departments, deadline=None, note=""):
     """派单 to one or more departments of the appeal's federation. The deadline defaults to the
     category's working days from today; a deadline given must not be in the past."""
-    APPEAL_FLOW.require_role("dispatch", role_of(actor))
-    appeal = _locked(actor, appeal)
-    APPEAL_FLOW.require_state("dispatch", appeal)
+    appeal = _guarded(actor, appeal, "dispatch")
     ids = []
     for d in departments or ():
         try:
@@ -302,24 +305,25 @@ def dispatch_appeal(*, actor, appeal, departments, deadline=None, note=""):
 
 
 # --- the department: accept, return, extension, reply -------------------------------------------------
-def _my_assignment(actor, appeal, action):
-    """The acting department's assignment in the current round, locked, if `ASSIGNMENT_FLOW` allows
-    the action from its state (the appeal's own state was checked by the caller)."""
+def _department_step(actor, appeal, action):
+    """(appeal, assignment) for a department's action: the appeal re-read under the row lock in a
+    state `APPEAL_FLOW` allows, then the acting department's assignment in the current round, locked,
+    in a state `ASSIGNMENT_FLOW` allows."""
+    appeal = _locked(actor, appeal)
+    APPEAL_FLOW.require_state(action, appeal)
     ASSIGNMENT_FLOW.require_role(action, role_of(actor))
     assignment = (selectors.current_assignments(appeal).select_for_update()
                   .filter(department_id=actor.department_id).first())
     if assignment is None:
         raise Refused(f"诉求 {appeal.number} 当前没有派给贵部门办理，不能{APPEAL_FLOW.label(action)}。")
     ASSIGNMENT_FLOW.require_state(action, assignment)
-    return assignment
+    return appeal, assignment
 
 
 @transaction.atomic
 def department_accept(*, actor, appeal, note=""):
     """签收: the department takes the appeal on."""
-    appeal = _locked(actor, appeal)
-    APPEAL_FLOW.require_state("department_accept", appeal)
-    assignment = _my_assignment(actor, appeal, "department_accept")
+    appeal, assignment = _department_step(actor, appeal, "department_accept")
     note = _text(note, "签收意见", required=False)
     assignment.state, assignment.accepted_at = ASSIGNMENT_FLOW.target("department_accept"), _now()
     assignment.save(update_fields=["state", "accepted_at"])
@@ -335,9 +339,7 @@ def department_accept(*, actor, appeal, note=""):
 @transaction.atomic
 def return_appeal(*, actor, appeal, reason):
     """退回: not this department's business. With no other department left, back to the desk."""
-    appeal = _locked(actor, appeal)
-    APPEAL_FLOW.require_state("return", appeal)
-    assignment = _my_assignment(actor, appeal, "return")
+    appeal, assignment = _department_step(actor, appeal, "return")
     reason = _text(reason, "退回理由")
     assignment.state, assignment.returned_at, assignment.return_reason = (
         ASSIGNMENT_FLOW.target("return"), _now(), reason)
@@ -363,9 +365,7 @@ def return_appeal(*, actor, appeal, reason):
 
 @transaction.atomic
 def request_extension(*, actor, appeal, days, reason):
-    appeal = _locked(actor, appeal)
-    APPEAL_FLOW.require_state("request_extension", appeal)
-    assignment = _my_assignment(actor, appeal, "request_extension")
+    appeal, assignment = _department_step(actor, appeal, "request_extension")
     try:
         days = int(days)
     except (TypeError, ValueError):
@@ -428,9 +428,7 @@ def reply_appeal(*, actor, appeal, reply, files=()):
     """答复. When every department of the round has replied, the appeal is 已答复 and the enterprise
     is asked to rate it. Files stored for a reply that then fails are removed again."""
     with kept_files(ATTACHMENT_FOLDER) as keeper, transaction.atomic():
-        appeal = _locked(actor, appeal)
-        APPEAL_FLOW.require_state("reply", appeal)
-        assignment = _my_assignment(actor, appeal, "reply")
+        appeal, assignment = _department_step(actor, appeal, "reply")
         reply = _text(reply, "答复内容", limit=MAX_CONTENT)
         checked = check_uploads(files)
         now = _now()
@@ -531,9 +529,7 @@ def reopen_appeal(*, actor, appeal, reason):
 @transaction.atomic
 def close_appeal(*, actor, appeal, note):
     """办结 a replied appeal without (or against) the enterprise's rating, with the reason on record."""
-    APPEAL_FLOW.require_role("close", role_of(actor))
-    appeal = _locked(actor, appeal)
-    APPEAL_FLOW.require_state("close", appeal)
+    appeal = _guarded(actor, appeal, "close")
     note = _text(note, "办结说明")
     before = appeal.status
     appeal.status, appeal.closed_at = APPEAL_FLOW.target("close"), _now()
@@ -568,8 +564,7 @@ def supervise_appeal(*, actor, appeal, note=""):
 @transaction.atomic
 def update_rights_case(*, actor, appeal, counterpart, amount_involved, legal_aid_given, mediation_result):
     """The desk keeps the 维权 fields of a rights case up to date (legal aid given, mediation result)."""
-    APPEAL_FLOW.require_role("update_rights_case", role_of(actor))
-    appeal = _locked(actor, appeal)
+    appeal = _guarded(actor, appeal, "update_rights_case")
     if not appeal.category.is_rights_case:
         raise Refused(f"诉求 {appeal.number} 不是维权案件。")
     if mediation_result and mediation_result not in MediationResult.values:
