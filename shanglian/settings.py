@@ -334,6 +334,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # One mapping of the services' refusals: Refused → 409, ValidationError → 400 (Chinese `detail`).
+    "EXCEPTION_HANDLER": "shanglian.common.api.exception_handler",
 }
 
 SPECTACULAR_SETTINGS = {

@@ -1,22 +1,24 @@
 """REST API of appeals (/api/v1/appeals/): the same selectors (scope) and services (every write) as the
 pages. Thin: parse the JSON body, call the service, serialise the appeal.
 
+The action endpoints (`POST <pk>/accept/` …) are generated from `workflow.APPEAL_FLOW`: one per
+transition, with its serializer as the body and its service behind it.
+
 Errors: a role that may not act → 403 (PermissionDenied), an appeal outside the caller's scope → 404,
 bad input → 400 with the Chinese message in `detail`, an action the appeal's state does not allow →
-409 with the service's message. Request bodies are JSON only (415 otherwise, DEFAULT_PARSER_CLASSES).
+409 with the service's message (`common.api.exception_handler`). Request bodies are JSON only (415
+otherwise, DEFAULT_PARSER_CLASSES).
 """
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
-from rest_framework.decorators import action
-from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 
 from shanglian.accounts.roles import Role, role_of
+from shanglian.common.api import transition_actions
 from shanglian.members.models import Enterprise
 
 from . import selectors, services
@@ -28,41 +30,16 @@ from .models import (
     Channel,
     ExtensionRequest,
     MediationResult,
-    Rating,
     Status,
     TimelineEntry,
     Urgency,
 )
+from .workflow import APPEAL_FLOW, WRITER_ROLES
 
 
-# --- errors ----------------------------------------------------------------------------------------
-class InvalidInput(APIException):
-    status_code = status.HTTP_400_BAD_REQUEST
-    default_detail = "输入有误。"
-    default_code = "invalid"
-
-
-class TransitionConflict(APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = "诉求当前状态不允许该操作。"
-    default_code = "transition_refused"
-
-
-def _run(service, **kwargs):
-    """Call a service, turning its refusals into API errors (PermissionDenied → 403 by DRF itself)."""
-    try:
-        return service(**kwargs)
-    except DjangoValidationError as exc:
-        raise InvalidInput(" ".join(exc.messages)) from None
-    except services.TransitionRefused as exc:
-        raise TransitionConflict(exc.message) from None
-
-
-# Roles that may send any write at all; chamber secretaries and auditors only read (ASVS 13.1.4:
-# refused at the endpoint before any input is parsed; the services check every action again).
-WRITER_ROLES = selectors.DESK_ROLES | selectors.SUPERVISOR_ROLES | {Role.DEPARTMENT, Role.ENTERPRISE}
-
-
+# Roles that may send any write at all (those of the workflow table); chamber secretaries and
+# auditors only read (ASVS 13.1.4: refused at the endpoint before any input is parsed; the services
+# check every action again).
 class AppealWritePermission(permissions.BasePermission):
     message = "您的角色只能查看诉求，不能办理。"
 
@@ -98,7 +75,7 @@ class AppealListSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(OpenApiTypes.BOOL)
     def get_is_overdue(self, obj):
-        return obj.is_open and obj.deadline is not None and obj.deadline < selectors.today()
+        return obj.overdue_on(selectors.today())
 
 
 class TimelineEntrySerializer(serializers.ModelSerializer):
@@ -186,14 +163,9 @@ class AppealDetailSerializer(AppealListSerializer):
     def get_assignments(self, obj):
         """Federation roles and chambers: every department's part; a department: its own only (as the
         detail page); the enterprise: the replies (as the H5 page), through EnterpriseReplySerializer."""
-        user = self.context["request"].user
-        role = self.context.get("role")
-        assignments = obj.assignments.select_related("department").order_by("round", "id")
-        if role == Role.ENTERPRISE:
-            replied = assignments.filter(state=Assignment.State.REPLIED)
-            return EnterpriseReplySerializer(replied, many=True, context=self.context).data
-        if role == Role.DEPARTMENT:
-            assignments = assignments.filter(department_id=user.department_id)
+        assignments = selectors.assignments_visible_to(self.context["request"].user, obj)
+        if self.context.get("role") == Role.ENTERPRISE:
+            return EnterpriseReplySerializer(assignments, many=True, context=self.context).data
         assignments = assignments.prefetch_related(
             Prefetch("extensions", queryset=ExtensionRequest.objects.order_by("id")))
         return AssignmentSerializer(assignments, many=True, context=self.context).data
@@ -242,57 +214,6 @@ class AppealCreateSerializer(serializers.Serializer):
                                                default="")
 
 
-class NoteSerializer(serializers.Serializer):
-    note = serializers.CharField(label="意见", required=False, allow_blank=True, default="")
-
-
-class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(label="理由", allow_blank=True)
-
-
-class DispatchSerializer(serializers.Serializer):
-    departments = serializers.ListField(label="承办部门ID", child=serializers.IntegerField(), allow_empty=True)
-    deadline = serializers.DateField(label="办理期限", required=False, allow_null=True, default=None,
-                                     help_text="不填则按诉求类别的答复时限（工作日）自动计算；不能早于今天。")
-    note = serializers.CharField(label="派单意见", required=False, allow_blank=True, default="")
-
-
-class ExtensionRequestSerializer(serializers.Serializer):
-    days = serializers.IntegerField(label="延期（工作日）")
-    reason = serializers.CharField(label="延期理由", allow_blank=True)
-
-
-class ExtensionDecisionSerializer(serializers.Serializer):
-    request = serializers.IntegerField(label="延期申请ID", required=False, allow_null=True, default=None,
-                                       help_text="同时有多个部门申请延期时必填。")
-    approve = serializers.BooleanField(label="同意延期")
-    note = serializers.CharField(label="审批意见", required=False, allow_blank=True, default="",
-                                 help_text="不同意时必填。")
-
-
-class ReplySerializer(serializers.Serializer):
-    reply = serializers.CharField(label="答复内容", allow_blank=True)
-
-
-class RateSerializer(serializers.Serializer):
-    rating = serializers.ChoiceField(label="评价", choices=Rating.choices)
-    comment = serializers.CharField(label="评价意见", required=False, allow_blank=True, default="",
-                                    help_text="不满意时必填。")
-
-
-class CloseSerializer(serializers.Serializer):
-    note = serializers.CharField(label="办结说明", allow_blank=True)
-
-
-class RightsCaseSerializer(serializers.Serializer):
-    counterpart = serializers.CharField(label="对方当事人", allow_blank=True)
-    amount_involved = serializers.DecimalField(label="涉及金额（元）", max_digits=14, decimal_places=2,
-                                               required=False, allow_null=True, default=None)
-    legal_aid_given = serializers.BooleanField(label="提供法律援助", required=False, default=False)
-    mediation_result = serializers.ChoiceField(label="调解结果", choices=MediationResult.choices, required=False,
-                                               default="")
-
-
 # --- the viewset -----------------------------------------------------------------------------------
 ERRORS = {
     400: OpenApiResponse(description="输入有误（detail 为中文说明）"),
@@ -301,11 +222,6 @@ ERRORS = {
     409: OpenApiResponse(description="诉求当前状态不允许该操作（detail 为中文说明）"),
     415: OpenApiResponse(description="请求体只接受 application/json"),
 }
-
-
-def _transition(summary, request_serializer):
-    return extend_schema(summary=summary, request=request_serializer,
-                         responses={200: AppealDetailSerializer, **ERRORS})
 
 
 def _data(request, serializer_class):
@@ -321,6 +237,8 @@ def _data(request, serializer_class):
                          responses={201: AppealDetailSerializer, 400: ERRORS[400], 403: ERRORS[403],
                                     415: ERRORS[415]}),
 )
+@transition_actions(APPEAL_FLOW, respond=lambda viewset, appeal: viewset._detail(appeal),
+                    responses={200: AppealDetailSerializer, **ERRORS})
 class AppealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                     viewsets.GenericViewSet):
     permission_classes = [permissions.IsAuthenticated, AppealWritePermission]
@@ -363,101 +281,8 @@ class AppealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         rights = services.RightsCase(counterpart=data["counterpart"], amount_involved=data["amount_involved"],
                                      legal_aid_given=data["legal_aid_given"],
                                      mediation_result=data["mediation_result"])
-        appeal = _run(services.submit_appeal, actor=user, enterprise=enterprise, category=data["category"],
-                      title=data["title"], content=data["content"], channel=data["channel"],
-                      urgency=data["urgency"], contact_name=data["contact_name"], source_note=data["source_note"],
-                      rights=rights)
+        appeal = services.submit_appeal(
+            actor=user, enterprise=enterprise, category=data["category"], title=data["title"],
+            content=data["content"], channel=data["channel"], urgency=data["urgency"],
+            contact_name=data["contact_name"], source_note=data["source_note"], rights=rights)
         return self._detail(appeal, status.HTTP_201_CREATED)
-
-    # One POST per transition. Each method looks the appeal up in the caller's scope (404 otherwise)
-    # and hands the parsed body to the service.
-    @_transition("受理", NoteSerializer)
-    @action(detail=True, methods=["post"], url_path="accept", url_name="accept")
-    def accept(self, request, pk=None):
-        data = _data(request, NoteSerializer)
-        return self._detail(_run(services.accept_appeal, actor=request.user, appeal=self.get_object(),
-                                 note=data["note"]))
-
-    @_transition("不予受理", ReasonSerializer)
-    @action(detail=True, methods=["post"], url_path="reject", url_name="reject")
-    def reject(self, request, pk=None):
-        data = _data(request, ReasonSerializer)
-        return self._detail(_run(services.reject_appeal, actor=request.user, appeal=self.get_object(),
-                                 reason=data["reason"]))
-
-    # Not named `dispatch`: that would replace APIView.dispatch and break every request (STACK.md).
-    @_transition("派单", DispatchSerializer)
-    @action(detail=True, methods=["post"], url_path="dispatch", url_name="dispatch")
-    def dispatch_to_departments(self, request, pk=None):
-        data = _data(request, DispatchSerializer)
-        return self._detail(_run(services.dispatch_appeal, actor=request.user, appeal=self.get_object(),
-                                 departments=data["departments"], deadline=data["deadline"], note=data["note"]))
-
-    @_transition("部门签收", NoteSerializer)
-    @action(detail=True, methods=["post"], url_path="department-accept", url_name="department-accept")
-    def department_accept(self, request, pk=None):
-        data = _data(request, NoteSerializer)
-        return self._detail(_run(services.department_accept, actor=request.user, appeal=self.get_object(),
-                                 note=data["note"]))
-
-    @_transition("部门退回", ReasonSerializer)
-    @action(detail=True, methods=["post"], url_path="return", url_name="return")
-    def return_to_desk(self, request, pk=None):
-        data = _data(request, ReasonSerializer)
-        return self._detail(_run(services.return_appeal, actor=request.user, appeal=self.get_object(),
-                                 reason=data["reason"]))
-
-    @_transition("申请延期", ExtensionRequestSerializer)
-    @action(detail=True, methods=["post"], url_path="request-extension", url_name="request-extension")
-    def request_extension(self, request, pk=None):
-        data = _data(request, ExtensionRequestSerializer)
-        return self._detail(_run(services.request_extension, actor=request.user, appeal=self.get_object(),
-                                 days=data["days"], reason=data["reason"]))
-
-    @_transition("审批延期", ExtensionDecisionSerializer)
-    @action(detail=True, methods=["post"], url_path="decide-extension", url_name="decide-extension")
-    def decide_extension(self, request, pk=None):
-        data = _data(request, ExtensionDecisionSerializer)
-        return self._detail(_run(services.decide_extension, actor=request.user, appeal=self.get_object(),
-                                 approve=data["approve"], note=data["note"], request_id=data["request"]))
-
-    @_transition("答复", ReplySerializer)
-    @action(detail=True, methods=["post"], url_path="reply", url_name="reply")
-    def reply(self, request, pk=None):
-        data = _data(request, ReplySerializer)
-        return self._detail(_run(services.reply_appeal, actor=request.user, appeal=self.get_object(),
-                                 reply=data["reply"]))
-
-    @_transition("评价（企业评价或工作人员回访）", RateSerializer)
-    @action(detail=True, methods=["post"], url_path="rate", url_name="rate")
-    def rate(self, request, pk=None):
-        data = _data(request, RateSerializer)
-        return self._detail(_run(services.rate_appeal, actor=request.user, appeal=self.get_object(),
-                                 rating=data["rating"], comment=data["comment"]))
-
-    @_transition("重办", ReasonSerializer)
-    @action(detail=True, methods=["post"], url_path="reopen", url_name="reopen")
-    def reopen(self, request, pk=None):
-        data = _data(request, ReasonSerializer)
-        return self._detail(_run(services.reopen_appeal, actor=request.user, appeal=self.get_object(),
-                                 reason=data["reason"]))
-
-    @_transition("办结", CloseSerializer)
-    @action(detail=True, methods=["post"], url_path="close", url_name="close")
-    def close(self, request, pk=None):
-        data = _data(request, CloseSerializer)
-        return self._detail(_run(services.close_appeal, actor=request.user, appeal=self.get_object(),
-                                 note=data["note"]))
-
-    @_transition("更新维权信息", RightsCaseSerializer)
-    @action(detail=True, methods=["post"], url_path="rights-case", url_name="rights-case")
-    def rights_case(self, request, pk=None):
-        data = _data(request, RightsCaseSerializer)
-        return self._detail(_run(services.update_rights_case, actor=request.user, appeal=self.get_object(), **data))
-
-    @_transition("督办", NoteSerializer)
-    @action(detail=True, methods=["post"], url_path="supervise", url_name="supervise")
-    def supervise(self, request, pk=None):
-        data = _data(request, NoteSerializer)
-        return self._detail(_run(services.supervise_appeal, actor=request.user, appeal=self.get_object(),
-                                 note=data["note"]))

@@ -8,8 +8,11 @@ Like `members.demo`, two steps:
   day it runs on.
 - `build(result, end=...)` saves a plan with bulk inserts and sets the `SQ<yyyymmdd>` counters.
 
-Each appeal is lived step by step by `_Life`, whose methods mirror `services.py` (the same statuses,
-assignment states, deadlines, timeline notes and ratings), and stops at `end` 00:01: what would
+Each appeal is lived step by step by `_Life`, whose methods replay `services.py` on plain values (the
+same statuses, assignment states, deadlines, timeline notes and ratings): every step passes the guards
+of the one transition table, `workflow.APPEAL_FLOW` (and `ASSIGNMENT_FLOW` for a department's own
+part), and takes its target state from there; only what the services compute (deadlines, who is left
+after a reply or a return, the notes) is worked out here. A life stops at `end` 00:01: what would
 happen later is not written, so the appeals of the last days are still open — waiting to be
 accepted, dispatched, signed for or replied to — and their deadlines straddle `end`. The sweep of
 `tasks.py` (every 15 minutes) is lived too: an open appeal is 督办 the night its deadline passes, and
@@ -36,6 +39,7 @@ from itertools import accumulate
 from django.db import transaction
 from django.utils import timezone
 
+from shanglian.accounts.roles import Role
 from shanglian.common.models import NumberSequence
 from shanglian.common.workdays import SOURCE_FALLBACK, WorkdayCalendar, WorkdayResult
 from shanglian.members import demo as members_demo
@@ -56,7 +60,7 @@ from .models import (
     TimelineEntry,
     Urgency,
 )
-from .services import ACTION_LABELS
+from .workflow import APPEAL_FLOW, ASSIGNMENT_FLOW
 
 __all__ = ["AppealsPlan", "build", "counts", "generate"]
 
@@ -553,8 +557,12 @@ def _next_tick(moment, rng):
 # --- One appeal's life ---------------------------------------------------------------------------
 
 
+# The roles of the demo's actors (a department's steps are the department's whatever its actor).
+ACTOR_ROLES = {"staff": Role.STAFF, "leader": Role.LEADER, "ent1": Role.ENTERPRISE, "enterprise": Role.ENTERPRISE}
+
+
 class _Life:
-    """Mirrors services.py on an AppealPlan: every method is one service call at time `t`."""
+    """Replays services.py on an AppealPlan: every method is one service call at time `t`."""
 
     def __init__(self, gen, appeal, stop_after=None):
         self.gen, self.a, self.rng, self.clock = gen, appeal, gen.rng, gen.clock
@@ -566,6 +574,14 @@ class _Life:
         if t >= self.gen.cutoff:
             raise _Stop
         self.sweep(t)
+
+    def _step(self, t, action, actor, assignment=None):
+        """Begin one step at `t`: the sweep first, then the service's guards from the table."""
+        self._at(t)
+        role = Role.DEPARTMENT if action in ASSIGNMENT_FLOW else ACTOR_ROLES[actor]
+        APPEAL_FLOW.check(action, self.a, role=role)
+        if assignment is not None:
+            ASSIGNMENT_FLOW.check(action, assignment, role=role)
 
     def _done(self, stage):
         if stage == self.stop_after:
@@ -591,7 +607,7 @@ class _Life:
         """What the 15-minute sweep did before `t`: 督办 once the deadline passed, sign-for reminders."""
         a, rng = self.a, self.rng
         last = a.steps[-1].at if a.steps else a.submitted_at
-        if a.status in OPEN_STATES and not a.is_supervised and a.deadline is not None:
+        if a.status in APPEAL_FLOW["supervise"].sources and not a.is_supervised and a.deadline is not None:
             tick = datetime.combine(a.deadline + timedelta(days=1), time(0, 0, rng.randint(2, 25)))
             if tick < t:
                 tick = max(tick, last + timedelta(seconds=1))
@@ -614,19 +630,19 @@ class _Life:
         self._done("submit")
 
     def accept(self, t):
-        self._at(t)
-        before, self.a.status, self.a.accepted_at = self.a.status, Status.ACCEPTED, t
+        self._step(t, "accept", "staff")
+        before, self.a.status, self.a.accepted_at = self.a.status, APPEAL_FLOW.target("accept"), t
         self._log(t, "staff", "accept", before)
         self._done("accept")
 
     def reject(self, t, reason):
-        self._at(t)
+        self._step(t, "reject", "staff")
         before = self.a.status
-        self.a.status, self.a.rejected_reason, self.a.closed_at = Status.REJECTED, reason, t
+        self.a.status, self.a.rejected_reason, self.a.closed_at = APPEAL_FLOW.target("reject"), reason, t
         self._log(t, "staff", "reject", before, note=reason)
 
     def dispatch(self, t, departments):
-        self._at(t)
+        self._step(t, "dispatch", "staff")
         a = self.a
         result = self.clock.add_days(t.date(), self.category.reply_days)
         sign = self.clock.sign_deadline(t, self.category.sign_hours)
@@ -635,7 +651,7 @@ class _Life:
                 department=d, round=a.reopen_count, dispatched_by="staff", dispatched_at=t, sign_deadline=sign,
                 deadline=result.date, deadline_provisional=result.provisional))
         before = a.status
-        a.status = Status.ASSIGNED
+        a.status = APPEAL_FLOW.target("dispatch")
         a.first_dispatched_at = a.first_dispatched_at or t
         a.deadline, a.deadline_provisional = result.date, result.provisional
         names = "、".join(self.gen.departments[d][0] for d in sorted(departments))
@@ -644,15 +660,15 @@ class _Life:
 
     # The departments.
     def department_accept(self, t, s):
-        self._at(t)
-        s.state, s.accepted_at = Assignment.State.HANDLING, t
-        before, self.a.status = self.a.status, Status.HANDLING
+        self._step(t, "department_accept", None, s)
+        s.state, s.accepted_at = ASSIGNMENT_FLOW.target("department_accept"), t
+        before, self.a.status = self.a.status, APPEAL_FLOW.target("department_accept")
         self._log(t, self.gen.dept_actor(s.department), "department_accept", before, department=s.department)
 
     def return_(self, t, s, reason):
-        self._at(t)
+        self._step(t, "return", None, s)
         a = self.a
-        s.state, s.returned_at, s.return_reason = Assignment.State.RETURNED, t, reason
+        s.state, s.returned_at, s.return_reason = ASSIGNMENT_FLOW.target("return"), t, reason
         before = a.status
         remaining = self.current()
         if not remaining:
@@ -664,7 +680,7 @@ class _Life:
         self._log(t, self.gen.dept_actor(s.department), "return", before, note=reason, department=s.department)
 
     def request_extension(self, t, s, days, reason):
-        self._at(t)
+        self._step(t, "request_extension", None, s)
         s.extensions.append(ExtensionPlan(requested_by=self.gen.dept_actor(s.department), requested_at=t, days=days,
                                           reason=reason, old_deadline=s.deadline))
         self._log(t, self.gen.dept_actor(s.department), "request_extension", self.a.status, department=s.department,
@@ -672,7 +688,7 @@ class _Life:
         self._done("request_extension")
 
     def decide_extension(self, t, s, approve, note=""):
-        self._at(t)
+        self._step(t, "decide_extension", "staff")
         request = s.extensions[-1]
         request.decided_by, request.decided_at, request.decision_note = "staff", t, note
         if approve:
@@ -688,10 +704,10 @@ class _Life:
                   note=text + (f"：{note}" if note else ""))
 
     def reply(self, t, s, text):
-        self._at(t)
+        self._step(t, "reply", None, s)
         a = self.a
         s.state, s.replied_at, s.replied_by, s.reply = (
-            Assignment.State.REPLIED, t, self.gen.dept_actor(s.department), text)
+            ASSIGNMENT_FLOW.target("reply"), t, self.gen.dept_actor(s.department), text)
         s.replied_on_time = t.date() <= s.deadline
         s.working_days_to_reply = max(self.clock.between(s.dispatched_at.date(), t.date()), 0)
         before = a.status
@@ -704,7 +720,7 @@ class _Life:
 
     # The enterprise, the desk's callback, closing and supervision.
     def rate(self, t, actor, source, rating, comment):
-        self._at(t)
+        self._step(t, "rate", actor)
         a = self.a
         a.ratings.append(RatingPlan(rating=rating, comment=comment, source=source, rated_by=actor, rated_at=t,
                                     round=a.reopen_count))
@@ -717,7 +733,7 @@ class _Life:
                   note=f"{RatingRecord.Source(source).label}：{label}" + (f"。{comment}" if comment else ""))
 
     def reopen(self, t, actor, reason):
-        self._at(t)
+        self._step(t, "reopen", actor)
         a = self.a
         replied = [s for s in self.current() if s.state == Assignment.State.REPLIED]
         a.reopen_count += 1
@@ -728,23 +744,23 @@ class _Life:
                 dispatched_by=actor, dispatched_at=t, sign_deadline=t, accepted_at=t,
                 deadline=result.date, deadline_provisional=result.provisional))
         before = a.status
-        a.status, a.rating, a.rated_at, a.closed_at = Status.REOPENED, "", None, None
+        a.status, a.rating, a.rated_at, a.closed_at = APPEAL_FLOW.target("reopen"), "", None, None
         a.replied_at, a.replied_on_time = None, None
         a.deadline, a.deadline_provisional = result.date, result.provisional
         self._log(t, actor, "reopen", before, note=f"{reason}（重办期限 {result.date:%Y-%m-%d}）")
 
     def close(self, t, note):
-        self._at(t)
-        before, self.a.status, self.a.closed_at = self.a.status, Status.CLOSED, t
+        self._step(t, "close", "staff")
+        before, self.a.status, self.a.closed_at = self.a.status, APPEAL_FLOW.target("close"), t
         self._log(t, "staff", "close", before, note=note)
 
     def supervise(self, t, note):
-        self._at(t)
+        self._step(t, "supervise", "leader")
         self.a.is_supervised, self.a.supervised_at = True, t
         self._log(t, "leader", "supervise", self.a.status, note=note)
 
     def update_rights_case(self, t):
-        self._at(t)
+        self._step(t, "update_rights_case", "staff")
         a = self.a
         parts = [f"对方当事人：{a.counterpart}"]
         if a.amount_involved is not None:
@@ -1169,7 +1185,7 @@ def build(result, *, end=members_demo.AS_OF, seed=DEMO_SEED, plan=None):
         ], batch_size=1000)
         TimelineEntry.objects.bulk_create([
             TimelineEntry(appeal_id=appeal_id, at=aware(s.at), actor=user(s.actor), actor_name=s.actor_name,
-                          action=s.action, action_label=ACTION_LABELS[s.action], from_status=s.from_status,
+                          action=s.action, action_label=APPEAL_FLOW.label(s.action), from_status=s.from_status,
                           to_status=s.to_status,
                           department_id=departments[s.department] if s.department is not None else None,
                           note=s.note)

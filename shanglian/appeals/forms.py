@@ -5,8 +5,16 @@ from django.db.models import Q
 
 from shanglian.orgs.models import Department
 
-from .models import AppealCategory, Channel, MediationResult, Rating, Status, Urgency
-from .selectors import DEPARTMENT_QUEUES, QUEUES
+from .models import (
+    DEPARTMENT_QUEUES,
+    QUEUES,
+    AppealCategory,
+    Channel,
+    MediationResult,
+    Rating,
+    Status,
+    Urgency,
+)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -94,6 +102,13 @@ class ReasonForm(forms.Form):
                              error_messages={"required": "请填写理由。"})
 
 
+class CloseForm(ReasonForm):
+    """办结: the reason typed is the service's closing note."""
+
+    def service_kwargs(self):
+        return {"note": self.cleaned_data["reason"]}
+
+
 class DispatchForm(forms.Form):
     departments = forms.ModelMultipleChoiceField(
         label="承办部门", queryset=Department.objects.none(), widget=forms.CheckboxSelectMultiple,
@@ -133,6 +148,10 @@ class ExtensionDecisionForm(forms.Form):
         if len(self.fields["request"].choices) == 1:
             self.fields["request"].initial = pending[0].pk
             self.fields["request"].widget = forms.HiddenInput()
+
+    def service_kwargs(self):
+        data = self.cleaned_data
+        return {"approve": data["decision"] == "approve", "note": data["note"], "request_id": data["request"]}
 
 
 class ReplyForm(forms.Form):

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from shanglian.accounts.roles import enterprise_only
+from shanglian.common.errors import Refused
 from shanglian.notifications.services import unread_count
 from shanglian.ui.shortcuts import get_visible_or_404
 
@@ -109,15 +110,14 @@ def _steps(appeal):
 
 
 def _detail_context(request, appeal, *, rating_form=None, reopen_form=None, errors=()):
-    replies = (appeal.assignments.filter(state=Assignment.State.REPLIED)
-               .select_related("department").order_by("round", "replied_at"))
+    replies = selectors.assignments_visible_to(request.user, appeal).order_by("round", "replied_at")
     rated_unsatisfied = appeal.status == Status.REPLIED and appeal.rating == Rating.UNSATISFIED
     return {
         "appeal": appeal,
         "tag": STATUS_TAGS.get(appeal.status, "muted"),
         "steps": list(reversed(_steps(appeal))),
         "departments": "、".join(
-            a.department.name for a in selectors.current_assignments(appeal).select_related("department")),
+            a.department.name for a in appeal.current_assignments().select_related("department")),
         "replies": replies,
         "attachments": [a for a in appeal.attachments.select_related("timeline_entry__department")
                         if selectors.attachment_visible(request.user, a)],
@@ -148,7 +148,7 @@ def _act(request, pk, form_class, form_key, act):
     if form.is_valid():
         try:
             text = act(appeal, form.cleaned_data)
-        except services.TransitionRefused as exc:
+        except Refused as exc:
             errors = [exc.message]
         except ValidationError as exc:
             errors = _errors(exc)

@@ -14,7 +14,7 @@ Definitions (the same text is in docs/appeals.md, "KPI definitions"):
   replied assignments (one decimal);
 - **满意度 (百分制)**: the mean of `RATING_POINTS` (满意 100, 基本满意 80, 不满意 0) over the appeals
   that carry a rating (one decimal); **满意率** = (满意 + 基本满意) ÷ rated;
-- **overdue now 当前超期**: open appeals past their deadline today (`selectors.overdue_q`), whatever
+- **overdue now 当前超期**: open appeals past their deadline today (`models.overdue_q`), whatever
   the period. Per department: those of them the department still holds (an assigned or handling
   assignment of the current round); per month: those submitted in that month;
 - **enterprises enrolled 服务企业数** (overall only): distinct enterprises with at least one appeal in
@@ -43,8 +43,8 @@ from shanglian.accounts.roles import FEDERATION_ROLES, Role, role_of
 from shanglian.members.models import Enterprise
 from shanglian.members.statistics import share
 
-from .models import RATING_POINTS, Appeal, Assignment, Rating, Status
-from .selectors import appeals_visible_to, overdue_q
+from .models import RATING_POINTS, Appeal, Assignment, Rating, Status, overdue_q
+from .selectors import appeals_visible_to
 
 _ONE_DECIMAL = Decimal("0.1")
 # Roles that may see KPIs: the federation (whole scope), a chamber (its members' appeals) and a
@@ -249,7 +249,7 @@ def by_department(scope, period, *, today=None, department_id=None):
     (distinct), replies once per assignment (every round)."""
     p = _in_period(period, "appeal__")
     today = _today(today)
-    still_holds = (Q(appeal_id__in=Appeal.objects.filter(overdue_q(today)).values("pk"))
+    still_holds = (Q(appeal_id__in=Appeal.objects.overdue(today).values("pk"))
                    & Q(round=F("appeal__reopen_count"))
                    & Q(state__in=[Assignment.State.ASSIGNED, Assignment.State.HANDLING]))
     replied = p & Q(replied_at__isnull=False)

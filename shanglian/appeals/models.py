@@ -8,6 +8,7 @@ deadline is the latest deadline of its open assignments.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from shanglian.common.models import StoredFile
 
@@ -46,6 +47,40 @@ class Status(models.TextChoices):
 
 # States in which an appeal is still being worked on (and can be overdue).
 OPEN_STATES = (Status.SUBMITTED, Status.ACCEPTED, Status.ASSIGNED, Status.HANDLING, Status.REOPENED)
+
+
+def overdue_q(on=None):
+    """Overdue, defined once: open and past its deadline on `on` (default today; the deadline day
+    itself is still in time)."""
+    return Q(status__in=OPEN_STATES, deadline__lt=on or timezone.localdate())
+
+
+# The work queues of the desk's and the departments' lists (key: tab label); selectors define what each holds.
+QUEUES = {
+    "pending_accept": "待受理",
+    "pending_dispatch": "待派单",
+    "handling": "办理中",
+    "due_soon": "即将超期",
+    "overdue": "已超期",
+    "replied": "待评价/回访",
+    "all": "全部",
+}
+
+DEPARTMENT_QUEUES = {
+    "to_sign": "待签收",
+    "handling": "办理中",
+    "due_soon": "即将超期",
+    "overdue": "已超期",
+    "replied": "已答复",
+    "all": "全部",
+}
+
+
+class AppealQuerySet(models.QuerySet):
+    def overdue(self, on=None):
+        return self.filter(overdue_q(on))
+
+
 # States in which a department holds it.
 WITH_DEPARTMENT_STATES = (Status.ASSIGNED, Status.HANDLING, Status.REOPENED)
 
@@ -128,6 +163,8 @@ class Appeal(models.Model):
 
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
+    objects = AppealQuerySet.as_manager()
+
     class Meta:
         verbose_name = "诉求"
         verbose_name_plural = "诉求"
@@ -146,6 +183,23 @@ class Appeal(models.Model):
     @property
     def is_open(self):
         return self.status in OPEN_STATES
+
+    def current_assignments(self):
+        """The assignments of the current round that were not returned."""
+        return self.assignments.filter(round=self.reopen_count).exclude(state=Assignment.State.RETURNED)
+
+    def pending_extensions(self):
+        """The extension requests waiting for the desk's decision, oldest first."""
+        return (ExtensionRequest.objects.filter(assignment__appeal=self, decision=ExtensionRequest.Decision.PENDING)
+                .select_related("assignment__department").order_by("id"))
+
+    def overdue_on(self, on):
+        """The model's side of `overdue_q`: open and past its deadline on `on`."""
+        return self.is_open and self.deadline is not None and self.deadline < on
+
+    @property
+    def is_overdue(self):
+        return self.overdue_on(timezone.localdate())
 
     @property
     def rating_points(self):

@@ -1,5 +1,7 @@
 """Scoped reads of appeals: every list, page, export, KPI and API call starts from `appeals_visible_to`."""
 
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
@@ -7,14 +9,23 @@ from django.utils import timezone
 from shanglian.accounts.roles import FEDERATION_ROLES, Role, role_of
 from shanglian.common.workdays import add_working_days, working_days_between
 from shanglian.members.models import ChamberMembership
+from shanglian.orgs.models import Department
 from shanglian.orgs.selectors import federation_ids_in_scope
 
-from .models import OPEN_STATES, Appeal, AppealCategory, Assignment, ExtensionRequest, Rating, Status
+from .models import (
+    DEPARTMENT_QUEUES,
+    OPEN_STATES,
+    QUEUES,
+    Appeal,
+    AppealCategory,
+    Assignment,
+    ExtensionRequest,
+    Rating,
+    Status,
+    overdue_q,
+)
+from .workflow import APPEAL_FLOW, ASSIGNMENT_FLOW
 
-# Roles that may act on appeals as the federation's service desk.
-DESK_ROLES = {Role.SYSADMIN, Role.STAFF}
-# Roles that may 督办.
-SUPERVISOR_ROLES = {Role.SYSADMIN, Role.STAFF, Role.LEADER}
 # Days the federation waits for the enterprise's own rating before calling back (回访).
 CALLBACK_AFTER_WORKING_DAYS = 3
 
@@ -73,16 +84,6 @@ def due_soon_limit(on=None):
     return add_working_days(on or today(), 1).date
 
 
-QUEUES = {
-    # key: (label, filter)
-    "pending_accept": "待受理",
-    "pending_dispatch": "待派单",
-    "handling": "办理中",
-    "due_soon": "即将超期",
-    "overdue": "已超期",
-    "replied": "待评价/回访",
-    "all": "全部",
-}
 
 
 def queue_filter(queue, on=None):
@@ -100,11 +101,6 @@ def queue_filter(queue, on=None):
     if queue == "replied":
         return Q(status=Status.REPLIED)
     return Q()
-
-
-def overdue_q(on=None):
-    """Open and past its deadline (the deadline day itself is still in time)."""
-    return Q(status__in=OPEN_STATES, deadline__lt=on or today())
 
 
 def appeal_list(user, *, filters=None):
@@ -132,16 +128,11 @@ def queue_counts(user):
     return {key: qs.filter(filter_for_queue(user, key)).count() for key in queues_for(user) if key != "all"}
 
 
-def current_assignments(appeal):
-    """The assignments of the appeal's current round that were not returned."""
-    return appeal.assignments.filter(round=appeal.reopen_count).exclude(state=Assignment.State.RETURNED)
-
-
 def assignment_of(user, appeal):
     """The department user's assignment in the current round (None if there is none)."""
     if role_of(user) != Role.DEPARTMENT:
         return None
-    return (current_assignments(appeal).filter(department_id=user.department_id)
+    return (appeal.current_assignments().filter(department_id=user.department_id)
             .select_related("department").first())
 
 
@@ -170,51 +161,101 @@ def working_days_left(appeal, on=None):
 
 
 def available_actions(user, appeal):
-    """The actions the user may take on the appeal now (what the detail page offers). The services
-    decide again under the row lock; this only keeps refused buttons off the page."""
+    """The actions the user may take on the appeal now (what the detail page offers), from
+    `workflow.APPEAL_FLOW`. The services decide again under the row lock; this only keeps refused
+    buttons off the page."""
+    return [t.name for t in APPEAL_FLOW.available(user, appeal, role=role_of(user))]
+
+
+def awaits(user, appeal):
+    """Whether the appeal waits for this user's next step (the list row says 办理, else 查看): a
+    transition marked `waits` in the table is open to the user's role from the appeal's state and,
+    for a department, from its own assignment's. Uses the prefetched assignments: no query per row."""
     role = role_of(user)
-    status = appeal.status
-    actions = []
-    if role in DESK_ROLES:
-        if status == Status.SUBMITTED:
-            actions += ["accept", "reject"]
-        if status == Status.ACCEPTED:
-            actions.append("dispatch")
-        if status in (Status.ASSIGNED, Status.HANDLING, Status.REOPENED) and ExtensionRequest.objects.filter(
-                assignment__appeal=appeal, decision=ExtensionRequest.Decision.PENDING).exists():
-            actions.append("decide_extension")
-        if status == Status.REPLIED:
-            if not appeal.ratings.filter(round=appeal.reopen_count).exists():
-                actions.append("rate")
-            actions += ["reopen", "close"]
-        if status == Status.CLOSED:
-            actions.append("reopen")
-        if appeal.category.is_rights_case:
-            actions.append("update_rights_case")
-    if role in SUPERVISOR_ROLES and status in OPEN_STATES:
-        actions.append("supervise")
+    for t in APPEAL_FLOW:
+        if not t.meta.get("waits") or not APPEAL_FLOW.allows(t.name, appeal, role=role):
+            continue
+        if t.name not in ASSIGNMENT_FLOW:
+            return True
+        if any(a.department_id == user.department_id and a.round == appeal.reopen_count
+               and ASSIGNMENT_FLOW.allows(t.name, a, role=role) for a in appeal.assignments.all()):
+            return True
+    return False
+
+
+def default_deadline(category, start=None):
+    """The reply deadline a dispatch gets by default: the category's working days after today."""
+    return add_working_days(start or timezone.localdate(), category.reply_days)
+
+
+def dispatchable_departments(appeal):
+    """The departments an appeal may be dispatched to: the active ones of its federation."""
+    return Department.objects.filter(federation_id=appeal.federation_id, is_active=True).order_by("id")
+
+
+def filter_departments(user):
+    """The departments the list page filters by: those of the user's federations (federation roles
+    only; None for the others, who get no department filter)."""
+    if role_of(user) not in FEDERATION_ROLES:
+        return None
+    return Department.objects.filter(federation__in=federation_ids_in_scope(user)).order_by("id")
+
+
+def assignments_visible_to(user, appeal):
+    """The departments' parts of the appeal the user may read: federation roles and chambers every
+    department's; a department its own only; the enterprise the replies."""
+    assignments = appeal.assignments.select_related("department").order_by("round", "id")
+    role = role_of(user)
     if role == Role.DEPARTMENT:
-        mine = assignment_of(user, appeal)
-        if mine is not None and status in (Status.ASSIGNED, Status.HANDLING, Status.REOPENED):
-            if mine.state == Assignment.State.ASSIGNED:
-                actions.append("department_accept")
-            if mine.state == Assignment.State.HANDLING:
-                actions.append("reply")
-            if mine.state in (Assignment.State.ASSIGNED, Assignment.State.HANDLING):
-                if not mine.extensions.filter(decision=ExtensionRequest.Decision.PENDING).exists():
-                    actions.append("request_extension")
-                actions.append("return")
-    return actions
+        return assignments.filter(department_id=user.department_id)
+    if role == Role.ENTERPRISE:
+        return assignments.filter(state=Assignment.State.REPLIED)
+    return assignments
 
 
-DEPARTMENT_QUEUES = {
-    "to_sign": "待签收",
-    "handling": "办理中",
-    "due_soon": "即将超期",
-    "overdue": "已超期",
-    "replied": "已答复",
-    "all": "全部",
-}
+def timeline_for(user, appeal):
+    """The timeline with `shown` set on each entry: whether the user may read its note and attachments."""
+    entries = list(appeal.timeline.select_related("department").prefetch_related("attachments"))
+    for entry in entries:
+        entry.shown = note_visible(user, entry)
+    return entries
+
+
+@dataclass
+class AppealDetail:
+    """What the detail page shows of one appeal to one user."""
+
+    appeal: Appeal
+    actions: list  # names of the transitions offered (workflow.APPEAL_FLOW)
+    assignments: object
+    extensions: object
+    ratings: object
+    timeline: list
+    attachments: object
+    days_left: int | None
+    overdue: bool
+    default_deadline: object  # WorkdayResult when dispatch is offered, else None
+
+
+def appeal_detail(user, appeal):
+    """The read model of the detail page: the appeal as `user` may see it and the actions offered."""
+    actions = available_actions(user, appeal)
+    assignments = assignments_visible_to(user, appeal)
+    return AppealDetail(
+        appeal=appeal,
+        actions=actions,
+        assignments=assignments,
+        extensions=ExtensionRequest.objects.filter(assignment__in=assignments).select_related(
+            "assignment__department").order_by("id"),
+        ratings=appeal.ratings.order_by("id"),
+        timeline=timeline_for(user, appeal),
+        attachments=appeal.attachments.filter(timeline_entry__action="submit"),
+        days_left=working_days_left(appeal),
+        overdue=appeal.is_overdue,
+        default_deadline=default_deadline(appeal.category) if "dispatch" in actions else None,
+    )
+
+
 
 
 def department_queue_filter(user, queue, on=None):

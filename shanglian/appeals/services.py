@@ -1,8 +1,10 @@
 """Every change of an appeal: acting user first, permission, row lock, state check, timeline, audit, notice.
 
-A transition that is not allowed from the appeal's current state raises `TransitionRefused` with a
-Chinese message and changes nothing. Each service locks the appeal row (`select_for_update`; SQLite
-serialises writers with IMMEDIATE transactions) and re-reads its state under the lock, so of two
+Who may take which action from which state is declared once, in `workflow.py` (`APPEAL_FLOW`, and
+`ASSIGNMENT_FLOW` for a department's own part); each service checks it there. An action the state does
+not allow raises `common.errors.Refused` with a Chinese message and changes nothing; a role that may
+not act, `PermissionDenied`. Each service locks the appeal row (`select_for_update`; SQLite serialises
+writers with IMMEDIATE transactions) and re-reads its state under the lock before checking, so of two
 people acting on the same appeal at once exactly one wins.
 """
 
@@ -10,15 +12,16 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from shanglian.accounts.roles import Role, role_of
+from shanglian.accounts.roles import EDITOR_ROLES, Role, role_of
+from shanglian.accounts.selectors import users_in_role
 from shanglian.audit.models import AuditAction
 from shanglian.audit.services import record
+from shanglian.common.errors import Refused
 from shanglian.common.numbering import daily_number
 from shanglian.common.uploads import check_uploads, kept_files
 from shanglian.common.workdays import add_working_days, add_working_hours, working_days_between
@@ -40,39 +43,15 @@ from .models import (
     Status,
     TimelineEntry,
     Urgency,
+    overdue_q,
 )
+from .workflow import APPEAL_FLOW, ASSIGNMENT_FLOW
 
 ATTACHMENT_FOLDER = "appeals"
 MAX_CONTENT = 5000
 MAX_TITLE = 100
 MAX_NOTE = 500
 MAX_EXTENSION_DAYS = 30
-
-
-class TransitionRefused(Exception):
-    """The action is not allowed in the appeal's current state (HTTP 409 in the API)."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
-
-
-ACTION_LABELS = {
-    "submit": "提交诉求",
-    "accept": "受理",
-    "reject": "不予受理",
-    "dispatch": "派单",
-    "department_accept": "签收",
-    "return": "退回",
-    "request_extension": "申请延期",
-    "decide_extension": "审批延期",
-    "reply": "答复",
-    "rate": "评价",
-    "reopen": "重办",
-    "close": "办结",
-    "supervise": "督办",
-    "update_rights_case": "更新维权信息",
-}
 
 
 # --- helpers ---------------------------------------------------------------------------------------
@@ -98,24 +77,19 @@ def _locked(actor, appeal):
     return locked
 
 
-def _require_role(actor, roles, action):
-    if role_of(actor) not in roles:
-        raise PermissionDenied(f"您的角色不能{ACTION_LABELS[action]}。")
-
-
-def _require_state(appeal, action, states):
-    if appeal.status not in states:
-        allowed = "、".join(Status(s).label for s in states)
-        raise TransitionRefused(
-            f"诉求 {appeal.number} 当前状态为“{appeal.get_status_display()}”，不能{ACTION_LABELS[action]}"
-            f"（仅在“{allowed}”状态下可以）。"
-        )
+def _guarded(actor, appeal, action):
+    """The table's guards around the row lock: the actor's role may take the action (else
+    PermissionDenied), then the appeal re-read under the lock is in a state that allows it (else Refused)."""
+    APPEAL_FLOW.require_role(action, role_of(actor))
+    appeal = _locked(actor, appeal)
+    APPEAL_FLOW.require_state(action, appeal)
+    return appeal
 
 
 def _log(appeal, actor, action, from_status, *, note="", department=None, at=None):
     entry = TimelineEntry.objects.create(
         appeal=appeal, at=at or _now(), actor=actor,
-        actor_name=_actor_name(actor, department), action=action, action_label=ACTION_LABELS[action],
+        actor_name=_actor_name(actor, department), action=action, action_label=APPEAL_FLOW.label(action),
         from_status=from_status, to_status=appeal.status, department=department, note=note,
     )
     record(AuditAction.CREATE if action == "submit" else AuditAction.UPDATE, actor=actor, obj=appeal,
@@ -139,20 +113,16 @@ def _url(appeal, for_enterprise=False):
     return reverse("appeals:h5_detail" if for_enterprise else "appeals:detail", args=[appeal.pk])
 
 
-def _users(**filters):
-    return list(get_user_model().objects.filter(is_active=True, **filters))
-
-
 def _desk_users(appeal):
-    return _users(federation_id=appeal.federation_id, groups__name=Role.STAFF.value)
+    return list(users_in_role(Role.STAFF, federation_id=appeal.federation_id))
 
 
 def _department_users(department_ids):
-    return _users(department_id__in=list(department_ids), groups__name=Role.DEPARTMENT.value)
+    return list(users_in_role(Role.DEPARTMENT, department_id__in=list(department_ids)))
 
 
 def _enterprise_users(appeal):
-    return _users(enterprise_id=appeal.enterprise_id, groups__name=Role.ENTERPRISE.value)
+    return list(users_in_role(Role.ENTERPRISE, enterprise_id=appeal.enterprise_id))
 
 
 def _tell_enterprise(appeal, title, *, sms=False):
@@ -172,17 +142,12 @@ def _tell_departments(appeal, department_ids, title, *, sms=False):
 
 def _refresh_deadline(appeal):
     """The appeal's deadline is the latest deadline of its open assignments in the current round."""
-    open_ones = list(selectors.current_assignments(appeal).filter(
+    open_ones = list(appeal.current_assignments().filter(
         state__in=[Assignment.State.ASSIGNED, Assignment.State.HANDLING]))
     if open_ones:
         latest = max(open_ones, key=lambda a: a.deadline)
         appeal.deadline = latest.deadline
         appeal.deadline_provisional = any(a.deadline_provisional for a in open_ones)
-
-
-def default_deadline(category, start=None):
-    """The reply deadline a dispatch gets by default: the category's working days after today."""
-    return add_working_days(start or timezone.localdate(), category.reply_days)
 
 
 # --- submit ----------------------------------------------------------------------------------------
@@ -216,7 +181,7 @@ def submit_appeal(*, actor, enterprise, category, title, content, channel=Channe
         if enterprise is None or enterprise.pk != actor.enterprise_id:
             raise PermissionDenied("企业用户只能为本企业提交诉求。")
         channel = Channel.PLATFORM
-    elif role in selectors.DESK_ROLES:
+    elif role in EDITOR_ROLES:
         from shanglian.members.selectors import enterprises_visible_to
 
         if enterprise is None or not enterprises_visible_to(actor).filter(pk=enterprise.pk).exists():
@@ -260,11 +225,9 @@ def submit_appeal(*, actor, enterprise, category, title, content, channel=Channe
 # --- the desk: accept, reject, dispatch --------------------------------------------------------------
 @transaction.atomic
 def accept_appeal(*, actor, appeal, note=""):
-    _require_role(actor, selectors.DESK_ROLES, "accept")
-    appeal = _locked(actor, appeal)
-    _require_state(appeal, "accept", [Status.SUBMITTED])
+    appeal = _guarded(actor, appeal, "accept")
     note = _text(note, "受理意见", required=False)
-    before, appeal.status, appeal.accepted_at = appeal.status, Status.ACCEPTED, _now()
+    before, appeal.status, appeal.accepted_at = appeal.status, APPEAL_FLOW.target("accept"), _now()
     appeal.save(update_fields=["status", "accepted_at", "updated_at"])
     _log(appeal, actor, "accept", before, note=note)
     _tell_enterprise(appeal, "已受理")
@@ -273,12 +236,10 @@ def accept_appeal(*, actor, appeal, note=""):
 
 @transaction.atomic
 def reject_appeal(*, actor, appeal, reason):
-    _require_role(actor, selectors.DESK_ROLES, "reject")
-    appeal = _locked(actor, appeal)
-    _require_state(appeal, "reject", [Status.SUBMITTED])
+    appeal = _guarded(actor, appeal, "reject")
     reason = _text(reason, "不予受理理由")
     before = appeal.status
-    appeal.status, appeal.rejected_reason, appeal.closed_at = Status.REJECTED, reason, _now()
+    appeal.status, appeal.rejected_reason, appeal.closed_at = APPEAL_FLOW.target("reject"), reason, _now()
     appeal.save(update_fields=["status", "rejected_reason", "closed_at", "updated_at"])
     _log(appeal, actor, "reject", before, note=reason)
     _tell_enterprise(appeal, "不予受理", sms=True)
@@ -300,9 +261,7 @@ def _parse_deadline(value):
 def dispatch_appeal(*, actor, appeal, departments, deadline=None, note=""):
     """派单 to one or more departments of the appeal's federation. The deadline defaults to the
     category's working days from today; a deadline given must not be in the past."""
-    _require_role(actor, selectors.DESK_ROLES, "dispatch")
-    appeal = _locked(actor, appeal)
-    _require_state(appeal, "dispatch", [Status.ACCEPTED])
+    appeal = _guarded(actor, appeal, "dispatch")
     ids = []
     for d in departments or ():
         try:
@@ -320,7 +279,7 @@ def dispatch_appeal(*, actor, appeal, departments, deadline=None, note=""):
     given = _parse_deadline(deadline)
     if given is not None and given < today:
         raise ValidationError(f"办理期限 {given:%Y-%m-%d} 已经过去，请选择今天或以后的日期。")
-    computed = default_deadline(appeal.category, today)
+    computed = selectors.default_deadline(appeal.category, today)
     final = given or computed.date
     provisional = computed.provisional if given is None else False
     note = _text(note, "派单意见", required=False)
@@ -332,7 +291,7 @@ def dispatch_appeal(*, actor, appeal, departments, deadline=None, note=""):
             dispatched_at=now, sign_deadline=sign.date, deadline=final, deadline_provisional=provisional,
         )
     before = appeal.status
-    appeal.status = Status.ASSIGNED
+    appeal.status = APPEAL_FLOW.target("dispatch")
     appeal.first_dispatched_at = appeal.first_dispatched_at or now
     appeal.deadline, appeal.deadline_provisional = final, provisional
     appeal.save(update_fields=["status", "first_dispatched_at", "deadline", "deadline_provisional", "updated_at"])
@@ -346,31 +305,30 @@ def dispatch_appeal(*, actor, appeal, departments, deadline=None, note=""):
 
 
 # --- the department: accept, return, extension, reply -------------------------------------------------
-def _my_assignment(actor, appeal, action, states):
-    _require_role(actor, {Role.DEPARTMENT}, action)
-    assignment = (selectors.current_assignments(appeal).select_for_update()
+def _department_step(actor, appeal, action):
+    """(appeal, assignment) for a department's action: the appeal re-read under the row lock in a
+    state `APPEAL_FLOW` allows, then the acting department's assignment in the current round, locked,
+    in a state `ASSIGNMENT_FLOW` allows."""
+    appeal = _locked(actor, appeal)
+    APPEAL_FLOW.require_state(action, appeal)
+    ASSIGNMENT_FLOW.require_role(action, role_of(actor))
+    assignment = (appeal.current_assignments().select_for_update()
                   .filter(department_id=actor.department_id).first())
     if assignment is None:
-        raise TransitionRefused(f"诉求 {appeal.number} 当前没有派给贵部门办理，不能{ACTION_LABELS[action]}。")
-    if assignment.state not in states:
-        raise TransitionRefused(
-            f"贵部门对诉求 {appeal.number} 的办理状态为“{assignment.get_state_display()}”，"
-            f"不能{ACTION_LABELS[action]}。"
-        )
-    return assignment
+        raise Refused(f"诉求 {appeal.number} 当前没有派给贵部门办理，不能{APPEAL_FLOW.label(action)}。")
+    ASSIGNMENT_FLOW.require_state(action, assignment)
+    return appeal, assignment
 
 
 @transaction.atomic
 def department_accept(*, actor, appeal, note=""):
     """签收: the department takes the appeal on."""
-    appeal = _locked(actor, appeal)
-    _require_state(appeal, "department_accept", [Status.ASSIGNED, Status.HANDLING])
-    assignment = _my_assignment(actor, appeal, "department_accept", [Assignment.State.ASSIGNED])
+    appeal, assignment = _department_step(actor, appeal, "department_accept")
     note = _text(note, "签收意见", required=False)
-    assignment.state, assignment.accepted_at = Assignment.State.HANDLING, _now()
+    assignment.state, assignment.accepted_at = ASSIGNMENT_FLOW.target("department_accept"), _now()
     assignment.save(update_fields=["state", "accepted_at"])
     before = appeal.status
-    appeal.status = Status.HANDLING
+    appeal.status = APPEAL_FLOW.target("department_accept")
     appeal.save(update_fields=["status", "updated_at"])
     _log(appeal, actor, "department_accept", before, note=note, department=assignment.department)
     if before != Status.HANDLING:
@@ -381,18 +339,15 @@ def department_accept(*, actor, appeal, note=""):
 @transaction.atomic
 def return_appeal(*, actor, appeal, reason):
     """退回: not this department's business. With no other department left, back to the desk."""
-    appeal = _locked(actor, appeal)
-    _require_state(appeal, "return", [Status.ASSIGNED, Status.HANDLING, Status.REOPENED])
-    assignment = _my_assignment(actor, appeal, "return",
-                                [Assignment.State.ASSIGNED, Assignment.State.HANDLING])
+    appeal, assignment = _department_step(actor, appeal, "return")
     reason = _text(reason, "退回理由")
     assignment.state, assignment.returned_at, assignment.return_reason = (
-        Assignment.State.RETURNED, _now(), reason)
+        ASSIGNMENT_FLOW.target("return"), _now(), reason)
     assignment.save(update_fields=["state", "returned_at", "return_reason"])
     ExtensionRequest.objects.filter(assignment=assignment, decision=ExtensionRequest.Decision.PENDING).update(
         decision=ExtensionRequest.Decision.DENIED, decided_at=_now(), decision_note="部门已退回")
     before = appeal.status
-    remaining = list(selectors.current_assignments(appeal))
+    remaining = list(appeal.current_assignments())
     if not remaining:
         appeal.status = Status.ACCEPTED
     elif all(a.state == Assignment.State.REPLIED for a in remaining):
@@ -410,10 +365,7 @@ def return_appeal(*, actor, appeal, reason):
 
 @transaction.atomic
 def request_extension(*, actor, appeal, days, reason):
-    appeal = _locked(actor, appeal)
-    _require_state(appeal, "request_extension", [Status.ASSIGNED, Status.HANDLING, Status.REOPENED])
-    assignment = _my_assignment(actor, appeal, "request_extension",
-                                [Assignment.State.ASSIGNED, Assignment.State.HANDLING])
+    appeal, assignment = _department_step(actor, appeal, "request_extension")
     try:
         days = int(days)
     except (TypeError, ValueError):
@@ -422,7 +374,7 @@ def request_extension(*, actor, appeal, days, reason):
         raise ValidationError(f"延期天数应在 1 到 {MAX_EXTENSION_DAYS} 个工作日之间。")
     reason = _text(reason, "延期理由")
     if assignment.extensions.filter(decision=ExtensionRequest.Decision.PENDING).exists():
-        raise TransitionRefused("贵部门已有一条延期申请在审批中，请等待审批结果。")
+        raise Refused("贵部门已有一条延期申请在审批中，请等待审批结果。")
     ExtensionRequest.objects.create(assignment=assignment, requested_by=actor, requested_at=_now(), days=days,
                                     reason=reason, old_deadline=assignment.deadline)
     _log(appeal, actor, "request_extension", appeal.status, department=assignment.department,
@@ -435,7 +387,7 @@ def request_extension(*, actor, appeal, days, reason):
 def decide_extension(*, actor, appeal, approve, note="", request_id=None):
     """The desk approves (the deadline moves by the asked working days from the old one) or denies.
     With several departments asking at once, `request_id` says which request is decided."""
-    _require_role(actor, selectors.DESK_ROLES, "decide_extension")
+    APPEAL_FLOW.require_role("decide_extension", role_of(actor))
     appeal = _locked(actor, appeal)
     pending = list(ExtensionRequest.objects.select_for_update()
                    .filter(assignment__appeal=appeal, decision=ExtensionRequest.Decision.PENDING)
@@ -443,14 +395,14 @@ def decide_extension(*, actor, appeal, approve, note="", request_id=None):
     if request_id not in (None, ""):
         pending = [r for r in pending if str(r.pk) == str(request_id)]
         if not pending:
-            raise TransitionRefused("该延期申请已审批或不存在，请刷新页面。")
+            raise Refused("该延期申请已审批或不存在，请刷新页面。")
     if not pending:
-        raise TransitionRefused(f"诉求 {appeal.number} 没有待审批的延期申请。")
+        raise Refused(f"诉求 {appeal.number} 没有待审批的延期申请。")
     if len(pending) > 1:
         names = "、".join(r.assignment.department.name for r in pending)
-        raise TransitionRefused(f"有 {len(pending)} 条待审批的延期申请（{names}），请选择要审批的一条。")
+        raise Refused(f"有 {len(pending)} 条待审批的延期申请（{names}），请选择要审批的一条。")
     request = pending[0]
-    _require_state(appeal, "decide_extension", [Status.ASSIGNED, Status.HANDLING, Status.REOPENED])
+    APPEAL_FLOW.require_state("decide_extension", appeal)
     note = _text(note, "审批意见", required=not approve)
     assignment = request.assignment
     request.decided_by, request.decided_at, request.decision_note = actor, _now(), note
@@ -476,22 +428,20 @@ def reply_appeal(*, actor, appeal, reply, files=()):
     """答复. When every department of the round has replied, the appeal is 已答复 and the enterprise
     is asked to rate it. Files stored for a reply that then fails are removed again."""
     with kept_files(ATTACHMENT_FOLDER) as keeper, transaction.atomic():
-        appeal = _locked(actor, appeal)
-        _require_state(appeal, "reply", [Status.HANDLING, Status.REOPENED])
-        assignment = _my_assignment(actor, appeal, "reply", [Assignment.State.HANDLING])
+        appeal, assignment = _department_step(actor, appeal, "reply")
         reply = _text(reply, "答复内容", limit=MAX_CONTENT)
         checked = check_uploads(files)
         now = _now()
         today = timezone.localdate(now)
         assignment.state, assignment.replied_at, assignment.replied_by, assignment.reply = (
-            Assignment.State.REPLIED, now, actor, reply)
+            ASSIGNMENT_FLOW.target("reply"), now, actor, reply)
         assignment.replied_on_time = today <= assignment.deadline
         assignment.working_days_to_reply = max(working_days_between(assignment.dispatched_at, now), 0)
         assignment.save()
         ExtensionRequest.objects.filter(assignment=assignment, decision=ExtensionRequest.Decision.PENDING).update(
             decision=ExtensionRequest.Decision.DENIED, decided_at=now, decision_note="部门已答复")
         before = appeal.status
-        current = list(selectors.current_assignments(appeal))
+        current = list(appeal.current_assignments())
         if all(a.state == Assignment.State.REPLIED for a in current):
             appeal.status, appeal.replied_at = Status.REPLIED, now
             appeal.replied_on_time = all(a.replied_on_time for a in current)
@@ -509,19 +459,19 @@ def rate_appeal(*, actor, appeal, rating, comment=""):
     """满意/基本满意 closes the appeal; 不满意 keeps it 已答复 so the enterprise may ask to reopen it
     (or the desk closes it with an explanation). The desk rating on the phone is a 回访."""
     role = role_of(actor)
-    if role not in selectors.DESK_ROLES | {Role.ENTERPRISE}:
+    if role not in APPEAL_FLOW["rate"].roles:
         raise PermissionDenied("您的角色不能评价诉求。")
     appeal = _locked(actor, appeal)
     if appeal.status in OPEN_STATES:
-        raise TransitionRefused(f"诉求 {appeal.number} 尚未答复（当前状态“{appeal.get_status_display()}”），"
+        raise Refused(f"诉求 {appeal.number} 尚未答复（当前状态“{appeal.get_status_display()}”），"
                                 "答复后才能评价。")
-    _require_state(appeal, "rate", [Status.REPLIED])
+    APPEAL_FLOW.require_state("rate", appeal)
     if rating not in Rating.values:
         raise ValidationError("请选择评价：满意、基本满意或不满意。")
     comment = _text(comment, "不满意的原因" if rating == Rating.UNSATISFIED else "评价意见",
                     required=rating == Rating.UNSATISFIED)
     if appeal.ratings.filter(round=appeal.reopen_count).exists():
-        raise TransitionRefused(f"诉求 {appeal.number} 本轮答复已经评价过了。")
+        raise Refused(f"诉求 {appeal.number} 本轮答复已经评价过了。")
     source = RatingRecord.Source.ENTERPRISE if role == Role.ENTERPRISE else RatingRecord.Source.CALLBACK
     now = _now()
     RatingRecord.objects.create(appeal=appeal, rating=rating, comment=comment, source=source, rated_by=actor,
@@ -544,23 +494,20 @@ def reopen_appeal(*, actor, appeal, reason):
     """重办: the departments that replied get it back with a fresh deadline. The enterprise may ask
     after rating 不满意; the desk may reopen any replied or closed appeal."""
     role = role_of(actor)
-    if role not in selectors.DESK_ROLES | {Role.ENTERPRISE}:
+    if role not in APPEAL_FLOW["reopen"].roles:
         raise PermissionDenied("您的角色不能要求重办。")
     appeal = _locked(actor, appeal)
-    if role == Role.ENTERPRISE:
-        _require_state(appeal, "reopen", [Status.REPLIED])
-        if appeal.rating != Rating.UNSATISFIED:
-            raise TransitionRefused("请先评价为“不满意”并说明原因，再申请重办。")
-    else:
-        _require_state(appeal, "reopen", [Status.REPLIED, Status.CLOSED])
+    APPEAL_FLOW.require_state("reopen", appeal, role=role)
+    if role == Role.ENTERPRISE and appeal.rating != Rating.UNSATISFIED:
+        raise Refused("请先评价为“不满意”并说明原因，再申请重办。")
     reason = _text(reason, "重办理由")
-    replied = list(selectors.current_assignments(appeal).filter(state=Assignment.State.REPLIED)
+    replied = list(appeal.current_assignments().filter(state=Assignment.State.REPLIED)
                    .select_related("department"))
     if not replied:
-        raise TransitionRefused(f"诉求 {appeal.number} 没有可重办的承办部门。")
+        raise Refused(f"诉求 {appeal.number} 没有可重办的承办部门。")
     now = _now()
     appeal.reopen_count += 1
-    deadline = default_deadline(appeal.category)
+    deadline = selectors.default_deadline(appeal.category)
     for old in replied:
         Assignment.objects.create(
             appeal=appeal, department=old.department, round=appeal.reopen_count, state=Assignment.State.HANDLING,
@@ -568,7 +515,7 @@ def reopen_appeal(*, actor, appeal, reason):
             deadline=deadline.date, deadline_provisional=deadline.provisional,
         )
     before = appeal.status
-    appeal.status, appeal.rating, appeal.rated_at, appeal.closed_at = Status.REOPENED, "", None, None
+    appeal.status, appeal.rating, appeal.rated_at, appeal.closed_at = APPEAL_FLOW.target("reopen"), "", None, None
     appeal.replied_at, appeal.replied_on_time = None, None
     appeal.deadline, appeal.deadline_provisional = deadline.date, deadline.provisional
     appeal.save()
@@ -582,12 +529,10 @@ def reopen_appeal(*, actor, appeal, reason):
 @transaction.atomic
 def close_appeal(*, actor, appeal, note):
     """办结 a replied appeal without (or against) the enterprise's rating, with the reason on record."""
-    _require_role(actor, selectors.DESK_ROLES, "close")
-    appeal = _locked(actor, appeal)
-    _require_state(appeal, "close", [Status.REPLIED])
+    appeal = _guarded(actor, appeal, "close")
     note = _text(note, "办结说明")
     before = appeal.status
-    appeal.status, appeal.closed_at = Status.CLOSED, _now()
+    appeal.status, appeal.closed_at = APPEAL_FLOW.target("close"), _now()
     appeal.save(update_fields=["status", "closed_at", "updated_at"])
     _log(appeal, actor, "close", before, note=note)
     _tell_enterprise(appeal, "已办结")
@@ -598,17 +543,17 @@ def close_appeal(*, actor, appeal, note):
 def supervise_appeal(*, actor, appeal, note=""):
     """督办: flags the appeal red and tells the departments holding it. `actor=None` is the deadline sweep."""
     if actor is not None:
-        _require_role(actor, selectors.SUPERVISOR_ROLES, "supervise")
+        APPEAL_FLOW.require_role("supervise", role_of(actor))
         appeal = _locked(actor, appeal)
-    else:
+    else:  # the sweep (a `system` transition)
         appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
-    _require_state(appeal, "supervise", list(OPEN_STATES))
+    APPEAL_FLOW.require_state("supervise", appeal)
     note = _text(note, "督办意见", required=False) or ("超过办理期限，系统自动督办" if actor is None else "")
     now = _now()
     appeal.is_supervised, appeal.supervised_at = True, now
     appeal.save(update_fields=["is_supervised", "supervised_at", "updated_at"])
     _log(appeal, actor, "supervise", appeal.status, note=note)
-    holders = list(selectors.current_assignments(appeal).filter(
+    holders = list(appeal.current_assignments().filter(
         state__in=[Assignment.State.ASSIGNED, Assignment.State.HANDLING]).values_list("department_id", flat=True))
     if holders:
         _tell_departments(appeal, holders, "被督办，请尽快办理", sms=True)
@@ -619,10 +564,9 @@ def supervise_appeal(*, actor, appeal, note=""):
 @transaction.atomic
 def update_rights_case(*, actor, appeal, counterpart, amount_involved, legal_aid_given, mediation_result):
     """The desk keeps the 维权 fields of a rights case up to date (legal aid given, mediation result)."""
-    _require_role(actor, selectors.DESK_ROLES, "update_rights_case")
-    appeal = _locked(actor, appeal)
+    appeal = _guarded(actor, appeal, "update_rights_case")
     if not appeal.category.is_rights_case:
-        raise TransitionRefused(f"诉求 {appeal.number} 不是维权案件。")
+        raise Refused(f"诉求 {appeal.number} 不是维权案件。")
     if mediation_result and mediation_result not in MediationResult.values:
         raise ValidationError("调解结果无效。")
     appeal.counterpart = _text(counterpart, "对方当事人", limit=200)
@@ -652,11 +596,11 @@ def sweep_deadlines(now=None):
     department that has not signed for a dispatched appeal within its sign-for time. Idempotent."""
     now = now or _now()
     result = SweepResult()
-    for appeal in Appeal.objects.filter(selectors.overdue_q(timezone.localdate(now)), is_supervised=False):
+    for appeal in Appeal.objects.filter(overdue_q(timezone.localdate(now)), is_supervised=False):
         try:
             supervise_appeal(actor=None, appeal=appeal)
             result.supervised += 1
-        except TransitionRefused:  # changed state meanwhile
+        except Refused:  # changed state meanwhile
             continue
     late = Assignment.objects.filter(state=Assignment.State.ASSIGNED, sign_deadline__lt=now,
                                      sign_overdue_notified_at__isnull=True).select_related("appeal")

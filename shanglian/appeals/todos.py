@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from shanglian.accounts.roles import Role, role_of
+from shanglian.accounts.roles import EDITOR_ROLES, FEDERATION_ROLES, Role, role_of
 from shanglian.ui.todos import Todo, register
 
 from . import selectors
@@ -11,7 +11,7 @@ from . import selectors
 @register
 def appeal_todos(user):
     role = role_of(user)
-    if role not in selectors.DESK_ROLES | {Role.DEPARTMENT, Role.LEADER}:
+    if role not in FEDERATION_ROLES | {Role.DEPARTMENT}:
         return
     counts = selectors.queue_counts(user)
     url = reverse("appeals:list")
@@ -26,7 +26,7 @@ def appeal_todos(user):
     for key, label, level in items:
         if counts.get(key):
             yield Todo(label, counts[key], f"{url}?queue={key}", level)
-    if role in selectors.DESK_ROLES:
+    if role in EDITOR_ROLES:
         extensions = selectors.pending_extensions(user).count()
         if extensions:
             yield Todo("待审批的延期申请", extensions, f"{url}?queue=handling", "warning")

@@ -1,8 +1,6 @@
 """Staff (service desk), department and chamber pages of appeals. Thin: parse, call a service or
 selector, render. The enterprise's own pages are in h5_views.py."""
 
-from dataclasses import dataclass
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,23 +11,24 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from shanglian.accounts.roles import FEDERATION_ROLES, Role, require_role, role_of
+from shanglian.accounts.roles import EDITOR_ROLES, READER_ROLES, Role, require_role, role_of
+from shanglian.common.errors import Refused
 from shanglian.common.uploads import download_response
+from shanglian.common.workflow import service_kwargs
 from shanglian.imports.exports import audited_export
 from shanglian.members.selectors import enterprises_visible_to
-from shanglian.orgs.models import Department
 from shanglian.ui.listing import Action, Column, ListPage, Tab, render_list
 from shanglian.ui.shortcuts import get_visible_or_404
 
 from . import forms, selectors, services
-from .models import Assignment, Attachment, ExtensionRequest, Status
+from .models import Assignment, Attachment, Status
+from .workflow import APPEAL_FLOW
 
 STATUS_TAGS = {
     Status.SUBMITTED: "tag-warning", Status.ACCEPTED: "tag-warning", Status.REJECTED: "tag-muted",
     Status.ASSIGNED: "tag-info", Status.HANDLING: "tag-info", Status.REPLIED: "tag-success",
     Status.REOPENED: "tag-danger", Status.CLOSED: "tag-muted",
 }
-LIST_ROLES = (*FEDERATION_ROLES, Role.CHAMBER, Role.DEPARTMENT)
 
 
 def _departments_of(appeal):
@@ -42,7 +41,7 @@ def _deadline_text(appeal):
     if appeal.deadline is None:
         return "—"
     text = f"{appeal.deadline:%Y-%m-%d}"
-    if appeal.is_open and appeal.deadline < timezone.localdate():
+    if appeal.is_overdue:
         text += "（已超期）"
     return text
 
@@ -64,10 +63,7 @@ LIST_FIELDS = [
 
 def _filtered(request):
     user = request.user
-    departments = None
-    if role_of(user) in FEDERATION_ROLES:
-        departments = Department.objects.filter(federation__in=_federations(user)).order_by("id")
-    form = forms.AppealSearchForm(request.GET or None, departments=departments)
+    form = forms.AppealSearchForm(request.GET or None, departments=selectors.filter_departments(user))
     filters = form.cleaned_data if form.is_valid() else {"queue": request.GET.get("queue", "all")}
     queue = filters.get("queue") or "all"
     if queue not in selectors.queues_for(user):
@@ -77,31 +73,12 @@ def _filtered(request):
     return form, qs, queue
 
 
-def _awaits(user, appeal):
-    """Whether the appeal waits for this user's next step (the row says 办理, else 查看). Uses the
-    prefetched assignments: no query per row."""
-    role = role_of(user)
-    if role in selectors.DESK_ROLES:
-        return appeal.status in (Status.SUBMITTED, Status.ACCEPTED, Status.REPLIED)
-    if role == Role.DEPARTMENT and appeal.status in (Status.ASSIGNED, Status.HANDLING, Status.REOPENED):
-        return any(a.department_id == user.department_id and a.round == appeal.reopen_count
-                   and a.state in (Assignment.State.ASSIGNED, Assignment.State.HANDLING)
-                   for a in appeal.assignments.all())
-    return False
-
-
-def _federations(user):
-    from shanglian.orgs.selectors import federation_ids_in_scope
-
-    return federation_ids_in_scope(user)
-
-
 @never_cache
 @login_required
 def appeal_list(request):
     if role_of(request.user) == Role.ENTERPRISE:
         return redirect("appeals:h5_home")
-    require_role(request.user, *LIST_ROLES)
+    require_role(request.user, *READER_ROLES)
     form, qs, queue = _filtered(request)
     counts = selectors.queue_counts(request.user)
     tabs = []
@@ -112,7 +89,7 @@ def appeal_list(request):
         tabs.append(Tab(label, f"?{base.urlencode()}", counts.get(key), key == queue,
                         "danger" if key == "overdue" else ""))
     toolbar = []
-    if role_of(request.user) in selectors.DESK_ROLES:
+    if role_of(request.user) in EDITOR_ROLES:
         toolbar.append(Action("登记诉求", reverse("appeals:create"), "primary"))
     toolbar.append(Action("导出", reverse("appeals:export") + (f"?{request.GET.urlencode()}" if request.GET else "")))
     page = ListPage(
@@ -129,12 +106,11 @@ def appeal_list(request):
             Column("提交时间", lambda a: f"{timezone.localtime(a.submitted_at):%Y-%m-%d}", sort="submitted_at"),
             Column("承办部门", _departments_of),
             Column("办理期限", _deadline_text, sort="deadline",
-                   tag=lambda a: "tag-danger" if a.is_open and a.deadline and a.deadline < timezone.localdate()
-                   else ""),
+                   tag=lambda a: "tag-danger" if a.is_overdue else ""),
             Column("状态", lambda a: a.get_status_display() + (" · 督办" if a.is_supervised else ""),
                    tag=lambda a: "tag-danger" if a.is_supervised and a.is_open else STATUS_TAGS.get(a.status, "")),
         ],
-        row_actions=lambda a: [Action("办理" if _awaits(request.user, a) else "查看",
+        row_actions=lambda a: [Action("办理" if selectors.awaits(request.user, a) else "查看",
                                       reverse("appeals:detail", args=[a.pk]))],
         empty_text="暂无诉求",
         default_sort="-submitted_at",
@@ -144,7 +120,7 @@ def appeal_list(request):
 
 @login_required
 def appeal_export(request):
-    require_role(request.user, *LIST_ROLES)
+    require_role(request.user, *READER_ROLES)
     form, qs, queue = _filtered(request)
     rows = [[get(a) for _, get in LIST_FIELDS] for a in qs.order_by("-submitted_at", "-id")]
     return audited_export(
@@ -159,7 +135,7 @@ def appeal_export(request):
 @require_http_methods(["GET", "POST"])
 def appeal_create(request):
     """The desk registers an appeal taken by phone, visit, event or letter."""
-    require_role(request.user, *selectors.DESK_ROLES)
+    require_role(request.user, *EDITOR_ROLES)
     form = forms.AppealCreateForm(request.POST or None, request.FILES or None,
                                   enterprises=enterprises_visible_to(request.user))
     if request.method == "POST" and form.is_valid():
@@ -183,110 +159,53 @@ def appeal_create(request):
     }, status=400 if request.method == "POST" else 200)
 
 
-# --- actions on one appeal --------------------------------------------------------------------------
-@dataclass(frozen=True)
-class ActionSpec:
-    label: str
-    form: type
-    run: object  # callable(actor, appeal, cleaned_data) -> appeal
-    style: str = "default"
-    confirm: str = ""
-
-
-def _dispatch(actor, appeal, data):
-    return services.dispatch_appeal(actor=actor, appeal=appeal, departments=list(data["departments"]),
-                                    deadline=data["deadline"], note=data["note"])
-
-
-ACTIONS = {
-    "accept": ActionSpec("受理", forms.NoteForm, lambda u, a, d: services.accept_appeal(
-        actor=u, appeal=a, note=d["note"]), "primary"),
-    "reject": ActionSpec("不予受理", forms.ReasonForm, lambda u, a, d: services.reject_appeal(
-        actor=u, appeal=a, reason=d["reason"]), confirm="确认不予受理该诉求？"),
-    "dispatch": ActionSpec("派单", forms.DispatchForm, _dispatch, "primary"),
-    "department_accept": ActionSpec("签收", forms.NoteForm, lambda u, a, d: services.department_accept(
-        actor=u, appeal=a, note=d["note"]), "primary"),
-    "return": ActionSpec("退回", forms.ReasonForm, lambda u, a, d: services.return_appeal(
-        actor=u, appeal=a, reason=d["reason"]), confirm="确认退回该诉求？退回后由工商联重新派单。"),
-    "request_extension": ActionSpec("申请延期", forms.ExtensionRequestForm, lambda u, a, d: services.request_extension(
-        actor=u, appeal=a, days=d["days"], reason=d["reason"])),
-    "decide_extension": ActionSpec("审批延期", forms.ExtensionDecisionForm, lambda u, a, d: services.decide_extension(
-        actor=u, appeal=a, approve=d["decision"] == "approve", note=d["note"], request_id=d["request"]), "primary"),
-    "reply": ActionSpec("答复", forms.ReplyForm, lambda u, a, d: services.reply_appeal(
-        actor=u, appeal=a, reply=d["reply"], files=d["files"]), "primary"),
-    "rate": ActionSpec("回访评价", forms.CallbackRatingForm, lambda u, a, d: services.rate_appeal(
-        actor=u, appeal=a, rating=d["rating"], comment=d["comment"]), "primary"),
-    "reopen": ActionSpec("重办", forms.ReasonForm, lambda u, a, d: services.reopen_appeal(
-        actor=u, appeal=a, reason=d["reason"]), confirm="确认要求承办部门重办？"),
-    "close": ActionSpec("办结", forms.ReasonForm, lambda u, a, d: services.close_appeal(
-        actor=u, appeal=a, note=d["reason"]), confirm="确认办结该诉求？"),
-    "supervise": ActionSpec("督办", forms.NoteForm, lambda u, a, d: services.supervise_appeal(
-        actor=u, appeal=a, note=d["note"]), confirm="确认督办该诉求？将通知承办部门。"),
-    "update_rights_case": ActionSpec("更新维权信息", forms.RightsCaseForm, lambda u, a, d: services.update_rights_case(
-        actor=u, appeal=a, counterpart=d["counterpart"], amount_involved=d["amount_involved"],
-        legal_aid_given=d["legal_aid_given"], mediation_result=d["mediation_result"])),
-}
-
-
+# --- actions on one appeal: the rows of workflow.APPEAL_FLOW --------------------------------------
 def _form_for(action, appeal, data=None, files=None):
-    spec = ACTIONS[action]
+    form_class = APPEAL_FLOW[action].form_class
     kwargs = {}
     initial = {}
     if action == "dispatch":
-        kwargs["departments"] = Department.objects.filter(federation_id=appeal.federation_id,
-                                                          is_active=True).order_by("id")
-        initial["deadline"] = services.default_deadline(appeal.category).date
+        kwargs["departments"] = selectors.dispatchable_departments(appeal)
+        initial["deadline"] = selectors.default_deadline(appeal.category).date
     if action == "decide_extension":
-        kwargs["pending"] = list(ExtensionRequest.objects.filter(
-            assignment__appeal=appeal, decision=ExtensionRequest.Decision.PENDING)
-            .select_related("assignment__department").order_by("id"))
+        kwargs["pending"] = list(appeal.pending_extensions())
     if action == "update_rights_case":
         initial = {"counterpart": appeal.counterpart, "amount_involved": appeal.amount_involved,
                    "legal_aid_given": appeal.legal_aid_given, "mediation_result": appeal.mediation_result}
     if data is not None:
-        return spec.form(data, files, **kwargs)
-    return spec.form(initial=initial, **kwargs)
+        return form_class(data, files, **kwargs)
+    return form_class(initial=initial, **kwargs)
+
+
+def _button(action):
+    transition = APPEAL_FLOW[action]
+    return transition.meta.get("button", transition.label)
 
 
 def _render_detail(request, appeal, bound=None, status=200):
-    user = request.user
-    actions = selectors.available_actions(user, appeal)
+    detail = selectors.appeal_detail(request.user, appeal)
     panels = []
-    for key in actions:
+    for key in detail.actions:
         form = bound[1] if bound and bound[0] == key else _form_for(key, appeal)
-        spec = ACTIONS[key]
-        panels.append({"key": key, "label": spec.label, "form": form, "style": spec.style, "confirm": spec.confirm,
-                       "open": bool(bound and bound[0] == key),
-                       "multipart": key == "reply",
+        meta = APPEAL_FLOW[key].meta
+        panels.append({"key": key, "label": _button(key), "form": form, "style": meta.get("style", "default"),
+                       "confirm": meta.get("confirm", ""), "open": bool(bound and bound[0] == key),
+                       "multipart": form.is_multipart(),
                        "url": reverse("appeals:act", args=[appeal.pk, key])})
-    assignments = appeal.assignments.select_related("department").order_by("round", "id")
-    if role_of(user) == Role.DEPARTMENT:
-        # A department sees its own part of the handling, not other departments' replies.
-        assignments = assignments.filter(department_id=user.department_id)
-    default = services.default_deadline(appeal.category) if "dispatch" in actions else None
     return render(request, "appeals/detail.html", {
         "appeal": appeal,
         "panels": panels,
-        "assignments": assignments,
-        "extensions": ExtensionRequest.objects.filter(assignment__in=assignments).select_related(
-            "assignment__department").order_by("id"),
-        "ratings": appeal.ratings.order_by("id"),
-        "timeline": _timeline(user, appeal),
-        "attachments": appeal.attachments.filter(timeline_entry__action="submit"),
-        "days_left": selectors.working_days_left(appeal),
-        "overdue": appeal.is_open and appeal.deadline is not None and appeal.deadline < timezone.localdate(),
-        "default_deadline": default,
+        "assignments": detail.assignments,
+        "extensions": detail.extensions,
+        "ratings": detail.ratings,
+        "timeline": detail.timeline,
+        "attachments": detail.attachments,
+        "days_left": detail.days_left,
+        "overdue": detail.overdue,
+        "default_deadline": detail.default_deadline,
         "status_tag": STATUS_TAGS.get(appeal.status, ""),
         "breadcrumbs": [("诉求服务", None), ("诉求办理", "appeals:list"), (appeal.number, None)],
     }, status=status)
-
-
-def _timeline(user, appeal):
-    """The timeline with `shown` set on each entry: whether the user may read its note and attachments."""
-    entries = list(appeal.timeline.select_related("department").prefetch_related("attachments"))
-    for entry in entries:
-        entry.shown = selectors.note_visible(user, entry)
-    return entries
 
 
 @never_cache
@@ -294,7 +213,7 @@ def _timeline(user, appeal):
 def appeal_detail(request, pk):
     if role_of(request.user) == Role.ENTERPRISE:
         return redirect("appeals:h5_detail", pk=pk)
-    require_role(request.user, *LIST_ROLES)
+    require_role(request.user, *READER_ROLES)
     appeal = get_visible_or_404(selectors.appeals_visible_to(request.user), pk)
     return _render_detail(request, appeal)
 
@@ -305,13 +224,13 @@ def appeal_detail(request, pk):
 def appeal_act(request, pk, action):
     """One transition from the detail page; on bad input the page comes back with the form as typed."""
     appeal = get_visible_or_404(selectors.appeals_visible_to(request.user), pk)
-    if action not in ACTIONS:
+    if action not in APPEAL_FLOW or APPEAL_FLOW[action].form is None:
         raise Http404("没有这个操作。")
     form = _form_for(action, appeal, request.POST, request.FILES)
     if form.is_valid():
         try:
-            ACTIONS[action].run(request.user, appeal, form.cleaned_data)
-        except services.TransitionRefused as exc:
+            APPEAL_FLOW.run(action, actor=request.user, obj=appeal, data=service_kwargs(form))
+        except Refused as exc:
             messages.error(request, exc.message)
             return redirect("appeals:detail", pk=appeal.pk)
         except ValidationError as exc:
@@ -319,7 +238,7 @@ def appeal_act(request, pk, action):
         except PermissionDenied:
             raise
         else:
-            messages.success(request, f"{ACTIONS[action].label}成功。")
+            messages.success(request, f"{_button(action)}成功。")
             return redirect("appeals:detail", pk=appeal.pk)
     appeal.refresh_from_db()
     return _render_detail(request, appeal, bound=(action, form), status=400)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from shanglian.accounts.roles import Role, role_of
 from shanglian.audit.models import AuditAction
 from shanglian.audit.services import record
+from shanglian.common.errors import Refused
 from shanglian.common.models import DictItem
 from shanglian.common.uploads import check_uploads, kept_files, remove_stored
 from shanglian.notifications.services import notify
@@ -27,14 +28,6 @@ from .models import Policy, PolicyAttachment, PolicyDelivery, PolicyIndustry, de
 ATTACHMENT_FOLDER = "policies"
 SIZES = {"large", "medium", "small", "micro"}
 PUSH_BATCH = 2000
-
-
-class PolicyRefused(Exception):
-    """The action does not fit the policy's state (HTTP 409 in the API)."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass
@@ -169,7 +162,7 @@ def save_policy(*, actor, data, eligibility=None, policy=None, files=()):
 def _require_live(policy, action):
     today = timezone.localdate()
     if policy.expires_on is not None and policy.expires_on < today:
-        raise PolicyRefused(f"政策“{policy.title}”已于 {policy.expires_on:%Y-%m-%d} 失效，不能{action}。")
+        raise Refused(f"政策“{policy.title}”已于 {policy.expires_on:%Y-%m-%d} 失效，不能{action}。")
 
 
 @transaction.atomic
@@ -180,7 +173,7 @@ def publish_policy(*, actor, policy, push=False, sms=False):
         raise PermissionDenied("您无权发布该政策。")
     policy = Policy.objects.select_for_update().get(pk=policy.pk)
     if policy.status != Policy.Status.DRAFT:
-        raise PolicyRefused(f"政策“{policy.title}”当前为“{policy.get_status_display()}”，只有草稿可以发布。")
+        raise Refused(f"政策“{policy.title}”当前为“{policy.get_status_display()}”，只有草稿可以发布。")
     _require_live(policy, "发布")
     policy.status = Policy.Status.PUBLISHED
     policy.published_on = policy.published_on or timezone.localdate()
@@ -199,7 +192,7 @@ def push_policy(*, actor, policy, sms=False):
         raise PermissionDenied("您无权推送该政策。")
     policy = Policy.objects.select_for_update().get(pk=policy.pk)
     if policy.status != Policy.Status.PUBLISHED:
-        raise PolicyRefused(f"政策“{policy.title}”当前为“{policy.get_status_display()}”，发布后才能推送。")
+        raise Refused(f"政策“{policy.title}”当前为“{policy.get_status_display()}”，发布后才能推送。")
     _require_live(policy, "推送")
     now = timezone.now()
     already = PolicyDelivery.objects.filter(policy=policy).values("enterprise_id")
@@ -243,7 +236,7 @@ def delete_draft(*, actor, policy):
         raise PermissionDenied("您无权删除该政策。")
     policy = Policy.objects.select_for_update().get(pk=policy.pk)
     if policy.status != Policy.Status.DRAFT:
-        raise PolicyRefused("只有草稿可以删除；已发布的政策请设置失效日期。")
+        raise Refused("只有草稿可以删除；已发布的政策请设置失效日期。")
     names = list(policy.attachments.values_list("stored_name", flat=True))
     record(AuditAction.DELETE, actor=actor, obj=policy)
     policy.delete()

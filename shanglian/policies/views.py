@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from shanglian.accounts.roles import FEDERATION_ROLES, Role, require_role, role_of
+from shanglian.common.errors import Refused
 from shanglian.common.models import DictItem, IndustryCode
 from shanglian.common.uploads import download_response
 from shanglian.imports.exports import audited_export
@@ -317,7 +318,7 @@ def policy_publish(request, pk):
     try:
         policy, pushed = services.publish_policy(actor=request.user, policy=policy, push=data.get("push", False),
                                                  sms=data.get("sms", False))
-    except services.PolicyRefused as exc:
+    except Refused as exc:
         messages.error(request, exc.message)
     else:
         text = "发布成功。"
@@ -337,7 +338,7 @@ def policy_push(request, pk):
     sms = form.cleaned_data.get("sms", False)
     try:
         pushed = services.push_policy(actor=request.user, policy=policy, sms=sms)
-    except services.PolicyRefused as exc:
+    except Refused as exc:
         messages.error(request, exc.message)
     else:
         if pushed:
@@ -354,7 +355,7 @@ def policy_delete(request, pk):
     policy = _editor_policy(request, pk)
     try:
         services.delete_draft(actor=request.user, policy=policy)
-    except services.PolicyRefused as exc:
+    except Refused as exc:
         messages.error(request, exc.message)
         return redirect("policies:detail", pk=policy.pk)
     messages.success(request, f"已删除政策“{policy.title}”。")

@@ -15,7 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from shanglian import testing
 from shanglian.accounts.models import User
 from shanglian.accounts.roles import Role
-from shanglian.appeals import selectors, services
+from shanglian.appeals import services
 from shanglian.appeals.models import AppealCategory, Rating, Status
 
 # The shortest content each checked file type is recognised by.
@@ -117,4 +117,4 @@ def _with_extension(cast, appeal, departments, pending):
 
 
 def current_assignment(appeal, department):
-    return selectors.current_assignments(appeal).get(department=department)
+    return appeal.current_assignments().get(department=department)

@@ -24,6 +24,7 @@ from shanglian.appeals.models import (
     RatingRecord,
     Status,
     TimelineEntry,
+    overdue_q,
 )
 from shanglian.common.models import NumberSequence
 from shanglian.common.numbering import daily_number
@@ -173,7 +174,7 @@ def test_deadlines_follow_the_working_day_calendar(district):
         if open_ones:
             assert appeal.deadline == max(a.deadline for a in open_ones)
     # The sweep supervised every open appeal past its deadline, the night after the deadline.
-    overdue = Appeal.objects.filter(selectors.overdue_q(END))
+    overdue = Appeal.objects.filter(overdue_q(END))
     assert overdue.exists() and not overdue.filter(is_supervised=False).exists()
     for appeal in Appeal.objects.filter(is_supervised=True):
         entry = appeal.timeline.get(action="supervise")
@@ -196,7 +197,7 @@ def test_kpis_are_those_of_a_well_run_service_desk(district):
     appeals_on_time = Appeal.objects.filter(replied_on_time__isnull=False)
     assert 0.95 <= appeals_on_time.filter(replied_on_time=True).count() / appeals_on_time.count() < 1
 
-    assert 0 < Appeal.objects.filter(selectors.overdue_q(END)).count() <= 10
+    assert 0 < Appeal.objects.filter(overdue_q(END)).count() <= 10
     assert Appeal.objects.filter(is_supervised=True).exists()
     assert Appeal.objects.filter(reopen_count__gt=0, status=Status.CLOSED).exists()
     assert Appeal.objects.filter(status=Status.REJECTED).exists()
@@ -226,7 +227,7 @@ def test_the_demo_logins_see_their_appeals(district):
     waiting = Assignment.objects.filter(appeal__in=mine, department=dept1.department)
     assert waiting.filter(state=Assignment.State.ASSIGNED).count() >= 2  # to sign for
     assert waiting.filter(state=Assignment.State.HANDLING).count() >= 3  # to reply to
-    assert mine.filter(selectors.overdue_q(END)).exists() and mine.filter(status=Status.CLOSED).exists()
+    assert mine.filter(overdue_q(END)).exists() and mine.filter(status=Status.CLOSED).exists()
     assert selectors.pending_extensions(users["staff"]).filter(assignment__department=dept1.department).exists()
     assert not mine.exclude(assignments__department=dept1.department).exists()
     replies = TimelineEntry.objects.filter(appeal__in=mine, action="reply", department=dept1.department)
@@ -254,5 +255,5 @@ def test_seed_demo_ends_the_appeals_year_on_the_day_it_runs(settings):
         assert "诉求：" in out.getvalue()
         latest = local(Appeal.objects.order_by("-submitted_at").first().submitted_at)
         assert latest.date() < today
-        assert Appeal.objects.filter(selectors.overdue_q(today)).exists()
+        assert Appeal.objects.filter(overdue_q(today)).exists()
         assert Appeal.objects.filter(status__in=OPEN_STATES, deadline__gte=today).exists()

@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from shanglian.appeals import kpis, services
 from shanglian.appeals.models import Attachment, ExtensionRequest, Status
-from shanglian.appeals.services import TransitionRefused
 from shanglian.appeals.tests.factories import PNG_BYTES, department_user, make_appeal
+from shanglian.common.errors import Refused
 from shanglian.notifications.models import Notification
 
 SECRET = "经核实，该企业社保缴纳基数有误，建议税务部门暂缓处理（内部意见）。"
@@ -62,7 +62,7 @@ def test_with_two_pending_extensions_the_desk_says_which_one_it_decides(cast):
     for department in (cast.dept1, cast.dept2):
         appeal = services.request_extension(actor=department_user(cast, department), appeal=appeal, days=2,
                                             reason="需现场核查")
-    with pytest.raises(TransitionRefused, match="有 2 条待审批的延期申请"):
+    with pytest.raises(Refused, match="有 2 条待审批的延期申请"):
         services.decide_extension(actor=cast.users.staff, appeal=appeal, approve=True)
     second = ExtensionRequest.objects.get(assignment__department=cast.dept2)
     services.decide_extension(actor=cast.users.staff, appeal=appeal, approve=True, request_id=second.pk)

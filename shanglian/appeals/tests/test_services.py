@@ -27,8 +27,8 @@ from shanglian.appeals.models import (
     Status,
     TimelineEntry,
 )
-from shanglian.appeals.services import TransitionRefused
 from shanglian.audit.models import AuditEvent
+from shanglian.common.errors import Refused
 from shanglian.notifications.models import Notification
 
 from .factories import (
@@ -47,11 +47,11 @@ CHINESE = re.compile(r"[\u4e00-\u9fff]")
 S, A, RJ, AS, H, RP, RO, C = (Status.SUBMITTED, Status.ACCEPTED, Status.REJECTED, Status.ASSIGNED,
                               Status.HANDLING, Status.REPLIED, Status.REOPENED, Status.CLOSED)
 ALL_STATES = [S, A, RJ, AS, H, RP, RO, C]
-TR, PD = TransitionRefused, PermissionDenied
+TR, PD = Refused, PermissionDenied
 
 
 def message_of(exc):
-    if isinstance(exc, TransitionRefused):
+    if isinstance(exc, Refused):
         return exc.message
     if isinstance(exc, ValidationError):
         return "".join(exc.messages)
@@ -186,7 +186,7 @@ def test_denying_an_extension_needs_a_reason(cast):
 def test_a_second_extension_request_waits_for_the_first(cast):
     appeal = make_appeal(cast, AS, pending_extension=True)
     before = snapshot(appeal)
-    with pytest.raises(TransitionRefused, match="已有一条延期申请在审批中"):
+    with pytest.raises(Refused, match="已有一条延期申请在审批中"):
         ACTIONS["request_extension"](cast, appeal)
     assert snapshot(appeal) == before
 
@@ -247,12 +247,12 @@ def test_a_wrong_role_or_an_outsider_is_refused_and_nothing_changes(cast, state,
 def test_the_enterprise_may_reopen_only_after_rating_unsatisfied(cast):
     appeal = make_appeal(cast, RP)
     before = snapshot(appeal)
-    with pytest.raises(TransitionRefused, match="请先评价为“不满意”"):
+    with pytest.raises(Refused, match="请先评价为“不满意”"):
         services.reopen_appeal(actor=cast.users.ent1, appeal=appeal, reason="还没解决")
     assert snapshot(appeal) == before
     closed = make_appeal(cast, C)
     before = snapshot(closed)
-    with pytest.raises(TransitionRefused, match="已办结"):
+    with pytest.raises(Refused, match="已办结"):
         services.reopen_appeal(actor=cast.users.ent1, appeal=closed, reason="还没解决")
     assert snapshot(closed) == before
 
@@ -263,7 +263,7 @@ def test_an_unsatisfied_rating_keeps_the_appeal_replied_and_cannot_be_given_twic
                                   comment="未解决实际问题")
     assert appeal.status == RP and appeal.rating == Rating.UNSATISFIED
     before = snapshot(appeal)
-    with pytest.raises(TransitionRefused, match="已经评价过了"):
+    with pytest.raises(Refused, match="已经评价过了"):
         services.rate_appeal(actor=cast.users.ent1, appeal=appeal, rating=Rating.SATISFIED)
     assert snapshot(appeal) == before
     appeal = services.close_appeal(actor=cast.users.staff, appeal=appeal, note="已向企业解释政策口径")
@@ -278,9 +278,9 @@ def test_a_stale_object_is_refused_because_the_service_rereads_under_lock(cast):
     services.accept_appeal(actor=cast.users.staff, appeal=first)
     assert second.status == S  # what the second person still sees
     before = snapshot(appeal)
-    with pytest.raises(TransitionRefused, match="已受理"):
+    with pytest.raises(Refused, match="已受理"):
         services.reject_appeal(actor=other_staff, appeal=second, reason="重复诉求")
-    with pytest.raises(TransitionRefused, match="已受理"):
+    with pytest.raises(Refused, match="已受理"):
         services.accept_appeal(actor=other_staff, appeal=second)
     assert snapshot(appeal) == before
     assert TimelineEntry.objects.filter(appeal=appeal, action="accept").count() == 1
@@ -291,7 +291,7 @@ def test_a_stale_reply_after_a_return_is_refused(cast):
     stale = Appeal.objects.get(pk=appeal.pk)
     services.return_appeal(actor=cast.users.dept1, appeal=appeal, reason="不属于本部门职责")
     before = snapshot(appeal)
-    with pytest.raises(TransitionRefused):
+    with pytest.raises(Refused):
         services.reply_appeal(actor=cast.users.dept1, appeal=stale, reply="已办理")
     assert snapshot(appeal) == before
 
@@ -311,7 +311,7 @@ def _race(calls):
         try:
             barrier.wait(timeout=10)
             outcomes[i] = ("won", call())
-        except (TransitionRefused, PermissionDenied) as exc:
+        except (Refused, PermissionDenied) as exc:
             outcomes[i] = ("refused", exc)
         except OperationalError as exc:  # SQLite shared-cache test DB: "database table is locked"
             if "locked" not in str(exc):
@@ -472,7 +472,7 @@ def test_an_empty_or_oversized_reply_is_refused(cast, reply, message):
 def test_rating_an_unreplied_appeal_is_refused(cast, state):
     appeal = make_appeal(cast, state)
     before = snapshot(appeal)
-    with pytest.raises(TransitionRefused) as refused:
+    with pytest.raises(Refused) as refused:
         services.rate_appeal(actor=cast.users.ent1, appeal=appeal, rating=Rating.SATISFIED)
     assert CHINESE.search(refused.value.message)
     assert snapshot(appeal) == before
@@ -612,7 +612,7 @@ def test_return_by_the_only_department_sends_the_appeal_back_to_accepted(cast):
     assert appeal.status == AS
     assert current_assignment(appeal, cast.dept2).state == Assignment.State.ASSIGNED
     # dept1 still sees the appeal it returned but can no longer act on it
-    with pytest.raises(TransitionRefused, match="没有派给贵部门"):
+    with pytest.raises(Refused, match="没有派给贵部门"):
         services.department_accept(actor=cast.users.dept1, appeal=appeal)
 
 
@@ -654,7 +654,7 @@ def test_two_departments_the_appeal_is_replied_only_when_both_replied(cast):
     assert appeal.status == RP
     assert set(Assignment.objects.filter(appeal=appeal).values_list("state", flat=True)) == {"replied"}
     # a second reply by the same department is refused
-    with pytest.raises(TransitionRefused):
+    with pytest.raises(Refused):
         services.reply_appeal(actor=dept2_user, appeal=appeal, reply="补充答复")
 
 

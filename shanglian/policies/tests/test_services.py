@@ -7,11 +7,12 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from shanglian.audit.models import AuditEvent
+from shanglian.common.errors import Refused
 from shanglian.common.models import DictItem
 from shanglian.notifications.models import Notification
 from shanglian.policies import selectors, services
 from shanglian.policies.models import Policy, PolicyDelivery
-from shanglian.policies.services import Eligibility, PolicyRefused
+from shanglian.policies.services import Eligibility
 
 TODAY = datetime.datetime(2026, 11, 23, 10, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=8)))
 pytestmark = pytest.mark.usefixtures("frozen")
@@ -101,22 +102,22 @@ def test_pushing_again_reaches_only_newly_matched_enterprises(cast):
 
 def test_an_expired_policy_is_never_published_or_pushed(cast):
     expired = _draft(cast, expires_on=datetime.date(2026, 11, 22))
-    with pytest.raises(PolicyRefused, match="已于 2026-11-22 失效"):
+    with pytest.raises(Refused, match="已于 2026-11-22 失效"):
         services.publish_policy(actor=cast.users.staff, policy=expired, push=True)
     Policy.objects.filter(pk=expired.pk).update(status=Policy.Status.PUBLISHED)
-    with pytest.raises(PolicyRefused, match="不能推送"):
+    with pytest.raises(Refused, match="不能推送"):
         services.push_policy(actor=cast.users.staff, policy=expired)
     assert not PolicyDelivery.objects.exists() and not Notification.objects.filter(kind="policy").exists()
 
 
 def test_a_draft_is_not_pushed(cast):
-    with pytest.raises(PolicyRefused, match="发布后才能推送"):
+    with pytest.raises(Refused, match="发布后才能推送"):
         services.push_policy(actor=cast.users.staff, policy=_draft(cast))
 
 
 def test_a_published_policy_is_not_published_twice(cast):
     policy, _ = services.publish_policy(actor=cast.users.staff, policy=_draft(cast))
-    with pytest.raises(PolicyRefused, match="只有草稿可以发布"):
+    with pytest.raises(Refused, match="只有草稿可以发布"):
         services.publish_policy(actor=cast.users.staff, policy=policy)
 
 
@@ -149,7 +150,7 @@ def test_only_drafts_can_be_deleted(cast):
     services.delete_draft(actor=cast.users.staff, policy=draft)
     assert not Policy.objects.filter(pk=draft.pk).exists()
     published, _ = services.publish_policy(actor=cast.users.staff, policy=_draft(cast))
-    with pytest.raises(PolicyRefused, match="只有草稿可以删除"):
+    with pytest.raises(Refused, match="只有草稿可以删除"):
         services.delete_draft(actor=cast.users.staff, policy=published)
 
 

@@ -1,0 +1,59 @@
+"""The request bodies of the appeal actions in the API (one per transition of `workflow.APPEAL_FLOW`).
+Field names are the services' keywords (or carry `source=` to them), so a valid body is the service's
+keyword arguments as it stands."""
+
+from rest_framework import serializers
+
+from .models import MediationResult, Rating
+
+
+class NoteSerializer(serializers.Serializer):
+    note = serializers.CharField(label="意见", required=False, allow_blank=True, default="")
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(label="理由", allow_blank=True)
+
+
+class DispatchSerializer(serializers.Serializer):
+    departments = serializers.ListField(label="承办部门ID", child=serializers.IntegerField(), allow_empty=True)
+    deadline = serializers.DateField(label="办理期限", required=False, allow_null=True, default=None,
+                                     help_text="不填则按诉求类别的答复时限（工作日）自动计算；不能早于今天。")
+    note = serializers.CharField(label="派单意见", required=False, allow_blank=True, default="")
+
+
+class ExtensionRequestSerializer(serializers.Serializer):
+    days = serializers.IntegerField(label="延期（工作日）")
+    reason = serializers.CharField(label="延期理由", allow_blank=True)
+
+
+class ExtensionDecisionSerializer(serializers.Serializer):
+    request = serializers.IntegerField(label="延期申请ID", source="request_id", required=False, allow_null=True,
+                                       default=None,
+                                       help_text="同时有多个部门申请延期时必填。")
+    approve = serializers.BooleanField(label="同意延期")
+    note = serializers.CharField(label="审批意见", required=False, allow_blank=True, default="",
+                                 help_text="不同意时必填。")
+
+
+class ReplySerializer(serializers.Serializer):
+    reply = serializers.CharField(label="答复内容", allow_blank=True)
+
+
+class RateSerializer(serializers.Serializer):
+    rating = serializers.ChoiceField(label="评价", choices=Rating.choices)
+    comment = serializers.CharField(label="评价意见", required=False, allow_blank=True, default="",
+                                    help_text="不满意时必填。")
+
+
+class CloseSerializer(serializers.Serializer):
+    note = serializers.CharField(label="办结说明", allow_blank=True)
+
+
+class RightsCaseSerializer(serializers.Serializer):
+    counterpart = serializers.CharField(label="对方当事人", allow_blank=True)
+    amount_involved = serializers.DecimalField(label="涉及金额（元）", max_digits=14, decimal_places=2,
+                                               required=False, allow_null=True, default=None)
+    legal_aid_given = serializers.BooleanField(label="提供法律援助", required=False, default=False)
+    mediation_result = serializers.ChoiceField(label="调解结果", choices=MediationResult.choices, required=False,
+                                               default="")

@@ -1,0 +1,66 @@
+"""What every REST API of the project shares: the one exception handler and the generated transition
+endpoints of a workflow table.
+
+`exception_handler` (settings REST_FRAMEWORK["EXCEPTION_HANDLER"]) answers a service's refusals the
+same way in every app: `Refused` → 409, Django's `ValidationError` → 400, each with the Chinese
+message in `detail`; `PermissionDenied` → 403 and `Http404` → 404 as DRF does already.
+"""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import status
+from rest_framework.exceptions import APIException
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from .errors import Refused
+from .workflow import service_kwargs
+
+
+class InvalidInput(APIException):
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_detail = "输入有误。"
+    default_code = "invalid"
+
+
+class Conflict(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "当前状态不允许该操作。"
+    default_code = "refused"
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, Refused):
+        exc = Conflict(exc.message, code=exc.code)
+    elif isinstance(exc, DjangoValidationError):
+        exc = InvalidInput(" ".join(exc.messages))
+    return drf_exception_handler(exc, context)
+
+
+def transition_actions(flow, *, respond, responses=None):
+    """A class decorator for a DRF ViewSet: one `POST <pk>/<transition.url_part>/` action per
+    transition of `flow` that has a serializer (URL name = the URL part). Each looks the object up
+    with `self.get_object()` (the caller's scope: 404 otherwise), validates the body with the
+    transition's serializer (400), runs the service through `flow.run` and answers
+    `respond(viewset, obj)`. `responses` documents the answers in the schema."""
+    from drf_spectacular.utils import extend_schema
+    from rest_framework.decorators import action
+
+    def endpoint_for(t):
+        def endpoint(self, request, pk=None):
+            serializer = t.serializer_class(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            obj = flow.run(t.name, actor=request.user, obj=self.get_object(), data=service_kwargs(serializer))
+            return respond(self, obj)
+
+        endpoint.__name__ = endpoint.__qualname__ = f"transition_{t.name}"
+        endpoint.__doc__ = t.summary or t.label
+        endpoint = action(detail=True, methods=["post"], url_path=t.url_part, url_name=t.url_part)(endpoint)
+        return extend_schema(summary=t.summary or t.label, request=t.serializer_class,
+                             responses=responses)(endpoint)
+
+    def decorate(viewset):
+        for t in flow:
+            if t.serializer is not None and not t.creates:
+                setattr(viewset, f"transition_{t.name}", endpoint_for(t))
+        return viewset
+
+    return decorate
