@@ -225,7 +225,7 @@ class PolicyImportSpec(ImportSpec):
         elif wanted == Policy.Status.PUBLISHED and policy.status == Policy.Status.DRAFT:
             publish = True
         if publish:
-            if policy.expires_on is not None and policy.expires_on < self.today:
+            if policy.is_past_expiry(self.today):
                 return [("状态", f"失效日期 {policy.expires_on:%Y-%m-%d} 已过，不能导入为已发布（可导入为草稿）")]
             policy.status = Policy.Status.PUBLISHED
             policy.published_on = policy.published_on or self.today

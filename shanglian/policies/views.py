@@ -6,14 +6,13 @@ from functools import partial
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import OuterRef, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from shanglian.accounts.roles import FEDERATION_ROLES, Role, require_role, role_of
+from shanglian.accounts.roles import EDITOR_ROLES, FEDERATION_ROLES, READER_ROLES, Role, require_role, role_of
 from shanglian.common.excel import audited_export
 from shanglian.common.models import DictItem, IndustryCode
 from shanglian.common.uploads import download_response
@@ -24,30 +23,20 @@ from shanglian.workbench.shortcuts import get_visible_or_404
 
 from . import search, selectors, services
 from .forms import PolicyForm, PolicySearchForm, PublishForm, PushForm
-from .models import Policy, PolicyAttachment, PolicyDelivery
+from .models import Policy, PolicyAttachment
 
-LIST_ROLES = (*FEDERATION_ROLES, Role.CHAMBER, Role.DEPARTMENT)
 STATUS_TAGS = {Policy.Status.DRAFT: "tag-warning", Policy.Status.PUBLISHED: "tag-success",
                Policy.Status.EXPIRED: "tag-muted"}
 NOT_SET = "不限"
 
 
 # --- how a policy reads ----------------------------------------------------------------------------
-def shown_status(policy, today=None):
-    """The status as people read it: a published policy past its expiry date is 已失效 even before
-    the nightly sweep has marked it."""
-    today = today or timezone.localdate()
-    if policy.status == Policy.Status.PUBLISHED and policy.expires_on and policy.expires_on < today:
-        return Policy.Status.EXPIRED
-    return Policy.Status(policy.status)
-
-
 def status_label(policy):
-    return shown_status(policy).label
+    return policy.status_on().label
 
 
 def status_tag(policy):
-    return STATUS_TAGS[shown_status(policy)]
+    return STATUS_TAGS[policy.status_on()]
 
 
 def _range_text(low, high, unit, *, low_word="不少于", high_word="不超过"):
@@ -100,7 +89,7 @@ def eligibility_text(policy, names=None):
 
 
 def _is_editor(user):
-    return role_of(user) in selectors.EDITOR_ROLES
+    return role_of(user) in EDITOR_ROLES
 
 
 # --- the library list --------------------------------------------------------------------------------
@@ -143,7 +132,7 @@ def _search_order(qs):
 def policy_list(request):
     if role_of(request.user) == Role.ENTERPRISE:
         return redirect("policies:h5_list")
-    require_role(request.user, *LIST_ROLES)
+    require_role(request.user, *READER_ROLES)
     form, qs, filters = _filtered(request)
     q = (filters.get("q") or "").strip()
     searching = bool(q)
@@ -193,7 +182,7 @@ def policy_list(request):
 
 @login_required
 def policy_export(request):
-    require_role(request.user, *LIST_ROLES)
+    require_role(request.user, *READER_ROLES)
     form, qs, filters = _filtered(request)
     names = EligibilityNames()
     fields = LIST_FIELDS + [(header, partial(get, names=names) if get is eligibility_text else get)
@@ -215,7 +204,7 @@ def _federation(user):
 
 
 def _save(request, policy=None):
-    require_role(request.user, *selectors.EDITOR_ROLES)
+    require_role(request.user, *EDITOR_ROLES)
     federation = _federation(request.user)
     if request.method == "POST":
         form = PolicyForm(request.POST, request.FILES, federation=federation)
@@ -255,7 +244,7 @@ def policy_create(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def policy_edit(request, pk):
-    require_role(request.user, *selectors.EDITOR_ROLES)
+    require_role(request.user, *EDITOR_ROLES)
     policy = get_visible_or_404(selectors.policies_visible_to(request.user), pk)
     return _save(request, policy)
 
@@ -263,7 +252,7 @@ def policy_edit(request, pk):
 # --- one policy -----------------------------------------------------------------------------------
 def _refusal(policy, today):
     """Why the policy can be neither published nor pushed, or ""."""
-    if policy.expires_on and policy.expires_on < today:
+    if policy.is_past_expiry(today):
         return f"该政策已于 {policy.expires_on:%Y-%m-%d} 失效，不能发布或推送；如需继续执行，请先修改失效日期。"
     return ""
 
@@ -273,7 +262,7 @@ def _refusal(policy, today):
 def policy_detail(request, pk):
     if role_of(request.user) == Role.ENTERPRISE:
         return redirect("policies:h5_detail", pk=pk)
-    require_role(request.user, *LIST_ROLES)
+    require_role(request.user, *READER_ROLES)
     policy = get_visible_or_404(selectors.policies_visible_to(request.user), pk)
     today = timezone.localdate()
     staff_view = role_of(request.user) in FEDERATION_ROLES
@@ -302,7 +291,7 @@ def policy_detail(request, pk):
 
 
 def _editor_policy(request, pk):
-    require_role(request.user, *selectors.EDITOR_ROLES)
+    require_role(request.user, *EDITOR_ROLES)
     return get_visible_or_404(selectors.policies_visible_to(request.user), pk)
 
 
@@ -364,11 +353,7 @@ def policy_delete(request, pk):
 # --- the enterprises a policy matches ----------------------------------------------------------------
 def _matches(request, pk):
     policy = get_visible_or_404(selectors.policies_visible_to(request.user), pk)
-    deliveries = PolicyDelivery.objects.filter(policy=policy, enterprise_id=OuterRef("pk"))
-    qs = selectors.matched_enterprises(request.user, policy).annotate(
-        delivered_at=Subquery(deliveries.values("pushed_at")[:1]),
-        first_read_at=Subquery(deliveries.values("read_at")[:1]))
-    return policy, qs
+    return policy, selectors.matched_enterprises_with_delivery(request.user, policy)
 
 
 def _delivery_text(e):
