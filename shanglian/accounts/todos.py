@@ -6,13 +6,14 @@ from django_otp import user_has_device
 
 from shanglian.workbench.todos import Todo, register
 
-from .roles import Role, role_of
+from .roles import READER_ROLES, SEPARATED_ROLES, Role, role_of
 
 
 @register
 def security_todos(user):
     role = role_of(user)
-    if role in {Role.STAFF, Role.LEADER, Role.CHAMBER, Role.DEPARTMENT} and not user_has_device(user):
+    # the back-office readers; the separated roles are held to a second factor already
+    if role in READER_ROLES - SEPARATED_ROLES and not user_has_device(user):
         yield Todo("建议启用双因素认证", 1, reverse("accounts:otp_setup"), "info")
     if role == Role.SYSADMIN:
         locked = AccessAttempt.objects.filter(

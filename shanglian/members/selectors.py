@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
 from shanglian.accounts.roles import FEDERATION_ROLES, Role, role_of
+from shanglian.orgs.models import Street
 from shanglian.orgs.selectors import federation_ids_in_scope
 
 from .models import ChamberMembership, Enterprise, Person
@@ -46,6 +47,30 @@ def incomplete_enterprise_q():
     return Q(contact_name="") | Q(street__isnull=True) | Q(employees__isnull=True)
 
 
+def enterprise_profile(enterprise):
+    """The enterprise 360° page's own reads of an enterprise the caller may already see: its federation
+    memberships and chamber memberships (latest first) and its people. Other apps add their sections
+    through `shanglian.ui.sections` (page "enterprise")."""
+    return {
+        "memberships": enterprise.memberships.order_by("-joined"),
+        "chamber_memberships": enterprise.chamber_memberships.select_related("chamber").order_by("-joined"),
+        "persons": enterprise.person_roles.select_related("person"),
+    }
+
+
+def streets_visible_to(user):
+    """The streets whose records a user may look at (the street filters of the registry lists).
+    Federation roles: every street of their federations. A chamber secretary: the chamber's own street
+    and the streets of its member enterprises. Other roles: refused."""
+    role = role_of(user)
+    if role in FEDERATION_ROLES:
+        return Street.objects.filter(federation_id__in=federation_ids_in_scope(user))
+    if role == Role.CHAMBER:
+        own = user.chamber.street_id if user.chamber_id else None
+        return Street.objects.filter(Q(pk=own) | Q(pk__in=enterprises_visible_to(user).values("street_id")))
+    raise PermissionDenied("您没有访问该功能的权限。")
+
+
 def persons_visible_to(user):
     role = role_of(user)
     qs = Person.objects.select_related("political_affiliation", "education")
@@ -57,6 +82,15 @@ def persons_visible_to(user):
             enterprise_roles__enterprise__chamber_memberships__status=ChamberMembership.Status.ACTIVE,
         ).distinct()
     raise PermissionDenied("您没有访问该功能的权限。")
+
+
+def person_profile(person):
+    """The person page's own reads of a person the caller may already see: the enterprise roles and the
+    federation memberships (latest first)."""
+    return {
+        "roles": person.enterprise_roles.select_related("enterprise"),
+        "memberships": person.memberships.order_by("-joined"),
+    }
 
 
 def person_list(user, *, filters=None):

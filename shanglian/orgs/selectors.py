@@ -32,6 +32,27 @@ def chambers_visible_to(user):
     )
 
 
+def chamber_list(user, *, filters=None):
+    """The chamber list page: scope first, then the search form's filters (`q` in the name, `kind`,
+    `status`, `missing="secretary"` for chambers without a 秘书长)."""
+    qs = chambers_visible_to(user)
+    filters = filters or {}
+    if filters.get("q"):
+        qs = qs.filter(name__icontains=filters["q"])
+    if filters.get("kind"):
+        qs = qs.filter(kind=filters["kind"])
+    if filters.get("status"):
+        qs = qs.filter(status=filters["status"])
+    if filters.get("missing") == "secretary":
+        qs = qs.filter(secretary_general="")
+    return qs
+
+
+def chamber_members(chamber, limit=20):
+    """The chamber page's member list: its active memberships, latest first, the first `limit` of them."""
+    return chamber.memberships.filter(status="active").select_related("enterprise").order_by("-joined")[:limit]
+
+
 def chambers_missing_secretary(user):
     return chambers_visible_to(user).filter(secretary_general="", status=Chamber.Status.ACTIVE)
 

@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.urls import path
 
 from shanglian.accounts.roles import enterprise_only
-from shanglian.notifications.services import unread_count
+from shanglian.notifications.selectors import unread_count
 from shanglian.workbench.shortcuts import get_visible_or_404
 
 from . import search, selectors, services

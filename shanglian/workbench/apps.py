@@ -11,3 +11,4 @@ class WorkbenchConfig(AppConfig):
 
         autodiscover_modules("todos")
         autodiscover_modules("panels")
+        autodiscover_modules("sections")  # shanglian.ui.sections: what apps add to each other's pages
