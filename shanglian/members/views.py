@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from shanglian.accounts.roles import EDITOR_ROLES, MEMBER_READER_ROLES, require_role, role_of
 from shanglian.common.excel import audited_export
+from shanglian.common.forms import industry_division_field
 from shanglian.common.masking import mask
 from shanglian.orgs.models import Chamber, Street
 from shanglian.orgs.selectors import chambers_visible_to
@@ -22,9 +23,7 @@ from .models import Membership
 class EnterpriseSearchForm(forms.Form):
     q = forms.CharField(label="企业", required=False,
                         widget=forms.TextInput(attrs={"placeholder": "名称、拼音首字母或统一社会信用代码"}))
-    industry_division = forms.RegexField(label="行业大类", required=False, regex=r"^\d{2}$",
-                                         error_messages={"invalid": "行业大类为 2 位数字代码。"},
-                                         widget=forms.TextInput(attrs={"placeholder": "如 26"}))
+    industry_division = industry_division_field(example="26")
     street = forms.ModelChoiceField(label="街道", required=False, queryset=Street.objects.none(), empty_label="全部")
     incomplete = forms.BooleanField(label="仅信息不完整", required=False)
 
@@ -149,9 +148,7 @@ class MembershipSearchForm(forms.Form):
     status = forms.ChoiceField(label="状态", required=False, choices=[("", "全部")] + list(Membership.Status.choices))
     chamber = forms.ModelChoiceField(label="所属商会", required=False, queryset=Chamber.objects.none(), empty_label="全部")
     street = forms.ModelChoiceField(label="街道", required=False, queryset=Street.objects.none(), empty_label="全部")
-    industry_division = forms.RegexField(label="行业大类", required=False, regex=r"^\d{2}$",
-                                         error_messages={"invalid": "行业大类为 2 位数字代码。"},
-                                         widget=forms.TextInput(attrs={"placeholder": "如 52"}))
+    industry_division = industry_division_field(example="52")
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
