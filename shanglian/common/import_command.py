@@ -17,6 +17,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from shanglian.accounts.models import User
 from shanglian.accounts.roles import Role
+from shanglian.accounts.selectors import users_in_role
 
 from .excel import ExcelError, error_report_xlsx
 
@@ -86,7 +87,7 @@ class ImportCommand(BaseCommand):
             if actor is None:
                 raise CommandError(f"找不到启用的用户“{username}”。")
             return actor
-        actor = users.filter(groups__name=Role.STAFF, federation__isnull=False).order_by("id").first()
+        actor = users_in_role(Role.STAFF, federation__isnull=False).order_by("id").first()
         if actor is None:
             raise CommandError("找不到可用于导入的工作人员账号，请用 --user 指定。")
         return actor

@@ -18,7 +18,7 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from shanglian.accounts.roles import Role, require_role
+from shanglian.accounts.roles import EDITOR_ROLES, require_role
 
 from . import import_jobs
 from .excel import MAX_UPLOAD_BYTES, ExcelError, export_filename, xlsx_response
@@ -62,7 +62,7 @@ class ImportPages:
 
     @staticmethod
     def _staff(request):
-        require_role(request.user, Role.STAFF, Role.SYSADMIN)
+        require_role(request.user, *EDITOR_ROLES)
 
     def _job(self, request, job_id):
         self._staff(request)
