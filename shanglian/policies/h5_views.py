@@ -11,8 +11,8 @@ from shanglian.notifications.selectors import unread_count
 from shanglian.workbench.shortcuts import get_visible_or_404
 
 from . import search, selectors, services
+from .eligibility import eligibility_rows, eligibility_text
 from .forms import H5SearchForm
-from .views import eligibility_rows, eligibility_text
 
 RECOMMEND_PREVIEW = 10
 PER_PAGE = 20
