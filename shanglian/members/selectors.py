@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
 from shanglian.accounts.roles import FEDERATION_ROLES, Role, role_of
+from shanglian.common.selectors import filtered
 from shanglian.orgs.models import Street
 from shanglian.orgs.selectors import federation_ids_in_scope
 
@@ -32,12 +33,8 @@ def enterprise_list(user, *, filters=None):
     q = (filters.get("q") or "").strip()
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(name_initials__icontains=q.lower()) | Q(uscc__iexact=q))
-    if filters.get("industry_division"):
-        qs = qs.filter(industry__code__startswith=filters["industry_division"])
-    if filters.get("street"):
-        qs = qs.filter(street_id=filters["street"])
-    if filters.get("enterprise_type"):
-        qs = qs.filter(enterprise_type_id=filters["enterprise_type"])
+    qs = filtered(qs, filters, {"industry_division": "industry__code__startswith", "street": "street_id",
+                                "enterprise_type": "enterprise_type_id"})
     if filters.get("incomplete"):
         qs = qs.filter(incomplete_enterprise_q())
     return qs
@@ -151,20 +148,13 @@ def membership_list(user, *, filters=None):
             | Q(enterprise__uscc__iexact=q) | Q(person__name__icontains=q)
             | Q(person__name_initials__icontains=q.lower()) | Q(group__name__icontains=q) | Q(number__iexact=q)
         )
-    if filters.get("kind"):
-        qs = qs.filter(kind=filters["kind"])
-    if filters.get("status"):
-        qs = qs.filter(status=filters["status"])
+    qs = filtered(qs, filters, {"kind": "kind", "status": "status", "street": "enterprise__street",
+                                "industry_division": "enterprise__industry__code__startswith",
+                                "enterprise_type": "enterprise__enterprise_type"})
     if filters.get("chamber"):
         qs = qs.filter(
             Q(enterprise__chamber_memberships__chamber=filters["chamber"],
               enterprise__chamber_memberships__status=ChamberMembership.Status.ACTIVE)
             | Q(group=filters["chamber"])
         )
-    if filters.get("street"):
-        qs = qs.filter(enterprise__street=filters["street"])
-    if filters.get("industry_division"):
-        qs = qs.filter(enterprise__industry__code__startswith=filters["industry_division"])
-    if filters.get("enterprise_type"):
-        qs = qs.filter(enterprise__enterprise_type=filters["enterprise_type"])
     return qs.distinct() if filters.get("chamber") else qs

@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 
 from shanglian.accounts.roles import FEDERATION_ROLES, Role, role_of
+from shanglian.common.selectors import filtered
 
 from .models import Chamber, Committee, Department, Federation
 
@@ -35,14 +36,8 @@ def chambers_visible_to(user):
 def chamber_list(user, *, filters=None):
     """The chamber list page: scope first, then the search form's filters (`q` in the name, `kind`,
     `status`, `missing="secretary"` for chambers without a 秘书长)."""
-    qs = chambers_visible_to(user)
     filters = filters or {}
-    if filters.get("q"):
-        qs = qs.filter(name__icontains=filters["q"])
-    if filters.get("kind"):
-        qs = qs.filter(kind=filters["kind"])
-    if filters.get("status"):
-        qs = qs.filter(status=filters["status"])
+    qs = filtered(chambers_visible_to(user), filters, {"q": "name__icontains", "kind": "kind", "status": "status"})
     if filters.get("missing") == "secretary":
         qs = qs.filter(secretary_general="")
     return qs

@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 
 from shanglian.accounts.roles import FEDERATION_ROLES, Role, role_of
+from shanglian.common.selectors import filtered
 from shanglian.orgs.selectors import federation_ids_in_scope
 
 from . import matching
@@ -40,12 +41,10 @@ def policy_list(user, *, filters=None):
     """The library list: scope, then the filters, then the search (ranked when there is a query)."""
     from .search import search_policies
 
-    qs = policies_visible_to(user)
     filters = filters or {}
-    if filters.get("department"):
-        qs = qs.filter(department_id=filters["department"])
-    if filters.get("benefit_type"):
-        qs = qs.filter(benefit_type_id=filters["benefit_type"])
+    qs = filtered(policies_visible_to(user), filters, {
+        "department": "department_id", "benefit_type": "benefit_type_id", "published_from": "published_on__gte",
+        "published_to": "published_on__lte", "automatic": "is_automatic", "package": "packages"})
     if filters.get("status"):
         if filters["status"] == Policy.Status.EXPIRED:
             qs = qs.expired()
@@ -53,14 +52,6 @@ def policy_list(user, *, filters=None):
             qs = qs.live()
         else:
             qs = qs.filter(status=filters["status"])
-    if filters.get("published_from"):
-        qs = qs.filter(published_on__gte=filters["published_from"])
-    if filters.get("published_to"):
-        qs = qs.filter(published_on__lte=filters["published_to"])
-    if filters.get("automatic"):
-        qs = qs.filter(is_automatic=True)
-    if filters.get("package"):
-        qs = qs.filter(packages=filters["package"])
     q = (filters.get("q") or "").strip()
     if q:
         return search_policies(qs, q)
