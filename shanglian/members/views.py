@@ -35,10 +35,8 @@ class EnterpriseSearchForm(forms.Form):
 @login_required
 def enterprise_list(request):
     require_role(request.user, *MEMBER_READER_ROLES)  # an enterprise user has its own page only
-    qs = selectors.enterprises_visible_to(request.user)
     form = EnterpriseSearchForm(request.GET or None, user=request.user)
-    if form.is_valid():
-        qs = selectors.enterprise_list(request.user, filters=form.cleaned_data)
+    qs = selectors.enterprise_list(request.user, filters=form.cleaned_data if form.is_valid() else None)
     page = ListPage(
         title="会员企业",
         breadcrumbs=[("会员管理", None), ("会员企业", None)],
@@ -79,10 +77,8 @@ class PersonSearchForm(forms.Form):
 @never_cache
 @login_required
 def person_list(request):
-    qs = selectors.persons_visible_to(request.user)
     form = PersonSearchForm(request.GET or None)
-    if form.is_valid():
-        qs = selectors.person_list(request.user, filters=form.cleaned_data)
+    qs = selectors.person_list(request.user, filters=form.cleaned_data if form.is_valid() else None)
     page = ListPage(
         title="非公经济人士",
         breadcrumbs=[("会员管理", None), ("非公经济人士", None)],
