@@ -3,6 +3,7 @@
 from django import forms
 from django.db.models import Q
 
+from shanglian.common.forms import FILES_HELP, MultipleFileField
 from shanglian.orgs.models import Department
 
 from .models import (
@@ -15,27 +16,6 @@ from .models import (
     Status,
     Urgency,
 )
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input; the services check count, size and type."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        if isinstance(data, (list, tuple)):
-            return [f for f in data if f]
-        return [data] if data else []
-
-
-FILES_HELP = "最多 5 个，每个不超过 10 MB；PDF、JPG、PNG、Word（docx）、Excel（xlsx）。"
 
 
 class AppealSearchForm(forms.Form):

@@ -2,8 +2,9 @@
 
 from django import forms
 
+from shanglian.common.forms import MultipleFileField
+
 from . import selectors
-from .forms import MultipleFileField
 from .models import Rating, Urgency
 from .services import MAX_CONTENT
 

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from shanglian.accounts.roles import enterprise_only
 from shanglian.common.errors import Refused
-from shanglian.notifications.services import unread_count
+from shanglian.notifications.selectors import unread_count
 from shanglian.ui.shortcuts import get_visible_or_404
 
 from . import selectors, services

@@ -15,7 +15,7 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from shanglian.accounts.roles import Role, require_role
+from shanglian.accounts.roles import EDITOR_ROLES, require_role
 from shanglian.audit.models import AuditAction
 from shanglian.audit.services import record
 from shanglian.common.excel import Column, ImportSpec
@@ -107,7 +107,7 @@ class MemberImportSpec(ImportSpec):
     unique = ("number",)
 
     def __init__(self, *, actor):
-        require_role(actor, Role.STAFF, Role.SYSADMIN)
+        require_role(actor, *EDITOR_ROLES)
         if actor.federation_id is None:
             raise PermissionDenied("您的账号未关联工商联，不能导入会员。")
         super().__init__(actor=actor)

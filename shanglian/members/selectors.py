@@ -4,6 +4,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
 from shanglian.accounts.roles import FEDERATION_ROLES, Role, role_of
+from shanglian.common.selectors import filtered
+from shanglian.orgs.models import Street
 from shanglian.orgs.selectors import federation_ids_in_scope
 
 from .models import ChamberMembership, Enterprise, Person
@@ -31,12 +33,8 @@ def enterprise_list(user, *, filters=None):
     q = (filters.get("q") or "").strip()
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(name_initials__icontains=q.lower()) | Q(uscc__iexact=q))
-    if filters.get("industry_division"):
-        qs = qs.filter(industry__code__startswith=filters["industry_division"])
-    if filters.get("street"):
-        qs = qs.filter(street_id=filters["street"])
-    if filters.get("enterprise_type"):
-        qs = qs.filter(enterprise_type_id=filters["enterprise_type"])
+    qs = filtered(qs, filters, {"industry_division": "industry__code__startswith", "street": "street_id",
+                                "enterprise_type": "enterprise_type_id"})
     if filters.get("incomplete"):
         qs = qs.filter(incomplete_enterprise_q())
     return qs
@@ -44,6 +42,30 @@ def enterprise_list(user, *, filters=None):
 
 def incomplete_enterprise_q():
     return Q(contact_name="") | Q(street__isnull=True) | Q(employees__isnull=True)
+
+
+def enterprise_profile(enterprise):
+    """The enterprise 360° page's own reads of an enterprise the caller may already see: its federation
+    memberships and chamber memberships (latest first) and its people. Other apps add their sections
+    through `shanglian.ui.sections` (page "enterprise")."""
+    return {
+        "memberships": enterprise.memberships.order_by("-joined"),
+        "chamber_memberships": enterprise.chamber_memberships.select_related("chamber").order_by("-joined"),
+        "persons": enterprise.person_roles.select_related("person"),
+    }
+
+
+def streets_visible_to(user):
+    """The streets whose records a user may look at (the street filters of the registry lists).
+    Federation roles: every street of their federations. A chamber secretary: the chamber's own street
+    and the streets of its member enterprises. Other roles: refused."""
+    role = role_of(user)
+    if role in FEDERATION_ROLES:
+        return Street.objects.filter(federation_id__in=federation_ids_in_scope(user))
+    if role == Role.CHAMBER:
+        own = user.chamber.street_id if user.chamber_id else None
+        return Street.objects.filter(Q(pk=own) | Q(pk__in=enterprises_visible_to(user).values("street_id")))
+    raise PermissionDenied("您没有访问该功能的权限。")
 
 
 def persons_visible_to(user):
@@ -57,6 +79,15 @@ def persons_visible_to(user):
             enterprise_roles__enterprise__chamber_memberships__status=ChamberMembership.Status.ACTIVE,
         ).distinct()
     raise PermissionDenied("您没有访问该功能的权限。")
+
+
+def person_profile(person):
+    """The person page's own reads of a person the caller may already see: the enterprise roles and the
+    federation memberships (latest first)."""
+    return {
+        "roles": person.enterprise_roles.select_related("enterprise"),
+        "memberships": person.memberships.order_by("-joined"),
+    }
 
 
 def person_list(user, *, filters=None):
@@ -117,20 +148,13 @@ def membership_list(user, *, filters=None):
             | Q(enterprise__uscc__iexact=q) | Q(person__name__icontains=q)
             | Q(person__name_initials__icontains=q.lower()) | Q(group__name__icontains=q) | Q(number__iexact=q)
         )
-    if filters.get("kind"):
-        qs = qs.filter(kind=filters["kind"])
-    if filters.get("status"):
-        qs = qs.filter(status=filters["status"])
+    qs = filtered(qs, filters, {"kind": "kind", "status": "status", "street": "enterprise__street",
+                                "industry_division": "enterprise__industry__code__startswith",
+                                "enterprise_type": "enterprise__enterprise_type"})
     if filters.get("chamber"):
         qs = qs.filter(
             Q(enterprise__chamber_memberships__chamber=filters["chamber"],
               enterprise__chamber_memberships__status=ChamberMembership.Status.ACTIVE)
             | Q(group=filters["chamber"])
         )
-    if filters.get("street"):
-        qs = qs.filter(enterprise__street=filters["street"])
-    if filters.get("industry_division"):
-        qs = qs.filter(enterprise__industry__code__startswith=filters["industry_division"])
-    if filters.get("enterprise_type"):
-        qs = qs.filter(enterprise__enterprise_type=filters["enterprise_type"])
     return qs.distinct() if filters.get("chamber") else qs

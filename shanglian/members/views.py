@@ -6,12 +6,19 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from shanglian.accounts.roles import FEDERATION_ROLES, Role, require_role, role_of
+from shanglian.accounts.roles import (
+    EDITOR_ROLES,
+    MEMBER_READER_ROLES,
+    require_role,
+    role_of,
+)
+from shanglian.common.forms import industry_division_field
 from shanglian.common.masking import mask
 from shanglian.imports.exports import audited_export
 from shanglian.orgs.models import Chamber, Street
-from shanglian.policies.selectors import matched_policies
+from shanglian.orgs.selectors import chambers_visible_to
 from shanglian.ui.listing import Action, Column, ListPage, render_list
+from shanglian.ui.sections import sections_for
 from shanglian.ui.shortcuts import get_visible_or_404
 
 from . import selectors, services
@@ -21,28 +28,20 @@ from .models import Membership
 class EnterpriseSearchForm(forms.Form):
     q = forms.CharField(label="企业", required=False,
                         widget=forms.TextInput(attrs={"placeholder": "名称、拼音首字母或统一社会信用代码"}))
-    industry_division = forms.RegexField(label="行业大类", required=False, regex=r"^\d{2}$",
-                                         error_messages={"invalid": "行业大类为 2 位数字代码。"},
-                                         widget=forms.TextInput(attrs={"placeholder": "如 26"}))
+    industry_division = industry_division_field(example="26")
     street = forms.ModelChoiceField(label="街道", required=False, queryset=Street.objects.none(), empty_label="全部")
     incomplete = forms.BooleanField(label="仅信息不完整", required=False)
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        from shanglian.orgs.selectors import federation_ids_in_scope
-
-        ids = federation_ids_in_scope(user) if user else []
-        self.fields["street"].queryset = Street.objects.filter(federation_id__in=ids) if ids else Street.objects.filter(
-            enterprises__in=selectors.enterprises_visible_to(user)).distinct()
+        self.fields["street"].queryset = selectors.streets_visible_to(user)
 
 
 @login_required
 def enterprise_list(request):
-    require_role(request.user, *FEDERATION_ROLES, Role.CHAMBER)  # an enterprise user has its own page only
-    qs = selectors.enterprises_visible_to(request.user)
+    require_role(request.user, *MEMBER_READER_ROLES)  # an enterprise user has its own page only
     form = EnterpriseSearchForm(request.GET or None, user=request.user)
-    if form.is_valid():
-        qs = selectors.enterprise_list(request.user, filters=form.cleaned_data)
+    qs = selectors.enterprise_list(request.user, filters=form.cleaned_data if form.is_valid() else None)
     page = ListPage(
         title="会员企业",
         breadcrumbs=[("会员管理", None), ("会员企业", None)],
@@ -67,16 +66,11 @@ def enterprise_list(request):
 @login_required
 def enterprise_detail(request, pk):
     enterprise = get_visible_or_404(selectors.enterprises_visible_to(request.user), pk)
-    policies = matched_policies(request.user, enterprise).order_by("-published_on", "-id")
     return render(request, "members/enterprise_detail.html", {
         "enterprise": enterprise,
-        "matched_policies": policies[:10],
-        "matched_policy_count": policies.count(),
-        "policy_url_name": "policies:h5_detail" if role_of(request.user) == Role.ENTERPRISE else "policies:detail",
+        **selectors.enterprise_profile(enterprise),
+        "sections": sections_for("enterprise", request.user, enterprise),  # e.g. 匹配政策, from policies
         "contact_mobile": mask("mobile", enterprise.contact_mobile),
-        "chamber_memberships": enterprise.chamber_memberships.select_related("chamber").order_by("-joined"),
-        "memberships": enterprise.memberships.order_by("-joined"),
-        "persons": enterprise.person_roles.select_related("person"),
         "breadcrumbs": [("会员管理", None), ("会员企业", "members:enterprise_list"), (enterprise.name, None)],
     })
 
@@ -88,10 +82,8 @@ class PersonSearchForm(forms.Form):
 @never_cache
 @login_required
 def person_list(request):
-    qs = selectors.persons_visible_to(request.user)
     form = PersonSearchForm(request.GET or None)
-    if form.is_valid():
-        qs = selectors.person_list(request.user, filters=form.cleaned_data)
+    qs = selectors.person_list(request.user, filters=form.cleaned_data if form.is_valid() else None)
     page = ListPage(
         title="非公经济人士",
         breadcrumbs=[("会员管理", None), ("非公经济人士", None)],
@@ -144,8 +136,7 @@ def person_detail(request, pk):
         "revealed": revealed,
         "can_reveal": can_reveal,
         "reveal_form": form,
-        "roles": person.enterprise_roles.select_related("enterprise"),
-        "memberships": person.memberships.order_by("-joined"),
+        **selectors.person_profile(person),
         "breadcrumbs": [("会员管理", None), ("非公经济人士", "members:person_list"), (person.name, None)],
     })
 
@@ -158,17 +149,12 @@ class MembershipSearchForm(forms.Form):
     status = forms.ChoiceField(label="状态", required=False, choices=[("", "全部")] + list(Membership.Status.choices))
     chamber = forms.ModelChoiceField(label="所属商会", required=False, queryset=Chamber.objects.none(), empty_label="全部")
     street = forms.ModelChoiceField(label="街道", required=False, queryset=Street.objects.none(), empty_label="全部")
-    industry_division = forms.RegexField(label="行业大类", required=False, regex=r"^\d{2}$",
-                                         error_messages={"invalid": "行业大类为 2 位数字代码。"},
-                                         widget=forms.TextInput(attrs={"placeholder": "如 52"}))
+    industry_division = industry_division_field(example="52")
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        from shanglian.orgs.selectors import chambers_visible_to, federation_ids_in_scope
-
         self.fields["chamber"].queryset = chambers_visible_to(user).order_by("id")
-        self.fields["street"].queryset = Street.objects.filter(federation_id__in=federation_ids_in_scope(user)) \
-            if role_of(user) in FEDERATION_ROLES else Street.objects.filter(pk=getattr(user.chamber, "street_id", None))
+        self.fields["street"].queryset = selectors.streets_visible_to(user)
 
 
 def _subject_link(m):
@@ -218,7 +204,7 @@ def membership_list(request):
         else:
             columns.append(Column(header, value, sort=sort))
     toolbar = [Action("导出", reverse("members:membership_export") + (f"?{request.GET.urlencode()}" if request.GET else ""))]
-    if role_of(request.user) in {Role.STAFF, Role.SYSADMIN}:
+    if role_of(request.user) in EDITOR_ROLES:
         toolbar.insert(0, Action("导入", reverse("members:member_import"), "primary"))
     page = ListPage(
         title="工商联会员",
@@ -246,7 +232,7 @@ def membership_export(request):
 @login_required
 def enterprise_export(request):
     """会员企业名单: the current filtered enterprise list; the contact mobile masked unless the user may see it."""
-    require_role(request.user, *FEDERATION_ROLES, Role.CHAMBER)
+    require_role(request.user, *MEMBER_READER_ROLES)
     form = EnterpriseSearchForm(request.GET or None, user=request.user)
     qs = selectors.enterprise_list(request.user, filters=form.cleaned_data if form.is_valid() else {})
     pii = selectors.can_view_pii(request.user) and request.GET.get("pii") == "1"

@@ -37,14 +37,6 @@ def _send_sms(texts, template, title):
         SmsMessage.objects.create(recipient=user, template=template, text=text, backend=name, status=status)
 
 
-def unread_count(user):
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
-
-
-def inbox(user):
-    return Notification.objects.filter(recipient=user)
-
-
 def mark_read(*, actor, notification_ids=None):
     """Mark the actor's own messages read (all unread ones when no ids are given)."""
     qs = Notification.objects.filter(recipient=actor, read_at__isnull=True)

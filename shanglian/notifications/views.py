@@ -10,15 +10,15 @@ from django.views.decorators.http import require_POST
 from shanglian.accounts.roles import Role, role_of
 from shanglian.ui.listing import Action, Column, ListPage, render_list
 
-from . import services
+from . import selectors, services
 
 
 @login_required
 def inbox(request):
     if role_of(request.user) == Role.ENTERPRISE:  # the enterprise's phone layout
-        page_obj = Paginator(services.inbox(request.user), 20).get_page(request.GET.get("page"))
+        page_obj = Paginator(selectors.inbox(request.user), 20).get_page(request.GET.get("page"))
         return render(request, "notifications/h5_inbox.html", {
-            "page_obj": page_obj, "unread": services.unread_count(request.user), "tab": "messages"})
+            "page_obj": page_obj, "unread": selectors.unread_count(request.user), "tab": "messages"})
     page = ListPage(
         title="站内消息",
         breadcrumbs=[("个人中心", None), ("站内消息", None)],
@@ -34,13 +34,13 @@ def inbox(request):
         empty_text="暂无消息",
         default_sort="-created_at",
     )
-    return render_list(request, page, services.inbox(request.user))
+    return render_list(request, page, selectors.inbox(request.user))
 
 
 @login_required
 def open_message(request, pk):
     """Mark one of the user's own messages read and go where it points (another user's: 404)."""
-    notification = get_object_or_404(services.inbox(request.user), pk=pk)
+    notification = get_object_or_404(selectors.inbox(request.user), pk=pk)
     services.mark_read(actor=request.user, notification_ids=[notification.pk])
     target = notification.url
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):

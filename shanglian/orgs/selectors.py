@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 
 from shanglian.accounts.roles import FEDERATION_ROLES, Role, role_of
+from shanglian.common.selectors import filtered
 
 from .models import Chamber, Committee, Department, Federation
 
@@ -30,6 +31,21 @@ def chambers_visible_to(user):
     return qs.select_related("street", "federation").annotate(
         member_count=Count("memberships", filter=Q(memberships__status="active"), distinct=True)
     )
+
+
+def chamber_list(user, *, filters=None):
+    """The chamber list page: scope first, then the search form's filters (`q` in the name, `kind`,
+    `status`, `missing="secretary"` for chambers without a 秘书长)."""
+    filters = filters or {}
+    qs = filtered(chambers_visible_to(user), filters, {"q": "name__icontains", "kind": "kind", "status": "status"})
+    if filters.get("missing") == "secretary":
+        qs = qs.filter(secretary_general="")
+    return qs
+
+
+def chamber_members(chamber, limit=20):
+    """The chamber page's member list: its active memberships, latest first, the first `limit` of them."""
+    return chamber.memberships.filter(status="active").select_related("enterprise").order_by("-joined")[:limit]
 
 
 def chambers_missing_secretary(user):

@@ -1,6 +1,6 @@
 from django.urls import reverse
 
-from shanglian.accounts.roles import Role, role_of
+from shanglian.accounts.roles import EDITOR_ROLES, Role, role_of
 from shanglian.ui.todos import Todo, register
 
 from . import selectors
@@ -9,7 +9,7 @@ from . import selectors
 @register
 def chamber_todos(user):
     role = role_of(user)
-    if role in {Role.SYSADMIN, Role.STAFF}:
+    if role in EDITOR_ROLES:
         count = selectors.chambers_missing_secretary(user).count()
         if count:
             yield Todo("未设秘书长的商会", count, reverse("orgs:chamber_list") + "?missing=secretary")

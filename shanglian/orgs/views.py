@@ -23,18 +23,8 @@ STATUS_TAGS = {"active": "tag-success", "suspended": "tag-warning", "dissolved":
 
 @login_required
 def chamber_list(request):
-    qs = selectors.chambers_visible_to(request.user)
     form = ChamberSearchForm(request.GET or None)
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["q"]:
-            qs = qs.filter(name__icontains=data["q"])
-        if data["kind"]:
-            qs = qs.filter(kind=data["kind"])
-        if data["status"]:
-            qs = qs.filter(status=data["status"])
-        if data["missing"] == "secretary":
-            qs = qs.filter(secretary_general="")
+    qs = selectors.chamber_list(request.user, filters=form.cleaned_data if form.is_valid() else None)
     page = ListPage(
         title="商会",
         breadcrumbs=[("组织机构", None), ("商会", None)],
@@ -57,10 +47,9 @@ def chamber_list(request):
 @login_required
 def chamber_detail(request, pk):
     chamber = get_visible_or_404(selectors.chambers_visible_to(request.user), pk)
-    members = chamber.memberships.filter(status="active").select_related("enterprise").order_by("-joined")[:20]
     return render(request, "orgs/chamber_detail.html", {
         "chamber": chamber,
-        "members": members,
+        "members": selectors.chamber_members(chamber),
         "industries": chamber.industries.all(),
         "breadcrumbs": [("组织机构", None), ("商会", "orgs:chamber_list"), (chamber.name, None)],
     })

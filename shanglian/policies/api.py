@@ -47,20 +47,13 @@ class PolicyListSerializer(serializers.ModelSerializer):
                   "benefit_type_code", "published_on", "effective_from", "expires_on", "summary", "is_automatic",
                   "status", "status_display"]
 
-    def _status(self, obj):
-        # A published policy past its expiry date reads 已失效 even before the nightly sweep marks it.
-        today = self.context.get("today")
-        if obj.status == Policy.Status.PUBLISHED and obj.expires_on and today and obj.expires_on < today:
-            return Policy.Status.EXPIRED
-        return Policy.Status(obj.status)
-
     @extend_schema_field(OpenApiTypes.STR)
     def get_status(self, obj):
-        return self._status(obj).value
+        return obj.status_on(self.context.get("today")).value
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_status_display(self, obj):
-        return self._status(obj).label
+        return obj.status_on(self.context.get("today")).label
 
 
 class EligibilitySerializer(serializers.Serializer):
@@ -183,4 +176,4 @@ class EnterprisePolicyViewSet(_Context, mixins.ListModelMixin, viewsets.GenericV
         # enterprises_visible_to refuses a role that sees no enterprise (403); an enterprise outside the
         # caller's scope is not found (404).
         enterprise = get_object_or_404(enterprises_visible_to(user), pk=self.kwargs["enterprise_id"])
-        return selectors.matched_policies(user, enterprise).order_by("-published_on", "-id")
+        return selectors.newest_matched_policies(user, enterprise)

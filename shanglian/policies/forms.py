@@ -4,7 +4,7 @@ import re
 
 from django import forms
 
-from shanglian.appeals.forms import FILES_HELP, MultipleFileField
+from shanglian.common.forms import FILES_HELP, MultipleFileField, date_field
 from shanglian.common.models import DictItem
 from shanglian.members.models import Enterprise
 from shanglian.orgs.models import Department, Street
@@ -12,14 +12,8 @@ from shanglian.orgs.models import Department, Street
 from .models import Policy, PolicyPackage
 from .services import Eligibility
 
-DATE_WIDGET = {"attrs": {"type": "date"}, "format": "%Y-%m-%d"}
 INDUSTRY_SPLIT = re.compile(r"[\s,，、;；]+")
 INDUSTRY_PREFIX = re.compile(r"^(?:[A-Z]|\d{2,4})$")
-
-
-def _date_field(label, **kwargs):
-    return forms.DateField(label=label, required=False, widget=forms.DateInput(**DATE_WIDGET),
-                           error_messages={"invalid": f"{label}格式应为 2026-11-22。"}, **kwargs)
 
 
 def _count_field(label, max_value):
@@ -37,8 +31,8 @@ class PolicySearchForm(forms.Form):
     benefit_type = forms.ModelChoiceField(label="惠企类型", required=False, empty_label="全部",
                                           queryset=DictItem.objects.filter(kind="benefit_type", is_active=True))
     status = forms.ChoiceField(label="状态", required=False, choices=[("", "全部")] + list(Policy.Status.choices))
-    published_from = _date_field("发布日期起")
-    published_to = _date_field("发布日期止")
+    published_from = date_field("发布日期起")
+    published_to = date_field("发布日期止")
     automatic = forms.BooleanField(label="仅免申即享", required=False)
     package = forms.ModelChoiceField(label="服务包", required=False, queryset=PolicyPackage.objects.none(),
                                      empty_label="全部")
@@ -83,9 +77,9 @@ class PolicyForm(forms.Form):
                                           queryset=DictItem.objects.filter(kind="benefit_type", is_active=True),
                                           error_messages={"required": "请选择惠企类型。",
                                                           "invalid_choice": "惠企类型不存在，请重新选择。"})
-    published_on = _date_field("发布日期", help_text="留空则在发布时取当天。")
-    effective_from = _date_field("生效日期")
-    expires_on = _date_field("失效日期", help_text="留空表示长期有效；过了失效日期的政策不再推荐、不能推送。")
+    published_on = date_field("发布日期", help_text="留空则在发布时取当天。")
+    effective_from = date_field("生效日期")
+    expires_on = date_field("失效日期", help_text="留空表示长期有效；过了失效日期的政策不再推荐、不能推送。")
     is_automatic = forms.BooleanField(label="免申即享", required=False,
                                       help_text="符合条件的企业无需申报即可享受。")
     summary = forms.CharField(label="政策摘要", max_length=2000, required=False,

@@ -3,17 +3,15 @@ eligible for), every live policy with a search, and one policy — opening it is
 Enterprise users only; everything starts from the selectors' scope."""
 
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef
 from django.shortcuts import render
 
 from shanglian.accounts.roles import enterprise_only
-from shanglian.notifications.services import unread_count
+from shanglian.notifications.selectors import unread_count
 from shanglian.ui.shortcuts import get_visible_or_404
 
 from . import search, selectors, services
+from .eligibility import eligibility_rows, eligibility_text
 from .forms import H5SearchForm
-from .models import PolicyDelivery
-from .views import eligibility_rows, eligibility_text, shown_status
 
 RECOMMEND_PREVIEW = 10
 PER_PAGE = 20
@@ -21,16 +19,6 @@ PER_PAGE = 20
 
 def _render(request, template, context):
     return render(request, template, {**context, "unread": unread_count(request.user), "tab": "policies"})
-
-
-def _recommended(user):
-    """The enterprise's matched live policies, newest first, each marked pushed / unread."""
-    if not user.enterprise_id:
-        return None
-    deliveries = PolicyDelivery.objects.filter(policy_id=OuterRef("pk"), enterprise_id=user.enterprise_id)
-    return (selectors.matched_policies(user, user.enterprise)
-            .annotate(pushed=Exists(deliveries), unread=Exists(deliveries.filter(read_at__isnull=True)))
-            .order_by("-published_on", "-id"))
 
 
 def _page(request, queryset, per_page=PER_PAGE):
@@ -50,7 +38,7 @@ def h5_list(request):
     user = request.user
     form = H5SearchForm(request.GET or None)
     q = form.cleaned_data["q"].strip() if form.is_valid() else ""
-    recommended = _recommended(user)
+    recommended = selectors.recommended_policies(user)
     show_all_recommended = request.GET.get("show") == "recommended" and not q
     context = {"form": form, "q": q, "show_all_recommended": show_all_recommended}
     if show_all_recommended:
@@ -80,12 +68,10 @@ def h5_detail(request, pk):
     user = request.user
     policy = get_visible_or_404(selectors.policies_visible_to(user).prefetch_related("attachments"), pk)
     services.record_read(actor=user, policy=policy)
-    matched = user.enterprise_id is not None and \
-        selectors.matched_policies(user, user.enterprise).filter(pk=policy.pk).exists()
     return _render(request, "policies/h5/detail.html", {
         "policy": policy,
-        "status": shown_status(policy),
-        "matched": matched,
+        "status": policy.status_on(),
+        "matched": selectors.is_recommended(user, policy),
         "eligibility": eligibility_rows(policy),
         "conditions_set": eligibility_text(policy) != "不限条件",
         "attachments": policy.attachments.all(),

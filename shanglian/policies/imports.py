@@ -21,7 +21,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Max
 from django.utils import timezone
 
-from shanglian.accounts.roles import Role, require_role
+from shanglian.accounts.roles import EDITOR_ROLES, require_role
 from shanglian.audit.models import AuditAction
 from shanglian.audit.services import record
 from shanglian.common.excel import Column, ImportSpec, clean_text, run_import, template_xlsx
@@ -108,7 +108,7 @@ class PolicyImportSpec(ImportSpec):
     columns = COLUMNS
 
     def __init__(self, *, actor):
-        require_role(actor, Role.STAFF, Role.SYSADMIN)
+        require_role(actor, *EDITOR_ROLES)
         if actor.federation_id is None:
             raise PermissionDenied("您的账号未关联工商联，不能导入政策。")
         super().__init__(actor=actor)
@@ -227,7 +227,7 @@ class PolicyImportSpec(ImportSpec):
         elif wanted == Policy.Status.PUBLISHED and policy.status == Policy.Status.DRAFT:
             publish = True
         if publish:
-            if policy.expires_on is not None and policy.expires_on < self.today:
+            if policy.is_past_expiry(self.today):
                 return [("状态", f"失效日期 {policy.expires_on:%Y-%m-%d} 已过，不能导入为已发布（可导入为草稿）")]
             policy.status = Policy.Status.PUBLISHED
             policy.published_on = policy.published_on or self.today

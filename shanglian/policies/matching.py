@@ -13,7 +13,7 @@ from django.utils import timezone
 from shanglian.members.models import Enterprise, Membership
 from shanglian.members.selectors import membership_in_force_q
 
-from .models import Policy, PolicyIndustry
+from .models import Policy, PolicyIndustry, live_q
 
 
 def years_before(day, years):
@@ -27,12 +27,6 @@ def years_before(day, years):
 def registered_years(founded, on):
     """Full years since the founding date on `on`."""
     return on.year - founded.year - ((on.month, on.day) < (founded.month, founded.day))
-
-
-def live_q(on=None):
-    """Published and not past its expiry date (a policy expiring today still applies today)."""
-    on = on or timezone.localdate()
-    return Q(status=Policy.Status.PUBLISHED) & (Q(expires_on__isnull=True) | Q(expires_on__gte=on))
 
 
 def _industry_prefixes(enterprise):

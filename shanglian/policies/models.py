@@ -9,6 +9,7 @@ nullable bounds.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from shanglian.common.models import StoredFile
 
@@ -21,6 +22,40 @@ def delimited(values):
 
 def undelimited(text):
     return [v for v in (text or "").split(",") if v]
+
+
+# --- The one definition of a policy's status on a day ---------------------------------------------
+# A policy is live on a day when it is published and its expiry date has not passed: a policy expiring
+# on that day still applies that day; one without an expiry date never expires. A published policy past
+# its expiry date reads 已失效 at once, before the nightly sweep (`services.expire_policies`) marks it.
+def live_q(on=None):
+    """A filter on Policy: live on `on` (today by default)."""
+    on = on or timezone.localdate()
+    return Q(status=Policy.Status.PUBLISHED) & (Q(expires_on__isnull=True) | Q(expires_on__gte=on))
+
+
+def past_expiry_q(on=None):
+    """A filter on Policy: its expiry date is before `on` (whatever its status)."""
+    return Q(expires_on__lt=on or timezone.localdate())
+
+
+def expired_q(on=None):
+    """A filter on Policy: reads 已失效 on `on` — marked expired, or published and past its expiry date."""
+    return Q(status=Policy.Status.EXPIRED) | (Q(status=Policy.Status.PUBLISHED) & past_expiry_q(on))
+
+
+class PolicyQuerySet(models.QuerySet):
+    def live(self, on=None):
+        """Published and not past the expiry date on `on` (what enterprises are shown and sent)."""
+        return self.filter(live_q(on))
+
+    def expired(self, on=None):
+        """已失效 on `on`, whether or not the nightly sweep has marked them yet."""
+        return self.filter(expired_q(on))
+
+    def past_expiry(self, on=None):
+        """Their expiry date is before `on`, whatever their status."""
+        return self.filter(past_expiry_q(on))
 
 
 class Policy(models.Model):
@@ -64,6 +99,8 @@ class Policy(models.Model):
     updated_at = models.DateTimeField("更新时间", auto_now=True)
     pushed_at = models.DateTimeField("推送时间", null=True, blank=True)
 
+    objects = PolicyQuerySet.as_manager()
+
     class Meta:
         verbose_name = "惠企政策"
         verbose_name_plural = "惠企政策"
@@ -83,6 +120,21 @@ class Policy(models.Model):
 
     def __str__(self):
         return self.title
+
+    def is_past_expiry(self, on=None):
+        """Its expiry date is before `on` (today by default), whatever its status."""
+        return self.expires_on is not None and self.expires_on < (on or timezone.localdate())
+
+    def is_live(self, on=None):
+        """Published and not past its expiry date on `on` (the row-level twin of `live_q`)."""
+        return self.status == self.Status.PUBLISHED and not self.is_past_expiry(on)
+
+    def status_on(self, on=None):
+        """The status as people read it on `on`: a published policy past its expiry date is 已失效 even
+        before the nightly sweep has marked it (the row-level twin of `expired_q`)."""
+        if self.status == self.Status.PUBLISHED and self.is_past_expiry(on):
+            return self.Status.EXPIRED
+        return self.Status(self.status)
 
     @property
     def size_list(self):

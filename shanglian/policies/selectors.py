@@ -1,17 +1,14 @@
 """Scoped reads of policies: every list, page, export, match and API call starts here."""
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
-from django.utils import timezone
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 
 from shanglian.accounts.roles import FEDERATION_ROLES, Role, role_of
+from shanglian.common.selectors import filtered
 from shanglian.orgs.selectors import federation_ids_in_scope
 
 from . import matching
-from .models import Policy, PolicyDelivery
-
-# Who keeps the policy library.
-EDITOR_ROLES = {Role.SYSADMIN, Role.STAFF}
+from .models import Policy, PolicyDelivery, live_q
 
 
 def _home_federation(user):
@@ -36,7 +33,7 @@ def policies_visible_to(user):
         home = _home_federation(user)
         if home is None:
             return qs.none()
-        return qs.filter(matching.live_q(), federation_id__in=matching.federations_above(home))
+        return qs.filter(live_q(), federation_id__in=matching.federations_above(home))
     raise PermissionDenied("您没有访问该功能的权限。")
 
 
@@ -44,28 +41,17 @@ def policy_list(user, *, filters=None):
     """The library list: scope, then the filters, then the search (ranked when there is a query)."""
     from .search import search_policies
 
-    qs = policies_visible_to(user)
     filters = filters or {}
-    if filters.get("department"):
-        qs = qs.filter(department_id=filters["department"])
-    if filters.get("benefit_type"):
-        qs = qs.filter(benefit_type_id=filters["benefit_type"])
+    qs = filtered(policies_visible_to(user), filters, {
+        "department": "department_id", "benefit_type": "benefit_type_id", "published_from": "published_on__gte",
+        "published_to": "published_on__lte", "automatic": "is_automatic", "package": "packages"})
     if filters.get("status"):
         if filters["status"] == Policy.Status.EXPIRED:
-            qs = qs.filter(Q(status=Policy.Status.EXPIRED) | Q(status=Policy.Status.PUBLISHED,
-                                                                expires_on__lt=timezone.localdate()))
+            qs = qs.expired()
         elif filters["status"] == Policy.Status.PUBLISHED:
-            qs = qs.filter(matching.live_q())
+            qs = qs.live()
         else:
             qs = qs.filter(status=filters["status"])
-    if filters.get("published_from"):
-        qs = qs.filter(published_on__gte=filters["published_from"])
-    if filters.get("published_to"):
-        qs = qs.filter(published_on__lte=filters["published_to"])
-    if filters.get("automatic"):
-        qs = qs.filter(is_automatic=True)
-    if filters.get("package"):
-        qs = qs.filter(packages=filters["package"])
     q = (filters.get("q") or "").strip()
     if q:
         return search_policies(qs, q)
@@ -81,6 +67,28 @@ def matched_policies(user, enterprise):
     return matching.policies_for_enterprise(enterprise).select_related("department", "benefit_type")
 
 
+def newest_matched_policies(user, enterprise):
+    """`matched_policies`, newest first (the enterprise's 360° page and the API)."""
+    return matched_policies(user, enterprise).order_by("-published_on", "-id")
+
+
+def recommended_policies(user):
+    """为您推荐 of an enterprise user: its enterprise's matched policies, newest first, each annotated
+    `pushed` (delivered to the enterprise) and `unread` (delivered, not opened yet). None for a user
+    without an enterprise."""
+    if not user.enterprise_id:
+        return None
+    deliveries = PolicyDelivery.objects.filter(policy_id=OuterRef("pk"), enterprise_id=user.enterprise_id)
+    return (newest_matched_policies(user, user.enterprise)
+            .annotate(pushed=Exists(deliveries), unread=Exists(deliveries.filter(read_at__isnull=True))))
+
+
+def is_recommended(user, policy):
+    """Whether `policy` is among the user's enterprise's matched policies (符合条件 on its phone page)."""
+    return user.enterprise_id is not None and \
+        matched_policies(user, user.enterprise).filter(pk=policy.pk).exists()
+
+
 def matched_enterprises(user, policy):
     """The enterprises a policy matches, within what the user may see (staff: their federation)."""
     from shanglian.members.selectors import enterprises_visible_to
@@ -88,6 +96,15 @@ def matched_enterprises(user, policy):
     if role_of(user) not in FEDERATION_ROLES:
         raise PermissionDenied("您没有查看政策匹配企业的权限。")
     return matching.enterprises_for_policy(policy, queryset=enterprises_visible_to(user))
+
+
+def matched_enterprises_with_delivery(user, policy):
+    """`matched_enterprises`, each annotated with when the policy was pushed to it (`delivered_at`, None
+    if never) and first read there (`first_read_at`): the 匹配企业 page and its export."""
+    deliveries = PolicyDelivery.objects.filter(policy=policy, enterprise_id=OuterRef("pk"))
+    return matched_enterprises(user, policy).annotate(
+        delivered_at=Subquery(deliveries.values("pushed_at")[:1]),
+        first_read_at=Subquery(deliveries.values("read_at")[:1]))
 
 
 def reach(policy):

@@ -7,13 +7,13 @@ an enterprise gets one delivery per policy however often it is pushed.
 
 from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from shanglian.accounts.roles import Role, role_of
+from shanglian.accounts.roles import EDITOR_ROLES, Role, role_of
+from shanglian.accounts.selectors import users_in_role
 from shanglian.audit.models import AuditAction
 from shanglian.audit.services import record
 from shanglian.common.errors import Refused
@@ -45,7 +45,7 @@ class Eligibility:
 
 
 def _require_editor(actor):
-    if role_of(actor) not in selectors.EDITOR_ROLES:
+    if role_of(actor) not in EDITOR_ROLES:
         raise PermissionDenied("只有工商联工作人员可以维护惠企政策。")
 
 
@@ -160,8 +160,7 @@ def save_policy(*, actor, data, eligibility=None, policy=None, files=()):
 
 
 def _require_live(policy, action):
-    today = timezone.localdate()
-    if policy.expires_on is not None and policy.expires_on < today:
+    if policy.is_past_expiry():
         raise Refused(f"政策“{policy.title}”已于 {policy.expires_on:%Y-%m-%d} 失效，不能{action}。")
 
 
@@ -200,8 +199,7 @@ def push_policy(*, actor, policy, sms=False):
     PolicyDelivery.objects.bulk_create(
         [PolicyDelivery(policy=policy, enterprise_id=pk, pushed_at=now, pushed_by=actor) for pk in targets],
         batch_size=PUSH_BATCH)
-    users = get_user_model().objects.filter(enterprise_id__in=targets, is_active=True,
-                                            groups__name=Role.ENTERPRISE.value)
+    users = users_in_role(Role.ENTERPRISE, enterprise_id__in=targets)
     url = reverse("policies:h5_detail", args=[policy.pk])
     notify(list(users), kind="policy", title=f"为您推荐惠企政策：{policy.title}", body=policy.summary[:200],
            url=url, sms=sms)
@@ -224,7 +222,7 @@ def record_read(*, actor, policy):
 def expire_policies(on=None):
     """Published policies past their expiry date become 已失效 (daily task). Returns how many."""
     on = on or timezone.localdate()
-    return Policy.objects.filter(status=Policy.Status.PUBLISHED, expires_on__lt=on).update(
+    return Policy.objects.filter(status=Policy.Status.PUBLISHED).past_expiry(on).update(
         status=Policy.Status.EXPIRED, updated_at=timezone.now())
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from shanglian.accounts.roles import role_of
+from shanglian.accounts.roles import EDITOR_ROLES, role_of
 from shanglian.ui.todos import Todo, register
 
 from . import selectors
@@ -11,7 +11,7 @@ from .models import Policy
 
 @register
 def policy_todos(user):
-    if role_of(user) not in selectors.EDITOR_ROLES:
+    if role_of(user) not in EDITOR_ROLES:
         return
     drafts = selectors.policies_visible_to(user).filter(status=Policy.Status.DRAFT).count()
     if drafts:

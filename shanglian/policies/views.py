@@ -6,102 +6,39 @@ from functools import partial
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import OuterRef, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from shanglian.accounts.roles import FEDERATION_ROLES, Role, require_role, role_of
+from shanglian.accounts.roles import EDITOR_ROLES, FEDERATION_ROLES, READER_ROLES, Role, require_role, role_of
 from shanglian.common.errors import Refused
-from shanglian.common.models import DictItem, IndustryCode
 from shanglian.common.uploads import download_response
 from shanglian.imports.exports import audited_export
-from shanglian.members.models import Enterprise
-from shanglian.orgs.models import Street
 from shanglian.ui.listing import Action, Column, ListPage, render_list
 from shanglian.ui.shortcuts import get_visible_or_404
 
 from . import search, selectors, services
+from .eligibility import EligibilityNames, eligibility_rows, eligibility_text
 from .forms import PolicyForm, PolicySearchForm, PublishForm, PushForm
-from .models import Policy, PolicyAttachment, PolicyDelivery
+from .models import Policy, PolicyAttachment
 
-LIST_ROLES = (*FEDERATION_ROLES, Role.CHAMBER, Role.DEPARTMENT)
 STATUS_TAGS = {Policy.Status.DRAFT: "tag-warning", Policy.Status.PUBLISHED: "tag-success",
                Policy.Status.EXPIRED: "tag-muted"}
-NOT_SET = "不限"
 
 
 # --- how a policy reads ----------------------------------------------------------------------------
-def shown_status(policy, today=None):
-    """The status as people read it: a published policy past its expiry date is 已失效 even before
-    the nightly sweep has marked it."""
-    today = today or timezone.localdate()
-    if policy.status == Policy.Status.PUBLISHED and policy.expires_on and policy.expires_on < today:
-        return Policy.Status.EXPIRED
-    return Policy.Status(policy.status)
-
-
 def status_label(policy):
-    return shown_status(policy).label
+    return policy.status_on().label
 
 
 def status_tag(policy):
-    return STATUS_TAGS[shown_status(policy)]
-
-
-def _range_text(low, high, unit, *, low_word="不少于", high_word="不超过"):
-    if low is not None and high is not None:
-        return f"{low}～{high} {unit}"
-    if low is not None:
-        return f"{low_word} {low} {unit}"
-    if high is not None:
-        return f"{high_word} {high} {unit}"
-    return NOT_SET
-
-
-def industry_prefixes(policy):
-    """The policy's GB/T 4754 prefixes: sections (letters) first, then codes (uses a prefetch)."""
-    return sorted((i.prefix for i in policy.industries.all()), key=lambda p: (p.isdigit(), p))
-
-
-class EligibilityNames:
-    """The names the eligibility text needs, loaded once: an export reuses them for every policy."""
-
-    def __init__(self):
-        self.industries = dict(IndustryCode.objects.values_list("code", "name"))
-        self.types = dict(DictItem.objects.filter(kind="enterprise_type").values_list("code", "label"))
-        self.streets = dict(Street.objects.values_list("pk", "name"))
-
-
-def eligibility_rows(policy, names=None):
-    """The eligibility in words, one (label, text) per condition; 不限 where the policy sets none."""
-    names = names or EligibilityNames()
-    sizes = dict(Enterprise.Size.choices)
-    types, streets = names.types, names.streets
-    return [
-        ("适用行业", "、".join(f"{p} {names.industries.get(p, '')}".strip() for p in industry_prefixes(policy))
-         or NOT_SET),
-        ("企业规模", "、".join(label for code, label in sizes.items() if code in policy.size_list) or NOT_SET),
-        ("企业类型", "、".join(types.get(t, t) for t in policy.enterprise_type_list) or NOT_SET),
-        ("所在街道", "、".join(streets.get(s, str(s)) for s in policy.street_ids) or NOT_SET),
-        ("高新技术企业", "限高新技术企业" if policy.high_tech_required else NOT_SET),
-        ("从业人数", _range_text(policy.min_employees, policy.max_employees, "人")),
-        ("成立年限", _range_text(policy.min_registered_years, policy.max_registered_years, "年",
-                             low_word="成立满", high_word="成立不超过")),
-        ("工商联会员", "限工商联会员" if policy.members_only else NOT_SET),
-    ]
-
-
-def eligibility_text(policy, names=None):
-    """One line: 适用行业：C 制造业；企业规模：小型、微型 … (or 不限条件)."""
-    parts = [f"{label}：{text}" for label, text in eligibility_rows(policy, names) if text != NOT_SET]
-    return "；".join(parts) or "不限条件"
+    return STATUS_TAGS[policy.status_on()]
 
 
 def _is_editor(user):
-    return role_of(user) in selectors.EDITOR_ROLES
+    return role_of(user) in EDITOR_ROLES
 
 
 # --- the library list --------------------------------------------------------------------------------
@@ -144,7 +81,7 @@ def _search_order(qs):
 def policy_list(request):
     if role_of(request.user) == Role.ENTERPRISE:
         return redirect("policies:h5_list")
-    require_role(request.user, *LIST_ROLES)
+    require_role(request.user, *READER_ROLES)
     form, qs, filters = _filtered(request)
     q = (filters.get("q") or "").strip()
     searching = bool(q)
@@ -194,7 +131,7 @@ def policy_list(request):
 
 @login_required
 def policy_export(request):
-    require_role(request.user, *LIST_ROLES)
+    require_role(request.user, *READER_ROLES)
     form, qs, filters = _filtered(request)
     names = EligibilityNames()
     fields = LIST_FIELDS + [(header, partial(get, names=names) if get is eligibility_text else get)
@@ -216,7 +153,7 @@ def _federation(user):
 
 
 def _save(request, policy=None):
-    require_role(request.user, *selectors.EDITOR_ROLES)
+    require_role(request.user, *EDITOR_ROLES)
     federation = _federation(request.user)
     if request.method == "POST":
         form = PolicyForm(request.POST, request.FILES, federation=federation)
@@ -256,7 +193,7 @@ def policy_create(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def policy_edit(request, pk):
-    require_role(request.user, *selectors.EDITOR_ROLES)
+    require_role(request.user, *EDITOR_ROLES)
     policy = get_visible_or_404(selectors.policies_visible_to(request.user), pk)
     return _save(request, policy)
 
@@ -264,7 +201,7 @@ def policy_edit(request, pk):
 # --- one policy -----------------------------------------------------------------------------------
 def _refusal(policy, today):
     """Why the policy can be neither published nor pushed, or ""."""
-    if policy.expires_on and policy.expires_on < today:
+    if policy.is_past_expiry(today):
         return f"该政策已于 {policy.expires_on:%Y-%m-%d} 失效，不能发布或推送；如需继续执行，请先修改失效日期。"
     return ""
 
@@ -274,7 +211,7 @@ def _refusal(policy, today):
 def policy_detail(request, pk):
     if role_of(request.user) == Role.ENTERPRISE:
         return redirect("policies:h5_detail", pk=pk)
-    require_role(request.user, *LIST_ROLES)
+    require_role(request.user, *READER_ROLES)
     policy = get_visible_or_404(selectors.policies_visible_to(request.user), pk)
     today = timezone.localdate()
     staff_view = role_of(request.user) in FEDERATION_ROLES
@@ -303,7 +240,7 @@ def policy_detail(request, pk):
 
 
 def _editor_policy(request, pk):
-    require_role(request.user, *selectors.EDITOR_ROLES)
+    require_role(request.user, *EDITOR_ROLES)
     return get_visible_or_404(selectors.policies_visible_to(request.user), pk)
 
 
@@ -365,11 +302,7 @@ def policy_delete(request, pk):
 # --- the enterprises a policy matches ----------------------------------------------------------------
 def _matches(request, pk):
     policy = get_visible_or_404(selectors.policies_visible_to(request.user), pk)
-    deliveries = PolicyDelivery.objects.filter(policy=policy, enterprise_id=OuterRef("pk"))
-    qs = selectors.matched_enterprises(request.user, policy).annotate(
-        delivered_at=Subquery(deliveries.values("pushed_at")[:1]),
-        first_read_at=Subquery(deliveries.values("read_at")[:1]))
-    return policy, qs
+    return policy, selectors.matched_enterprises_with_delivery(request.user, policy)
 
 
 def _delivery_text(e):

@@ -6,7 +6,8 @@ from django.db import transaction
 from shanglian.accounts.roles import Role
 from shanglian.notifications.backends import SmsError
 from shanglian.notifications.models import Notification, SmsMessage
-from shanglian.notifications.services import mark_read, notify, unread_count
+from shanglian.notifications.selectors import unread_count
+from shanglian.notifications.services import mark_read, notify
 from shanglian.testing import make_user
 
 pytestmark = pytest.mark.django_db

@@ -1,0 +1,39 @@
+"""The shared form fields: several files in one input, the date picker, the 行业大类 filter."""
+
+import datetime
+
+from django import forms
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from shanglian.common.forms import MultipleFileField, date_field, industry_division_field
+
+
+class SampleForm(forms.Form):
+    files = MultipleFileField(label="附件")
+    on = date_field("统计日期")
+    industry_division = industry_division_field(example="26")
+
+
+def test_several_files_are_one_list_and_none_is_an_empty_list():
+    a = SimpleUploadedFile("a.pdf", b"%PDF-1.4")
+    b = SimpleUploadedFile("b.pdf", b"%PDF-1.4")
+    field = SampleForm.base_fields["files"]
+    assert field.clean([a, None, b]) == [a, b]
+    assert field.clean(a) == [a]
+    assert field.clean(None) == [] and not field.required
+    assert "multiple" in str(SampleForm()["files"])
+
+
+def test_the_date_is_picked_in_the_browser_and_a_wrong_one_is_refused_in_chinese():
+    html = str(SampleForm(initial={"on": datetime.date(2026, 1, 5)})["on"])
+    assert 'type="date"' in html and 'value="2026-01-05"' in html
+    form = SampleForm({"on": "2026-13-01"})
+    assert not form.is_valid() and form.errors["on"] == ["统计日期格式应为 2026-11-22。"]
+    assert SampleForm({"on": ""}).is_valid()
+
+
+def test_the_industry_division_is_two_digits():
+    assert SampleForm({"industry_division": "26"}).is_valid()
+    form = SampleForm({"industry_division": "2611"})
+    assert not form.is_valid() and form.errors["industry_division"] == ["行业大类为 2 位数字代码。"]
+    assert 'placeholder="如 26"' in str(SampleForm()["industry_division"])
