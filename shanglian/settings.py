@@ -119,6 +119,7 @@ INSTALLED_APPS = [
     "shanglian.audit",
     "shanglian.accounts",
     "shanglian.orgs",
+    "shanglian.demo",
     "shanglian.members",
     "shanglian.notifications",
     "shanglian.appeals",

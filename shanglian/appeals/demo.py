@@ -38,6 +38,7 @@ from django.utils import timezone
 
 from shanglian.common.models import NumberSequence
 from shanglian.common.workdays import SOURCE_FALLBACK, WorkdayCalendar, WorkdayResult
+from shanglian.demo.registry import register
 from shanglian.members import demo as members_demo
 from shanglian.members.models import Enterprise, Person
 from shanglian.orgs.models import Department
@@ -1201,3 +1202,9 @@ def counts():
         ("诉求（已督办）", appeals.filter(is_supervised=True).count()),
         ("办理记录", TimelineEntry.objects.count()),
     ]
+
+
+@register("appeals", after=("members",), counts=counts)
+def seed(run):
+    """`seed_demo`'s step: the appeals' year ends today, so the deadline queues have something to show now."""
+    return build(run.results["members"], end=run.today)

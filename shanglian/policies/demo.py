@@ -31,6 +31,8 @@ from django.utils import timezone
 
 from shanglian.common.excel import insert_rows
 from shanglian.common.models import DictItem
+from shanglian.demo import orgs
+from shanglian.demo.registry import register
 from shanglian.members import demo as members_demo
 from shanglian.members.models import Enterprise
 from shanglian.notifications.models import Notification
@@ -265,7 +267,7 @@ class PolicyPlan:
     industries: tuple = ()
     sizes: tuple = ()
     enterprise_types: tuple = ()
-    streets: tuple = ()  # indexes into members_demo.STREETS
+    streets: tuple = ()  # indexes into orgs.STREETS
     high_tech_required: bool = False
     min_employees: int | None = None
     max_employees: int | None = None
@@ -363,7 +365,7 @@ def _ent1_specs(ent):
         specs.append(({"industries": (ent.industry[:3],), "sizes": (ent.size,)},
                       f"{names.get(ent.industry[:3], '重点行业')}{SIZE_WORDS[ent.size]}企业"))
     if ent.street is not None:
-        specs.append(({"streets": (ent.street,)}, f"{members_demo.STREETS[ent.street][0]}辖区企业"))
+        specs.append(({"streets": (ent.street,)}, f"{orgs.STREETS[ent.street][0]}辖区企业"))
     specs.append(({"enterprise_types": (ent.type_code,)}, "民营企业" if ent.type_code == "private" else "中小企业"))
     if ent.employees is not None:
         specs.append(({"max_employees": max(ent.employees, 1) * 4}, "中小企业"))
@@ -376,7 +378,7 @@ def generate(members_plan, *, end=members_demo.AS_OF, seed=DEMO_SEED):
     rng = random.Random(seed)
     departments = {short: i for i, (_name, short, _c, _p) in enumerate(members_plan.departments)}
     package_index = {name: i for i, (name, _d) in enumerate(PACKAGES)}
-    street_count = len(members_demo.STREETS)
+    street_count = len(orgs.STREETS)
 
     def make(theme, published, title, *, status=None, conditions=None, target=None, lasting=False):
         short, _template, benefit, profile, packages, _gives = theme
@@ -555,3 +557,9 @@ def counts():
         ("政策推送", deliveries.count()),
         ("政策推送（已读）", deliveries.filter(read_at__isnull=False).count()),
     ]
+
+
+@register("policies", after=("members",), counts=counts)
+def seed(run):
+    """`seed_demo`'s step: the policy library up to today, pushed to the enterprises each policy matched."""
+    return build(run.results["members"], end=run.today)
