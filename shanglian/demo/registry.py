@@ -50,12 +50,16 @@ def register(name, *, after=(), counts=None):
     def decorator(build):
         builder = Builder(name=name, build=build, after=tuple(after), counts=counts)
         known = _builders.get(name)
-        if known is not None and known.build.__qualname__ != build.__qualname__:
+        if known is not None and _where(known.build) != _where(build):  # not the same module imported again
             raise ImproperlyConfigured(f"demo builder {name!r} is registered twice")
         _builders[name] = builder
         return build
 
     return decorator
+
+
+def _where(function):
+    return function.__module__, function.__qualname__
 
 
 def discover():

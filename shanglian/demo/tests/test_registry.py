@@ -1,8 +1,11 @@
 """The demo registry: builders run after what they name, otherwise by name; seed_demo finds every app's builder."""
 
+from io import StringIO
+
 import pytest
 from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
 from django.utils.module_loading import module_has_submodule
 
 from shanglian.demo import registry
@@ -59,6 +62,18 @@ def test_register_records_the_builder_and_returns_the_function(monkeypatch):
     assert seed(None) == "built"
 
 
+def test_a_name_is_registered_once(monkeypatch):
+    monkeypatch.setattr(registry, "_builders", {})
+    registry.register("events")(_noop)
+    registry.register("events")(_noop)  # the same module imported again
+
+    def other(run):
+        return None
+
+    with pytest.raises(ImproperlyConfigured, match="twice"):
+        registry.register("events")(other)
+
+
 def test_seed_demo_finds_every_apps_builder():
     registry.discover()
     builders = registry.builders()
@@ -70,3 +85,26 @@ def test_seed_demo_finds_every_apps_builder():
             assert f"{config.name}.demo" in modules, config.name
     order = names(registry.ordered())
     assert order.index("members") < order.index("appeals") < order.index("policies")
+
+
+@pytest.mark.django_db
+def test_seed_demo_runs_the_registered_builders_in_order_and_prints_their_counts(monkeypatch, settings):
+    settings.DEMO = True
+    calls = []
+
+    def step(name):
+        def build(run):
+            calls.append((name, sorted(run.results), run.enterprises))
+            return name.upper()
+        return build
+
+    monkeypatch.setattr(registry, "discover", lambda: None)
+    monkeypatch.setattr(registry, "_builders", {
+        "policies": registry.Builder("policies", step("policies"), after=("members",)),
+        "members": registry.Builder("members", step("members"), counts=lambda: [("企业", 1500)]),
+        "appeals": registry.Builder("appeals", step("appeals"), after=("members",), counts=lambda: [("诉求", 3)]),
+    })
+    out = StringIO()
+    call_command("seed_demo", "--enterprises", "60", stdout=out)
+    assert calls == [("members", [], 60), ("appeals", ["members"], 60), ("policies", ["appeals", "members"], 60)]
+    assert "  企业：1,500\n  诉求：3\n" in out.getvalue()
