@@ -103,6 +103,8 @@ def build(rng, n_policies, n_enterprises):
     from django.db import transaction
 
     from shanglian.common.models import DictItem, IndustryCode
+    from shanglian.demo import orgs
+    from shanglian.demo.draws import weighted
     from shanglian.members import demo
     from shanglian.members.models import Enterprise, Membership
     from shanglian.orgs.models import Department, Federation, Street
@@ -112,20 +114,20 @@ def build(rng, n_policies, n_enterprises):
         city = Federation.objects.create(name="天津市工商联", level="city", region_code="120100")
         district = Federation.objects.create(name="河西区工商联", level="county", region_code="120103", parent=city)
         streets = [Street.objects.create(federation=district, name=name, code=f"120103{i + 1:03d}")
-                   for i, (name, _roads) in enumerate(demo.STREETS)]
+                   for i, (name, _roads) in enumerate(orgs.STREETS)]
         departments = [Department.objects.create(federation=district, name=name, short_name=short)
-                       for name, short in demo.DEPARTMENTS[:17]]
+                       for name, short in orgs.DEPARTMENTS[:17]]
         city_department = Department.objects.create(federation=city, name="天津市科学技术局", short_name="市科技局")
         types = dict(DictItem.objects.filter(kind="enterprise_type").values_list("code", "pk"))
         benefit_types = list(DictItem.objects.filter(kind="benefit_type").values_list("pk", flat=True))
-        mix = demo._parse_industry_mix()
+        mix = demo.INDUSTRY_MIX
         sections = dict(IndustryCode.objects.filter(code__in=[r[0] for r in mix]).values_list("code", "section"))
         codes, weights = [r[0] for r in mix if r[0] in sections], [r[1] for r in mix if r[0] in sections]
 
         enterprises = []
         for i in range(n_enterprises):
-            type_code = demo._weighted(rng, demo.TYPE_WEIGHTS)
-            size = "micro" if type_code == "individual" else demo._weighted(rng, demo.SIZE_WEIGHTS)
+            type_code = weighted(rng, demo.TYPE_WEIGHTS)
+            size = "micro" if type_code == "individual" else weighted(rng, demo.SIZE_WEIGHTS)
             low, high = demo.EMPLOYEES[size]
             gap = rng.random()
             enterprises.append(Enterprise(
@@ -133,7 +135,7 @@ def build(rng, n_policies, n_enterprises):
                 enterprise_type_id=types.get(type_code, types["private"]),
                 industry_id=rng.choices(codes, weights)[0], size=size if gap > 0.01 else "",
                 is_high_tech=rng.random() < 0.12,
-                street=None if gap < 0.025 else rng.choices(streets, demo.STREET_WEIGHTS)[0],
+                street=None if gap < 0.025 else rng.choices(streets, orgs.STREET_WEIGHTS)[0],
                 founded=None if 0.025 <= gap < 0.04 else date(1995, 1, 1) + timedelta(days=rng.randrange(11000)),
                 employees=None if 0.04 <= gap < 0.055 else rng.randint(low, high)))
         Enterprise.objects.bulk_create(enterprises, batch_size=2000)
@@ -164,7 +166,7 @@ def build(rng, n_policies, n_enterprises):
                 federation=city if i % 10 == 0 else district,
                 department=city_department if i % 10 == 0 else departments[dept],
                 title=f"{rng.choice(ACTIONS)}{topic}{rng.choice(KINDS)}",
-                document_number=f"河西{demo.DEPARTMENTS[dept][1][1:]}发〔{year}〕{i % 300 + 1}号",
+                document_number=f"河西{orgs.DEPARTMENTS[dept][1][1:]}发〔{year}〕{i % 300 + 1}号",
                 published_on=date(year, 1, 1) + timedelta(days=rng.randrange(180)),
                 summary="".join(sentence() for _ in range(2)),
                 full_text=sentence(GENERIC[:1]) + "".join(sentence() for _ in range(rng.randint(6, 30)))

@@ -124,6 +124,7 @@ INSTALLED_APPS = [
     "shanglian.workbench",
     "shanglian.imports",
     "shanglian.orgs",
+    "shanglian.demo",
     "shanglian.members",
     "shanglian.notifications",
     "shanglian.auditlog",

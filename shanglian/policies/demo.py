@@ -31,6 +31,9 @@ from django.utils import timezone
 
 from shanglian.common.excel import insert_rows
 from shanglian.common.models import DictItem
+from shanglian.demo import orgs
+from shanglian.demo.files import load_csv, load_toml, words
+from shanglian.demo.registry import register
 from shanglian.members import demo as members_demo
 from shanglian.members.models import Enterprise
 from shanglian.notifications.models import Notification
@@ -54,198 +57,28 @@ ENT1_POLICIES = 6  # written for the demo enterprise, pushed to it in the last w
 ENT1_READ = 2  # of those, read by ent1 already
 PUSH_HOUR = time(10)
 
-# --- Texts ---------------------------------------------------------------------------------------
-# (department short name, 文号 prefix)
-ISSUERS = {
-    "区税务局": "津河税发", "区人社局": "河西人社发", "区市场监管局": "河西市监发", "区法院": "河西法发",
-    "区检察院": "河西检发", "区公安分局": "河西公发", "区住建委": "河西建发", "区商务局": "河西商务发",
-    "区发改委": "河西发改", "区科技局": "河西科发", "区财政局": "河西财发", "区司法局": "河西司发",
-    "区生态环境局": "河西环发", "区城管委": "河西城管发", "区卫健委": "河西卫健发", "区教育局": "河西教发",
-    "区金融局": "河西金融发", "区政务服务办": "河西政务发", "区规划资源局": "规资河西发", "区应急局": "河西应急发",
-}
+# --- Texts (data/policies.toml, data/policy_themes.csv) ------------------------------------------
+_TEXTS = load_toml("policies.toml")
+# department short name → 文号 prefix
+ISSUERS = _TEXTS["issuers"]
+
+
+def _profile(row):
+    return (tuple(row.get("industries", ())), tuple(row.get("sizes", ())), tuple(row.get("enterprise_types", ())),
+            row.get("high_tech_required", False), (row.get("min_employees"), row.get("max_employees")),
+            (row.get("min_registered_years"), row.get("max_registered_years")), row.get("members_only", False),
+            row["target"])
+
 
 # Eligibility profiles: (industries, sizes, enterprise types, high tech, employees range, years range,
 # members only, what the policy is for — a phrase for the texts).
-PROFILES = {
-    "any": ((), (), (), False, (None, None), (None, None), False, "在我区依法登记注册的各类企业"),
-    "micro": ((), ("small", "micro"), (), False, (None, None), (None, None), False, "小型、微型企业"),
-    "individual": ((), (), ("individual",), False, (None, None), (None, None), False, "个体工商户"),
-    "private": ((), (), ("private",), False, (None, None), (None, None), False, "民营企业"),
-    "tech": (("I", "M"), ("medium", "small", "micro"), (), False, (None, None), (None, None), False,
-             "信息技术服务和科技服务类中小企业"),
-    "hightech": ((), (), (), True, (None, None), (None, None), False, "高新技术企业"),
-    "srdi": (("C", "I"), ("medium", "small"), (), False, (None, None), (3, None), False,
-             "成立满三年的制造业和软件信息业中小企业"),
-    "startup": ((), ("small", "micro"), (), False, (None, None), (None, 3), False, "成立不满三年的初创企业"),
-    "jobs": ((), (), (), False, (5, None), (None, None), False, "参加失业保险、从业人员 5 人以上的企业"),
-    "bigjobs": ((), (), (), False, (50, None), (None, None), False, "从业人员 50 人以上的企业"),
-    "trade": (("F",), (), (), False, (None, None), (None, None), False, "批发和零售业企业"),
-    "catering": (("H",), (), (), False, (None, None), (None, None), False, "住宿和餐饮业经营主体"),
-    "building": (("E",), (), (), False, (None, None), (None, None), False, "建筑业企业"),
-    "property": (("K", "L"), (), (), False, (None, None), (None, None), False, "房地产和商务服务业企业"),
-    "culture": (("R",), (), (), False, (None, None), (None, None), False, "文化、体育和娱乐业企业"),
-    "health": (("Q",), (), (), False, (None, None), (None, None), False, "卫生和社会工作领域经营主体"),
-    "education": (("P",), (), (), False, (None, None), (None, None), False, "教育培训机构"),
-    "logistics": (("G",), (), (), False, (None, None), (None, None), False, "交通运输、仓储和邮政业企业"),
-    "manufacturing": (("C",), (), (), False, (None, None), (None, None), False, "制造业企业"),
-    "members": ((), (), (), False, (None, None), (None, None), True, "区工商联会员企业"),
-    "smallfinance": ((), ("small", "micro"), (), False, (None, 300), (1, None), False,
-                     "从业人员 300 人以下、成立满一年的小微企业"),
-}
+PROFILES = {name: _profile(row) for name, row in _TEXTS["profiles"].items()}
 
 # (department, title — {y} the year, benefit type, profile, packages, what it gives)
-THEMES = [
-    ("区科技局", "河西区支持科技型中小企业发展若干措施", "innovation", "tech", ("科技创新服务包",),
-     "研发投入后补助，最高 50 万元"),
-    ("区科技局", "河西区高新技术企业认定奖励办法", "innovation", "hightech", ("科技创新服务包", "专精特新服务包"),
-     "首次认定奖励 20 万元、重新认定奖励 10 万元"),
-    ("区科技局", "{y}年度河西区科技型中小企业评价入库工作指南", "innovation", "tech", ("科技创新服务包",),
-     "入库企业享受研发费用加计扣除等政策"),
-    ("区科技局", "河西区科技成果转化项目资助管理办法", "subsidy", "hightech", ("科技创新服务包",),
-     "按技术合同成交额的 5% 给予资助，最高 30 万元"),
-    ("区科技局", "河西区企业研发机构建设奖励实施细则", "innovation", "srdi", ("专精特新服务包",),
-     "新认定的市级企业技术中心奖励 30 万元"),
-    ("区科技局", "河西区众创空间和孵化器扶持办法", "land", "startup", ("初创企业服务包",),
-     "入孵企业两年内房租减半"),
-    ("区发改委", "河西区促进民营经济高质量发展若干措施", "subsidy", "private", (),
-     "在要素保障、融资、市场准入等方面给予支持"),
-    ("区发改委", "河西区专精特新中小企业培育实施方案", "subsidy", "srdi", ("专精特新服务包",),
-     "新认定的国家级专精特新“小巨人”企业奖励 100 万元"),
-    ("区发改委", "{y}年河西区重点项目前期工作补助申报指南", "subsidy", "bigjobs", (),
-     "按前期费用的 30% 给予补助"),
-    ("区发改委", "河西区促进楼宇经济发展扶持办法", "land", "property", (),
-     "对新入驻重点楼宇的企业给予三年租金补贴"),
-    ("区发改委", "河西区以工代赈项目实施管理办法", "employment", "building", ("稳岗就业服务包",),
-     "吸纳当地务工人员并发放劳务报酬"),
-    ("区商务局", "河西区促进消费提质扩容若干措施", "market", "trade", (),
-     "组织促消费活动并给予参与企业活动补贴"),
-    ("区商务局", "河西区外贸企业开拓国际市场支持政策", "market", "trade", ("外贸企业服务包",),
-     "境外展会展位费补贴 70%，出口信用保险保费补贴 50%"),
-    ("区商务局", "{y}年河西区餐饮行业提振消费活动实施方案", "market", "catering", ("小微企业纾困服务包",),
-     "参与“美食节”活动的餐饮企业给予推广补贴"),
-    ("区商务局", "河西区老字号企业传承发展扶持办法", "subsidy", "trade", (),
-     "老字号门店改造给予 20 万元以内补贴"),
-    ("区商务局", "河西区跨境电商发展专项资金管理办法", "market", "trade", ("外贸企业服务包",),
-     "跨境电商平台入驻费和海外仓租金补贴"),
-    ("区商务局", "河西区夜间经济发展扶持措施", "market", "catering", (),
-     "夜间经营的特色街区商户给予亮化补贴"),
-    ("区人社局", "{y}年失业保险稳岗返还政策", "employment", "jobs", ("稳岗就业服务包",),
-     "中小微企业按上年度实际缴纳失业保险费的 60% 返还"),
-    ("区人社局", "河西区企业吸纳高校毕业生就业补贴办法", "employment", "any", ("稳岗就业服务包",),
-     "吸纳毕业年度高校毕业生按每人 1500 元给予一次性扩岗补助"),
-    ("区人社局", "河西区职业技能提升行动补贴实施细则", "talent", "jobs", ("稳岗就业服务包",),
-     "企业职工取得职业资格证书的给予培训补贴"),
-    ("区人社局", "河西区创业担保贷款及贴息管理办法", "finance", "startup", ("初创企业服务包",),
-     "个人最高 30 万元、小微企业最高 400 万元创业担保贷款并贴息"),
-    ("区人社局", "河西区就业见习基地认定和见习补贴办法", "employment", "bigjobs", ("稳岗就业服务包",),
-     "按当地最低工资标准的 70% 给予见习补贴"),
-    ("区人社局", "河西区高层次人才引进和服务保障办法", "talent", "hightech", ("科技创新服务包",),
-     "引进的高层次人才给予安家补贴和子女入学保障"),
-    ("区人社局", "{y}年度河西区社会保险费缓缴政策", "employment", "micro", ("小微企业纾困服务包",),
-     "困难小微企业可申请缓缴养老、失业、工伤保险单位缴费部分"),
-    ("区税务局", "小微企业和个体工商户所得税优惠政策指引（{y}年版）", "tax", "micro", ("小微企业纾困服务包",),
-     "年应纳税所得额不超过 300 万元的部分减按 25% 计入并按 20% 税率缴纳"),
-    ("区税务局", "研发费用税前加计扣除政策指引（{y}年版）", "tax", "tech", ("科技创新服务包", "专精特新服务包"),
-     "研发费用按实际发生额的 100% 在税前加计扣除"),
-    ("区税务局", "增值税小规模纳税人减免政策指引（{y}年版）", "tax", "micro", ("小微企业纾困服务包",),
-     "月销售额 10 万元以下免征增值税"),
-    ("区税务局", "“六税两费”减半征收政策指引（{y}年版）", "tax", "micro", ("小微企业纾困服务包",),
-     "小规模纳税人、小型微利企业和个体工商户减半征收“六税两费”"),
-    ("区税务局", "个体工商户个人所得税减半征收政策指引（{y}年版）", "tax", "individual", ("小微企业纾困服务包",),
-     "年应纳税所得额不超过 200 万元的部分减半征收个人所得税"),
-    ("区税务局", "增值税期末留抵退税政策指引（{y}年版）", "tax", "manufacturing", ("专精特新服务包",),
-     "符合条件的制造业企业按月退还增量留抵税额"),
-    ("区税务局", "高新技术企业所得税优惠政策指引（{y}年版）", "tax", "hightech", ("科技创新服务包",),
-     "减按 15% 的税率征收企业所得税"),
-    ("区财政局", "河西区政府采购支持中小企业发展实施办法", "market", "micro", ("小微企业纾困服务包",),
-     "预留采购份额专门面向中小企业，小微企业报价给予 10% 扣除"),
-    ("区财政局", "河西区中小企业融资担保费补贴办法", "finance", "smallfinance", ("小微企业纾困服务包",),
-     "担保费率超过 1% 的部分由财政补贴"),
-    ("区财政局", "河西区产业发展专项资金管理办法", "subsidy", "any", (),
-     "对符合产业导向的项目给予专项资金支持"),
-    ("区金融局", "河西区小微企业首贷续贷支持措施", "finance", "smallfinance", ("小微企业纾困服务包", "初创企业服务包"),
-     "首贷企业给予贷款利息 30% 的贴息"),
-    ("区金融局", "河西区企业上市挂牌奖励办法", "finance", "srdi", ("专精特新服务包",),
-     "境内外首发上市分阶段奖励最高 500 万元"),
-    ("区金融局", "河西区“信易贷”平台推广应用实施方案", "finance", "private", (),
-     "依托信用信息为企业提供无抵押信用贷款"),
-    ("区金融局", "河西区会员企业融资服务直通车工作方案", "finance", "members", (),
-     "商会会员企业享受合作银行优惠利率和快速审批通道"),
-    ("区市场监管局", "河西区个体工商户分型分类精准帮扶措施", "service", "individual", ("小微企业纾困服务包",),
-     "对“名特优新”个体工商户给予培育扶持"),
-    ("区市场监管局", "河西区知识产权资助和奖励办法", "innovation", "tech", ("科技创新服务包",),
-     "发明专利授权每件资助 3000 元"),
-    ("区市场监管局", "河西区“个转企”扶持措施", "subsidy", "individual", ("初创企业服务包",),
-     "“个转企”后首年给予一次性奖励 1 万元"),
-    ("区市场监管局", "河西区质量品牌提升奖励办法", "subsidy", "manufacturing", ("专精特新服务包",),
-     "获得市级以上质量奖的企业给予奖励"),
-    ("区市场监管局", "河西区轻微违法行为不予处罚清单（{y}年版）", "service", "any", (),
-     "首次轻微违法且及时改正的不予行政处罚"),
-    ("区政务服务办", "河西区企业开办“一网通办”服务指南", "service", "startup", ("初创企业服务包",),
-     "企业开办全流程 1 个工作日内办结，免费刻制印章"),
-    ("区政务服务办", "河西区涉企审批“容缺受理”实施办法", "service", "any", (),
-     "主要申请材料齐全的先行受理、限期补正"),
-    ("区政务服务办", "河西区惠企政策“免申即享”工作方案", "service", "any", (),
-     "通过数据比对主动兑现符合条件企业的政策资金"),
-    ("区住建委", "河西区建筑业企业做大做强奖励办法", "subsidy", "building", (),
-     "年产值首次突破 10 亿元的建筑业企业给予奖励"),
-    ("区住建委", "河西区老旧小区改造社会资本参与支持措施", "land", "building", (),
-     "参与改造的企业享受经营性设施使用权"),
-    ("区住建委", "河西区人才公寓申请和管理办法", "talent", "hightech", ("科技创新服务包",),
-     "重点企业人才可申请入住人才公寓，租金优惠 30%"),
-    ("区规划资源局", "河西区产业用地弹性年期出让实施办法", "land", "manufacturing", (),
-     "工业用地可按 20 年弹性年期出让，降低用地成本"),
-    ("区规划资源局", "河西区存量低效用地盘活支持措施", "land", "property", (),
-     "存量用地转型发展的给予规划支持"),
-    ("区生态环境局", "河西区环评审批正面清单（{y}年版）", "service", "manufacturing", (),
-     "清单内项目豁免环评手续或实行告知承诺制"),
-    ("区生态环境局", "河西区企业绿色低碳转型扶持办法", "subsidy", "manufacturing", (),
-     "节能降碳改造项目按投资额的 10% 给予补助"),
-    ("区城管委", "河西区户外招牌设置便利化措施", "service", "catering", (),
-     "门店招牌设置实行告知承诺，即报即办"),
-    ("区城管委", "河西区“外摆经营”规范管理试点方案", "market", "catering", ("小微企业纾困服务包",),
-     "在试点街区允许餐饮商户规范外摆经营"),
-    ("区卫健委", "河西区社会办医疗机构扶持办法", "subsidy", "health", (),
-     "新设社会办医疗机构给予开办补贴"),
-    ("区卫健委", "河西区托育机构建设运营补贴办法", "subsidy", "health", (),
-     "普惠性托位按每个 1 万元给予建设补贴"),
-    ("区教育局", "河西区校外培训机构规范发展指引", "service", "education", (),
-     "非学科类培训机构审批一次告知、限时办结"),
-    ("区教育局", "河西区产教融合型企业认定和奖励办法", "talent", "manufacturing", ("稳岗就业服务包",),
-     "认定的产教融合型企业给予奖励并享受税费优惠"),
-    ("区司法局", "河西区民营企业法治体检服务方案", "service", "private", (),
-     "组织律师为民营企业免费开展法治体检"),
-    ("区司法局", "河西区涉企公共法律服务清单（{y}年版）", "service", "any", (),
-     "提供免费法律咨询、合同审查和纠纷调解"),
-    ("区法院", "河西区人民法院服务保障民营经济发展十条措施", "service", "private", (),
-     "涉企案件快立快审快执，慎用查封扣押冻结措施"),
-    ("区检察院", "河西区人民检察院依法保护民营企业产权和企业家权益工作意见", "service", "private", (),
-     "依法平等保护民营企业产权和企业家合法权益"),
-    ("区公安分局", "河西区公安分局服务企业发展十二条措施", "service", "any", (),
-     "涉企警情快速响应，企业办事“一次办好”"),
-    ("区应急局", "河西区中小企业安全生产标准化建设补助办法", "subsidy", "manufacturing", (),
-     "通过安全生产标准化三级达标的给予补助"),
-    ("区应急局", "河西区企业安全生产责任保险推广实施方案", "subsidy", "logistics", (),
-     "投保安全生产责任险的给予保费补贴"),
-    ("区商务局", "河西区现代物流业发展扶持办法", "subsidy", "logistics", (),
-     "新建冷链物流设施按投资额给予补贴"),
-    ("区科技局", "河西区文化和科技融合发展扶持措施", "innovation", "culture", (),
-     "数字文化创意项目给予资金支持"),
-]
+THEMES = [(row["department"], row["title"], row["benefit_type"], row["profile"], tuple(words(row["packages"])),
+           row["gives"]) for row in load_csv("policy_themes.csv")]
 
-PACKAGES = [
-    ("专精特新服务包", "面向专精特新中小企业：培育认定、研发奖励、上市挂牌和融资支持。"),
-    ("初创企业服务包", "面向成立不满三年的初创企业：开办便利、孵化场地、创业担保贷款。"),
-    ("稳岗就业服务包", "稳岗返还、扩岗补助、技能培训和见习补贴，帮助企业稳定用工。"),
-    ("科技创新服务包", "高新技术企业认定、研发费用加计扣除、科技成果转化和人才支持。"),
-    ("小微企业纾困服务包", "税费减免、融资担保、社保缓缴等小微企业和个体工商户纾困政策。"),
-    ("外贸企业服务包", "境外展会、出口信用保险和跨境电商支持政策。"),
-]
-
-BENEFIT_WORDS = {"subsidy": "资金补贴", "tax": "税费减免", "finance": "融资支持", "talent": "人才支持",
-                 "innovation": "科技创新支持", "land": "用地用房保障", "market": "市场开拓支持",
-                 "employment": "稳岗就业支持", "service": "政务服务便利", "other": "支持"}
-
+PACKAGES = [(row["name"], row["description"]) for row in _TEXTS["packages"]]
 
 @dataclass
 class PolicyPlan:
@@ -265,7 +98,7 @@ class PolicyPlan:
     industries: tuple = ()
     sizes: tuple = ()
     enterprise_types: tuple = ()
-    streets: tuple = ()  # indexes into members_demo.STREETS
+    streets: tuple = ()  # indexes into orgs.STREETS
     high_tech_required: bool = False
     min_employees: int | None = None
     max_employees: int | None = None
@@ -363,7 +196,7 @@ def _ent1_specs(ent):
         specs.append(({"industries": (ent.industry[:3],), "sizes": (ent.size,)},
                       f"{names.get(ent.industry[:3], '重点行业')}{SIZE_WORDS[ent.size]}企业"))
     if ent.street is not None:
-        specs.append(({"streets": (ent.street,)}, f"{members_demo.STREETS[ent.street][0]}辖区企业"))
+        specs.append(({"streets": (ent.street,)}, f"{orgs.STREETS[ent.street][0]}辖区企业"))
     specs.append(({"enterprise_types": (ent.type_code,)}, "民营企业" if ent.type_code == "private" else "中小企业"))
     if ent.employees is not None:
         specs.append(({"max_employees": max(ent.employees, 1) * 4}, "中小企业"))
@@ -376,7 +209,7 @@ def generate(members_plan, *, end=members_demo.AS_OF, seed=DEMO_SEED):
     rng = random.Random(seed)
     departments = {short: i for i, (_name, short, _c, _p) in enumerate(members_plan.departments)}
     package_index = {name: i for i, (name, _d) in enumerate(PACKAGES)}
-    street_count = len(members_demo.STREETS)
+    street_count = len(orgs.STREETS)
 
     def make(theme, published, title, *, status=None, conditions=None, target=None, lasting=False):
         short, _template, benefit, profile, packages, _gives = theme
@@ -555,3 +388,9 @@ def counts():
         ("政策推送", deliveries.count()),
         ("政策推送（已读）", deliveries.filter(read_at__isnull=False).count()),
     ]
+
+
+@register("policies", after=("members",), counts=counts)
+def seed(run):
+    """`seed_demo`'s step: the policy library up to today, pushed to the enterprises each policy matched."""
+    return build(run.results["members"], end=run.today)

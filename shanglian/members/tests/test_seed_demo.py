@@ -15,6 +15,7 @@ from shanglian.accounts.models import User
 from shanglian.accounts.roles import Role, role_of
 from shanglian.common.models import IndustryCode
 from shanglian.common.validators import validate_id_number, validate_mobile, validate_uscc
+from shanglian.demo import logins, orgs
 from shanglian.members import demo
 from shanglian.members.models import (
     ChamberMembership,
@@ -98,7 +99,7 @@ def test_builds_the_promised_district(seeded):
     assert Chamber.objects.filter(secretary_general="").exists()  # the 工作台 todo has something to show
     assert all(c.memberships.filter(status="active").exists() for c in Chamber.objects.all())
 
-    assert list(Committee.objects.values_list("name", flat=True)) == [name for name, _ in demo.COMMITTEES]
+    assert list(Committee.objects.values_list("name", flat=True)) == [name for name, _ in orgs.COMMITTEES]
     assert Department.objects.count() == 20
     assert Department.objects.order_by("pk").first().short_name == "区税务局"
     assert Village.objects.filter(is_target=True).count() == 30
@@ -129,7 +130,7 @@ def test_demo_logins(seeded):
         user = users[username]
         assert role_of(user) == role
         assert user.groups.count() == 1
-        assert user.check_password(demo.DEMO_PASSWORD)
+        assert user.check_password(logins.DEMO_PASSWORD)
         assert user.password_changed_at is not None
         assert user.display_name and not user.display_name.isascii()
         assert user.federation == district

@@ -1,4 +1,7 @@
-"""`manage.py seed_demo [--if-empty] [--enterprises N]`: the fictional demo district (demo mode only)."""
+"""`manage.py seed_demo [--if-empty] [--enterprises N]`: the fictional demo district (demo mode only).
+
+Runs every demo builder the apps register (`shanglian.demo.registry`), in their order, in one transaction.
+"""
 
 import time
 
@@ -6,14 +9,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.db.models.functions import Lower
 from django.utils import timezone
 
-from shanglian.accounts.models import User
-from shanglian.appeals import demo as appeals_demo
-from shanglian.members import demo
+from shanglian.demo import logins, orgs, registry
 from shanglian.orgs.models import Federation
-from shanglian.policies import demo as policies_demo
 
 
 class Command(BaseCommand):
@@ -23,10 +22,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--if-empty", action="store_true",
                             help="已有工商联数据时什么也不做（仍打印演示账号），可重复执行")
-        parser.add_argument("--enterprises", type=int, default=demo.DEFAULT_ENTERPRISES,
-                            help=f"企业数量，默认 {demo.DEFAULT_ENTERPRISES}")
+        parser.add_argument("--enterprises", type=int, default=registry.DEFAULT_ENTERPRISES,
+                            help=f"企业数量，默认 {registry.DEFAULT_ENTERPRISES}")
 
-    def handle(self, *args, if_empty=False, enterprises=demo.DEFAULT_ENTERPRISES, **options):
+    def handle(self, *args, if_empty=False, enterprises=registry.DEFAULT_ENTERPRISES, **options):
         if getattr(settings, "DEMO", False) is not True:
             raise CommandError(
                 "seed_demo 仅可在演示模式下执行（设置环境变量 SHANGLIAN_DEMO=1）；生产环境不创建演示数据和演示账号。"
@@ -42,32 +41,31 @@ class Command(BaseCommand):
             self.stdout.write("数据库中已有数据，跳过生成演示数据。")
             self._print_logins()
             return
-        # Usernames are unique case-insensitively.
-        existing = list(User.objects.annotate(lower_name=Lower("username"))
-                        .filter(lower_name__in=[row[0] for row in demo.DEMO_LOGINS])
-                        .values_list("username", flat=True))
+        existing = logins.taken_usernames()
         if existing:
-            raise CommandError("以下演示账号的用户名已被占用，未生成任何数据：" + "、".join(sorted(existing)))
+            raise CommandError("以下演示账号的用户名已被占用，未生成任何数据：" + "、".join(existing))
 
+        registry.discover()
+        builders = registry.ordered()
+        # Builders whose data shows deadlines and "new" items end their story today.
+        run = registry.DemoRun(today=timezone.localdate(), enterprises=enterprises)
         started = time.monotonic()
         try:
             with transaction.atomic():
-                result = demo.build(enterprises=enterprises)
-                # The appeals' year ends today, so the deadline queues have something to show now.
-                appeals_demo.build(result, end=timezone.localdate())
-                # The policy library up to today: pushes to the enterprises each policy matched.
-                policies_demo.build(result, end=timezone.localdate())
+                for builder in builders:
+                    run.results[builder.name] = builder.build(run)
         except ValidationError as exc:  # e.g. the password rules were tightened beyond the demo password
             raise CommandError("生成演示数据失败：" + "；".join(exc.messages)) from exc
         elapsed = time.monotonic() - started
 
-        self.stdout.write(self.style.SUCCESS(f"已生成演示数据：{result.federation.name}（用时 {elapsed:.1f} 秒）"))
-        for label, count in demo.counts() + appeals_demo.counts() + policies_demo.counts():
-            self.stdout.write(f"  {label}：{count:,}")
+        self.stdout.write(self.style.SUCCESS(f"已生成演示数据：{orgs.DISTRICT['name']}（用时 {elapsed:.1f} 秒）"))
+        for builder in builders:
+            for label, count in builder.counts() if builder.counts else []:
+                self.stdout.write(f"  {label}：{count:,}")
         self._print_logins()
 
     def _print_logins(self):
-        rows = demo.login_rows()
+        rows = logins.login_rows()
         self.stdout.write("")
         self.stdout.write("演示账号：")
         header = ("账号", "角色", "单位", "初始密码")

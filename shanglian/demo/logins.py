@@ -1,0 +1,63 @@
+"""The demo logins (`data/logins.toml`): one per role, bound to a unit of the demo district, demo mode only."""
+
+from django.db.models.functions import Lower
+
+from shanglian.accounts.models import User
+from shanglian.accounts.roles import Role
+
+from .files import load_toml
+
+DEMO_PASSWORD = "Shanglian@2026"
+# (username, role, display name or None — then derived from the data, the unit it is bound to), in creation order.
+DEMO_LOGINS = [(row["username"], Role(row["role"]), row.get("display_name"), row["unit"])
+               for row in load_toml("logins.toml")["logins"]]
+
+
+def taken_usernames():
+    """The demo usernames already in use (usernames are unique case-insensitively), sorted."""
+    return sorted(User.objects.annotate(lower_name=Lower("username"))
+                  .filter(lower_name__in=[row[0] for row in DEMO_LOGINS])
+                  .values_list("username", flat=True))
+
+
+def create_logins(*, units, display):
+    """Create the demo logins through `accounts.services.create_user` (the password rules apply).
+
+    `units` maps each unit name of `DEMO_LOGINS` to the scope keywords of `create_user` (federation, chamber,
+    department, enterprise); `display` gives the display name of each login that has none of its own.
+    Returns {username: User}.
+    """
+    from shanglian.accounts.services import create_user
+
+    return {
+        username: create_user(actor=None, username=username, password=DEMO_PASSWORD, role=role,
+                              display_name=name or display[username], audit=False, **units[unit])
+        for username, role, name, unit in DEMO_LOGINS
+    }
+
+
+def counts():
+    return [("用户", User.objects.count())]
+
+
+def login_rows():
+    """(username, role label, unit, password) of each demo login, as it is in the database now."""
+    users = {u.username: u for u in User.objects.filter(username__in=[row[0] for row in DEMO_LOGINS])
+             .select_related("federation", "chamber", "department", "enterprise")}
+    rows = []
+    for username, role, _display, _unit in DEMO_LOGINS:
+        user = users.get(username)
+        if user is None:
+            unit = "（未创建）"
+        elif user.chamber_id:
+            unit = user.chamber.name
+        elif user.department_id:
+            unit = user.department.short_name or user.department.name
+        elif user.enterprise_id:
+            unit = user.enterprise.name
+        elif user.federation_id:
+            unit = user.federation.short_name or user.federation.name
+        else:
+            unit = ""
+        rows.append((username, role.label, unit, DEMO_PASSWORD))
+    return rows
