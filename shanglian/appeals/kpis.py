@@ -41,7 +41,7 @@ from django.utils import timezone
 
 from shanglian.accounts.roles import FEDERATION_ROLES, Role, role_of
 from shanglian.members.models import Enterprise
-from shanglian.members.statistics import share
+from shanglian.ui.figures import share
 
 from .models import RATING_POINTS, Appeal, Assignment, Rating, Status
 from .selectors import appeals_visible_to, overdue_q

@@ -11,3 +11,4 @@ class WorkbenchConfig(AppConfig):
 
         autodiscover_modules("todos")
         autodiscover_modules("panels")
+        autodiscover_modules("figures")
