@@ -168,7 +168,7 @@ def member_statistics_export(request):
     """The page's figures as a workbook of five sheets; one audit row (what, as of when — no values)."""
     page, on, years = _page(request)
     return audited_export(actor=request.user, title="会员统计", object_type="members.statistics",
-                          sheets=ui.export_sheets(page),
+                          sheets=ui.export_sheets(page.tables),
                           detail={"report": "member_statistics", "on": on.isoformat(), "years": [years[0], years[-1]]})
 
 

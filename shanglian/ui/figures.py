@@ -182,6 +182,7 @@ class Col:
     unit: str = ""
     suffix: str = ""
     export_label: str = ""
+    shown: bool = True  # False: in the export only
 
     @property
     def export_header(self):
@@ -221,12 +222,17 @@ class FigureTable:
         return any(row.records_url for row in self.rows)
 
     @property
+    def shown_columns(self):
+        return [column for column in self.columns if column.shown]
+
+    @property
     def width(self):
-        return len(self.columns) + self.numbered + self.has_records
+        return len(self.shown_columns) + self.numbered + self.has_records
 
     def shown_rows(self):
         return [{"label": row.label, "url": row.records_url, "total": row.total,
-                 "cells": [column.show(value) for column, value in zip(self.columns, row.cells, strict=False)]}
+                 "cells": [column.show(value) for column, value in zip(self.columns, row.cells, strict=False)
+                           if column.shown]}
                 for row in self.rows]
 
     def sheet_rows(self):
@@ -277,14 +283,19 @@ class FiguresPage:
     footnote: str = ""
 
     @property
+    def tables(self):
+        return [section.table for section in self.sections if section.table is not None]
+
+    @property
     def has_charts(self):
         return any(section.chart for section in self.sections) and not self.empty_text
 
 
-def export_sheets(page):
-    """The sheets of the page's tables, in order (title or `sheet` as the sheet name)."""
-    return [(s.table.sheet or s.table.title, s.table.sheet_headers(), s.table.sheet_rows())
-            for s in page.sections if s.table is not None and s.table.sheet != "-"]
+def export_sheets(tables):
+    """The (sheet name, headers, rows) of each table for `audited_export`, in order; a table's `sheet`
+    (default: its title) names its sheet, "-" leaves it out."""
+    return [(table.sheet or table.title, table.sheet_headers(), table.sheet_rows())
+            for table in tables if table.sheet != "-"]
 
 
 # --- drill-down ---------------------------------------------------------------------------------------------
