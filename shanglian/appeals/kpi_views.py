@@ -216,7 +216,7 @@ def figure_records(request):
     period = PeriodForm(request.GET or None).period()
     model = Enterprise if key == "appeals.enterprises_enrolled" else Appeal
     return ui.records_page(request, key=spec.key, period=period, columns=COLUMNS[model],
-                           breadcrumbs=[("诉求办理", None), ("诉求统计", reverse("appeals:statistics"))], **kwargs)
+                           breadcrumbs=[("诉求办理", None), ("诉求统计", "appeals:statistics")], **kwargs)
 
 
 urlpatterns = [

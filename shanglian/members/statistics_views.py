@@ -194,5 +194,5 @@ def figure_records(request):
         except ValueError:
             raise Http404("没有该记录。") from None
     return ui.records_page(request, key=key, period=as_period(on), columns=RECORD_COLUMNS,
-                           breadcrumbs=[("会员管理", None), ("会员统计", reverse("members:member_statistics"))],
+                           breadcrumbs=[("会员管理", None), ("会员统计", "members:member_statistics")],
                            period_label=f"{on:%Y年%-m月%-d日}", **kwargs)
