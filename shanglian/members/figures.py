@@ -19,6 +19,7 @@ from datetime import date
 from django.db.models import Count, F, Q
 from django.http import Http404
 
+from shanglian.orgs.selectors import chambers_visible_to
 from shanglian.ui.figures import figure, percent, share
 
 from .models import ChamberMembership, Membership
@@ -293,8 +294,6 @@ for _key, (_label, _base, _more, _less) in PAIR_LABELS.items():
 @figure("members.by_chamber", label="商会在册企业会员", unit="家",
         definition="统计期末通过在册的商会会籍属于该商会的在册企业会员（一家企业属于两个商会时各计一次）")
 def members_of_chamber(*, user, period, chamber):
-    from shanglian.orgs.selectors import chambers_visible_to
-
     if not chambers_visible_to(user).filter(pk=chamber).exists():
         raise Http404("没有该商会。")
     enterprises = _chamber_memberships_in_force(memberships_visible_to(user), period.end).filter(chamber_id=chamber)

@@ -42,6 +42,19 @@ def _records_url(key, on, **params):
     return f"{reverse('members:figure_records')}?{urlencode({'figure': key, 'on': on.isoformat(), **params})}"
 
 
+def _ranking(name, what, day, rows):
+    """按商会 / 按街道: enterprise members in force per chamber or street, a ranking chart of the first
+    CHART_TOP and the whole table; rows are (name, n, records url)."""
+    return ui.Section(
+        title=f"按{what}（在册企业会员）", dom_id=f"stats-{name}",
+        chart=ui.Chart("ranking", SOURCE, f"chart-{name}", f"企业会员最多的前{CHART_TOP}个{what}，数据见下表",
+                       key=name) if rows else None,
+        table=ui.FigureTable(f"按{what}", (ui.Col(what), ui.Col("在册企业会员", export_label=f"{day} 在册企业会员")),
+                             tuple(ui.Row((label, n), label=label, records_url=url) for label, n, url in rows),
+                             numbered=True, dom_id=f"table-{name}", blank=None),
+    )
+
+
 def _page(request):
     memberships = memberships_visible_to(request.user)  # 403 for roles without member data
     form = PeriodForm(request.GET or None, fields=AS_OF_FIELDS)
@@ -114,25 +127,10 @@ def _page(request):
             footnote="个体工商户与私营企业、本地与外地、传统与高新技术按在册企业会员统计；个人与团体按全部在册会员统计。"
                      "个人会员不计入本地与外地、传统与高新技术。",
         ),
-        ui.Section(
-            title="按商会（在册企业会员）", dom_id="stats-chambers",
-            chart=ui.Chart("ranking", SOURCE, "chart-chambers", f"企业会员最多的前{CHART_TOP}个商会，数据见下表",
-                           key="chambers") if chambers else None,
-            table=ui.FigureTable(
-                "按商会", (ui.Col("商会"), ui.Col("在册企业会员", export_label=f"{day} 在册企业会员")),
-                tuple(ui.Row((name, n), label=name, records_url=_records_url("members.by_chamber", on, chamber=pk))
-                      for pk, name, n in chambers), numbered=True, dom_id="table-chambers", blank=None),
-        ),
-        ui.Section(
-            title="按街道（在册企业会员）", dom_id="stats-streets",
-            chart=ui.Chart("ranking", SOURCE, "chart-streets", f"企业会员最多的前{CHART_TOP}个街道，数据见下表",
-                           key="streets") if streets else None,
-            table=ui.FigureTable(
-                "按街道", (ui.Col("街道"), ui.Col("在册企业会员", export_label=f"{day} 在册企业会员")),
-                tuple(ui.Row((name, n), label=name,
-                             records_url=_records_url("members.by_street", on, **({"street": pk} if pk else {})))
-                      for pk, name, n in streets), numbered=True, dom_id="table-streets", blank=None),
-        ),
+        _ranking("chambers", "商会", day, [(name, n, _records_url("members.by_chamber", on, chamber=pk))
+                                           for pk, name, n in chambers]),
+        _ranking("streets", "街道", day, [(name, n, _records_url("members.by_street", on, **({"street": pk} if pk else {})))
+                                         for pk, name, n in streets]),
     ]
     chart_data = {
         "kinds": [{"name": row.cells[0], "value": row.cells[1]} for row in kind_rows if not row.total],
@@ -145,11 +143,10 @@ def _page(request):
         "chambers": [{"name": name, "value": n} for _, name, n in chambers[:CHART_TOP]],
         "streets": [{"name": name, "value": n} for _, name, n in streets[:CHART_TOP]],
     }
-    query = form.query()
     page = ui.FiguresPage(
         title="会员统计", breadcrumbs=BREADCRUMBS, form=form.shown(), period_label=f"统计日期：{on:%Y年%-m月%-d日}",
         reset_url=reverse("members:member_statistics"),
-        export_url=reverse("members:member_statistics_export") + (f"?{urlencode(query)}" if request.GET else ""),
+        export_url=reverse("members:member_statistics_export") + (f"?{request.GET.urlencode()}" if request.GET else ""),
         sections=sections, chart_data={SOURCE: chart_data},
         empty_text="" if memberships.exists() else "暂无会员数据",
     )

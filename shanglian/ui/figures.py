@@ -29,6 +29,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import QuerySet
 from django.http import Http404
 
+from shanglian.workbench.listing import (  # moves to shanglian.ui.listing (helper "floors")
+    ListPage,
+    render_list,
+)
+
 _ONE_DECIMAL = Decimal("0.1")
 # Units written right after the number ("75.0%", "98.5分"); other units ("件", "个", "工作日") go in the caption.
 SUFFIX_UNITS = {"%", "分"}
@@ -304,8 +309,6 @@ def records_page(request, *, key, period, columns, breadcrumbs, period_label="",
     `columns` of `shanglian.workbench.listing.Column` that show no unmasked personal data): 404 for an
     unknown key or an object outside the user's scope, the selector's refusal (403) for a user without
     that data. The records come from the figure function, i.e. from the app's scoped selectors."""
-    from shanglian.workbench.listing import ListPage, render_list
-
     result = compute(key, user=request.user, period=period, **kwargs)
     if result.records is None:
         raise Http404("该指标没有明细记录。")
