@@ -105,3 +105,15 @@ def test_the_as_of_form_gives_a_date_and_the_year_ends_before_it():
     assert set(form.fields) == {"on", "start_year", "end_year"}
     assert form.as_of() == date(2022, 6, 30) and list(form.years()) == [2017, 2018, 2019, 2020, 2021]
     assert form.shown().initial == {"on": date(2022, 6, 30), "start_year": 2017, "end_year": 2021}
+
+
+def test_charts_js_knows_no_page_nor_element_id():
+    """A chart is declared by data attributes (data-chart, data-source …): charts.js looks up only the data
+    source an element names, so a new module's page draws charts without editing it."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    script = (Path(settings.BASE_DIR) / "static" / "shanglian" / "charts.js").read_text(encoding="utf-8")
+    assert 'getElementById("' not in script and "getElementById('" not in script
+    assert "[data-chart]" in script
