@@ -1,75 +1,40 @@
-"""诉求统计: the KPI page (the four 12345 figures as cards, ECharts, the same numbers in tables) and its
-xlsx export. Thin: parse the period, call `kpis.kpi_report` on the user's scope, render."""
+"""诉求统计: the KPI page (the four 12345 figures and the others as cards, ECharts, the same numbers in
+tables), its xlsx export and the drill-down to the appeals behind a figure. Thin: parse the period, call
+`figures.kpi_report` on the user's scope, render with the one statistics-page template."""
 
-from datetime import date
+from dataclasses import replace
 
-from django import forms
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 
-from shanglian.accounts.roles import require_role
+from shanglian.accounts.roles import READER_ROLES, require_role
+from shanglian.common.periods import Period
 from shanglian.imports.exports import audited_export
+from shanglian.members.models import Enterprise
+from shanglian.ui import figures as ui
+from shanglian.ui.listing import Column
+from shanglian.ui.periods import PeriodForm
 
-from . import kpis
+from . import figures
+from .models import Appeal
 
-FIRST_YEAR = 2000
-LAST_YEAR = 2100
-MAX_YEARS = 10
-
-
-class PeriodForm(forms.Form):
-    """年份, or 起止日期 (which win over the year when given). Defaults: the current year."""
-
-    year = forms.IntegerField(
-        label="年份", required=False, min_value=FIRST_YEAR, max_value=LAST_YEAR,
-        widget=forms.NumberInput(attrs={"placeholder": "如 2026", "inputmode": "numeric"}),
-        error_messages={"invalid": "请输入年份，如 2026。", "min_value": f"年份不能早于 {FIRST_YEAR} 年。",
-                        "max_value": "年份不正确。"},
-    )
-    start = forms.DateField(label="开始日期", required=False,
-                            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-                            error_messages={"invalid": "请输入正确的日期，如 2026-01-01。"})
-    end = forms.DateField(label="结束日期", required=False,
-                          widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-                          error_messages={"invalid": "请输入正确的日期，如 2026-12-31。"})
-
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("start"), data.get("end")
-        if start and end:
-            if start > end:
-                self.add_error("end", "结束日期不能早于开始日期。")
-            elif (end - start).days > MAX_YEARS * 366:
-                self.add_error("end", f"统计期间不能超过 {MAX_YEARS} 年。")
-        for name in ("start", "end"):
-            value = data.get(name)
-            if value and not FIRST_YEAR <= value.year <= LAST_YEAR:
-                self.add_error(name, "日期不正确。")
-        return data
-
-    def period(self):
-        """The period asked for; the current year for whatever is missing or wrong. A start without an
-        end runs to the end of its year, an end without a start from the beginning of its year."""
-        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
-        year = data.get("year") or timezone.localdate().year
-        start, end = data.get("start"), data.get("end")
-        if start or end:
-            start = start or date(end.year, 1, 1)
-            end = end or date(start.year, 12, 31)
-            return kpis.Period(start, end)
-        return kpis.Period.year(year)
+SOURCE = "appeal-kpis"  # the json_script element the charts read
+HEADLINE = ["received", "on_time_rate", "closure_rate", "satisfaction_rate", "satisfaction_score",
+            "average_reply_days", "overdue", "enterprises_enrolled"]
+FOOTNOTE = ("口径：诉求总量为统计期间内提交的诉求；办结率 = 已办结 ÷ 已受理；按时办理率（及时处办率）= 按期答复 ÷ 已答复"
+            "（按部门统计时以各部门每轮答复计，其余以诉求最近一次答复计）；满意度按 满意 100、基本满意 80、不满意 0 分取平均；"
+            "满意率 = （满意 + 基本满意）÷ 已评价；当前超期为今天仍未办结且已过办理期限的诉求，不受统计期间限制。")
 
 
 def _report(request):
-    require_role(request.user, *kpis.KPI_ROLES)
+    require_role(request.user, *READER_ROLES)
     form = PeriodForm(request.GET or None)
-    period = form.period()
-    if not form.errors:  # show the period the figures are for, defaults included
-        initial = {"year": period.start.year} if period.is_whole_year else {"start": period.start, "end": period.end}
-        form = PeriodForm(initial=initial)
-    return form, kpis.kpi_report(request.user, period)
+    return form, figures.kpi_report(request.user, form.period())
 
 
 def _number(value):
@@ -88,70 +53,165 @@ def chart_data(report):
     }
 
 
-def tables(report):
-    """(id, title, (first headers), rows) of the breakdown tables, in the order of the export's sheets."""
-    return [
-        ("departments", "按部门", ("承办部门", "诉求数"), report.by_department),
-        ("categories", "按类别", ("诉求类别", "诉求总量"), report.by_category),
-        ("months", "按月份", ("月份", "诉求总量"), report.by_month),
+MONTHS_CHART = dict(categories="months", bars="received:诉求量;closed:办结量", lines="score:满意度",
+                    axes="件;满意度", line_max="100")
+
+
+def months_chart(label):
+    return ui.Chart("combo", SOURCE, "chart-appeal-months", label, **MONTHS_CHART)
+
+
+def _records_url(key, query, **params):
+    return f"{reverse('appeals:figure_records')}?{urlencode({'figure': key, **query, **params})}"
+
+
+# The row of a breakdown: on the page the short columns, in the export all of them.
+ROW_COLUMNS = (
+    ui.Col("受理量"), ui.Col("办结量"), ui.Col("办结率", unit="%"), ui.Col("答复件数"),
+    ui.Col("按时答复件数", shown=False), ui.Col("按时办理率", unit="%"),
+    ui.Col("平均答复用时（工作日）"), ui.Col("评价件数", shown=False), ui.Col("满意", shown=False),
+    ui.Col("基本满意", shown=False), ui.Col("不满意", shown=False), ui.Col("满意度", export_label="满意度（百分制）"),
+    ui.Col("满意率", unit="%"), ui.Col("当前超期"),
+)
+
+
+def _cells(f):
+    return (f.label, f.received, f.accepted, f.closed, f.closure_rate, f.replied, f.replied_on_time, f.on_time_rate,
+            f.average_reply_days, f.rated, f.satisfied, f.basically, f.unsatisfied, f.satisfaction_score,
+            f.satisfaction_rate, f.overdue)
+
+
+def breakdown_tables(report, query):
+    """The breakdown tables (per department, category, month), in the order of the export's sheets;
+    each row links to the appeals it counts."""
+    month_query = {k: v for k, v in query.items() if k not in ("year", "quarter", "month", "start", "end")}
+
+    def month_url(row):
+        month = Period.month(row.key.year, row.key.month)
+        return _records_url("appeals.received", month_query, start=month.start.isoformat(), end=month.end.isoformat())
+
+    specs = [
+        ("departments", "按部门", ("承办部门", "诉求数"), report.by_department,
+         lambda row: _records_url("appeals.received", query, department=row.key)),
+        ("categories", "按类别", ("诉求类别", "诉求总量"), report.by_category,
+         lambda row: _records_url("appeals.received", query, category=row.key)),
+        ("months", "按月份", ("月份", "诉求总量"), report.by_month, month_url),
     ]
+    return [(table_id, ui.FigureTable(
+        title, (ui.Col(first), ui.Col(second), *ROW_COLUMNS),
+        tuple(ui.Row(_cells(row), label=row.label, records_url=url(row)) for row in rows),
+        row_header=True, dom_id=f"table-{table_id}"))
+        for table_id, title, (first, second), rows, url in specs]
+
+
+def overall_table(report):
+    """The 总体 sheet of the export (not shown on the page: the cards and the overall table are)."""
+    o = report.overall
+    rows = [("统计期间", report.period.label), ("诉求总量", o.received), ("受理量", o.accepted), ("办结量", o.closed),
+            ("办结率（%）", o.closure_rate), ("答复件数", o.replied), ("按时答复件数", o.replied_on_time),
+            ("及时处办率（按时办理率，%）", o.on_time_rate), ("平均答复用时（工作日）", o.average_reply_days),
+            ("评价件数", o.rated), ("满意", o.satisfied), ("基本满意", o.basically), ("不满意", o.unsatisfied),
+            ("满意度（百分制）", o.satisfaction_score), ("满意率（%）", o.satisfaction_rate), ("当前超期", o.overdue),
+            ("服务企业数", report.enterprises_enrolled)]
+    return ui.FigureTable("总体", (ui.Col("指标"), ui.Col("数值")), tuple(ui.Row(row) for row in rows))
+
+
+def headline_cards(user, report, query, *, compare=True):
+    """The cards: the four figures Suzhou 12345 publishes first, then the others; each links to its records."""
+    found = figures.overall_figures(user, report, compare=compare)
+    cards = []
+    for key in HEADLINE:
+        card = found[key]
+        label = "及时处办率" if key == "on_time_rate" else card.label  # the 12345 name on the page
+        url = _records_url(card.key, query) if key != "enterprises_enrolled" else ""
+        cards.append(replace(card, label=label, records_url=url))
+    return cards
+
+
+def _page(request):
+    form, report = _report(request)
+    query = form.query()
+    o = report.overall
+    cards = headline_cards(request.user, report, query)
+    tables = breakdown_tables(report, query)
+    overall = ui.FigureTable(
+        "总体",
+        (ui.Col("受理量"), ui.Col("办结量"), ui.Col("办结率", unit="%"), ui.Col("答复件数"), ui.Col("按时答复"),
+         ui.Col("及时处办率", unit="%"), ui.Col("评价件数"), ui.Col("满意"), ui.Col("基本满意"), ui.Col("不满意")),
+        (ui.Row((o.accepted, o.closed, o.closure_rate, o.replied, o.replied_on_time, o.on_time_rate, o.rated,
+                 o.satisfied, o.basically, o.unsatisfied)),),
+        sheet="-", dom_id="table-overall")
+    sections = [
+        ui.Section(title=f"核心指标（{report.period.label}）", dom_id="kpi-headline", figures=cards, table=overall),
+        ui.Section(title="月度诉求量、办结量与满意度", dom_id="kpi-months-chart",
+                   chart=months_chart("各月诉求量、办结量与满意度，数据见下方“按月份”表") if o.received else None),
+        ui.Section(title="各部门按时办理率", dom_id="kpi-departments-chart", chart_empty_text="暂无派单数据",
+                   chart=ui.Chart("ranking", SOURCE, "chart-appeal-departments",
+                                  "各承办部门按时办理率，数据见下方“按部门”表", names="departments", values="onTime",
+                                  unit="%", max="100") if report.by_department else None),
+        *[ui.Section(title=table.title, dom_id=f"kpi-{table_id}", table=table) for table_id, table in tables],
+    ]
+    data = chart_data(report)
+    page = ui.FiguresPage(
+        title="诉求统计", breadcrumbs=[("诉求办理", None), ("诉求统计", None)], form=form.shown(),
+        period_label=f"统计期间：{report.period.label}（按提交日期）", reset_url=reverse("appeals:statistics"),
+        export_url=reverse("appeals:statistics_export") + (f"?{request.GET.urlencode()}" if request.GET else ""),
+        sections=sections, chart_data={SOURCE: data}, footnote=FOOTNOTE)
+    return page, report, data, [overall_table(report), *[table for _, table in tables]]
 
 
 @never_cache
 @login_required
 def statistics(request):
-    form, report = _report(request)
-    return render(request, "appeals/statistics.html", {
-        "form": form, "report": report, "chart_data": chart_data(report), "tables": tables(report),
-        "breadcrumbs": [("诉求办理", None), ("诉求统计", None)],
+    page, report, data, _ = _page(request)
+    return render(request, "ui/figures_page.html", {
+        "page": page, "report": report, "chart_data": data, "breadcrumbs": page.breadcrumbs,
     })
-
-
-ROW_HEADERS = ["受理量", "办结量", "办结率（%）", "答复件数", "按时答复件数", "按时办理率（%）",
-               "平均答复用时（工作日）", "评价件数", "满意", "基本满意", "不满意", "满意度（百分制）", "满意率（%）",
-               "当前超期"]
-
-
-def _shown(value):
-    return "—" if value is None else value
-
-
-def _row(f):
-    return [f.received, f.accepted, f.closed, _shown(f.closure_rate), f.replied, f.replied_on_time,
-            _shown(f.on_time_rate), _shown(f.average_reply_days), f.rated, f.satisfied, f.basically,
-            f.unsatisfied, _shown(f.satisfaction_score), _shown(f.satisfaction_rate), f.overdue]
 
 
 @login_required
 def statistics_export(request):
     """The page's figures as a workbook of four sheets; one audit row (which period — no values)."""
-    _, report = _report(request)
-    o = report.overall
-    overall_rows = [
-        ("统计期间", report.period.label),
-        ("诉求总量", o.received),
-        ("受理量", o.accepted),
-        ("办结量", o.closed),
-        ("办结率（%）", _shown(o.closure_rate)),
-        ("答复件数", o.replied),
-        ("按时答复件数", o.replied_on_time),
-        ("及时处办率（按时办理率，%）", _shown(o.on_time_rate)),
-        ("平均答复用时（工作日）", _shown(o.average_reply_days)),
-        ("评价件数", o.rated),
-        ("满意", o.satisfied),
-        ("基本满意", o.basically),
-        ("不满意", o.unsatisfied),
-        ("满意度（百分制）", _shown(o.satisfaction_score)),
-        ("满意率（%）", _shown(o.satisfaction_rate)),
-        ("当前超期", o.overdue),
-        ("服务企业数", report.enterprises_enrolled),
-    ]
-    sheets = [
-        ("总体", ["指标", "数值"], overall_rows),
-        ("按部门", ["承办部门", "诉求数", *ROW_HEADERS], [[f.label, *_row(f)] for f in report.by_department]),
-        ("按类别", ["诉求类别", "诉求总量", *ROW_HEADERS], [[f.label, *_row(f)] for f in report.by_category]),
-        ("按月份", ["月份", "诉求总量", *ROW_HEADERS], [[f.label, *_row(f)] for f in report.by_month]),
-    ]
-    return audited_export(actor=request.user, title="诉求统计", object_type="appeals.statistics", sheets=sheets,
+    _, report, _, tables = _page(request)
+    return audited_export(actor=request.user, title="诉求统计", object_type="appeals.statistics",
+                          sheets=ui.export_sheets(tables),
                           detail={"report": "appeal_kpis", "start": report.period.start.isoformat(),
                                   "end": report.period.end.isoformat()})
+
+
+# The drill-down shows the appeal, who and what (the list page, appeals:list, shows the workflow columns).
+APPEAL_COLUMNS = [Column("诉求编号", "number", link=lambda a: reverse("appeals:detail", args=[a.pk]), sort="number"),
+                  Column("诉求标题", "title"), Column("企业", "enterprise.name"), Column("类别", "category.name"),
+                  Column("提交日期", lambda a: f"{timezone.localtime(a.submitted_at):%Y-%m-%d}", sort="submitted_at"),
+                  Column("状态", "get_status_display")]
+ENTERPRISE_COLUMNS = [Column("企业名称", "name"), Column("统一社会信用代码", "uscc")]
+COLUMNS = {Appeal: APPEAL_COLUMNS, Enterprise: ENTERPRISE_COLUMNS}
+
+
+def _key_param(request, name):
+    value = request.GET.get(name)
+    if not value:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise Http404("没有该记录。") from None
+
+
+@login_required
+def figure_records(request):
+    """The appeals behind a figure of the page (诉求统计 → 明细), in the user's KPI scope only, optionally
+    of one department's or category's row."""
+    require_role(request.user, *READER_ROLES)
+    key = request.GET.get("figure") or "appeals.received"
+    if not key.startswith("appeals."):
+        raise Http404("没有该统计指标。")
+    spec = ui.get(key)
+    kwargs = {}
+    if key != "appeals.enterprises_enrolled":
+        kwargs = {name: _key_param(request, name) for name in ("category", "department")}
+    period = PeriodForm(request.GET or None).period()
+    model = Enterprise if key == "appeals.enterprises_enrolled" else Appeal
+    return ui.records_page(request, key=spec.key, period=period, columns=COLUMNS[model],
+                           breadcrumbs=[("诉求办理", None), ("诉求统计", "appeals:statistics")], **kwargs)
+

@@ -1,13 +1,33 @@
-"""The 工作台 KPI panel of the service desk."""
+"""The 工作台 KPI panel of the service desk: the same registered figures as 诉求统计, as cards."""
 
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from shanglian.accounts.roles import FEDERATION_ROLES, Role, role_of
+from shanglian.common.periods import Period
+from shanglian.ui.figures import Figure, get
 from shanglian.ui.panels import Panel, register
 
-from . import kpis
-from .kpi_views import chart_data
-from .selectors import appeals_visible_to
+from . import figures
+from .kpi_views import SOURCE, chart_data, headline_cards, months_chart
+
+# The department's own row, as cards: (key of the registered figure, attribute of its row, data-kpi label)
+DEPARTMENT_CARDS = [("received", "received", "诉求数"), ("on_time_rate", "on_time_rate", "按时办理率"),
+                    ("closure_rate", "closure_rate", "办结率"), ("average_reply_days", "average_reply_days", "平均答复用时"),
+                    ("satisfaction_score", "satisfaction_score", "满意度"), ("overdue", "overdue", "当前超期")]
+
+
+def _department_cards(user, period):
+    row = figures.department_figures(user, period)
+    query = {"year": period.start.year}
+    cards = []
+    for key, attribute, label in DEPARTMENT_CARDS:
+        spec = get(f"appeals.{key}")
+        cards.append(Figure(label=label, definition=spec.definition, value=getattr(row, attribute), unit=spec.unit,
+                            key=spec.key, period=period, alert=spec.alert,
+                            records_url=f"{reverse('appeals:figure_records')}?{urlencode({'figure': spec.key, **query})}"))
+    return cards
 
 
 @register
@@ -17,12 +37,16 @@ def appeal_kpis(user):
     role = role_of(user)
     if role not in FEDERATION_ROLES and role != Role.DEPARTMENT:
         return None
-    period = kpis.Period.year(timezone.localdate().year)
+    period = Period.year(timezone.localdate().year)
     if role == Role.DEPARTMENT:
-        return Panel("appeals/_home_kpis.html",
-                     {"kpi_period": period, "kpi_department": kpis.department_figures(user, period)})
-    report = kpis.kpi_report(user, period, breakdowns=False)
-    report.by_month = kpis.by_month(appeals_visible_to(user), period)
-    chart = chart_data(report)
-    return Panel("appeals/_home_kpis.html", {"kpi_period": period, "kpi_report": report, "kpi_chart": chart},
-                 charts=bool(report.overall.received))
+        return Panel("appeals/_home_kpis.html", {"kpi_period": period, "kpi_title": f"本部门诉求办理（{period.label}）",
+                                                 "kpi_cards": _department_cards(user, period)})
+    report = figures.kpi_report(user, period, breakdowns=False)
+    report.by_month = figures.by_month(figures.kpi_scope(user), period)
+    cards = [card for card in headline_cards(user, report, {"year": period.start.year}, compare=False)
+             if card.key != "appeals.average_reply_days"]
+    chart = months_chart("本年各月诉求量、办结量与满意度，明细见诉求统计") if report.overall.received else None
+    return Panel("appeals/_home_kpis.html", {
+        "kpi_period": period, "kpi_title": f"诉求办理（{period.label}）", "kpi_cards": cards, "kpi_chart_element": chart,
+        "kpi_chart": chart_data(report), "kpi_source": SOURCE, "kpi_report": report,
+    }, charts=bool(report.overall.received))

@@ -20,4 +20,5 @@ urlpatterns = [
     # 诉求统计 (kpi_views.py)
     path("statistics/", kpi_views.statistics, name="statistics"),
     path("statistics/export/", kpi_views.statistics_export, name="statistics_export"),
+    path("statistics/records/", kpi_views.figure_records, name="figure_records"),
 ]

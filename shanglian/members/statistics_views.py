@@ -1,154 +1,195 @@
-"""会员统计: the page (cards, ECharts, the same numbers in tables) and its xlsx export. Thin: parse the
-date and the years, call `statistics` on the user's scope, render."""
+"""会员统计: the page (cards, ECharts, the same numbers in tables), its xlsx export and the drill-down to the
+memberships behind a figure. Thin: parse the date and the years, build the figures of `figures` on the
+user's scope, render them with the one statistics-page template (`ui/figures_page.html`)."""
 
-from django import forms
+from datetime import date
+
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import render
-from django.utils import timezone
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 
+from shanglian.common.periods import Period
 from shanglian.imports.exports import audited_export
 from shanglian.orgs.selectors import chambers_visible_to
+from shanglian.ui import figures as ui
+from shanglian.ui.listing import Column
+from shanglian.ui.periods import AS_OF_FIELDS, PeriodForm
 
-from . import statistics
+from . import figures
 from .selectors import memberships_visible_to
+from .views import MEMBERSHIP_FIELDS
 
-DEFAULT_YEARS = 5
-MAX_YEARS = 30
-FIRST_YEAR = 1950
 CHART_TOP = 15
+SOURCE = "member-stats"  # the json_script element the charts read
+BREADCRUMBS = [("会员管理", None), ("会员统计", None)]
 
 
-def last_year_end(on):
-    """The year of the last 31 December on or before `on`."""
-    return on.year if (on.month, on.day) == (12, 31) else on.year - 1
-
-
-def _year_field(label):
-    return forms.IntegerField(
-        label=label, required=False, min_value=FIRST_YEAR, max_value=2999,
-        widget=forms.NumberInput(attrs={"placeholder": "如 2021", "inputmode": "numeric"}),
-        error_messages={"invalid": "请输入年份，如 2021。", "min_value": f"年份不能早于 {FIRST_YEAR} 年。",
-                        "max_value": "年份不正确。"},
-    )
-
-
-class StatisticsForm(forms.Form):
-    on = forms.DateField(label="统计日期", required=False,
-                         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-                         error_messages={"invalid": "请输入正确的日期，如 2025-12-31。"})
-    start_year = _year_field("起始年份")
-    end_year = _year_field("截止年份")
-
-    def clean_on(self):
-        on = self.cleaned_data["on"]
-        if on and on > timezone.localdate():
-            raise forms.ValidationError("统计日期不能晚于今天。")
-        return on
-
-    def clean(self):
-        data = super().clean()
-        on = data.get("on") or timezone.localdate()
-        last = last_year_end(on)
-        end, start = data.get("end_year"), data.get("start_year")
-        if end and end > last:
-            self.add_error("end_year", f"截止年份不能晚于 {last} 年（统计日期前最近的年末）。")
-            end = None
-        end = end or last
-        if start and start > end:
-            self.add_error("start_year", "起始年份不能晚于截止年份。")
-        elif start and end - start + 1 > MAX_YEARS:
-            self.add_error("start_year", f"年份跨度不能超过 {MAX_YEARS} 年。")
-        return data
-
-    def period(self):
-        """(on, years) to compute: the valid input, and the defaults — today, and the last five year
-        ends on or before that date — for whatever is missing or wrong."""
-        data = self.cleaned_data if self.is_bound and self.is_valid() else getattr(self, "cleaned_data", {})
-        on = data.get("on") or timezone.localdate()
-        end = data.get("end_year") or last_year_end(on)
-        start = data.get("start_year") or end - DEFAULT_YEARS + 1
-        if start > end or end - start + 1 > MAX_YEARS:
-            start = end - DEFAULT_YEARS + 1
-        return on, range(start, end + 1)
-
-
-def _figures(request):
-    memberships = memberships_visible_to(request.user)  # 403 for roles without member data
-    form = StatisticsForm(request.GET or None)
-    on, years = form.period()
-    if not form.errors:  # show the date and years the figures are for, defaults included
-        form = StatisticsForm({"on": on, "start_year": years[0], "end_year": years[-1]})
-    kinds = statistics.counts_by_kind(memberships, on)
-    series = statistics.year_end_series(memberships, years)
-    return form, {
-        "on": on,
-        "years": years,
-        "has_members": memberships.exists(),
-        "kinds": kinds,
-        "kind_rows": [(label, kinds[key], statistics.share(kinds[key], kinds["total"]))
-                      for key, label in statistics.KIND_LABELS.items()],
-        "series": series,
-        "average_growth": statistics.average_annual_growth(series),
-        "growth_basis": statistics.growth_basis(series),
-        "growth_end": series[-1] if series else None,
-        "pairs": statistics.three_more_three_less(memberships, on),
-        "chambers": statistics.by_chamber(memberships, on, chambers=chambers_visible_to(request.user)),
-        "streets": statistics.by_street(memberships, on),
-    }
+def as_period(on):
+    """The Period whose last day is the statistics date: 同比 is then the same day a year earlier and
+    环比 the previous year end."""
+    return Period(date(on.year, 1, 1), on)
 
 
 def _number(value):
     return None if value is None else float(value)
 
 
-def _chart_data(f):
-    """What charts.js draws, read from a json_script element (the CSP forbids inline scripts)."""
-    return {
-        "kinds": [{"name": label, "value": n} for label, n, _ in f["kind_rows"]],
-        "years": [f"{row.year}年" for row in f["series"]],
-        "inForce": [row.in_force for row in f["series"]],
-        "growth": [row.growth for row in f["series"]],
-        "growthRate": [_number(row.growth_rate) for row in f["series"]],
+def _records_url(key, on, **params):
+    return f"{reverse('members:figure_records')}?{urlencode({'figure': key, 'on': on.isoformat(), **params})}"
+
+
+def _ranking(name, what, day, rows):
+    """按商会 / 按街道: enterprise members in force per chamber or street, a ranking chart of the first
+    CHART_TOP and the whole table; rows are (name, n, records url)."""
+    return ui.Section(
+        title=f"按{what}（在册企业会员）", dom_id=f"stats-{name}",
+        chart=ui.Chart("ranking", SOURCE, f"chart-{name}", f"企业会员最多的前{CHART_TOP}个{what}，数据见下表",
+                       key=name) if rows else None,
+        table=ui.FigureTable(f"按{what}", (ui.Col(what), ui.Col("在册企业会员", export_label=f"{day} 在册企业会员")),
+                             tuple(ui.Row((label, n), label=label, records_url=url) for label, n, url in rows),
+                             numbered=True, dom_id=f"table-{name}", blank=None),
+    )
+
+
+def _page(request):
+    memberships = memberships_visible_to(request.user)  # 403 for roles without member data
+    form = PeriodForm(request.GET or None, fields=AS_OF_FIELDS)
+    on, years = form.as_of(), form.years()
+    day = f"{on:%Y-%m-%d}"
+    period = as_period(on)
+    user = request.user
+
+    # 在册会员 by kind, now, a year ago and at the previous year end: three queries.
+    kinds = figures.counts_by_kind(memberships, on)
+    year_ago = figures.counts_by_kind(memberships, period.year_ago().end)
+    previous = figures.counts_by_kind(memberships, period.previous().end)
+    cards = []
+    for key, dom_id, label in [("total", "total-members", "会员总数"), ("enterprise", "enterprise-members", "企业会员"),
+                               ("group", "group-members", "团体会员"), ("individual", "individual-members", "个人会员")]:
+        spec = ui.get("members.in_force" if key == "total" else f"members.in_force.{key}")
+        records = figures.in_force(user, on) if key == "total" else figures.in_force(user, on).filter(kind=key)
+        cards.append(ui.Figure(label=label, definition=spec.definition, value=kinds[key], unit="个", records=records,
+                               key=spec.key, period=period, previous=previous[key], year_ago=year_ago[key],
+                               dom_id=dom_id, records_url=_records_url(spec.key, on)))
+    kind_rows = [ui.Row((label, kinds[key], figures.share(kinds[key], kinds["total"])), label=label,
+                        records_url=_records_url(f"members.in_force.{key}", on))
+                 for key, label in figures.KIND_LABELS.items()]
+    kind_rows.append(ui.Row(("合计", kinds["total"], figures.share(kinds["total"], kinds["total"])), label="合计",
+                            records_url=_records_url("members.in_force", on), total=True))
+
+    series = figures.year_end_series(memberships, years)
+    average = figures.average_annual_growth(series)
+    basis = figures.growth_basis(series)
+    pairs = figures.three_more_three_less(memberships, on)
+    chambers = figures.chamber_rows(memberships, on, chambers=chambers_visible_to(user))
+    streets = figures.street_rows(memberships, on)
+
+    growth_note = "年均增长率：—"
+    if average is not None:
+        growth_note = format_html('年均增长率：<strong id="average-growth">{}%</strong>（{}年末 {} 个 → {}年末 {} 个）',
+                                  average, basis[0], basis[1], series[-1].year, series[-1].in_force)
+    sections = [
+        ui.Section(
+            title=f"在册会员（{on:%Y年%-m月%-d日}）", dom_id="stats-kinds", figures=cards,
+            chart=ui.Chart("pie", SOURCE, "chart-kinds", "会员类型构成，数据见下表", key="kinds") if kinds["total"] else None,
+            table=ui.FigureTable("按类型", (ui.Col("会员类型"), ui.Col("在册数", export_label=f"{day} 在册数"),
+                                            ui.Col("占比", unit="%")), tuple(kind_rows), dom_id="table-kinds", blank=None),
+        ),
+        ui.Section(
+            title=f"年末会员数与增长（{years[0]}—{years[-1]}年）", dom_id="stats-years", note=growth_note,
+            chart=ui.Chart("combo", SOURCE, "chart-years", "年末会员数与增长率，数据见下表", categories="years",
+                           bars="inForce:年末在册", lines="growthRate:增长率（%）", axes="会员数;增长率（%）",
+                           line_unit="%"),
+            table=ui.FigureTable(
+                "年末增长",
+                (ui.Col("年份", suffix="年"), ui.Col("年末在册"), ui.Col("上年末在册"), ui.Col("比上年增加"),
+                 ui.Col("增长率", unit="%"), ui.Col("当年入会"), ui.Col("当年退会"), ui.Col("当年暂停")),
+                tuple(ui.Row((r.year, r.in_force, r.previous, r.growth, r.growth_rate, r.joined, r.left, r.suspended),
+                             label=f"{r.year}年", records_url=_records_url("members.in_force", date(r.year, 12, 31)))
+                      for r in series),
+                dom_id="table-years", extra_sheet_rows=(("年均增长率（%）", average),), blank=None),
+        ),
+        ui.Section(
+            title="会员结构（“三多三少”）", dom_id="stats-pairs",
+            chart=ui.Chart("share-bars", SOURCE, "chart-pairs", "三多三少各项占比，数据见下表", key="pairs"),
+            table=ui.FigureTable(
+                "三多三少",
+                (ui.Col("结构"), ui.Col("统计范围"), ui.Col("类别"), ui.Col("数量", export_label=f"{day} 数量"),
+                 ui.Col("占比", unit="%"), ui.Col("类别"), ui.Col("数量", export_label=f"{day} 数量"),
+                 ui.Col("占比", unit="%")),
+                tuple(ui.Row((p.label, p.base, p.more_label, p.more, p.more_share, p.less_label, p.less, p.less_share),
+                             label=p.label, records_url=_records_url(f"members.share.{p.key}", on)) for p in pairs),
+                dom_id="table-pairs", blank=None),
+            footnote="个体工商户与私营企业、本地与外地、传统与高新技术按在册企业会员统计；个人与团体按全部在册会员统计。"
+                     "个人会员不计入本地与外地、传统与高新技术。",
+        ),
+        _ranking("chambers", "商会", day, [(name, n, _records_url("members.by_chamber", on, chamber=pk))
+                                           for pk, name, n in chambers]),
+        _ranking("streets", "街道", day, [(name, n, _records_url("members.by_street", on, **({"street": pk} if pk else {})))
+                                         for pk, name, n in streets]),
+    ]
+    chart_data = {
+        "kinds": [{"name": row.cells[0], "value": row.cells[1]} for row in kind_rows if not row.total],
+        "years": [f"{row.year}年" for row in series],
+        "inForce": [row.in_force for row in series],
+        "growth": [row.growth for row in series],
+        "growthRate": [_number(row.growth_rate) for row in series],
         "pairs": [{"label": p.label, "more": p.more_label, "moreValue": p.more, "moreShare": _number(p.more_share),
-                   "less": p.less_label, "lessValue": p.less, "lessShare": _number(p.less_share)}
-                  for p in f["pairs"]],
-        "chambers": [{"name": name, "value": n} for name, n in f["chambers"][:CHART_TOP]],
-        "streets": [{"name": name, "value": n} for name, n in f["streets"][:CHART_TOP]],
+                   "less": p.less_label, "lessValue": p.less, "lessShare": _number(p.less_share)} for p in pairs],
+        "chambers": [{"name": name, "value": n} for _, name, n in chambers[:CHART_TOP]],
+        "streets": [{"name": name, "value": n} for _, name, n in streets[:CHART_TOP]],
     }
+    page = ui.FiguresPage(
+        title="会员统计", breadcrumbs=BREADCRUMBS, form=form.shown(), period_label=f"统计日期：{on:%Y年%-m月%-d日}",
+        reset_url=reverse("members:member_statistics"),
+        export_url=reverse("members:member_statistics_export") + (f"?{request.GET.urlencode()}" if request.GET else ""),
+        sections=sections, chart_data={SOURCE: chart_data},
+        empty_text="" if memberships.exists() else "暂无会员数据",
+    )
+    return page, on, years
 
 
 @never_cache
 @login_required
 def member_statistics(request):
-    form, figures = _figures(request)
-    return render(request, "members/statistics.html", {
-        "form": form, **figures, "chart_data": _chart_data(figures), "chart_top": CHART_TOP,
-        "breadcrumbs": [("会员管理", None), ("会员统计", None)],
-    })
+    page, _, _ = _page(request)
+    return render(request, "ui/figures_page.html", {"page": page, "breadcrumbs": page.breadcrumbs})
 
 
 @login_required
 def member_statistics_export(request):
     """The page's figures as a workbook of five sheets; one audit row (what, as of when — no values)."""
-    _, f = _figures(request)
-    day = f"{f['on']:%Y-%m-%d}"
-    sheets = [
-        ("按类型", ["会员类型", f"{day} 在册数", "占比（%）"],
-         f["kind_rows"] + [("合计", f["kinds"]["total"], statistics.share(f["kinds"]["total"], f["kinds"]["total"]))]),
-        ("年末增长", ["年份", "年末在册", "上年末在册", "比上年增加", "增长率（%）", "当年入会", "当年退会", "当年暂停"],
-         [(r.year, r.in_force, r.previous, r.growth, r.growth_rate, r.joined, r.left, r.suspended)
-          for r in f["series"]]
-         + [("年均增长率（%）", f["average_growth"])]),
-        ("三多三少", ["结构", "统计范围", "类别", f"{day} 数量", "占比（%）", "类别", f"{day} 数量", "占比（%）"],
-         [(p.label, p.base, p.more_label, p.more, p.more_share, p.less_label, p.less, p.less_share)
-          for p in f["pairs"]]),
-        ("按商会", ["序号", "商会", f"{day} 在册企业会员"],
-         [(i, name, n) for i, (name, n) in enumerate(f["chambers"], start=1)]),
-        ("按街道", ["序号", "街道", f"{day} 在册企业会员"],
-         [(i, name, n) for i, (name, n) in enumerate(f["streets"], start=1)]),
-    ]
-    years = f["years"]
-    return audited_export(actor=request.user, title="会员统计", object_type="members.statistics", sheets=sheets,
-                          detail={"report": "member_statistics", "on": f["on"].isoformat(),
-                                  "years": [years[0], years[-1]]})
+    page, on, years = _page(request)
+    return audited_export(actor=request.user, title="会员统计", object_type="members.statistics",
+                          sheets=ui.export_sheets(page.tables),
+                          detail={"report": "member_statistics", "on": on.isoformat(), "years": [years[0], years[-1]]})
+
+
+RECORD_COLUMNS = [Column(header, value) for header, value, _ in MEMBERSHIP_FIELDS]
+RECORD_PARAMS = {"members.by_chamber": "chamber", "members.by_street": "street"}
+
+
+@login_required
+def figure_records(request):
+    """The memberships behind a figure of the page (会员统计 → 明细), in the user's scope only; the same
+    columns as the member list (no personal data unmasked)."""
+    memberships_visible_to(request.user)  # 403 for roles without member data
+    key = request.GET.get("figure") or "members.in_force"
+    if not key.startswith("members."):
+        raise Http404("没有该统计指标。")
+    form = PeriodForm(request.GET or None, fields=AS_OF_FIELDS)
+    on = form.as_of()
+    kwargs = {}
+    name = RECORD_PARAMS.get(key)
+    if name == "chamber" or (name and request.GET.get(name)):
+        try:
+            kwargs[name] = int(request.GET.get(name, ""))
+        except ValueError:
+            raise Http404("没有该记录。") from None
+    return ui.records_page(request, key=key, period=as_period(on), columns=RECORD_COLUMNS,
+                           breadcrumbs=[("会员管理", None), ("会员统计", "members:member_statistics")],
+                           period_label=f"{on:%Y年%-m月%-d日}", **kwargs)

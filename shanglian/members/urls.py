@@ -9,6 +9,7 @@ urlpatterns = [
     *import_views.PAGES.urlpatterns(),
     path("statistics/", statistics_views.member_statistics, name="member_statistics"),
     path("statistics/export/", statistics_views.member_statistics_export, name="member_statistics_export"),
+    path("statistics/records/", statistics_views.figure_records, name="figure_records"),
     path("enterprises/", views.enterprise_list, name="enterprise_list"),
     path("enterprises/export/", views.enterprise_export, name="enterprise_export"),
     path("enterprises/<int:pk>/", views.enterprise_detail, name="enterprise_detail"),

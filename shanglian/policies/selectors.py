@@ -109,7 +109,7 @@ def matched_enterprises_with_delivery(user, policy):
 
 def reach(policy):
     """推送触达: enterprises pushed to, enterprises that read it, and the read rate (%, one decimal)."""
-    from shanglian.members.statistics import share
+    from shanglian.ui.figures import share
 
     counts = PolicyDelivery.objects.filter(policy=policy).aggregate(
         pushed=Count("id"), read=Count("id", filter=Q(read_at__isnull=False)))

@@ -8,8 +8,9 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from shanglian import testing
-from shanglian.appeals import kpis
+from shanglian.appeals import figures
 from shanglian.appeals.models import Appeal, Rating, Status
+from shanglian.common.periods import Period
 
 from .factories import ensure_categories
 
@@ -71,8 +72,8 @@ def _kpi(page, name):
 
 def test_enterprise_submits_on_a_phone_departments_reply_and_the_rating_moves_the_kpis(
         live_server, cast, open_session, artifacts_dir):
-    year = kpis.Period.year(timezone.localdate().year)
-    before = kpis.kpi_report(cast.users.staff, year).overall
+    year = Period.year(timezone.localdate().year)
+    before = figures.kpi_report(cast.users.staff, year).overall
     assert (before.received, before.closed, before.rated) == (0, 0, 0)
 
     staff = open_session("staff", next_url="/appeals/statistics/")
@@ -153,7 +154,7 @@ def test_enterprise_submits_on_a_phone_departments_reply_and_the_rating_moves_th
     assert appeal.status == Status.CLOSED and appeal.rating == Rating.SATISFIED
 
     # 5. The KPIs moved: in the selector and on the statistics page.
-    after = kpis.kpi_report(cast.users.staff, year).overall
+    after = figures.kpi_report(cast.users.staff, year).overall
     assert (after.received, after.accepted, after.closed, after.replied) == (1, 1, 1, 1)
     assert after.satisfied == 1 and after.satisfaction_score == 100 and after.closure_rate == 100
     staff.goto(f"{live_server.url}/appeals/statistics/")

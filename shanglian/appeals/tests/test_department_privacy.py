@@ -6,10 +6,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from shanglian.appeals import kpis, services
+from shanglian.appeals import figures, services
 from shanglian.appeals.models import Attachment, ExtensionRequest, Status
 from shanglian.appeals.tests.factories import PNG_BYTES, department_user, make_appeal
 from shanglian.common.errors import Refused
+from shanglian.common.periods import Period
 from shanglian.notifications.models import Notification
 
 SECRET = "经核实，该企业社保缴纳基数有误，建议税务部门暂缓处理（内部意见）。"
@@ -90,7 +91,7 @@ def test_the_decision_form_lists_the_pending_requests(cast, login):
 def test_a_departments_cards_count_only_the_appeals_it_holds(cast):
     appeal = make_appeal(cast, Status.ASSIGNED, departments=[cast.dept1, cast.dept2])
     services.return_appeal(actor=cast.users.dept1, appeal=appeal, reason="不属于本部门职责")
-    period = kpis.Period.year(appeal.submitted_at.year)
-    report = kpis.kpi_report(cast.users.dept1, period)
+    period = Period.year(appeal.submitted_at.year)
+    report = figures.kpi_report(cast.users.dept1, period)
     assert report.overall.received == 0 and report.by_department == []
-    assert kpis.kpi_report(department_user(cast, cast.dept2), period).overall.received == 1
+    assert figures.kpi_report(department_user(cast, cast.dept2), period).overall.received == 1

@@ -32,15 +32,16 @@ from django.urls import reverse
 
 from shanglian import testing
 from shanglian.accounts.roles import Role
-from shanglian.appeals import kpis, services
+from shanglian.appeals import figures, services
 from shanglian.appeals.models import Assignment, Channel, Rating, Status
 from shanglian.audit.models import AuditEvent
+from shanglian.common.periods import Period
 
 from .factories import category, department_user
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 TODAY = date(2025, 9, 15)
-YEAR_2025 = kpis.Period.year(2025)
+YEAR_2025 = Period.year(2025)
 
 
 def at(month, day, hour=10):
@@ -149,7 +150,7 @@ def test_dataset_is_as_described(dataset):
 
 # --- overall -----------------------------------------------------------------------------------------
 def test_overall_figures_for_the_federation(dataset, cast):
-    report = kpis.kpi_report(cast.users.staff, YEAR_2025, today=TODAY)
+    report = figures.kpi_report(cast.users.staff, YEAR_2025, today=TODAY)
     o = report.overall
     # received: A1–A6 = 6 (A7 is another district's); accepted: all but the rejected A4 = 5;
     # closed: A1, A2, A3 = 3; replied appeals (latest reply): A1 on time, A2 late, A3 on time (its
@@ -171,7 +172,7 @@ def test_overall_figures_for_the_federation(dataset, cast):
 
 
 def test_a_reopened_appeal_counts_by_its_latest_reply_overall_but_every_round_per_department(dataset, cast):
-    report = kpis.kpi_report(cast.users.staff, kpis.Period(date(2025, 3, 10), date(2025, 3, 10)), today=TODAY)
+    report = figures.kpi_report(cast.users.staff, Period(date(2025, 3, 10), date(2025, 3, 10)), today=TODAY)
     # Only A3 was submitted on 10 Mar: overall it is one reply, on time (17 Mar); dept1 replied twice,
     # once late (13 Mar), once on time → 1/2 = 50.0%; reply days (3 + 1) / 2 = 2.0.
     assert (report.overall.replied, report.overall.replied_on_time, report.overall.on_time_rate) == (1, 1, D("100.0"))
@@ -185,7 +186,7 @@ def test_a_reopened_appeal_counts_by_its_latest_reply_overall_but_every_round_pe
 
 # --- per department ----------------------------------------------------------------------------------
 def test_figures_per_department(dataset, cast):
-    rows = {f.label: f for f in kpis.kpi_report(cast.users.staff, YEAR_2025, today=TODAY).by_department}
+    rows = {f.label: f for f in figures.kpi_report(cast.users.staff, YEAR_2025, today=TODAY).by_department}
     assert list(rows) == ["区税务局", "区人社局"]
     dept1, dept2 = rows["区税务局"], rows["区人社局"]
     # 区税务局 holds A1, A3, A5: received 3, accepted 3, closed A1 + A3 = 2 → 办结率 2/3 = 66.666… → 66.7%;
@@ -204,7 +205,7 @@ def test_figures_per_department(dataset, cast):
 
 # --- per category ------------------------------------------------------------------------------------
 def test_figures_per_category(dataset, cast):
-    rows = {f.label: f for f in kpis.kpi_report(cast.users.staff, YEAR_2025, today=TODAY).by_category}
+    rows = {f.label: f for f in figures.kpi_report(cast.users.staff, YEAR_2025, today=TODAY).by_category}
     # Dictionary order: 政策咨询 (1) before 融资贷款 (2) before 投诉举报 (10).
     assert list(rows) == ["政策咨询", "融资贷款", "投诉举报"]
     # 融资贷款: A1, A2, A4, A5 → received 4, accepted 3 (A4 rejected), closed A1 + A2 = 2 → 66.7%;
@@ -224,7 +225,7 @@ def test_figures_per_category(dataset, cast):
 
 # --- per month ---------------------------------------------------------------------------------------
 def test_figures_per_month(dataset, cast):
-    months = kpis.kpi_report(cast.users.staff, YEAR_2025, today=TODAY).by_month
+    months = figures.kpi_report(cast.users.staff, YEAR_2025, today=TODAY).by_month
     assert [f.label for f in months] == [f"2025年{m}月" for m in range(1, 13)]
     march, september = months[2], months[8]
     # March: A1–A4 → received 4, accepted 3, closed A1, A2, A3 = 3 → 3/3 = 100.0%;
@@ -247,7 +248,7 @@ def test_figures_per_month(dataset, cast):
 
 # --- scopes ------------------------------------------------------------------------------------------
 def test_department_sees_only_its_own_department(dataset, cast):
-    report = kpis.kpi_report(cast.users.dept1, YEAR_2025, today=TODAY)
+    report = figures.kpi_report(cast.users.dept1, YEAR_2025, today=TODAY)
     # dept1's scope is A1, A3, A5: received 3, accepted 3, closed 2 → 66.7%; replied appeals A1, A3
     # (both on time by their latest reply) → 100.0%; (A5 not replied as a whole);
     # its assignments' reply days (2 + 3 + 1 + 3) / 4 = 2.25 → 2.3; rated 100 + 80 → 90.0; overdue A5 → 1.
@@ -256,11 +257,11 @@ def test_department_sees_only_its_own_department(dataset, cast):
     assert [f.label for f in report.by_department] == ["区税务局"]
     # 服务企业数 for a department: the enterprises of its appeals only (ent1) = 1.
     assert report.enterprises_enrolled == 1
-    assert kpis.department_figures(cast.users.dept1, YEAR_2025, today=TODAY) == report.by_department[0]
+    assert figures.department_figures(cast.users.dept1, YEAR_2025, today=TODAY) == report.by_department[0]
 
 
 def test_chamber_sees_only_its_members_appeals(dataset, cast):
-    report = kpis.kpi_report(cast.users.chamber1, YEAR_2025, today=TODAY)
+    report = figures.kpi_report(cast.users.chamber1, YEAR_2025, today=TODAY)
     # chamber1's member ent1 submitted A1, A3, A5: the same appeals as dept1's, so the same overall
     # counts; both departments appear (A5 went to dept2 too): dept2 received 1 (A5), overdue 1.
     assert counts(report.overall) == (3, 3, 2, 2, 2, 2, 1)
@@ -269,24 +270,24 @@ def test_chamber_sees_only_its_members_appeals(dataset, cast):
     # 服务企业数: ent1 (appeals) + ent3 (member with an account) = 2.
     assert report.enterprises_enrolled == 2
     # chamber2's member ent2 submitted A2, A4, A6: received 3, accepted 2, closed 1 → 50.0%.
-    other = kpis.kpi_report(cast.users.chamber2, YEAR_2025, today=TODAY).overall
+    other = figures.kpi_report(cast.users.chamber2, YEAR_2025, today=TODAY).overall
     assert (other.received, other.accepted, other.closed, other.closure_rate) == (3, 2, 1, D("50.0"))
 
 
 def test_another_districts_staff_sees_only_their_own_appeals(dataset, cast):
-    report = kpis.kpi_report(cast.users.outsider_staff, YEAR_2025, today=TODAY)
+    report = figures.kpi_report(cast.users.outsider_staff, YEAR_2025, today=TODAY)
     assert counts(report.overall) == (1, 0, 0, 0, 0, 0, 0) and report.by_department == []
 
 
 def test_empty_period_gives_no_rates_and_counts_no_later_enrolment(dataset, cast):
-    report = kpis.kpi_report(cast.users.staff, kpis.Period.year(2024), today=TODAY)
+    report = figures.kpi_report(cast.users.staff, Period.year(2024), today=TODAY)
     assert counts(report.overall)[:6] == (0, 0, 0, 0, 0, 0)
     assert report.overall.overdue == 1  # overdue now does not depend on the period
     assert rates(report.overall) == (None, None, None, None, None)
     # No appeal and no account existed by the end of 2024 (ent3's account dates from June 2025,
     # the cast's accounts from the day the test ran).
     assert report.enterprises_enrolled == 0
-    assert report.by_category == [kpis.Figures(label="融资贷款", key=report.by_category[0].key, overdue=1)]
+    assert report.by_category == [figures.Figures(label="融资贷款", key=report.by_category[0].key, overdue=1)]
 
 
 # --- the page ----------------------------------------------------------------------------------------
@@ -317,7 +318,7 @@ def test_statistics_page_shows_the_figures(dataset, cast, login, django_assert_m
 
 def test_statistics_page_accepts_a_date_range(dataset, cast, login):
     response = _get(login, cast.users.staff, reverse("appeals:statistics"), start="2025-09-01", end="2025-09-30")
-    assert response.context["report"].period == kpis.Period(date(2025, 9, 1), date(2025, 9, 30))
+    assert response.context["report"].period == Period(date(2025, 9, 1), date(2025, 9, 30))
     assert response.context["report"].overall.received == 2
     assert "2025-09-01 至 2025-09-30" in response.content.decode()
 

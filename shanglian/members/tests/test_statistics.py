@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from shanglian import testing
 from shanglian.audit.models import AuditEvent
 from shanglian.common.models import DictItem
-from shanglian.members import statistics
+from shanglian.members import figures
 from shanglian.members.models import ChamberMembership, EnterpriseRole, Membership
 from shanglian.members.selectors import memberships_visible_to
 from shanglian.orgs.selectors import chambers_visible_to
@@ -78,36 +78,36 @@ def dataset(cast):
 # --- counts by kind ------------------------------------------------------------------------------------
 def test_members_in_force_now_by_kind_with_the_total_computed(dataset):
     # enterprise E1, E4, E5 (E2 left, E3 suspended); individual P1 (P2 left); group G1 → 5; X is elsewhere
-    assert statistics.counts_by_kind(dataset, NOW) == {"enterprise": 3, "group": 1, "individual": 1, "total": 5}
+    assert figures.counts_by_kind(dataset, NOW) == {"enterprise": 3, "group": 1, "individual": 1, "total": 5}
 
 
 def test_members_in_force_on_a_past_date_are_those_in_force_then(dataset):
     # 2022-06-30: E1, E2 (leaves only in 2024: counted), E3, E5; not E4 (joins 2025); P1, P2; G1 → 7
-    assert statistics.counts_by_kind(dataset, PAST) == {"enterprise": 4, "group": 1, "individual": 2, "total": 7}
+    assert figures.counts_by_kind(dataset, PAST) == {"enterprise": 4, "group": 1, "individual": 2, "total": 7}
 
 
 def test_a_member_who_left_before_the_date_is_not_counted_and_one_leaving_later_is(dataset):
     # P2 leaves on 2023-12-31: in force the day before, not on that day
-    assert statistics.counts_by_kind(dataset, date(2023, 12, 30))["individual"] == 2
-    assert statistics.counts_by_kind(dataset, date(2023, 12, 31))["individual"] == 1
+    assert figures.counts_by_kind(dataset, date(2023, 12, 30))["individual"] == 2
+    assert figures.counts_by_kind(dataset, date(2023, 12, 31))["individual"] == 1
 
 
 def test_a_suspended_member_counts_until_its_suspension_date(dataset):
     # E3 suspended on 2025-07-01: E1, E3, E4, E5 on 06-30; E1, E4, E5 from 07-01
-    assert statistics.counts_by_kind(dataset, date(2025, 6, 30))["enterprise"] == 4
-    assert statistics.counts_by_kind(dataset, date(2025, 7, 1))["enterprise"] == 3
+    assert figures.counts_by_kind(dataset, date(2025, 6, 30))["enterprise"] == 4
+    assert figures.counts_by_kind(dataset, date(2025, 7, 1))["enterprise"] == 3
 
 
 def test_a_member_who_has_not_joined_yet_is_not_counted(dataset):
     # 2017: nobody; 2018-12-31: G1 only
-    assert statistics.counts_by_kind(dataset, date(2017, 12, 31))["total"] == 0
-    assert statistics.counts_by_kind(dataset, date(2018, 12, 31)) == {
+    assert figures.counts_by_kind(dataset, date(2017, 12, 31))["total"] == 0
+    assert figures.counts_by_kind(dataset, date(2018, 12, 31)) == {
         "enterprise": 0, "group": 1, "individual": 0, "total": 1}
 
 
 # --- year ends and growth ------------------------------------------------------------------------------
 def test_year_end_series_with_growth_joins_departures_and_suspensions(dataset):
-    series = statistics.year_end_series(dataset, range(2018, 2026))
+    series = figures.year_end_series(dataset, range(2018, 2026))
     # year ends: 2017 0; 2018 G1 = 1; 2019 +E1 +P1 = 3; 2020 +E2 = 4; 2021 +E3 = 5; 2022 +P2 +E5 = 7;
     # 2023 P2 leaves on 12-31 = 6; 2024 E2 leaves = 5; 2025 +E4, E3 suspended = 5
     assert [r.year for r in series] == list(range(2018, 2026))
@@ -123,35 +123,35 @@ def test_year_end_series_with_growth_joins_departures_and_suspensions(dataset):
 
 
 def test_the_first_year_of_a_series_has_its_growth_on_the_year_before(dataset):
-    (row,) = statistics.year_end_series(dataset, [2022])
+    (row,) = figures.year_end_series(dataset, [2022])
     # end of 2021: 5 → end of 2022: 7, +2 = 40.0 %
     assert (row.previous, row.in_force, row.growth, row.growth_rate) == (5, 7, 2, Decimal("40.0"))
 
 
 def test_average_annual_growth_is_the_compound_rate_over_the_series(dataset):
     # 2020–2025 starts from the end of 2019 (3) and ends at 5: (5/3) ** (1/6) − 1 = 8.89 % → 8.9
-    assert statistics.average_annual_growth(statistics.year_end_series(dataset, range(2020, 2026))) == Decimal("8.9")
+    assert figures.average_annual_growth(figures.year_end_series(dataset, range(2020, 2026))) == Decimal("8.9")
     # 2018–2025: nobody at the end of 2017, so from the end of 2018 (1) to 5 in 7 years: 5 ** (1/7) − 1 = 25.8 %
-    series = statistics.year_end_series(dataset, range(2018, 2026))
-    assert statistics.growth_basis(series) == (2018, 1)
-    assert statistics.average_annual_growth(series) == Decimal("25.8")
+    series = figures.year_end_series(dataset, range(2018, 2026))
+    assert figures.growth_basis(series) == (2018, 1)
+    assert figures.average_annual_growth(series) == Decimal("25.8")
 
 
 def test_average_growth_of_the_seed_report_349_to_700():
     # "349家→700家" over two years: sqrt(700 / 349) − 1 = 41.62 % → 41.6
-    series = [statistics.YearEnd(2019, 500, 349, 0, 0, 0), statistics.YearEnd(2020, 700, 500, 0, 0, 0)]
-    assert statistics.average_annual_growth(series) == Decimal("41.6")
+    series = [figures.YearEnd(2019, 500, 349, 0, 0, 0), figures.YearEnd(2020, 700, 500, 0, 0, 0)]
+    assert figures.average_annual_growth(series) == Decimal("41.6")
 
 
 def test_average_growth_of_nothing_is_none(db):
-    assert statistics.average_annual_growth([]) is None
-    assert statistics.average_annual_growth([statistics.YearEnd(2020, 0, 0, 0, 0, 0)]) is None
+    assert figures.average_annual_growth([]) is None
+    assert figures.average_annual_growth([figures.YearEnd(2020, 0, 0, 0, 0, 0)]) is None
 
 
 # --- 三多三少 -------------------------------------------------------------------------------------------------
 def _pairs(memberships, on):
     return {p.key: (p.more, p.less, p.more_share, p.less_share)
-            for p in statistics.three_more_three_less(memberships, on)}
+            for p in figures.three_more_three_less(memberships, on)}
 
 
 def test_three_more_three_less_now(dataset):
@@ -188,53 +188,53 @@ def test_individual_members_count_only_as_individuals_not_by_the_place_of_their_
 
 
 def test_shares_of_nobody_are_none_not_a_division_by_zero(dataset):
-    pairs = statistics.three_more_three_less(dataset, date(2017, 1, 1))
+    pairs = figures.three_more_three_less(dataset, date(2017, 1, 1))
     assert all((p.more, p.less, p.more_share, p.less_share) == (0, 0, None, None) for p in pairs)
 
 
 def test_shares_round_half_up_to_one_decimal(db):
-    assert statistics.share(1, 16) == Decimal("6.3")  # 6.25 → 6.3 (a float round() would give 6.2)
-    assert statistics.share(1, 3) == Decimal("33.3")
-    assert statistics.share(-1, 6) == Decimal("-16.7")
-    assert statistics.share(0, 0) is None and statistics.share(3, 0) is None
+    assert figures.share(1, 16) == Decimal("6.3")  # 6.25 → 6.3 (a float round() would give 6.2)
+    assert figures.share(1, 3) == Decimal("33.3")
+    assert figures.share(-1, 6) == Decimal("-16.7")
+    assert figures.share(0, 0) is None and figures.share(3, 0) is None
 
 
 # --- by chamber, by street -----------------------------------------------------------------------------
 def test_enterprise_members_by_chamber_through_chamber_memberships_in_force(dataset, cast):
     # now: chamber1 E1, E5; chamber2 E4 only (E1 left chamber2 on 2025-01-01)
-    assert statistics.by_chamber(dataset, NOW) == [("友谊路街道商会", 2), ("河西区浙江商会", 1)]
+    assert figures.by_chamber(dataset, NOW) == [("友谊路街道商会", 2), ("河西区浙江商会", 1)]
     # 2024-12-31: chamber1 E1, E5; chamber2 E1 (still in it), E4 not yet a federation member
-    assert statistics.by_chamber(dataset, date(2024, 12, 31)) == [("友谊路街道商会", 2), ("河西区浙江商会", 1)]
+    assert figures.by_chamber(dataset, date(2024, 12, 31)) == [("友谊路街道商会", 2), ("河西区浙江商会", 1)]
     # 2022: no chamber membership had started yet
-    assert statistics.by_chamber(dataset, PAST) == []
-    assert statistics.by_chamber(dataset, NOW, limit=1) == [("友谊路街道商会", 2)]
+    assert figures.by_chamber(dataset, PAST) == []
+    assert figures.by_chamber(dataset, NOW, limit=1) == [("友谊路街道商会", 2)]
 
 
 def test_a_suspended_chamber_membership_is_not_counted(dataset, cast):
     ChamberMembership.objects.filter(chamber=cast.chamber2).update(status="suspended")
-    assert statistics.by_chamber(dataset, NOW) == [("友谊路街道商会", 2)]
+    assert figures.by_chamber(dataset, NOW) == [("友谊路街道商会", 2)]
 
 
 def test_by_chamber_lists_only_the_chambers_the_user_may_see(dataset, cast):
     scoped = memberships_visible_to(cast.users.chamber1)
-    rows = statistics.by_chamber(scoped, date(2024, 12, 31), chambers=chambers_visible_to(cast.users.chamber1))
+    rows = figures.by_chamber(scoped, date(2024, 12, 31), chambers=chambers_visible_to(cast.users.chamber1))
     # E1 was in chamber2 too on that day, but a chamber1 secretary is not told about chamber2
     assert rows == [("友谊路街道商会", 2)]
 
 
 def test_enterprise_members_by_street(dataset):
     # now: E4, E5 东海; E1 友谊路
-    assert statistics.by_street(dataset, NOW) == [("东海街道", 2), ("友谊路街道", 1)]
+    assert figures.by_street(dataset, NOW) == [("东海街道", 2), ("友谊路街道", 1)]
     # 2022-06-30: E1, E2 友谊路; E5 东海; E3 without a street — listed last among equals
-    assert statistics.by_street(dataset, PAST) == [("友谊路街道", 2), ("东海街道", 1), ("未填街道", 1)]
+    assert figures.by_street(dataset, PAST) == [("友谊路街道", 2), ("东海街道", 1), ("未填街道", 1)]
 
 
 # --- scope -----------------------------------------------------------------------------------------------
 def test_chamber_secretary_figures_cover_only_its_scope(dataset, cast):
     scoped = memberships_visible_to(cast.users.chamber1)
     # chamber1's member enterprises E1, E5; P1 (holds roles in both: counted once); its own group membership
-    assert statistics.counts_by_kind(scoped, NOW) == {"enterprise": 2, "group": 1, "individual": 1, "total": 4}
-    assert [r.in_force for r in statistics.year_end_series(scoped, [2019, 2022])] == [3, 4]
+    assert figures.counts_by_kind(scoped, NOW) == {"enterprise": 2, "group": 1, "individual": 1, "total": 4}
+    assert [r.in_force for r in figures.year_end_series(scoped, [2019, 2022])] == [3, 4]
     assert _pairs(scoped, NOW)["locality"] == (1, 1, Decimal("50.0"), Decimal("50.0"))
 
 

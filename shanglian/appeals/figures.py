@@ -1,5 +1,7 @@
 """Appeal KPIs (DESIGN §3; issue 4, item 4): the figures of the service desk, per department, category
-and month and overall, for a period of submission dates, always inside `selectors.appeals_visible_to(user)`.
+and month and overall, for a period of submission dates, always inside `selectors.appeals_visible_to(user)`;
+each overall figure is also registered with the figures layer (`appeals.*`, bottom of the module) with
+the appeals behind it, for the statistics page's drill-down and the reports app.
 
 Definitions (the same text is in docs/appeals.md, "KPI definitions"):
 
@@ -31,71 +33,25 @@ cost three queries, each breakdown one or two, whatever the number of appeals.
 """
 
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from datetime import date, datetime
+from decimal import Decimal
 
-from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from shanglian.accounts.roles import FEDERATION_ROLES, Role, role_of
+from shanglian.accounts.roles import FEDERATION_ROLES, READER_ROLES, Role, require_role, role_of
+from shanglian.accounts.selectors import users_in_role
+from shanglian.common.periods import Period
 from shanglian.members.models import Enterprise
-from shanglian.members.statistics import share
+from shanglian.ui.figures import Figure, figure, get, mean, share
 
 from .models import RATING_POINTS, Appeal, Assignment, Rating, Status, overdue_q
 from .selectors import appeals_visible_to
 
-_ONE_DECIMAL = Decimal("0.1")
-# Roles that may see KPIs: the federation (whole scope), a chamber (its members' appeals) and a
-# department (its own appeals). Enterprise users and auditors may not.
-KPI_ROLES = (Role.SYSADMIN, Role.STAFF, Role.LEADER, Role.CHAMBER, Role.DEPARTMENT)
 NOT_ACCEPTED = (Status.SUBMITTED, Status.REJECTED)
 POINTS = {rating: Decimal(points) for rating, points in RATING_POINTS.items()}
-
-
-def mean(total, count):
-    """total ÷ count as a Decimal with one decimal, half up; None when count is 0."""
-    if not count:
-        return None
-    return (Decimal(total or 0) / Decimal(count)).quantize(_ONE_DECIMAL, rounding=ROUND_HALF_UP)
-
-
-# --- the period --------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Period:
-    """Submission dates from `start` to `end`, both included (local dates)."""
-
-    start: date
-    end: date
-
-    @classmethod
-    def year(cls, year):
-        return cls(date(year, 1, 1), date(year, 12, 31))
-
-    @property
-    def is_whole_year(self):
-        return self.start == date(self.start.year, 1, 1) and self.end == date(self.start.year, 12, 31)
-
-    @property
-    def label(self):
-        if self.is_whole_year:
-            return f"{self.start.year}年"
-        return f"{self.start:%Y-%m-%d} 至 {self.end:%Y-%m-%d}"
-
-    def bounds(self):
-        """[first instant, instant after the last day) in local time, as aware datetimes."""
-        tz = timezone.get_current_timezone()
-        return (datetime.combine(self.start, time.min, tzinfo=tz),
-                datetime.combine(self.end + timedelta(days=1), time.min, tzinfo=tz))
-
-    def months(self):
-        """The first day of every month the period touches."""
-        months, day = [], self.start.replace(day=1)
-        while day <= self.end:
-            months.append(day)
-            day = (day + timedelta(days=32)).replace(day=1)
-        return months
+RATINGS = (Rating.SATISFIED, Rating.BASICALLY, Rating.UNSATISFIED)
 
 
 # --- one row of figures --------------------------------------------------------------------------------
@@ -168,7 +124,7 @@ def _figures(label, key, *rows):
 
 # --- the aggregates ----------------------------------------------------------------------------------
 def _in_period(period, prefix=""):
-    start, end = period.bounds()
+    start, end = period.bounds
     return Q(**{f"{prefix}submitted_at__gte": start, f"{prefix}submitted_at__lt": end})
 
 
@@ -276,16 +232,20 @@ def by_department(scope, period, *, today=None, department_id=None):
 def enterprises_enrolled(user, scope, period):
     """服务企业数: distinct enterprises with an appeal in the scope submitted up to the period end, plus
     the enterprises of the user's member scope with an active enterprise account created by then."""
-    _, end = period.bounds()
+    return enrolled_enterprises(user, scope, period).count()
+
+
+def enrolled_enterprises(user, scope, period):
+    """The enterprises `enterprises_enrolled` counts."""
+    _, end = period.bounds
     with_appeal = Exists(scope.order_by().filter(enterprise_id=OuterRef("pk"), submitted_at__lt=end))
     enrolled = Q(with_appeal)
     if role_of(user) in FEDERATION_ROLES or role_of(user) == Role.CHAMBER:
         from shanglian.members.selectors import enterprises_visible_to
 
-        accounts = get_user_model().objects.filter(
-            enterprise_id=OuterRef("pk"), is_active=True, groups__name=Role.ENTERPRISE.value, date_joined__lt=end)
+        accounts = users_in_role(Role.ENTERPRISE, enterprise_id=OuterRef("pk"), date_joined__lt=end)
         enrolled |= Q(Exists(accounts), pk__in=enterprises_visible_to(user).order_by().values("pk"))
-    return Enterprise.objects.filter(enrolled).count()
+    return Enterprise.objects.filter(enrolled)
 
 
 # --- the report --------------------------------------------------------------------------------------
@@ -305,14 +265,28 @@ class KpiReport:
                 ("办结率", self.overall.closure_rate, "%"), ("满意率", self.overall.satisfaction_rate, "%")]
 
 
+def _held_by(department_id):
+    """Appeals dispatched to the department that it did not return (what its row counts)."""
+    return Exists(Assignment.objects.filter(appeal_id=OuterRef("pk"), department_id=department_id)
+                  .exclude(state=Assignment.State.RETURNED))
+
+
+def kpi_scope(user):
+    """The appeals the user's KPIs count (PermissionDenied for roles without any): its visible appeals;
+    for a department those dispatched to it that it did not return, as its row counts. KPIs are for the
+    federation (whole scope), a chamber (its members' appeals) and a department (its own appeals);
+    enterprise users and auditors are refused."""
+    require_role(user, *READER_ROLES)
+    scope = appeals_visible_to(user)
+    if role_of(user) == Role.DEPARTMENT:
+        scope = scope.filter(_held_by(user.department_id))
+    return scope
+
+
 def kpi_report(user, period, *, today=None, breakdowns=True):
     """Every figure of the statistics page for the user's scope (PermissionDenied for roles without
     one). A department user gets its own department's row only."""
-    scope = appeals_visible_to(user)
-    if role_of(user) == Role.DEPARTMENT:
-        # Its cards count what its row counts: appeals dispatched to it that it did not return.
-        scope = scope.filter(Exists(Assignment.objects.filter(appeal_id=OuterRef("pk"), department_id=user.department_id)
-                                    .exclude(state=Assignment.State.RETURNED)))
+    scope = kpi_scope(user)
     today = _today(today)
     report = KpiReport(period=period, overall=overall(scope, period, today=today),
                        enterprises_enrolled=enterprises_enrolled(user, scope, period))
@@ -330,3 +304,104 @@ def department_figures(user, period, *, today=None):
     if rows:
         return rows[0]
     return replace(Figures(), label=str(user.department or ""), key=user.department_id)
+
+
+# --- registered figures (shanglian.ui.figures) ------------------------------------------------------------
+# Every overall figure of the desk, for the acting user's KPI scope and a Period of submission dates,
+# optionally narrowed to a category or to the appeals a department holds (the breakdowns' rows). The
+# records are appeals (enterprises for 服务企业数); for a rate they are the appeals of the denominator.
+def _narrowed(user, *, category=None, department=None):
+    scope = kpi_scope(user)
+    if category is not None:
+        scope = scope.filter(category_id=category)
+    if department is not None:
+        scope = scope.filter(_held_by(department))
+    return scope
+
+
+def _submitted(scope, period, today):
+    return scope.filter(_in_period(period))
+
+
+def _accepted(scope, period, today):
+    return _submitted(scope, period, today).exclude(status__in=NOT_ACCEPTED)
+
+
+def _replied(scope, period, today):
+    return _submitted(scope, period, today).filter(replied_on_time__isnull=False)
+
+
+def _with_reply_days(scope, period, today):
+    replied = _assignments_of(scope, period).filter(replied_at__isnull=False, working_days_to_reply__isnull=False)
+    return _submitted(scope, period, today).filter(pk__in=replied.values("appeal_id"))
+
+
+def _rated(scope, period, today):
+    return _submitted(scope, period, today).filter(rating__in=RATINGS)
+
+
+def _overdue(scope, period, today):
+    return scope.overdue(today)
+
+
+# key, label, unit, attribute of `Figures`, records, definition, compared (同比/环比), alert
+OVERALL = [
+    ("received", "诉求总量", "件", "received", _submitted, "统计期间内提交的诉求", True, False),
+    ("accepted", "受理量", "件", "accepted", _accepted, "统计期间内提交、已受理（未被不予受理）的诉求", True, False),
+    ("closed", "办结量", "件", "closed", lambda s, p, t: _submitted(s, p, t).filter(status=Status.CLOSED),
+     "统计期间内提交、已办结的诉求", True, False),
+    ("closure_rate", "办结率", "%", "closure_rate", _accepted, "办结量 ÷ 受理量；记录为已受理的诉求（分母）",
+     True, False),
+    ("on_time_rate", "按时办理率", "%", "on_time_rate", _replied,
+     "按期答复 ÷ 已答复（以诉求最近一次答复计，即及时处办率）；记录为已答复的诉求（分母）", True, False),
+    ("average_reply_days", "平均答复用时", "工作日", "average_reply_days", _with_reply_days,
+     "各承办部门从派单到答复的工作日数的平均值；记录为有答复的诉求", True, False),
+    ("satisfaction_score", "满意度", "分", "satisfaction_score", _rated,
+     "满意 100、基本满意 80、不满意 0 分的平均（百分制）；记录为已评价的诉求", True, False),
+    ("satisfaction_rate", "满意率", "%", "satisfaction_rate", _rated,
+     "（满意 + 基本满意）÷ 已评价；记录为已评价的诉求（分母）", True, False),
+    ("overdue", "当前超期", "件", "overdue", _overdue, "今天仍未办结且已过办理期限的诉求，不受统计期间限制", False, True),
+]
+
+
+def _register(key, label, unit, attribute, records, definition, compared, alert):
+    @figure(f"appeals.{key}", label=label, unit=unit, definition=definition, compare=compared, alert=alert)
+    def overall_figure(*, user, period, today=None, category=None, department=None):
+        scope = _narrowed(user, category=category, department=department)
+        today = _today(today)
+        return getattr(overall(scope, period, today=today), attribute), records(scope, period, today)
+    return overall_figure
+
+
+for _row in OVERALL:
+    _register(*_row)
+
+
+@figure("appeals.enterprises_enrolled", label="服务企业数", unit="家",
+        definition="统计期末前在服务范围内提交过诉求的企业，加上本范围内已开通有效企业账号的会员企业")
+def appeals_enterprises_enrolled(*, user, period):
+    return enrolled_enterprises(user, kpi_scope(user), period)
+
+
+def overall_figures(user, report, *, today=None, compare=True):
+    """The registered overall figures of `report` (a `kpi_report` of the user) as `Figure`s with their
+    records, compared with the previous period (环比) and the same period a year earlier (同比): two
+    more `overall` aggregates when `compare`."""
+    today = _today(today)
+    scope = kpi_scope(user)
+    period = report.period
+    previous = overall(scope, period.previous(), today=today) if compare else None
+    year_ago = overall(scope, period.year_ago(), today=today) if compare else None
+    result = {}
+    for key, _label, _unit, attribute, records, _definition, compared, _alert in OVERALL:
+        spec = get(f"appeals.{key}")
+        result[key] = Figure(
+            label=spec.label, definition=spec.definition, value=getattr(report.overall, attribute), unit=spec.unit,
+            records=records(scope, period, today), key=spec.key, period=period, alert=spec.alert,
+            previous=getattr(previous, attribute) if compare and compared else None,
+            year_ago=getattr(year_ago, attribute) if compare and compared else None)
+    spec = get("appeals.enterprises_enrolled")
+    result["enterprises_enrolled"] = Figure(
+        label=spec.label, definition=spec.definition, value=report.enterprises_enrolled, unit=spec.unit,
+        records=enrolled_enterprises(user, scope, period), key=spec.key, period=period)
+    return result

@@ -1,0 +1,308 @@
+"""Member figures: every figure of the reports' member paragraphs, computed from memberships and
+registered with the figures layer (`shanglian.ui.figures`).
+
+"会员880个，企业会员316家，团体会员20个，个人会员564个", "会员年均增长率 / 349家→700家" and the
+"三多三少" structure (DESIGN §4) all come from here. The aggregate functions take an already scoped
+queryset (`selectors.memberships_visible_to(user)`) and a date, and use `selectors.membership_in_force_q` —
+the one definition of "in force". Nothing is typed in, and each function costs one query whatever the
+number of members (the year-end series too, whatever the number of years). The registered figures
+(`members.*`, bottom of the module) take the acting user and a Period: a figure "in force" is counted on
+the period's last day, and its records are the memberships counted.
+
+Shares are percentages as `Decimal`, rounded half up (四舍五入) to one decimal; a share of nothing is None
+(shown as "—"), never a division by zero.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, F, Q
+from django.http import Http404
+
+from shanglian.orgs.selectors import chambers_visible_to
+from shanglian.ui.figures import figure, percent, share
+
+from .models import ChamberMembership, Membership
+from .selectors import membership_in_force_q, memberships_visible_to
+
+KIND_LABELS = dict(Membership.Kind.choices)
+KINDS = [Membership.Kind.ENTERPRISE, Membership.Kind.GROUP, Membership.Kind.INDIVIDUAL]
+NO_STREET = "未填街道"
+
+
+def _members(memberships):
+    """The scoped memberships without duplicate rows: a chamber secretary's scope is a DISTINCT over
+    joins, which must not multiply the counts nor get in the way of the aggregates."""
+    return Membership.objects.filter(pk__in=memberships.values("pk"))
+
+
+# --- 会员880个，企业会员316家，团体会员20个，个人会员564个 ------------------------------------------------
+def counts_by_kind(memberships, on):
+    """Members in force on `on` by kind: {"enterprise", "group", "individual", "total"}; the total is the
+    sum of the three, never stored."""
+    counts = _members(memberships).filter(membership_in_force_q(on)).aggregate(
+        **{kind.value: Count("pk", filter=Q(kind=kind)) for kind in KINDS}
+    )
+    counts["total"] = sum(counts[kind.value] for kind in KINDS)
+    return counts
+
+
+# --- 会员年均增长率 / 349家→700家 --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class YearEnd:
+    year: int
+    in_force: int  # at 31 December of `year`
+    previous: int  # at 31 December of the year before
+    joined: int  # memberships whose joined date falls in the year
+    left: int  # memberships whose left date falls in the year
+    suspended: int  # memberships whose suspended_on date falls in the year
+
+    @property
+    def growth(self):
+        return self.in_force - self.previous
+
+    @property
+    def growth_rate(self):
+        """Growth on the previous year end in %, None when there were no members then."""
+        return share(self.growth, self.previous)
+
+
+def year_end_series(memberships, years):
+    """For each year: members in force at 31 December, at the previous 31 December, and the joins,
+    departures and suspensions dated in the year — so the first year has its growth too. One query.
+
+    The year-end counts need not reconcile with joins − departures: a suspension also ends "in force",
+    and members who joined and left within the year appear in both columns."""
+    years = sorted(set(years))
+    if not years:
+        return []
+    ends = sorted(set(years) | {y - 1 for y in years})
+    aggregates = {f"in_force_{y}": Count("pk", filter=membership_in_force_q(date(y, 12, 31))) for y in ends}
+    for y in years:
+        aggregates[f"joined_{y}"] = Count("pk", filter=Q(joined__year=y))
+        aggregates[f"left_{y}"] = Count("pk", filter=Q(left__year=y))
+        aggregates[f"suspended_{y}"] = Count("pk", filter=Q(suspended_on__year=y))
+    figures = _members(memberships).aggregate(**aggregates)
+    return [
+        YearEnd(year=y, in_force=figures[f"in_force_{y}"], previous=figures[f"in_force_{y - 1}"],
+                joined=figures[f"joined_{y}"], left=figures[f"left_{y}"], suspended=figures[f"suspended_{y}"])
+        for y in years
+    ]
+
+
+def growth_basis(series):
+    """(year, count) of the year end the average growth starts from: the year end before the series'
+    first year, or — when the federation had no members yet — the first year end with members."""
+    if not series:
+        return None
+    points = [(series[0].year - 1, series[0].previous)] + [(row.year, row.in_force) for row in series]
+    return next(((year, count) for year, count in points if count), None)
+
+
+def average_annual_growth(series):
+    """年均增长率 (%): the compound rate from the `growth_basis` year end to the last year end of the
+    series, (last / start) ** (1 / years) − 1, e.g. 349 → 700 over two years = 41.6 %. None when there is
+    nothing to compound (no series, no members at any point, or no year between start and end)."""
+    basis = growth_basis(series)
+    if basis is None:
+        return None
+    start_year, start = basis
+    years = series[-1].year - start_year
+    if years <= 0:
+        return None
+    return percent(((series[-1].in_force / start) ** (1 / years) - 1) * 100)
+
+
+# --- 三多三少 -----------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Pair:
+    """One of the "三多三少": the side the reports find more of, and the side they find less of."""
+
+    key: str
+    label: str
+    base: str  # whom the pair counts
+    more_label: str
+    more: int
+    less_label: str
+    less: int
+
+    @property
+    def total(self):
+        return self.more + self.less
+
+    @property
+    def more_share(self):
+        return share(self.more, self.total)
+
+    @property
+    def less_share(self):
+        return share(self.less, self.total)
+
+
+_ENTERPRISE = Q(kind=Membership.Kind.ENTERPRISE)
+# The two sides of each pair, as conditions on memberships (the pair's base is either side).
+PAIR_SIDES = {
+    "business_type": (_ENTERPRISE & Q(enterprise__enterprise_type__code="individual"),
+                      _ENTERPRISE & Q(enterprise__enterprise_type__code="private")),
+    "member_kind": (Q(kind=Membership.Kind.INDIVIDUAL), Q(kind=Membership.Kind.GROUP)),
+    "locality": (_ENTERPRISE & Q(enterprise__is_local=True), _ENTERPRISE & Q(enterprise__is_local=False)),
+    "technology": (_ENTERPRISE & Q(enterprise__is_high_tech=False), _ENTERPRISE & Q(enterprise__is_high_tech=True)),
+}
+PAIR_LABELS = {
+    "business_type": ("个体工商户与私营企业", "企业会员", "个体工商户", "私营企业"),
+    "member_kind": ("个人会员与团体会员", "全部会员", "个人会员", "团体会员"),
+    "locality": ("本地会员与外地会员", "企业会员", "本地", "外地"),
+    "technology": ("传统产业与高新技术", "企业会员", "传统产业", "高新技术"),
+}
+
+
+def three_more_three_less(memberships, on):
+    """The "三多三少" of the members in force on `on`, as four pairs, each share of the pair's two sides:
+
+    - 个体工商户 vs 私营企业 — enterprise members by 企业类型 (DictItem code "individual" / "private");
+      enterprises of other types (外商投资, 港澳台, 其他) are on neither side.
+    - 个人会员 vs 团体会员 — all members by kind (enterprise members are on neither side).
+    - 本地 vs 外地 — enterprise members by `Enterprise.is_local`.
+    - 传统产业 vs 高新技术 — enterprise members by `Enterprise.is_high_tech`.
+
+    Decision: individual (and group) members are counted only in the second pair. Locality and
+    technology are attributes of an enterprise; a person has neither, and borrowing them from an
+    enterprise the person holds a role in would count that enterprise twice whenever it is a member
+    too (the usual case: an enterprise member and its legal representative as an individual member),
+    and would need an arbitrary rule for persons with several or no enterprises. One query.
+    """
+    f = _members(memberships).filter(membership_in_force_q(on)).aggregate(**{
+        f"{key}_{side}": Count("pk", filter=q) for key, sides in PAIR_SIDES.items() for side, q in zip(
+            ("more", "less"), sides, strict=True)})
+    return [Pair(key, label, base, more_label, f[f"{key}_more"], less_label, f[f"{key}_less"])
+            for key, (label, base, more_label, less_label) in PAIR_LABELS.items()]
+
+
+# --- by chamber, by street --------------------------------------------------------------------------------
+def _chamber_memberships_in_force(memberships, on):
+    """Chamber memberships in force on `on` (joined, not yet left, not suspended) of the enterprise members
+    in force on that day."""
+    enterprises = _members(memberships).filter(membership_in_force_q(on), kind=Membership.Kind.ENTERPRISE)
+    return (
+        ChamberMembership.objects.filter(enterprise_id__in=enterprises.values("enterprise_id"), joined__lte=on)
+        .filter(Q(left__isnull=True) | Q(left__gt=on))
+        .exclude(status=ChamberMembership.Status.SUSPENDED)
+    )
+
+
+def by_chamber(memberships, on, *, chambers=None, limit=None):
+    """[(chamber name, n)] — enterprise members in force on `on` per chamber they belong to through a
+    chamber membership in force on that day (joined, not yet left, not suspended), most first. An
+    enterprise in two chambers counts in both. `chambers` (a Chamber queryset) limits the rows to the
+    chambers the user may see: a chamber secretary is not told about other chambers. One query."""
+    return [(name, n) for _, name, n in chamber_rows(memberships, on, chambers=chambers, limit=limit)]
+
+
+def chamber_rows(memberships, on, *, chambers=None, limit=None):
+    """`by_chamber` with each chamber's id first: [(id, name, n)]."""
+    rows = _chamber_memberships_in_force(memberships, on)
+    if chambers is not None:
+        rows = rows.filter(chamber_id__in=chambers.values("pk"))
+    rows = (
+        rows.values("chamber_id", "chamber__name")
+        .annotate(n=Count("enterprise_id", distinct=True))
+        .order_by("-n", "chamber__name", "chamber_id")
+    )
+    return [(row["chamber_id"], row["chamber__name"], row["n"]) for row in (rows[:limit] if limit else rows)]
+
+
+def by_street(memberships, on, *, limit=None):
+    """[(street name, n)] — enterprise members in force on `on` by the enterprise's street, most first;
+    enterprises without a street are counted as "未填街道". One query."""
+    return [(name, n) for _, name, n in street_rows(memberships, on, limit=limit)]
+
+
+def street_rows(memberships, on, *, limit=None):
+    """`by_street` with each street's id first (None for "未填街道"): [(id, name, n)]."""
+    rows = (
+        _members(memberships).filter(membership_in_force_q(on), kind=Membership.Kind.ENTERPRISE)
+        .values("enterprise__street_id", "enterprise__street__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", F("enterprise__street__name").asc(nulls_last=True), "enterprise__street_id")
+    )
+    return [(row["enterprise__street_id"], row["enterprise__street__name"] or NO_STREET, row["n"])
+            for row in (rows[:limit] if limit else rows)]
+
+
+# --- registered figures (shanglian.ui.figures) ------------------------------------------------------------
+# Each takes the acting user (403 for roles without member data, through the selector) and a Period; a
+# count "in force" is taken on the period's last day. The records are Membership rows of the user's scope.
+def in_force(user, on):
+    """The memberships of the user's scope in force on `on`."""
+    return _members(memberships_visible_to(user)).filter(membership_in_force_q(on))
+
+
+IN_FORCE = "入会日期不晚于统计日、且统计日尚未退会、未暂停的会员"
+
+
+@figure("members.in_force", label="会员总数", unit="个", definition=f"在册会员：{IN_FORCE}；合计为三类之和")
+def members_in_force(*, user, period):
+    return in_force(user, period.end)
+
+
+def _register_kind(kind, label):
+    @figure(f"members.in_force.{kind.value}", label=label, unit="个", definition=f"在册{label}：{IN_FORCE}")
+    def members_of_kind(*, user, period):
+        return in_force(user, period.end).filter(kind=kind)
+    return members_of_kind
+
+
+for _kind in KINDS:
+    _register_kind(_kind, KIND_LABELS[_kind])
+
+
+@figure("members.growth_rate", label="会员增长率", unit="%",
+        definition="统计期末在册会员数比上年同日增减的百分比；记录为统计期末在册会员")
+def members_growth_rate(*, user, period):
+    last_year = period.year_ago().end
+    counts = _members(memberships_visible_to(user)).aggregate(
+        now=Count("pk", filter=membership_in_force_q(period.end)),
+        before=Count("pk", filter=membership_in_force_q(last_year)))
+    return share(counts["now"] - counts["before"], counts["before"]), in_force(user, period.end)
+
+
+@figure("members.average_annual_growth", label="会员年均增长率", unit="%", compare=False,
+        definition="期间首年上年末（无会员时取首个有会员的年末）至末年年末在册会员数的复合年均增长率；"
+                   "记录为末年年末在册会员")
+def members_average_annual_growth(*, user, period):
+    series = year_end_series(memberships_visible_to(user), period.years())
+    return average_annual_growth(series), in_force(user, date(period.end.year, 12, 31))
+
+
+def _register_pair(key, label, base, more_label, less_label):
+    more, less = PAIR_SIDES[key]
+
+    @figure(f"members.share.{key}", label=f"{more_label}占比", unit="%",
+            definition=f"“三多三少”：统计期末在册{base}中{more_label}占{more_label}与{less_label}之和的百分比；"
+                       f"记录为两类会员（分母）")
+    def pair_share(*, user, period):
+        records = in_force(user, period.end).filter(more | less)
+        counts = records.aggregate(more=Count("pk", filter=more), total=Count("pk"))
+        return share(counts["more"], counts["total"]), records
+    return pair_share
+
+
+for _key, (_label, _base, _more, _less) in PAIR_LABELS.items():
+    _register_pair(_key, _label, _base, _more, _less)
+
+
+@figure("members.by_chamber", label="商会在册企业会员", unit="家",
+        definition="统计期末通过在册的商会会籍属于该商会的在册企业会员（一家企业属于两个商会时各计一次）")
+def members_of_chamber(*, user, period, chamber):
+    if not chambers_visible_to(user).filter(pk=chamber).exists():
+        raise Http404("没有该商会。")
+    enterprises = _chamber_memberships_in_force(memberships_visible_to(user), period.end).filter(chamber_id=chamber)
+    return in_force(user, period.end).filter(kind=Membership.Kind.ENTERPRISE,
+                                             enterprise_id__in=enterprises.values("enterprise_id"))
+
+
+@figure("members.by_street", label="街道在册企业会员", unit="家",
+        definition="统计期末在册企业会员中企业所在街道为该街道的（“未填街道”为未填写街道的企业）")
+def members_of_street(*, user, period, street=None):
+    records = in_force(user, period.end).filter(kind=Membership.Kind.ENTERPRISE)
+    return records.filter(enterprise__street_id=street) if street else records.filter(enterprise__street__isnull=True)

@@ -1,0 +1,322 @@
+"""The figures layer: every statistic is a `Figure` with the records behind it, registered once by the app
+that owns the records, and rendered by one statistics-page template.
+
+An app's `figures.py` (discovered at startup, like `todos.py` and `panels.py`) registers its figures:
+
+    @figure("members.in_force", label="在册会员", unit="个", definition="统计期末在册的会员（入会、未退会、未暂停）")
+    def members_in_force(*, user, period):
+        return memberships_visible_to(user).filter(membership_in_force_q(period.end))   # value = count
+
+A figure function takes keyword arguments — always `user` (the acting user: records come from the app's
+scoped selectors, so a drill-down is scoped for free) and `period` (a `shanglian.common.periods.Period`),
+and any keyword the figure documents — and returns either the records (a QuerySet: the value is its
+count) or `(value, records)` when the value is not a count (a rate, a mean); for a ratio the records are
+those of the denominator and the definition says so. The reports app asks for any figure by key:
+
+    compute("appeals.satisfaction_rate", user=u, period=Period.year(2026), compare=True)
+    → Figure(label="满意率", value=Decimal("97.7"), unit="%", records=<rated appeals>, year_ago=…, previous=…)
+
+Breakdowns (per department, per chamber …) are `FigureTable`s: rows of cells, each row optionally with its
+own records. Statistics pages put figures and tables in `Section`s of a `FiguresPage`; the template
+`ui/figures_page.html` renders cards (value, unit, definition, 同比/环比), charts (declared by data
+attributes for static/shanglian/charts.js), the same numbers in tables, the export button and links
+to the records (`records_page`).
+"""
+
+from dataclasses import dataclass, field, replace
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from shanglian.ui.listing import (  # moves to shanglian.ui.listing (helper "floors")
+    ListPage,
+    render_list,
+)
+
+_ONE_DECIMAL = Decimal("0.1")
+# Units written right after the number ("75.0%", "98.5分"); other units ("件", "个", "工作日") go in the caption.
+SUFFIX_UNITS = {"%", "分"}
+UNIT_CAPTIONS = {"分": "百分制"}
+RATE_UNITS = {"%", "分"}  # changes of these are differences (百分点 / 分), of counts relative changes (%)
+
+
+def percent(value):
+    """A number as a percentage Decimal with one decimal, rounded half up (12.25 → 12.3)."""
+    return Decimal(str(value)).quantize(_ONE_DECIMAL, rounding=ROUND_HALF_UP)
+
+
+def share(part, whole):
+    """`part` as a percentage of `whole` (Decimal, one decimal, half up), or None when `whole` is 0."""
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(_ONE_DECIMAL, rounding=ROUND_HALF_UP)
+
+
+def mean(total, count):
+    """total ÷ count as a Decimal with one decimal, half up; None when count is 0."""
+    if not count:
+        return None
+    return (Decimal(total or 0) / Decimal(count)).quantize(_ONE_DECIMAL, rounding=ROUND_HALF_UP)
+
+
+# --- one figure -----------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Figure:
+    """One number with its meaning and the records behind it."""
+
+    label: str
+    definition: str
+    value: object  # int, Decimal or None (nothing to compute: shown "—")
+    unit: str = ""
+    records: object = None  # the QuerySet behind the number (the denominator's records for a ratio)
+    key: str = ""
+    period: object = None
+    previous: object = None  # the value in period.previous() (环比), when compared
+    year_ago: object = None  # the value in period.year_ago() (同比), when compared
+    alert: bool = False  # a non-zero value is shown in red (overdue …)
+    dom_id: str = ""  # a stable element id for the card's number, when a page needs one
+    records_url: str = ""  # the drill-down page of the records, when a page links to it
+
+    @property
+    def display(self):
+        return format_value(self.value, self.unit)
+
+    @property
+    def caption(self):
+        word = UNIT_CAPTIONS.get(self.unit, "" if self.unit in SUFFIX_UNITS else self.unit)
+        return f"{self.label}（{word}）" if word else self.label
+
+    @property
+    def is_alert(self):
+        return bool(self.alert and self.value)
+
+    def _change(self, other):
+        if self.value is None or other is None:
+            return None
+        if self.unit in RATE_UNITS:
+            difference = Decimal(self.value) - Decimal(other)
+            return f"{difference:+.1f}{'个百分点' if self.unit == '%' else self.unit}"
+        if not other:
+            return None
+        rate = (Decimal(self.value) - Decimal(other)) * 100 / Decimal(other)
+        return f"{rate.quantize(_ONE_DECIMAL, rounding=ROUND_HALF_UP):+}%"
+
+    @property
+    def year_ago_change(self):
+        """同比 as text: "+12.5%" for counts, "+1.2个百分点" for rates; None when not comparable."""
+        return self._change(self.year_ago)
+
+    @property
+    def previous_change(self):
+        """环比 as text, the same way."""
+        return self._change(self.previous)
+
+
+def format_value(value, unit=""):
+    if value is None:
+        return "—"
+    return f"{value}{unit}" if unit in SUFFIX_UNITS else f"{value}"
+
+
+# --- the registry -----------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class FigureDef:
+    key: str
+    label: str
+    unit: str
+    definition: str
+    function: object
+    compare: bool = True  # 同比/环比 make sense (not for "overdue now" and other snapshots of today)
+    alert: bool = False
+
+    def __call__(self, *, period, compare=False, **kwargs):
+        """The figure for `period` (and the user and keywords the function takes)."""
+        value, records = self._measure(period=period, **kwargs)
+        figure = Figure(label=self.label, definition=self.definition, value=value, unit=self.unit,
+                        records=records, key=self.key, period=period, alert=self.alert)
+        if compare and self.compare:
+            figure = replace(figure, previous=self._measure(period=period.previous(), **kwargs)[0],
+                             year_ago=self._measure(period=period.year_ago(), **kwargs)[0])
+        return figure
+
+    def _measure(self, **kwargs):
+        result = self.function(**kwargs)
+        if isinstance(result, QuerySet):
+            return result.count(), result
+        return result
+
+
+_registry = {}
+
+
+def figure(key, *, label, definition, unit="", compare=True, alert=False):
+    """Decorator: register `function(*, user, period, **kwargs)` as figure `key` ("app.name")."""
+    def register(function):
+        if key in _registry and _registry[key].function is not function:
+            raise ValueError(f"Figure {key!r} is registered twice.")
+        _registry[key] = FigureDef(key, label, unit, definition, function, compare, alert)
+        return function
+    return register
+
+
+def registered(prefix=""):
+    """The registered figures whose key starts with `prefix`, in registration order."""
+    return {key: spec for key, spec in _registry.items() if key.startswith(prefix)}
+
+
+def get(key):
+    try:
+        return _registry[key]
+    except KeyError:
+        raise Http404("没有该统计指标。") from None
+
+
+def compute(key, *, user, period, compare=False, **kwargs):
+    """Figure `key` for `user` in `period`: value, unit, definition and the records behind it."""
+    return get(key)(user=user, period=period, compare=compare, **kwargs)
+
+
+# --- tables, sections, the page -----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Col:
+    """A column of a figure table: `unit` "%" shows "12.5%" on the page and heads "…（%）" in the export;
+    `suffix` is written after the value on the page only ("2025" → "2025年")."""
+
+    label: str
+    unit: str = ""
+    suffix: str = ""
+    export_label: str = ""
+    shown: bool = True  # False: in the export only
+
+    @property
+    def export_header(self):
+        if self.export_label:
+            return self.export_label
+        return f"{self.label}（%）" if self.unit == "%" else self.label
+
+    def show(self, value):
+        if value is None:
+            return "—"
+        return f"{value}{self.unit if self.unit in SUFFIX_UNITS else ''}{self.suffix}"
+
+
+@dataclass(frozen=True)
+class Row:
+    cells: tuple
+    label: str = ""  # data-row attribute (the row's name)
+    records_url: str = ""  # drill-down to the row's records
+    total: bool = False  # a total row: kept out of charts
+
+
+@dataclass(frozen=True)
+class FigureTable:
+    title: str
+    columns: tuple
+    rows: tuple
+    sheet: str = ""  # the export's sheet name (default: the title); "-" keeps the table out of the export
+    row_header: bool = False  # the first cell of a row is its header (<th scope="row">)
+    numbered: bool = False  # a 序号 column first
+    empty_text: str = "暂无数据"
+    dom_id: str = ""
+    extra_sheet_rows: tuple = ()  # rows written under the table in the export only (e.g. an average)
+    blank: object = "—"  # what the export writes for a value that cannot be computed
+
+    @property
+    def has_records(self):
+        return any(row.records_url for row in self.rows)
+
+    @property
+    def shown_columns(self):
+        return [column for column in self.columns if column.shown]
+
+    @property
+    def width(self):
+        return len(self.shown_columns) + self.numbered + self.has_records
+
+    def shown_rows(self):
+        return [{"label": row.label, "url": row.records_url, "total": row.total,
+                 "cells": [column.show(value) for column, value in zip(self.columns, row.cells, strict=False)
+                           if column.shown]}
+                for row in self.rows]
+
+    def sheet_rows(self):
+        rows = [[self.blank if value is None else value for value in row.cells] for row in self.rows]
+        if self.numbered:
+            rows = [[i, *row] for i, row in enumerate(rows, start=1)]
+        return rows + [list(row) for row in self.extra_sheet_rows]
+
+    def sheet_headers(self):
+        headers = [column.export_header for column in self.columns]
+        return ["序号", *headers] if self.numbered else headers
+
+
+class Chart:
+    """A chart that static/shanglian/charts.js draws: `kind` names one of its drawers (pie, ranking,
+    combo, share-bars), `source` the json_script element holding the data and `options` (written as
+    data-* attributes: key, categories, bars, lines, axes, names, values, unit, max …) where in that data
+    the chart finds its numbers. No element id is known to charts.js."""
+
+    def __init__(self, kind, source, dom_id, label, **options):
+        self.kind, self.source, self.dom_id, self.label = kind, source, dom_id, label
+        self.attrs = [(name.replace("_", "-"), value) for name, value in options.items()]
+
+
+@dataclass
+class Section:
+    title: str
+    dom_id: str
+    figures: list = field(default_factory=list)
+    chart: object = None  # Chart or None
+    chart_empty_text: str = ""  # shown instead of the chart when there is none
+    table: object = None  # FigureTable or None
+    note: str = ""  # a line under the title (e.g. the average growth; may be a SafeString)
+    footnote: str = ""
+
+
+@dataclass
+class FiguresPage:
+    title: str
+    breadcrumbs: list
+    form: object
+    period_label: str
+    reset_url: str
+    export_url: str
+    sections: list
+    chart_data: dict = field(default_factory=dict)  # json_script id → data
+    empty_text: str = ""  # set: the page shows this instead of the sections
+    footnote: str = ""
+
+    @property
+    def tables(self):
+        return [section.table for section in self.sections if section.table is not None]
+
+    @property
+    def has_charts(self):
+        return any(section.chart for section in self.sections) and not self.empty_text
+
+
+def export_sheets(tables):
+    """The (sheet name, headers, rows) of each table for `audited_export`, in order; a table's `sheet`
+    (default: its title) names its sheet, "-" leaves it out."""
+    return [(table.sheet or table.title, table.sheet_headers(), table.sheet_rows())
+            for table in tables if table.sheet != "-"]
+
+
+# --- drill-down ---------------------------------------------------------------------------------------------
+def records_page(request, *, key, period, columns, breadcrumbs, period_label="", **kwargs):
+    """The records behind figure `key` for the acting user as a list page (the list-page pattern, with
+    `columns` of `shanglian.ui.listing.Column` that show no unmasked personal data): 404 for an
+    unknown key or an object outside the user's scope, the selector's refusal (403) for a user without
+    that data. The records come from the figure function, i.e. from the app's scoped selectors."""
+    result = compute(key, user=request.user, period=period, **kwargs)
+    if result.records is None:
+        raise Http404("该指标没有明细记录。")
+    value = result.display + (result.unit if result.unit and result.unit not in SUFFIX_UNITS else "")
+    page = ListPage(
+        title=f"{result.label}（{period_label or period.label}）：{value}",
+        breadcrumbs=[*breadcrumbs, (f"{result.label}明细", None)],
+        columns=columns,
+        empty_text="没有对应的记录",
+    )
+    return render_list(request, page, result.records)
