@@ -42,7 +42,9 @@ from django.utils import timezone
 from shanglian.accounts.roles import Role
 from shanglian.common.models import NumberSequence
 from shanglian.common.workdays import SOURCE_FALLBACK, WorkdayCalendar, WorkdayResult
+from shanglian.demo import logins, orgs
 from shanglian.demo.files import load_toml
+from shanglian.demo.names import Names
 from shanglian.demo.registry import register
 from shanglian.members import demo as members_demo
 from shanglian.members.models import Enterprise, Person
@@ -554,8 +556,8 @@ class _Generator:
         self.login_department = members_plan.logins["department"]
         self.login_enterprise = members_plan.logins["enterprise"]
         self.display = dict(members_plan.logins["display"])
-        self.display.update({u: d for u, _r, d, _unit in members_demo.DEMO_LOGINS if d})
-        self.names = members_demo._Names(self.rng)
+        self.display.update({u: d for u, _r, d, _unit in logins.DEMO_LOGINS if d})
+        self.names = Names(self.rng)
         self._enterprises()
 
     # Who acts.
@@ -613,7 +615,7 @@ class _Generator:
         persons = self.persons_of.get(enterprise, [])
         person = rng.choice(persons) if persons and rng.random() < 0.7 else None
         contact = plan.persons[person].name if person is not None else (e.contact_name or e.legal_representative)
-        street = members_demo.STREETS[e.street] if e.street is not None else rng.choice(members_demo.STREETS)
+        street = orgs.STREETS[e.street] if e.street is not None else rng.choice(orgs.STREETS)
         fills = {"ent": e.name, "road": f"{rng.choice(street[1])}{rng.randrange(1, 400)}号",
                  "n": rng.choice([3, 5, 6, 8, 10, 12, 15, 20, 30]), "wan": rng.choice([30, 50, 80, 120, 200, 300, 500])}
         rights = self.categories[category].is_rights_case

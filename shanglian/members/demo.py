@@ -66,11 +66,6 @@ __all__ = [
 DEMO_SEED = 2026
 # The day the demo data "is as of": no joined/left date is later. Fixed, so every run is the same.
 AS_OF = date(2026, 6, 30)
-# appeals/demo.py still reaches these through this module; they live in shanglian.demo (orgs.STREETS,
-# logins.DEMO_LOGINS, names.Names), where it can import them from once its rewrite is merged.
-STREETS = orgs.STREETS
-DEMO_LOGINS = logins.DEMO_LOGINS
-_Names = Names
 
 # --- Fixed reference data (data/members.toml, data/industries.csv) --------------------------------
 
