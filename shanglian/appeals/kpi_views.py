@@ -142,14 +142,14 @@ def _page(request):
                  o.satisfied, o.basically, o.unsatisfied)),),
         sheet="-", dom_id="table-overall")
     sections = [
-        ui.Section(title=f"核心指标（{report.period.label}）", dom_id="kpi-headline", figures=cards, table=overall),
-        ui.Section(title="月度诉求量、办结量与满意度", dom_id="kpi-months-chart",
+        ui.FigureSection(title=f"核心指标（{report.period.label}）", dom_id="kpi-headline", figures=cards, table=overall),
+        ui.FigureSection(title="月度诉求量、办结量与满意度", dom_id="kpi-months-chart",
                    chart=months_chart("各月诉求量、办结量与满意度，数据见下方“按月份”表") if o.received else None),
-        ui.Section(title="各部门按时办理率", dom_id="kpi-departments-chart", chart_empty_text="暂无派单数据",
+        ui.FigureSection(title="各部门按时办理率", dom_id="kpi-departments-chart", chart_empty_text="暂无派单数据",
                    chart=ui.Chart("ranking", SOURCE, "chart-appeal-departments",
                                   "各承办部门按时办理率，数据见下方“按部门”表", names="departments", values="onTime",
                                   unit="%", max="100") if report.by_department else None),
-        *[ui.Section(title=table.title, dom_id=f"kpi-{table_id}", table=table) for table_id, table in tables],
+        *[ui.FigureSection(title=table.title, dom_id=f"kpi-{table_id}", table=table) for table_id, table in tables],
     ]
     data = chart_data(report)
     page = ui.FiguresPage(

@@ -45,7 +45,7 @@ def _records_url(key, on, **params):
 def _ranking(name, what, day, rows):
     """按商会 / 按街道: enterprise members in force per chamber or street, a ranking chart of the first
     CHART_TOP and the whole table; rows are (name, n, records url)."""
-    return ui.Section(
+    return ui.FigureSection(
         title=f"按{what}（在册企业会员）", dom_id=f"stats-{name}",
         chart=ui.Chart("ranking", SOURCE, f"chart-{name}", f"企业会员最多的前{CHART_TOP}个{what}，数据见下表",
                        key=name) if rows else None,
@@ -93,13 +93,13 @@ def _page(request):
         growth_note = format_html('年均增长率：<strong id="average-growth">{}%</strong>（{}年末 {} 个 → {}年末 {} 个）',
                                   average, basis[0], basis[1], series[-1].year, series[-1].in_force)
     sections = [
-        ui.Section(
+        ui.FigureSection(
             title=f"在册会员（{on:%Y年%-m月%-d日}）", dom_id="stats-kinds", figures=cards,
             chart=ui.Chart("pie", SOURCE, "chart-kinds", "会员类型构成，数据见下表", key="kinds") if kinds["total"] else None,
             table=ui.FigureTable("按类型", (ui.Col("会员类型"), ui.Col("在册数", export_label=f"{day} 在册数"),
                                             ui.Col("占比", unit="%")), tuple(kind_rows), dom_id="table-kinds", blank=None),
         ),
-        ui.Section(
+        ui.FigureSection(
             title=f"年末会员数与增长（{years[0]}—{years[-1]}年）", dom_id="stats-years", note=growth_note,
             chart=ui.Chart("combo", SOURCE, "chart-years", "年末会员数与增长率，数据见下表", categories="years",
                            bars="inForce:年末在册", lines="growthRate:增长率（%）", axes="会员数;增长率（%）",
@@ -113,7 +113,7 @@ def _page(request):
                       for r in series),
                 dom_id="table-years", extra_sheet_rows=(("年均增长率（%）", average),), blank=None),
         ),
-        ui.Section(
+        ui.FigureSection(
             title="会员结构（“三多三少”）", dom_id="stats-pairs",
             chart=ui.Chart("share-bars", SOURCE, "chart-pairs", "三多三少各项占比，数据见下表", key="pairs"),
             table=ui.FigureTable(

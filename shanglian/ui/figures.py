@@ -17,7 +17,7 @@ those of the denominator and the definition says so. The reports app asks for an
     → Figure(label="满意率", value=Decimal("97.7"), unit="%", records=<rated appeals>, year_ago=…, previous=…)
 
 Breakdowns (per department, per chamber …) are `FigureTable`s: rows of cells, each row optionally with its
-own records. Statistics pages put figures and tables in `Section`s of a `FiguresPage`; the template
+own records. Statistics pages put figures and tables in `FigureSection`s of a `FiguresPage`; the template
 `ui/figures_page.html` renders cards (value, unit, definition, 同比/环比), charts (declared by data
 attributes for static/shanglian/charts.js), the same numbers in tables, the export button and links
 to the records (`records_page`).
@@ -263,7 +263,7 @@ class Chart:
 
 
 @dataclass
-class Section:
+class FigureSection:
     title: str
     dom_id: str
     figures: list = field(default_factory=list)
