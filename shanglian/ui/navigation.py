@@ -9,6 +9,14 @@
 
 Groups are shown by ascending `order`; several apps may add items to one group (they must give it the
 same order), and the items of a group are shown by ascending `NavItem.order`, then in registration order.
+
+The enterprise's phone pages (H5, `templates/h5_base.html`) have a bottom tab bar instead, registered
+the same way with `register_h5_tab()` and rendered by the `{% h5_tabs %}` tag of `ui/templatetags/navigation.py`:
+
+    register_h5_tab("events", "活动", "events:h5_list", icon="◷", order=25)
+
+Tabs are shown by ascending `order`; the first one is the H5 home (the default 返回 target). A view marks
+its tab active by putting the tab's key in its context as `tab` (`{"tab": "events"}`).
 """
 
 from dataclasses import dataclass
@@ -70,3 +78,31 @@ def navigation_for(user, current_path=""):
     if candidates:
         max(candidates, key=lambda i: len(i["url"]))["active"] = True
     return groups
+
+
+@dataclass(frozen=True)
+class H5Tab:
+    key: str  # the `tab` an H5 view puts in its context to show this tab active
+    label: str
+    url_name: str
+    icon: str  # one character, shown above the label
+    order: int
+    badge: object = None  # callable(user) -> int: a count shown on the tab when not 0 (e.g. unread messages)
+
+
+_h5_tabs = {}  # key -> H5Tab
+
+
+def register_h5_tab(key, label, url_name, *, icon, order, badge=None):
+    """Add a tab to the bottom bar of the enterprise's phone pages, shown at position `order`."""
+    if key in _h5_tabs:
+        raise ImproperlyConfigured(f"H5 tab {key!r} registered twice.")
+    _h5_tabs[key] = H5Tab(key, label, url_name, icon, order, badge)
+
+
+def h5_tabs_for(user, active=None):
+    """The tab bar: each registered tab by position, with its URL, its badge count and whether it is the
+    tab `active` (the key the page's view named)."""
+    return [{"key": tab.key, "label": tab.label, "url": reverse(tab.url_name), "icon": tab.icon,
+             "badge": tab.badge(user) if tab.badge else 0, "active": tab.key == active}
+            for tab in sorted(_h5_tabs.values(), key=lambda tab: tab.order)]
