@@ -256,7 +256,8 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 
-# Second factor: required for these roles; available to every back-office role.
+# Second factor: required for these roles (Role values of accounts/roles.py, which a settings module cannot
+# import; accounts/tests/test_second_factor.py checks them); available to every back-office role.
 OTP_REQUIRED_ROLES = ["sysadmin"]
 OTP_TOTP_ISSUER = "商联通"
 # In demo mode only, the demo sysadmin may log in without TOTP (the README says so).

@@ -1,8 +1,8 @@
 """API token authentication for integrations (WeChat mini-program, the 12345 hotline).
 
 A token skips the login page, and with it the second factor, the idle timeout and the password
-expiry; so the roles that must always pass the second factor — the system administrator and the
-auditor (三员) — cannot use one."""
+expiry; so 三员分立's roles — the system administrator (who must pass the second factor) and the
+auditor — act only through the login page and cannot use one."""
 
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed

@@ -26,7 +26,9 @@ SUPERVISOR_ROLES = FEDERATION_ROLES
 READER_ROLES = FEDERATION_ROLES | {Role.CHAMBER, Role.DEPARTMENT}
 # Roles that read the member registry: the federation and the chambers (a department does not).
 MEMBER_READER_ROLES = FEDERATION_ROLES | {Role.CHAMBER}
-# Roles that must pass the second factor and so never hold an API token (三员分立's two).
+# 三员分立's two roles (system administrator, auditor): they never hold an API token (accounts/api_auth.py),
+# so they always come through the login page. The second factor is required of the sysadmin only
+# (settings.OTP_REQUIRED_ROLES); the auditor, like every back-office role, may enable one and then must pass it.
 SEPARATED_ROLES = frozenset({Role.SYSADMIN, Role.AUDITOR})
 BACK_OFFICE_ROLES = frozenset(ALL_ROLES - {Role.ENTERPRISE})
 

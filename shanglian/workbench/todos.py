@@ -14,7 +14,8 @@ from shanglian.ui.todos import Todo, register
 @register
 def security_todos(user):
     role = role_of(user)
-    # the separated roles must pass the second factor anyway; for the other back-office roles it is advised
+    # Advised to the back-office roles outside 三员分立: the sysadmin must set a second factor up anyway
+    # (settings.OTP_REQUIRED_ROLES); the auditor is not required to and is not advised here either.
     if role in BACK_OFFICE_ROLES - SEPARATED_ROLES and not user_has_device(user):
         yield Todo("建议启用双因素认证", 1, reverse("accounts:otp_setup"), "info")
     if role == Role.SYSADMIN:

@@ -5,7 +5,9 @@ from django.db import connection
 from django_otp.oath import TOTP
 
 from shanglian import testing
+from shanglian.accounts.api_auth import TOKENLESS_ROLES
 from shanglian.accounts.models import TOTPDevice
+from shanglian.accounts.roles import Role
 from shanglian.audit.models import AuditEvent
 
 
@@ -57,6 +59,12 @@ def test_user_with_device_must_enter_code_and_wrong_or_replayed_code_is_refused(
     response = client.post("/accounts/otp/verify/", {"token": code})
     assert response.status_code == 200 and "动态口令错误" in response.content.decode()
     assert AuditEvent.objects.filter(action="otp_verify", username="staff", result="failure").count() == 2
+
+
+def test_the_second_factor_is_required_of_the_sysadmin_only_who_never_holds_a_token(settings):
+    required = {Role(name) for name in settings.OTP_REQUIRED_ROLES}  # a ValueError names no role of ours
+    assert required == {Role.SYSADMIN}  # SECURITY.md, settled: required for sysadmin, available to the rest
+    assert required <= TOKENLESS_ROLES  # a token would skip the second factor
 
 
 def test_staff_without_device_is_not_forced_but_offered_the_second_factor(client, cast):
