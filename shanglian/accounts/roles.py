@@ -29,6 +29,11 @@ MEMBER_READER_ROLES = FEDERATION_ROLES | {Role.CHAMBER}
 # Roles that must pass the second factor and so never hold an API token (三员分立's two).
 SEPARATED_ROLES = frozenset({Role.SYSADMIN, Role.AUDITOR})
 BACK_OFFICE_ROLES = frozenset(ALL_ROLES - {Role.ENTERPRISE})
+# Roles that keep the member registry complete day to day (the 待办 of enterprises missing details).
+MEMBER_KEEPER_ROLES = frozenset({Role.STAFF, Role.CHAMBER})
+# Roles that act for one body under a federation — a chamber, a department, an enterprise — and read
+# what their federation and those above it publish (e.g. the live policies).
+AFFILIATED_ROLES = frozenset({Role.CHAMBER, Role.DEPARTMENT, Role.ENTERPRISE})
 
 
 def role_of(user):

@@ -3,7 +3,7 @@
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 
-from shanglian.accounts.roles import FEDERATION_ROLES, Role, role_of
+from shanglian.accounts.roles import AFFILIATED_ROLES, FEDERATION_ROLES, Role, role_of
 from shanglian.common.selectors import filtered
 from shanglian.orgs.selectors import federation_ids_in_scope
 
@@ -29,7 +29,7 @@ def policies_visible_to(user):
     qs = Policy.objects.select_related("department", "benefit_type")
     if role in FEDERATION_ROLES:
         return qs.filter(federation_id__in=federation_ids_in_scope(user))
-    if role in (Role.CHAMBER, Role.DEPARTMENT, Role.ENTERPRISE):
+    if role in AFFILIATED_ROLES:
         home = _home_federation(user)
         if home is None:
             return qs.none()
