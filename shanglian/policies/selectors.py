@@ -83,6 +83,14 @@ def recommended_policies(user):
             .annotate(pushed=Exists(deliveries), unread=Exists(deliveries.filter(read_at__isnull=True))))
 
 
+def recommended_ids(recommended, policies):
+    """The pks of those of `policies` (a page of the library) that are among `recommended` (what
+    `recommended_policies` returned, None for a user without an enterprise): 符合条件 on their cards."""
+    if recommended is None or not policies:
+        return set()
+    return set(recommended.filter(pk__in=[p.pk for p in policies]).values_list("pk", flat=True))
+
+
 def is_recommended(user, policy):
     """Whether `policy` is among the user's enterprise's matched policies (符合条件 on its phone page)."""
     return user.enterprise_id is not None and \
