@@ -31,6 +31,11 @@ MEMBER_READER_ROLES = FEDERATION_ROLES | {Role.CHAMBER}
 # (settings.OTP_REQUIRED_ROLES); the auditor, like every back-office role, may enable one and then must pass it.
 SEPARATED_ROLES = frozenset({Role.SYSADMIN, Role.AUDITOR})
 BACK_OFFICE_ROLES = frozenset(ALL_ROLES - {Role.ENTERPRISE})
+# Roles that keep the member registry complete day to day (the 待办 of enterprises missing details).
+MEMBER_KEEPER_ROLES = frozenset({Role.STAFF, Role.CHAMBER})
+# Roles that act for one body under a federation — a chamber, a department, an enterprise — and read
+# what their federation and those above it publish (e.g. the live policies).
+AFFILIATED_ROLES = frozenset({Role.CHAMBER, Role.DEPARTMENT, Role.ENTERPRISE})
 
 
 def role_of(user):

@@ -18,3 +18,9 @@ def audit_events_visible_to(user, *, filters=None):
     if filters.get("end"):
         qs = qs.filter(timestamp__date__lte=filters["end"])
     return qs
+
+
+def audit_events_since(user, since):
+    """The audit events recorded since `since` (a datetime): the auditor's 待办 of recent security events."""
+    require_role(user, Role.AUDITOR)
+    return AuditEvent.objects.filter(timestamp__gte=since)

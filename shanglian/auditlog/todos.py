@@ -2,8 +2,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from shanglian.accounts.roles import Role, role_of
-from shanglian.audit.models import AuditAction, AuditEvent
+from shanglian.audit.models import AuditAction
 from shanglian.ui.todos import Todo, register
+
+from .selectors import audit_events_since
 
 
 @register
@@ -12,7 +14,7 @@ def security_events(user):
         return
     since = timezone.now() - timezone.timedelta(hours=24)
     today = timezone.localdate().isoformat()
-    recent = AuditEvent.objects.filter(timestamp__gte=since)
+    recent = audit_events_since(user, since)
     for action, label, level in (
         (AuditAction.LOGIN_FAILED, "近 24 小时登录失败", "warning"),
         (AuditAction.LOCKOUT, "近 24 小时账户锁定", "danger"),

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.utils import timezone
 
 from shanglian.audit.models import AuditAction, AuditResult
+from shanglian.common.forms import date_field
 from shanglian.ui.listing import Column, ListPage, render_list
 
 from .selectors import audit_events_visible_to
@@ -12,10 +13,8 @@ class AuditSearchForm(forms.Form):
     username = forms.CharField(label="用户名", required=False)
     action = forms.ChoiceField(label="事件", required=False, choices=[("", "全部")] + list(AuditAction.choices))
     result = forms.ChoiceField(label="结果", required=False, choices=[("", "全部")] + list(AuditResult.choices))
-    start = forms.DateField(label="开始日期", required=False, widget=forms.DateInput(attrs={"type": "date"}),
-                            error_messages={"invalid": "请输入正确的日期，如 2026-11-22。"})
-    end = forms.DateField(label="结束日期", required=False, widget=forms.DateInput(attrs={"type": "date"}),
-                          error_messages={"invalid": "请输入正确的日期，如 2026-11-22。"})
+    start = date_field("开始日期", error_messages={"invalid": "请输入正确的日期，如 2026-11-22。"})
+    end = date_field("结束日期", error_messages={"invalid": "请输入正确的日期，如 2026-11-22。"})
 
 
 RESULT_TAGS = {"success": "tag-success", "failure": "tag-warning", "denied": "tag-danger"}

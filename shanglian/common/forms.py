@@ -33,10 +33,12 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format=format)
 
 
-def date_field(label, *, required=False, **kwargs):
-    """An optional date typed with the browser's date picker; a wrong value is refused in Chinese."""
+def date_field(label, *, required=False, error_messages=None, **kwargs):
+    """An optional date typed with the browser's date picker; a wrong value is refused in Chinese
+    (`error_messages` replaces the default wording)."""
     return forms.DateField(label=label, required=required, widget=DateInput(),
-                           error_messages={"invalid": f"{label}格式应为 2026-11-22。"}, **kwargs)
+                           error_messages={"invalid": f"{label}格式应为 2026-11-22。", **(error_messages or {})},
+                           **kwargs)
 
 
 def industry_division_field(*, example):

@@ -1,6 +1,6 @@
 from django.urls import reverse
 
-from shanglian.accounts.roles import Role, role_of
+from shanglian.accounts.roles import MEMBER_KEEPER_ROLES, role_of
 from shanglian.ui.todos import Todo, register
 
 from . import selectors
@@ -8,7 +8,7 @@ from . import selectors
 
 @register
 def incomplete_enterprises(user):
-    if role_of(user) in {Role.STAFF, Role.CHAMBER}:
+    if role_of(user) in MEMBER_KEEPER_ROLES:
         count = selectors.enterprises_visible_to(user).filter(selectors.incomplete_enterprise_q()).count()
         if count:
             yield Todo("信息不完整的企业", count, reverse("members:enterprise_list") + "?incomplete=on", "info")

@@ -6,7 +6,7 @@ from django.db.models import Count, Q
 from shanglian.accounts.roles import FEDERATION_ROLES, Role, role_of
 from shanglian.common.selectors import filtered
 
-from .models import Chamber, Committee, Department, Federation
+from .models import Chamber, Committee, Department
 
 
 def federation_ids_in_scope(user):
@@ -14,10 +14,6 @@ def federation_ids_in_scope(user):
     if role_of(user) not in FEDERATION_ROLES or user.federation_id is None:
         return []
     return user.federation.subtree_ids()
-
-
-def federations_visible_to(user):
-    return Federation.objects.filter(pk__in=federation_ids_in_scope(user))
 
 
 def chambers_visible_to(user):

@@ -29,6 +29,7 @@ from rest_framework.response import Response
 from shanglian.members.selectors import enterprises_visible_to
 
 from . import selectors
+from .eligibility import street_names
 from .models import Policy
 
 
@@ -79,13 +80,10 @@ class PolicyDetailSerializer(PolicyListSerializer):
 
     @extend_schema_field(EligibilitySerializer)
     def get_eligibility(self, obj):
-        from shanglian.orgs.models import Street
-
-        streets = dict(Street.objects.filter(pk__in=obj.street_ids).values_list("pk", "name"))
         return {
             "industries": sorted(obj.industries.values_list("prefix", flat=True)), "sizes": obj.size_list,
             "enterprise_types": obj.enterprise_type_list,
-            "streets": [streets[pk] for pk in obj.street_ids if pk in streets],
+            "streets": street_names(obj),
             "high_tech_required": obj.high_tech_required, "min_employees": obj.min_employees,
             "max_employees": obj.max_employees, "min_registered_years": obj.min_registered_years,
             "max_registered_years": obj.max_registered_years, "members_only": obj.members_only,

@@ -1,6 +1,7 @@
 """Demo policies: the demo district's policy library (惠企政策), built on the members demo.
 
-Like `members.demo` and `appeals.demo`, two steps:
+Registered as the demo builder "policies" (run by `manage.py seed_demo`, demo mode only, after the
+builders "members" and "appeals") and used by tests. Two steps:
 
 - `generate(members_plan, end=..., seed=...)` draws about 200 policies of the district's departments
   (titles, 文号, dates over the ~2.7 years before `end`, summaries and full texts from templates,
@@ -223,7 +224,7 @@ def generate(members_plan, *, end=members_demo.AS_OF, seed=DEMO_SEED):
         summary, full_text, method, contact = _texts(theme, target or PROFILES[profile][7], dept_name, phone, title,
                                                      effective, expires, automatic)
         if status is None:
-            status = Policy.Status.EXPIRED if expires is not None and expires < end else Policy.Status.PUBLISHED
+            status = Policy.Status.EXPIRED if Policy(expires_on=expires).is_past_expiry(end) else Policy.Status.PUBLISHED
         return PolicyPlan(
             title=title, department=dept, document_number="", published_on=published, effective_from=effective,
             expires_on=expires, benefit_type=benefit, summary=summary, full_text=full_text,
@@ -304,7 +305,8 @@ def _has_conditions(policy):
 
 # --- Saving ----------------------------------------------------------------------------------------
 def build(result, *, end=members_demo.AS_OF, seed=DEMO_SEED, plan=None):
-    """Save the policies, packages and pushes of the demo district `result` (members.demo.build's)."""
+    """Save the policies, packages and pushes of the demo district `result` (what the "members" builder
+    returned: `run.results["members"]`)."""
     plan = plan or generate(result.plan, end=end, seed=seed)
     district, users = result.federation, result.users
     tz = timezone.get_current_timezone()
@@ -383,14 +385,14 @@ def counts():
     deliveries = PolicyDelivery.objects.all()
     return [
         ("惠企政策", Policy.objects.count()),
-        ("惠企政策（已发布、在有效期内）", Policy.objects.filter(matching.live_q()).count()),
+        ("惠企政策（已发布、在有效期内）", Policy.objects.live().count()),
         ("政策服务包", PolicyPackage.objects.count()),
         ("政策推送", deliveries.count()),
         ("政策推送（已读）", deliveries.filter(read_at__isnull=False).count()),
     ]
 
 
-@register("policies", after=("members",), counts=counts)
+@register("policies", after=("members", "appeals"), counts=counts)
 def seed(run):
     """`seed_demo`'s step: the policy library up to today, pushed to the enterprises each policy matched."""
     return build(run.results["members"], end=run.today)

@@ -32,6 +32,12 @@ class EligibilityNames:
         self.streets = dict(Street.objects.values_list("pk", "name"))
 
 
+def street_names(policy):
+    """The names of the policy's streets, in its order (one query); a street no longer on file is left out."""
+    streets = dict(Street.objects.filter(pk__in=policy.street_ids).values_list("pk", "name"))
+    return [streets[pk] for pk in policy.street_ids if pk in streets]
+
+
 def eligibility_rows(policy, names=None):
     """The eligibility in words, one (label, text) per condition; 不限 where the policy sets none."""
     names = names or EligibilityNames()

@@ -50,9 +50,7 @@ def h5_list(request):
             context["recommended_count"] = recommended.count()
         page = _page(request, selectors.policy_list(user, filters={"q": q}))
         policies = list(page.object_list)
-        matched_ids = set()
-        if recommended is not None and policies:
-            matched_ids = set(recommended.filter(pk__in=[p.pk for p in policies]).values_list("pk", flat=True))
+        matched_ids = selectors.recommended_ids(recommended, policies)
         for policy in policies:  # 符合条件 on the cards of the whole library; the words found, marked
             policy.matched = policy.pk in matched_ids
             if q:

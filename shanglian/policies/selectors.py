@@ -3,7 +3,7 @@
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 
-from shanglian.accounts.roles import FEDERATION_ROLES, Role, role_of
+from shanglian.accounts.roles import AFFILIATED_ROLES, FEDERATION_ROLES, Role, role_of
 from shanglian.common.selectors import filtered
 from shanglian.orgs.selectors import federation_ids_in_scope
 
@@ -29,7 +29,7 @@ def policies_visible_to(user):
     qs = Policy.objects.select_related("department", "benefit_type")
     if role in FEDERATION_ROLES:
         return qs.filter(federation_id__in=federation_ids_in_scope(user))
-    if role in (Role.CHAMBER, Role.DEPARTMENT, Role.ENTERPRISE):
+    if role in AFFILIATED_ROLES:
         home = _home_federation(user)
         if home is None:
             return qs.none()
@@ -81,6 +81,14 @@ def recommended_policies(user):
     deliveries = PolicyDelivery.objects.filter(policy_id=OuterRef("pk"), enterprise_id=user.enterprise_id)
     return (newest_matched_policies(user, user.enterprise)
             .annotate(pushed=Exists(deliveries), unread=Exists(deliveries.filter(read_at__isnull=True))))
+
+
+def recommended_ids(recommended, policies):
+    """The pks of those of `policies` (a page of the library) that are among `recommended` (what
+    `recommended_policies` returned, None for a user without an enterprise): 符合条件 on their cards."""
+    if recommended is None or not policies:
+        return set()
+    return set(recommended.filter(pk__in=[p.pk for p in policies]).values_list("pk", flat=True))
 
 
 def is_recommended(user, policy):

@@ -159,9 +159,40 @@ def save_policy(*, actor, data, eligibility=None, policy=None, files=()):
     return policy
 
 
-def _require_live(policy, action):
-    if policy.is_past_expiry():
-        raise Refused(f"政策“{policy.title}”已于 {policy.expires_on:%Y-%m-%d} 失效，不能{action}。")
+# --- What may be done to a policy: the one rule behind these services' guards and the page's buttons --
+def expiry_refusal(policy, doing, *, on=None, on_its_page=False):
+    """Why `policy` can no longer be `doing` (发布, 推送 …) — its expiry date is before `on` — or "".
+    On the policy's own page it reads 该政策 and says how to go on."""
+    if not policy.is_past_expiry(on):
+        return ""
+    expired = f"已于 {policy.expires_on:%Y-%m-%d} 失效，不能{doing}"
+    return f"该政策{expired}；如需继续执行，请先修改失效日期。" if on_its_page else f"政策“{policy.title}”{expired}。"
+
+
+def publish_refusal(policy, on=None):
+    """Why `policy` cannot be published on `on`, or "": only a draft not past its expiry date can."""
+    if policy.status != Policy.Status.DRAFT:
+        return f"政策“{policy.title}”当前为“{policy.get_status_display()}”，只有草稿可以发布。"
+    return expiry_refusal(policy, "发布", on=on)
+
+
+def push_refusal(policy, on=None):
+    """Why `policy` cannot be pushed on `on`, or "": only a published policy not past its expiry date can."""
+    if policy.status != Policy.Status.PUBLISHED:
+        return f"政策“{policy.title}”当前为“{policy.get_status_display()}”，发布后才能推送。"
+    return expiry_refusal(policy, "推送", on=on)
+
+
+def delete_refusal(policy):
+    """Why `policy` cannot be deleted, or "": only a draft can (a published one may have been read)."""
+    if policy.status != Policy.Status.DRAFT:
+        return "只有草稿可以删除；已发布的政策请设置失效日期。"
+    return ""
+
+
+def _refuse(reason):
+    if reason:
+        raise Refused(reason)
 
 
 @transaction.atomic
@@ -171,9 +202,7 @@ def publish_policy(*, actor, policy, push=False, sms=False):
     if not selectors.policies_visible_to(actor).filter(pk=policy.pk).exists():
         raise PermissionDenied("您无权发布该政策。")
     policy = Policy.objects.select_for_update().get(pk=policy.pk)
-    if policy.status != Policy.Status.DRAFT:
-        raise Refused(f"政策“{policy.title}”当前为“{policy.get_status_display()}”，只有草稿可以发布。")
-    _require_live(policy, "发布")
+    _refuse(publish_refusal(policy))
     policy.status = Policy.Status.PUBLISHED
     policy.published_on = policy.published_on or timezone.localdate()
     policy.save(update_fields=["status", "published_on", "updated_at"])
@@ -190,9 +219,7 @@ def push_policy(*, actor, policy, sms=False):
     if not selectors.policies_visible_to(actor).filter(pk=policy.pk).exists():
         raise PermissionDenied("您无权推送该政策。")
     policy = Policy.objects.select_for_update().get(pk=policy.pk)
-    if policy.status != Policy.Status.PUBLISHED:
-        raise Refused(f"政策“{policy.title}”当前为“{policy.get_status_display()}”，发布后才能推送。")
-    _require_live(policy, "推送")
+    _refuse(push_refusal(policy))
     now = timezone.now()
     already = PolicyDelivery.objects.filter(policy=policy).values("enterprise_id")
     targets = list(matching.enterprises_for_policy(policy).exclude(pk__in=already).values_list("pk", flat=True))
@@ -233,8 +260,7 @@ def delete_draft(*, actor, policy):
     if not selectors.policies_visible_to(actor).filter(pk=policy.pk).exists():
         raise PermissionDenied("您无权删除该政策。")
     policy = Policy.objects.select_for_update().get(pk=policy.pk)
-    if policy.status != Policy.Status.DRAFT:
-        raise Refused("只有草稿可以删除；已发布的政策请设置失效日期。")
+    _refuse(delete_refusal(policy))
     names = list(policy.attachments.values_list("stored_name", flat=True))
     record(AuditAction.DELETE, actor=actor, obj=policy)
     policy.delete()

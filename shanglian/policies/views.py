@@ -199,13 +199,6 @@ def policy_edit(request, pk):
 
 
 # --- one policy -----------------------------------------------------------------------------------
-def _refusal(policy, today):
-    """Why the policy can be neither published nor pushed, or ""."""
-    if policy.is_past_expiry(today):
-        return f"该政策已于 {policy.expires_on:%Y-%m-%d} 失效，不能发布或推送；如需继续执行，请先修改失效日期。"
-    return ""
-
-
 @never_cache
 @login_required
 def policy_detail(request, pk):
@@ -216,7 +209,7 @@ def policy_detail(request, pk):
     today = timezone.localdate()
     staff_view = role_of(request.user) in FEDERATION_ROLES
     editor = _is_editor(request.user)
-    refusal = _refusal(policy, today)
+    refusal = services.expiry_refusal(policy, "发布或推送", on=today, on_its_page=True)
     match_count = selectors.matched_enterprises(request.user, policy).count() if staff_view else None
     return render(request, "policies/detail.html", {
         "policy": policy,
@@ -230,9 +223,9 @@ def policy_detail(request, pk):
         "reach": selectors.reach(policy) if staff_view else None,
         "editor": editor,
         "refusal": refusal,
-        "can_publish": editor and policy.status == Policy.Status.DRAFT and not refusal,
-        "can_push": editor and policy.status == Policy.Status.PUBLISHED and not refusal,
-        "can_delete": editor and policy.status == Policy.Status.DRAFT,
+        "can_publish": editor and not services.publish_refusal(policy, today),
+        "can_push": editor and not services.push_refusal(policy, today),
+        "can_delete": editor and not services.delete_refusal(policy),
         "publish_form": PublishForm(),
         "push_form": PushForm(),
         "breadcrumbs": [("惠企政策", None), ("政策库", "policies:list"), (policy.title, None)],

@@ -29,10 +29,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import QuerySet
 from django.http import Http404
 
-from shanglian.ui.listing import (  # moves to shanglian.ui.listing (helper "floors")
-    ListPage,
-    render_list,
-)
+from shanglian.ui.listing import ListPage, render_list
 
 _ONE_DECIMAL = Decimal("0.1")
 # Units written right after the number ("75.0%", "98.5分"); other units ("件", "个", "工作日") go in the caption.

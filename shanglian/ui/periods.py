@@ -14,6 +14,7 @@ from datetime import date
 from django import forms
 from django.utils import timezone
 
+from shanglian.common.forms import date_field
 from shanglian.common.periods import Period
 
 PERIOD_FIELDS = ("year", "quarter", "month", "start", "end")
@@ -35,9 +36,7 @@ def _year_field(label, placeholder):
 
 
 def _date_field(label, example):
-    return forms.DateField(label=label, required=False,
-                           widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-                           error_messages={"invalid": f"请输入正确的日期，如 {example}。"})
+    return date_field(label, error_messages={"invalid": f"请输入正确的日期，如 {example}。"})
 
 
 def last_year_end(on):

@@ -16,8 +16,7 @@ from shanglian.orgs.models import Federation
 
 
 class Command(BaseCommand):
-    help = ("生成演示数据：虚构的河西区工商联及其商会、专委会、职能部门、企业、人士、工商联会员（含会费）"
-            "、近一年的企业诉求、惠企政策及其推送和演示账号（仅演示模式）。")
+    help = "生成演示数据：依次运行各应用登记的演示数据构建器，生成虚构的河西区工商联的数据和演示账号（仅演示模式）。"
 
     def add_arguments(self, parser):
         parser.add_argument("--if-empty", action="store_true",
