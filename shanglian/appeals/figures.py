@@ -17,8 +17,9 @@ Definitions (the same text is in docs/appeals.md, "KPI definitions"):
 - **满意度 (百分制)**: the mean of `RATING_POINTS` (满意 100, 基本满意 80, 不满意 0) over the appeals
   that carry a rating (one decimal); **满意率** = (满意 + 基本满意) ÷ rated;
 - **overdue now 当前超期**: open appeals past their deadline today (`models.overdue_q`), whatever
-  the period. Per department: those of them the department still holds (an assigned or handling
-  assignment of the current round); per month: those submitted in that month;
+  the period. Per department: the appeals whose assignment it still holds (待签收 or 办理中) past that
+  assignment's own deadline (`models.assignment_overdue_q`, as its 已超期 queue); per month: those
+  submitted in that month;
 - **enterprises enrolled 服务企业数** (overall only): distinct enterprises with at least one appeal in
   the scope submitted up to the period end, plus enterprises of the user's member scope that have an
   active enterprise-role account created by the period end (a department has no member scope: its
@@ -36,7 +37,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -46,7 +47,7 @@ from shanglian.common.periods import Period
 from shanglian.members.models import Enterprise
 from shanglian.ui.figures import Figure, figure, get, mean, share
 
-from .models import RATING_POINTS, Appeal, Assignment, Rating, Status, overdue_q
+from .models import RATING_POINTS, Assignment, Rating, Status, assignment_overdue_q, overdue_q
 from .selectors import appeals_visible_to
 
 NOT_ACCEPTED = (Status.SUBMITTED, Status.REJECTED)
@@ -205,9 +206,6 @@ def by_department(scope, period, *, today=None, department_id=None):
     (distinct), replies once per assignment (every round)."""
     p = _in_period(period, "appeal__")
     today = _today(today)
-    still_holds = (Q(appeal_id__in=Appeal.objects.overdue(today).values("pk"))
-                   & Q(round=F("appeal__reopen_count"))
-                   & Q(state__in=[Assignment.State.ASSIGNED, Assignment.State.HANDLING]))
     replied = p & Q(replied_at__isnull=False)
     qs = Assignment.objects.filter(appeal_id__in=scope.values("pk")).exclude(state=Assignment.State.RETURNED)
     if department_id is not None:
@@ -223,7 +221,7 @@ def by_department(scope, period, *, today=None, department_id=None):
         satisfied=Count("appeal_id", distinct=True, filter=p & Q(appeal__rating=Rating.SATISFIED)),
         basically=Count("appeal_id", distinct=True, filter=p & Q(appeal__rating=Rating.BASICALLY)),
         unsatisfied=Count("appeal_id", distinct=True, filter=p & Q(appeal__rating=Rating.UNSATISFIED)),
-        overdue=Count("appeal_id", distinct=True, filter=still_holds),
+        overdue=Count("appeal_id", distinct=True, filter=assignment_overdue_q(today)),
     ).order_by("department_id"))
     result = [_figures(row["department__name"], row["department_id"], row) for row in rows]
     return [row for row in result if not row.is_empty]

@@ -43,7 +43,7 @@ def _awaiting_rating(appeal):
 
 
 def _card(appeal):
-    assignments = [a for a in appeal.assignments.all() if a.round == appeal.reopen_count and a.is_active]
+    assignments = [a for a in appeal.assignments.all() if a.is_current]
     return {
         "appeal": appeal,
         "tag": STATUS_TAGS.get(appeal.status, "muted"),
