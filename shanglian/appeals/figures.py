@@ -313,6 +313,8 @@ def _narrowed(user, *, category=None, department=None):
     if category is not None:
         scope = scope.filter(category_id=category)
     if department is not None:
+        if role_of(user) == Role.DEPARTMENT and department != user.department_id:
+            return scope.none()  # a department reads its own row only
         scope = scope.filter(_held_by(department))
     return scope
 
@@ -362,12 +364,35 @@ OVERALL = [
 ]
 
 
+# A department's row (`by_department`) counts that department's own replies and lateness: the records
+# behind those figures are the appeals of its replies, and those whose assignment it holds late.
+def _department_replies(scope, period, department):
+    return _assignments_of(scope, period).filter(department_id=department, replied_at__isnull=False)
+
+
+DEPARTMENT_RECORDS = {
+    "on_time_rate": lambda s, p, t, d: _submitted(s, p, t).filter(pk__in=_department_replies(s, p, d).values("appeal_id")),
+    "average_reply_days": lambda s, p, t, d: _submitted(s, p, t).filter(
+        pk__in=_department_replies(s, p, d).filter(working_days_to_reply__isnull=False).values("appeal_id")),
+    "overdue": lambda s, p, t, d: s.filter(pk__in=Assignment.objects.filter(department_id=d).overdue(t)
+                                          .values("appeal_id")),
+}
+
+
 def _register(key, label, unit, attribute, records, definition, compared, alert):
     @figure(f"appeals.{key}", label=label, unit=unit, definition=definition, compare=compared, alert=alert)
     def overall_figure(*, user, period, today=None, category=None, department=None):
+        """Narrowed to a department, the figure is its row of 按部门 (the same definitions) and the records
+        those behind that row."""
         scope = _narrowed(user, category=category, department=department)
         today = _today(today)
-        return getattr(overall(scope, period, today=today), attribute), records(scope, period, today)
+        if department is None:
+            return getattr(overall(scope, period, today=today), attribute), records(scope, period, today)
+        rows = by_department(scope, period, today=today, department_id=department)
+        row = rows[0] if rows else Figures()
+        own_records = DEPARTMENT_RECORDS.get(key)
+        return (getattr(row, attribute),
+                own_records(scope, period, today, department) if own_records else records(scope, period, today))
     return overall_figure
 
 

@@ -20,7 +20,8 @@ DEPARTMENT_CARDS = [("received", "received", "诉求数"), ("on_time_rate", "on_
 
 def _department_cards(user, period):
     row = figures.department_figures(user, period)
-    query = {"year": period.start.year}
+    # The records of the department's own row (the figure narrowed to the department), as the card counts.
+    query = {"year": period.start.year, "department": user.department_id}
     cards = []
     for key, attribute, label in DEPARTMENT_CARDS:
         spec = get(f"appeals.{key}")
