@@ -26,6 +26,10 @@ SUPERVISOR_ROLES = FEDERATION_ROLES
 READER_ROLES = FEDERATION_ROLES | {Role.CHAMBER, Role.DEPARTMENT}
 # Roles that read the member registry: the federation and the chambers (a department does not).
 MEMBER_READER_ROLES = FEDERATION_ROLES | {Role.CHAMBER}
+# The federation and the departments: the roles that work a case handed out to departments (queues, counts).
+FEDERATION_AND_DEPARTMENT_ROLES = FEDERATION_ROLES | {Role.DEPARTMENT}
+# The editors, and the enterprise for its own records (an enterprise submits and rates its own case).
+EDITOR_AND_ENTERPRISE_ROLES = EDITOR_ROLES | {Role.ENTERPRISE}
 # Roles that must pass the second factor and so never hold an API token (三员分立's two).
 SEPARATED_ROLES = frozenset({Role.SYSADMIN, Role.AUDITOR})
 BACK_OFFICE_ROLES = frozenset(ALL_ROLES - {Role.ENTERPRISE})

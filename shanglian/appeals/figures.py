@@ -41,7 +41,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from shanglian.accounts.roles import FEDERATION_ROLES, READER_ROLES, Role, require_role, role_of
+from shanglian.accounts.roles import MEMBER_READER_ROLES, READER_ROLES, Role, require_role, role_of
 from shanglian.accounts.selectors import users_in_role
 from shanglian.common.periods import Period
 from shanglian.members.models import Enterprise
@@ -238,7 +238,7 @@ def enrolled_enterprises(user, scope, period):
     _, end = period.bounds
     with_appeal = Exists(scope.order_by().filter(enterprise_id=OuterRef("pk"), submitted_at__lt=end))
     enrolled = Q(with_appeal)
-    if role_of(user) in FEDERATION_ROLES or role_of(user) == Role.CHAMBER:
+    if role_of(user) in MEMBER_READER_ROLES:  # a department has no member scope
         from shanglian.members.selectors import enterprises_visible_to
 
         accounts = users_in_role(Role.ENTERPRISE, enterprise_id=OuterRef("pk"), date_joined__lt=end)

@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
-from shanglian.accounts.roles import FEDERATION_ROLES, Role, role_of
+from shanglian.accounts.roles import FEDERATION_AND_DEPARTMENT_ROLES, Role, role_of
 from shanglian.common.periods import Period
 from shanglian.ui.figures import Figure, get
 from shanglian.ui.panels import Panel, register
@@ -36,7 +36,7 @@ def appeal_kpis(user):
     """The federation sees this year's overall figures and months, a department its own row;
     everyone else nothing."""
     role = role_of(user)
-    if role not in FEDERATION_ROLES and role != Role.DEPARTMENT:
+    if role not in FEDERATION_AND_DEPARTMENT_ROLES:
         return None
     period = Period.year(timezone.localdate().year)
     if role == Role.DEPARTMENT:

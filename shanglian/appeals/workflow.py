@@ -12,7 +12,7 @@ Derived from these tables: the services' guards (under the row lock), the action
 `waits` — the appeal waits for whoever may take this action (the list row then says 办理).
 """
 
-from shanglian.accounts.roles import EDITOR_ROLES, SUPERVISOR_ROLES, Role
+from shanglian.accounts.roles import EDITOR_AND_ENTERPRISE_ROLES, EDITOR_ROLES, SUPERVISOR_ROLES, Role
 from shanglian.common.workflow import Transition, Workflow
 
 from . import forms, serializers
@@ -21,8 +21,6 @@ from .models import OPEN_STATES, Assignment, ExtensionRequest, Status
 S, A, RJ, AS, H, RP, RO, C = (Status.SUBMITTED, Status.ACCEPTED, Status.REJECTED, Status.ASSIGNED,
                               Status.HANDLING, Status.REPLIED, Status.REOPENED, Status.CLOSED)
 DEPARTMENT = frozenset({Role.DEPARTMENT})
-# The desk, and the enterprise for its own appeal (rating, asking to reopen, submitting).
-DESK_OR_ENTERPRISE = EDITOR_ROLES | {Role.ENTERPRISE}
 SERVICES = "shanglian.appeals.services."
 
 
@@ -52,7 +50,7 @@ def _mine_allows(name, *, no_pending_extension=False):
 
 
 APPEAL_FLOW = Workflow("status", [
-    Transition("submit", "提交诉求", sources=(), target=S, roles=DESK_OR_ENTERPRISE,
+    Transition("submit", "提交诉求", sources=(), target=S, roles=EDITOR_AND_ENTERPRISE_ROLES,
                service=SERVICES + "submit_appeal"),
     Transition("accept", "受理", sources=(S,), target=A, roles=EDITOR_ROLES,
                form=forms.NoteForm, serializer=serializers.NoteSerializer, service=SERVICES + "accept_appeal",
@@ -80,12 +78,12 @@ APPEAL_FLOW = Workflow("status", [
     Transition("decide_extension", "审批延期", sources=(AS, H, RO), roles=EDITOR_ROLES,
                form=forms.ExtensionDecisionForm, serializer=serializers.ExtensionDecisionSerializer,
                service=SERVICES + "decide_extension", when=_pending_extension, meta={"style": "primary"}),
-    Transition("rate", "评价", sources=(RP,), roles=DESK_OR_ENTERPRISE,
+    Transition("rate", "评价", sources=(RP,), roles=EDITOR_AND_ENTERPRISE_ROLES,
                form=forms.CallbackRatingForm, serializer=serializers.RateSerializer, service=SERVICES + "rate_appeal",
                when=_not_rated_this_round, summary="评价（企业评价或工作人员回访）",
                meta={"button": "回访评价", "style": "primary"}),
     Transition("reopen", "重办", sources=(RP, C), sources_by_role={Role.ENTERPRISE: (RP,)}, target=RO,
-               roles=DESK_OR_ENTERPRISE, form=forms.ReasonForm, serializer=serializers.ReasonSerializer,
+               roles=EDITOR_AND_ENTERPRISE_ROLES, form=forms.ReasonForm, serializer=serializers.ReasonSerializer,
                service=SERVICES + "reopen_appeal", meta={"confirm": "确认要求承办部门重办？"}),
     Transition("close", "办结", sources=(RP,), target=C, roles=EDITOR_ROLES,
                form=forms.CloseForm, serializer=serializers.CloseSerializer, service=SERVICES + "close_appeal",
