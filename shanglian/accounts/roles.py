@@ -26,6 +26,10 @@ SUPERVISOR_ROLES = FEDERATION_ROLES
 READER_ROLES = FEDERATION_ROLES | {Role.CHAMBER, Role.DEPARTMENT}
 # Roles that read the member registry: the federation and the chambers (a department does not).
 MEMBER_READER_ROLES = FEDERATION_ROLES | {Role.CHAMBER}
+# The federation and the departments: the roles that work a case handed out to departments (queues, counts).
+FEDERATION_AND_DEPARTMENT_ROLES = FEDERATION_ROLES | {Role.DEPARTMENT}
+# The editors, and the enterprise for its own records (an enterprise submits and rates its own case).
+EDITOR_AND_ENTERPRISE_ROLES = EDITOR_ROLES | {Role.ENTERPRISE}
 # 三员分立's two roles (system administrator, auditor): they never hold an API token (accounts/api_auth.py),
 # so they always come through the login page. The second factor is required of the sysadmin only
 # (settings.OTP_REQUIRED_ROLES); the auditor, like every back-office role, may enable one and then must pass it.

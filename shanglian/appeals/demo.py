@@ -1,6 +1,7 @@
 """Demo appeals: a year of the demo district's service desk (诉求), built on the members demo.
 
-Like `members.demo`, two steps:
+A builder of the demo registry (`shanglian.demo.registry`, step "appeals", run after "members"), in two
+steps:
 
 - `generate(members_plan, end=..., seed=...)` draws every appeal's life from one `random.Random`
   into an `AppealsPlan` of plain values. It reads only the category dictionary and the working-day
@@ -46,6 +47,7 @@ from shanglian.demo import logins, orgs
 from shanglian.demo.files import load_toml
 from shanglian.demo.names import Names
 from shanglian.demo.registry import register
+from shanglian.demo.saving import bulk_created_ids
 from shanglian.members import demo as members_demo
 from shanglian.members.models import Enterprise, Person
 from shanglian.orgs.models import Department
@@ -64,7 +66,13 @@ from .models import (
     TimelineEntry,
     Urgency,
 )
-from .workflow import APPEAL_FLOW, ASSIGNMENT_FLOW
+from .workflow import (
+    APPEAL_FLOW,
+    ASSIGNMENT_FLOW,
+    status_after_rating,
+    status_after_reply,
+    status_after_return,
+)
 
 __all__ = ["AppealsPlan", "build", "counts", "generate"]
 
@@ -420,10 +428,11 @@ class _Life:
         s.state, s.returned_at, s.return_reason = ASSIGNMENT_FLOW.target("return"), t, reason
         before = a.status
         remaining = self.current()
-        if not remaining:
-            a.status = Status.ACCEPTED
-        elif all(r.state == Assignment.State.REPLIED for r in remaining):
-            a.status, a.replied_at = Status.REPLIED, max(r.replied_at for r in remaining)
+        after = status_after_return(remaining)
+        if after is not None:
+            a.status = after
+        if after == Status.REPLIED:
+            a.replied_at = max(r.replied_at for r in remaining)
             a.replied_on_time = all(r.replied_on_time for r in remaining)
         self._refresh_deadline()
         self._log(t, self.gen.dept_actor(s.department), "return", before, note=reason, department=s.department)
@@ -460,8 +469,9 @@ class _Life:
         s.replied_on_time = t.date() <= s.deadline
         s.working_days_to_reply = max(self.clock.between(s.dispatched_at.date(), t.date()), 0)
         before = a.status
-        if all(r.state == Assignment.State.REPLIED for r in self.current()):
-            a.status, a.replied_at = Status.REPLIED, t
+        after = status_after_reply(self.current())
+        if after is not None:
+            a.status, a.replied_at = after, t
             a.replied_on_time = all(r.replied_on_time for r in self.current())
         self._log(t, self.gen.dept_actor(s.department), "reply", before, note=text, department=s.department)
         if a.status == Status.REPLIED:
@@ -475,8 +485,9 @@ class _Life:
                                     round=a.reopen_count))
         before = a.status
         a.rating, a.rated_at = rating, t
-        if rating != Rating.UNSATISFIED:
-            a.status, a.closed_at = Status.CLOSED, t
+        after = status_after_rating(rating)
+        if after is not None:
+            a.status, a.closed_at = after, t
         label = Rating(rating).label
         self._log(t, actor, "rate", before,
                   note=f"{RatingRecord.Source(source).label}：{label}" + (f"。{comment}" if comment else ""))
@@ -866,7 +877,8 @@ def generate(members_plan, *, end=members_demo.AS_OF, seed=DEMO_SEED):
 
 
 def build(result, *, end=members_demo.AS_OF, seed=DEMO_SEED, plan=None):
-    """Save the appeals of the demo district `result` (members.demo.build's) with bulk inserts."""
+    """Save the appeals of the demo district `result` (what the "members" step returned, the demo run's
+    `run.results["members"]`) with bulk inserts."""
     plan = plan or generate(result.plan, end=end, seed=seed)
     district, users = result.federation, result.users
     tz = timezone.get_current_timezone()
@@ -900,7 +912,7 @@ def build(result, *, end=members_demo.AS_OF, seed=DEMO_SEED, plan=None):
             )
             for a in plan.appeals
         ], batch_size=500)
-        appeal_ids = members_demo._ids(Appeal, appeal_objs, "number")
+        appeal_ids = bulk_created_ids(Appeal, appeal_objs, "number")
 
         pairs = [(appeal_id, s) for appeal_id, a in zip(appeal_ids, plan.appeals, strict=True) for s in a.assignments]
         assignment_objs = Assignment.objects.bulk_create([

@@ -17,8 +17,9 @@ Definitions (the same text is in docs/appeals.md, "KPI definitions"):
 - **满意度 (百分制)**: the mean of `RATING_POINTS` (满意 100, 基本满意 80, 不满意 0) over the appeals
   that carry a rating (one decimal); **满意率** = (满意 + 基本满意) ÷ rated;
 - **overdue now 当前超期**: open appeals past their deadline today (`models.overdue_q`), whatever
-  the period. Per department: those of them the department still holds (an assigned or handling
-  assignment of the current round); per month: those submitted in that month;
+  the period. Per department: the appeals whose assignment it still holds (待签收 or 办理中) past that
+  assignment's own deadline (`models.assignment_overdue_q`, as its 已超期 queue); per month: those
+  submitted in that month;
 - **enterprises enrolled 服务企业数** (overall only): distinct enterprises with at least one appeal in
   the scope submitted up to the period end, plus enterprises of the user's member scope that have an
   active enterprise-role account created by the period end (a department has no member scope: its
@@ -36,17 +37,17 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from shanglian.accounts.roles import FEDERATION_ROLES, READER_ROLES, Role, require_role, role_of
+from shanglian.accounts.roles import MEMBER_READER_ROLES, READER_ROLES, Role, require_role, role_of
 from shanglian.accounts.selectors import users_in_role
 from shanglian.common.periods import Period
 from shanglian.members.models import Enterprise
 from shanglian.ui.figures import Figure, figure, get, mean, share
 
-from .models import RATING_POINTS, Appeal, Assignment, Rating, Status, overdue_q
+from .models import RATING_POINTS, Assignment, Rating, Status, assignment_overdue_q, overdue_q
 from .selectors import appeals_visible_to
 
 NOT_ACCEPTED = (Status.SUBMITTED, Status.REJECTED)
@@ -205,9 +206,6 @@ def by_department(scope, period, *, today=None, department_id=None):
     (distinct), replies once per assignment (every round)."""
     p = _in_period(period, "appeal__")
     today = _today(today)
-    still_holds = (Q(appeal_id__in=Appeal.objects.overdue(today).values("pk"))
-                   & Q(round=F("appeal__reopen_count"))
-                   & Q(state__in=[Assignment.State.ASSIGNED, Assignment.State.HANDLING]))
     replied = p & Q(replied_at__isnull=False)
     qs = Assignment.objects.filter(appeal_id__in=scope.values("pk")).exclude(state=Assignment.State.RETURNED)
     if department_id is not None:
@@ -223,7 +221,7 @@ def by_department(scope, period, *, today=None, department_id=None):
         satisfied=Count("appeal_id", distinct=True, filter=p & Q(appeal__rating=Rating.SATISFIED)),
         basically=Count("appeal_id", distinct=True, filter=p & Q(appeal__rating=Rating.BASICALLY)),
         unsatisfied=Count("appeal_id", distinct=True, filter=p & Q(appeal__rating=Rating.UNSATISFIED)),
-        overdue=Count("appeal_id", distinct=True, filter=still_holds),
+        overdue=Count("appeal_id", distinct=True, filter=assignment_overdue_q(today)),
     ).order_by("department_id"))
     result = [_figures(row["department__name"], row["department_id"], row) for row in rows]
     return [row for row in result if not row.is_empty]
@@ -240,7 +238,7 @@ def enrolled_enterprises(user, scope, period):
     _, end = period.bounds
     with_appeal = Exists(scope.order_by().filter(enterprise_id=OuterRef("pk"), submitted_at__lt=end))
     enrolled = Q(with_appeal)
-    if role_of(user) in FEDERATION_ROLES or role_of(user) == Role.CHAMBER:
+    if role_of(user) in MEMBER_READER_ROLES:  # a department has no member scope
         from shanglian.members.selectors import enterprises_visible_to
 
         accounts = users_in_role(Role.ENTERPRISE, enterprise_id=OuterRef("pk"), date_joined__lt=end)
@@ -315,6 +313,8 @@ def _narrowed(user, *, category=None, department=None):
     if category is not None:
         scope = scope.filter(category_id=category)
     if department is not None:
+        if role_of(user) == Role.DEPARTMENT and department != user.department_id:
+            return scope.none()  # a department reads its own row only
         scope = scope.filter(_held_by(department))
     return scope
 
@@ -364,12 +364,35 @@ OVERALL = [
 ]
 
 
+# A department's row (`by_department`) counts that department's own replies and lateness: the records
+# behind those figures are the appeals of its replies, and those whose assignment it holds late.
+def _department_replies(scope, period, department):
+    return _assignments_of(scope, period).filter(department_id=department, replied_at__isnull=False)
+
+
+DEPARTMENT_RECORDS = {
+    "on_time_rate": lambda s, p, t, d: _submitted(s, p, t).filter(pk__in=_department_replies(s, p, d).values("appeal_id")),
+    "average_reply_days": lambda s, p, t, d: _submitted(s, p, t).filter(
+        pk__in=_department_replies(s, p, d).filter(working_days_to_reply__isnull=False).values("appeal_id")),
+    "overdue": lambda s, p, t, d: s.filter(pk__in=Assignment.objects.filter(department_id=d).overdue(t)
+                                          .values("appeal_id")),
+}
+
+
 def _register(key, label, unit, attribute, records, definition, compared, alert):
     @figure(f"appeals.{key}", label=label, unit=unit, definition=definition, compare=compared, alert=alert)
     def overall_figure(*, user, period, today=None, category=None, department=None):
+        """Narrowed to a department, the figure is its row of 按部门 (the same definitions) and the records
+        those behind that row."""
         scope = _narrowed(user, category=category, department=department)
         today = _today(today)
-        return getattr(overall(scope, period, today=today), attribute), records(scope, period, today)
+        if department is None:
+            return getattr(overall(scope, period, today=today), attribute), records(scope, period, today)
+        rows = by_department(scope, period, today=today, department_id=department)
+        row = rows[0] if rows else Figures()
+        own_records = DEPARTMENT_RECORDS.get(key)
+        return (getattr(row, attribute),
+                own_records(scope, period, today, department) if own_records else records(scope, period, today))
     return overall_figure
 
 

@@ -10,7 +10,6 @@ from django.views.decorators.http import require_POST
 
 from shanglian.accounts.roles import enterprise_only
 from shanglian.common.errors import Refused
-from shanglian.notifications.selectors import unread_count
 from shanglian.ui.shortcuts import get_visible_or_404
 
 from . import selectors, services
@@ -28,27 +27,25 @@ STATUS_TAGS = {
     Status.CLOSED: "muted",
     Status.REJECTED: "muted",
 }
-def _render(request, template, context):
-    """Every H5 page: the tab bar shows the number of unread messages."""
-    return render(request, template, {**context, "unread": unread_count(request.user)})
 
 
 def _errors(exc):
     return list(exc.messages) if isinstance(exc, ValidationError) else [str(exc)]
 
 
-def _awaiting_rating(appeal):
-    """已答复 and not rated in this round by anyone (a 不满意 keeps it 已答复 but rated)."""
-    return appeal.status == Status.REPLIED and not appeal.rating
+def _offered(user, appeal):
+    """What the transition table offers the enterprise on its appeal now: 评价 (已答复 and not rated in
+    this round by anyone — a 不满意 keeps it 已答复 but rated), 重办 (after rating 不满意)."""
+    return set(selectors.available_actions(user, appeal))
 
 
-def _card(appeal):
-    assignments = [a for a in appeal.assignments.all() if a.round == appeal.reopen_count and a.is_active]
+def _card(appeal, user):
+    assignments = [a for a in appeal.assignments.all() if a.is_current]
     return {
         "appeal": appeal,
         "tag": STATUS_TAGS.get(appeal.status, "muted"),
         "departments": "、".join(a.department.name for a in assignments),
-        "to_rate": _awaiting_rating(appeal),
+        "to_rate": "rate" in _offered(user, appeal),
     }
 
 
@@ -56,8 +53,8 @@ def _card(appeal):
 def h5_home(request):
     appeals = (selectors.appeals_visible_to(request.user)
                .prefetch_related(Prefetch("assignments", queryset=Assignment.objects.select_related("department"))))
-    cards = [_card(a) for a in appeals]
-    return _render(request, "appeals/h5/home.html", {
+    cards = [_card(a, request.user) for a in appeals]
+    return render(request, "appeals/h5/home.html", {
         "cards": cards,
         "to_rate_count": sum(1 for c in cards if c["to_rate"]),
         "tab": "appeals",
@@ -88,7 +85,7 @@ def h5_create(request):
     else:
         form = H5AppealForm(initial={"contact_name": request.user.display_name})
         had_files = False
-    return _render(request, "appeals/h5/create.html", {
+    return render(request, "appeals/h5/create.html", {
         "form": form,
         "errors": errors,
         "rechoose_files": had_files and (errors or form.errors),
@@ -111,7 +108,7 @@ def _steps(appeal):
 
 def _detail_context(request, appeal, *, rating_form=None, reopen_form=None, errors=()):
     replies = selectors.assignments_visible_to(request.user, appeal).order_by("round", "replied_at")
-    rated_unsatisfied = appeal.status == Status.REPLIED and appeal.rating == Rating.UNSATISFIED
+    offered = _offered(request.user, appeal)
     return {
         "appeal": appeal,
         "tag": STATUS_TAGS.get(appeal.status, "muted"),
@@ -121,10 +118,10 @@ def _detail_context(request, appeal, *, rating_form=None, reopen_form=None, erro
         "replies": replies,
         "attachments": [a for a in appeal.attachments.select_related("timeline_entry__department")
                         if selectors.attachment_visible(request.user, a)],
-        "to_rate": _awaiting_rating(appeal),
+        "to_rate": "rate" in offered,
         # A refused form stays on the page with what was typed, so nothing is lost.
-        "can_rate": _awaiting_rating(appeal) or bool(rating_form and rating_form.is_bound),
-        "can_reopen": rated_unsatisfied or bool(reopen_form and reopen_form.is_bound),
+        "can_rate": "rate" in offered or bool(rating_form and rating_form.is_bound),
+        "can_reopen": "reopen" in offered or bool(reopen_form and reopen_form.is_bound),
         "ratings": appeal.ratings.all(),
         "rating_form": rating_form or H5RatingForm(),
         "reopen_form": reopen_form or H5ReopenForm(),
@@ -136,7 +133,7 @@ def _detail_context(request, appeal, *, rating_form=None, reopen_form=None, erro
 @enterprise_only
 def h5_detail(request, pk):
     appeal = get_visible_or_404(selectors.appeals_visible_to(request.user), pk)
-    return _render(request, "appeals/h5/detail.html", _detail_context(request, appeal))
+    return render(request, "appeals/h5/detail.html", _detail_context(request, appeal))
 
 
 def _act(request, pk, form_class, form_key, act):
@@ -158,7 +155,7 @@ def _act(request, pk, form_class, form_key, act):
     else:
         errors = [e for field_errors in form.errors.values() for e in field_errors]
     appeal.refresh_from_db()
-    return _render(request, "appeals/h5/detail.html",
+    return render(request, "appeals/h5/detail.html",
                   _detail_context(request, appeal, errors=errors, **{form_key: form}))
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 
-from shanglian.accounts.roles import READER_ROLES, require_role
+from shanglian.accounts.roles import MEMBER_READER_ROLES, READER_ROLES, require_role
 from shanglian.common.periods import Period
 from shanglian.imports.exports import audited_export
 from shanglian.members.models import Enterprise
@@ -186,6 +186,7 @@ APPEAL_COLUMNS = [Column("诉求编号", "number", link=lambda a: reverse("appea
                   Column("状态", "get_status_display")]
 ENTERPRISE_COLUMNS = [Column("企业名称", "name"), Column("统一社会信用代码", "uscc")]
 COLUMNS = {Appeal: APPEAL_COLUMNS, Enterprise: ENTERPRISE_COLUMNS}
+ENTERPRISES_ENROLLED = "appeals.enterprises_enrolled"
 
 
 def _key_param(request, name):
@@ -207,11 +208,13 @@ def figure_records(request):
     if not key.startswith("appeals."):
         raise Http404("没有该统计指标。")
     spec = ui.get(key)
+    if key == ENTERPRISES_ENROLLED:  # its records are enterprises of the member registry: not a department's
+        require_role(request.user, *MEMBER_READER_ROLES)
     kwargs = {}
-    if key != "appeals.enterprises_enrolled":
+    if key != ENTERPRISES_ENROLLED:
         kwargs = {name: _key_param(request, name) for name in ("category", "department")}
     period = PeriodForm(request.GET or None).period()
-    model = Enterprise if key == "appeals.enterprises_enrolled" else Appeal
+    model = Enterprise if key == ENTERPRISES_ENROLLED else Appeal
     return ui.records_page(request, key=spec.key, period=period, columns=COLUMNS[model],
                            breadcrumbs=[("诉求办理", None), ("诉求统计", "appeals:statistics")], **kwargs)
 

@@ -55,6 +55,13 @@ def overdue_q(on=None):
     return Q(status__in=OPEN_STATES, deadline__lt=on or timezone.localdate())
 
 
+def assignment_overdue_q(on=None):
+    """A department's assignment is late, defined once: the department still holds it (待签收 or 办理中)
+    past its own deadline on `on` (default today; the deadline day itself is still in time). Its own
+    deadline, because an extension moves one department's deadline, not the others'."""
+    return Q(state__in=Assignment.HELD_STATES, deadline__lt=on or timezone.localdate())
+
+
 # The work queues of the desk's and the departments' lists (key: tab label); selectors define what each holds.
 QUEUES = {
     "pending_accept": "待受理",
@@ -185,7 +192,8 @@ class Appeal(models.Model):
         return self.status in OPEN_STATES
 
     def current_assignments(self):
-        """The assignments of the current round that were not returned."""
+        """The assignments of the current round that were not returned (`Assignment.is_current` on
+        fetched rows)."""
         return self.assignments.filter(round=self.reopen_count).exclude(state=Assignment.State.RETURNED)
 
     def pending_extensions(self):
@@ -206,6 +214,11 @@ class Appeal(models.Model):
         return RATING_POINTS.get(self.rating)
 
 
+class AssignmentQuerySet(models.QuerySet):
+    def overdue(self, on=None):
+        return self.filter(assignment_overdue_q(on))
+
+
 class Assignment(models.Model):
     """One department's part of an appeal (派单)."""
 
@@ -214,6 +227,9 @@ class Assignment(models.Model):
         HANDLING = "handling", "办理中"
         REPLIED = "replied", "已答复"
         RETURNED = "returned", "已退回"
+
+    # The states in which the department holds it: not yet replied or returned.
+    HELD_STATES = (State.ASSIGNED, State.HANDLING)
 
     appeal = models.ForeignKey(Appeal, verbose_name="诉求", on_delete=models.CASCADE, related_name="assignments")
     department = models.ForeignKey("orgs.Department", verbose_name="承办部门", on_delete=models.PROTECT,
@@ -240,6 +256,8 @@ class Assignment(models.Model):
     working_days_to_reply = models.PositiveSmallIntegerField("答复用时（工作日）", null=True, blank=True)
     sign_overdue_notified_at = models.DateTimeField("签收超时提醒时间", null=True, blank=True)
 
+    objects = AssignmentQuerySet.as_manager()
+
     class Meta:
         verbose_name = "派单"
         verbose_name_plural = "派单"
@@ -252,6 +270,12 @@ class Assignment(models.Model):
     @property
     def is_active(self):
         return self.state != self.State.RETURNED
+
+    @property
+    def is_current(self):
+        """Of the appeal's current round and not returned: the Python side of `Appeal.current_assignments()`,
+        for rows already fetched (a prefetched `appeal.assignments`)."""
+        return self.round == self.appeal.reopen_count and self.is_active
 
 
 class ExtensionRequest(models.Model):

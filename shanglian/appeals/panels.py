@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
-from shanglian.accounts.roles import FEDERATION_ROLES, Role, role_of
+from shanglian.accounts.roles import FEDERATION_AND_DEPARTMENT_ROLES, Role, role_of
 from shanglian.common.periods import Period
 from shanglian.ui.figures import Figure, get
 from shanglian.ui.panels import Panel, register
@@ -20,7 +20,8 @@ DEPARTMENT_CARDS = [("received", "received", "诉求数"), ("on_time_rate", "on_
 
 def _department_cards(user, period):
     row = figures.department_figures(user, period)
-    query = {"year": period.start.year}
+    # The records of the department's own row (the figure narrowed to the department), as the card counts.
+    query = {"year": period.start.year, "department": user.department_id}
     cards = []
     for key, attribute, label in DEPARTMENT_CARDS:
         spec = get(f"appeals.{key}")
@@ -35,7 +36,7 @@ def appeal_kpis(user):
     """The federation sees this year's overall figures and months, a department its own row;
     everyone else nothing."""
     role = role_of(user)
-    if role not in FEDERATION_ROLES and role != Role.DEPARTMENT:
+    if role not in FEDERATION_AND_DEPARTMENT_ROLES:
         return None
     period = Period.year(timezone.localdate().year)
     if role == Role.DEPARTMENT:

@@ -16,11 +16,11 @@ from .models import (
     DEPARTMENT_QUEUES,
     OPEN_STATES,
     QUEUES,
+    WITH_DEPARTMENT_STATES,
     Appeal,
     AppealCategory,
     Assignment,
     ExtensionRequest,
-    Rating,
     Status,
     overdue_q,
 )
@@ -84,8 +84,6 @@ def due_soon_limit(on=None):
     return add_working_days(on or today(), 1).date
 
 
-
-
 def queue_filter(queue, on=None):
     on = on or today()
     if queue == "pending_accept":
@@ -93,7 +91,7 @@ def queue_filter(queue, on=None):
     if queue == "pending_dispatch":
         return Q(status=Status.ACCEPTED)
     if queue == "handling":
-        return Q(status__in=[Status.ASSIGNED, Status.HANDLING, Status.REOPENED])
+        return Q(status__in=WITH_DEPARTMENT_STATES)
     if queue == "due_soon":
         return Q(status__in=OPEN_STATES, deadline__gte=on, deadline__lte=due_soon_limit(on))
     if queue == "overdue":
@@ -128,14 +126,6 @@ def queue_counts(user):
     return {key: qs.filter(filter_for_queue(user, key)).count() for key in queues_for(user) if key != "all"}
 
 
-def assignment_of(user, appeal):
-    """The department user's assignment in the current round (None if there is none)."""
-    if role_of(user) != Role.DEPARTMENT:
-        return None
-    return (appeal.current_assignments().filter(department_id=user.department_id)
-            .select_related("department").first())
-
-
 def pending_extensions(user):
     return ExtensionRequest.objects.filter(
         decision=ExtensionRequest.Decision.PENDING,
@@ -147,10 +137,6 @@ def awaiting_callback(user, on=None):
     """Replied appeals the enterprise has not rated within 3 working days: the desk calls back (回访)."""
     limit = add_working_days(on or today(), -CALLBACK_AFTER_WORKING_DAYS).date
     return appeals_visible_to(user).filter(status=Status.REPLIED, rating="", replied_at__date__lte=limit)
-
-
-def unsatisfied_awaiting_decision(user):
-    return appeals_visible_to(user).filter(status=Status.REPLIED, rating=Rating.UNSATISFIED)
 
 
 def working_days_left(appeal, on=None):
@@ -177,7 +163,7 @@ def awaits(user, appeal):
             continue
         if t.name not in ASSIGNMENT_FLOW:
             return True
-        if any(a.department_id == user.department_id and a.round == appeal.reopen_count
+        if any(a.department_id == user.department_id and a.is_current
                and ASSIGNMENT_FLOW.allows(t.name, a, role=role) for a in appeal.assignments.all()):
             return True
     return False
@@ -256,8 +242,6 @@ def appeal_detail(user, appeal):
     )
 
 
-
-
 def department_queue_filter(user, queue, on=None):
     """Queues of a department handler, by the state of its own assignment in the current round."""
     on = on or today()
@@ -266,11 +250,11 @@ def department_queue_filter(user, queue, on=None):
         return Q(Exists(mine.filter(state=Assignment.State.ASSIGNED)))
     if queue == "handling":
         return Q(Exists(mine.filter(state=Assignment.State.HANDLING)))
-    if queue in ("due_soon", "overdue"):
-        open_mine = mine.filter(state__in=[Assignment.State.ASSIGNED, Assignment.State.HANDLING])
-        if queue == "overdue":
-            return Q(Exists(open_mine.filter(deadline__lt=on)))
-        return Q(Exists(open_mine.filter(deadline__gte=on, deadline__lte=due_soon_limit(on))))
+    if queue == "overdue":
+        return Q(Exists(mine.overdue(on)))
+    if queue == "due_soon":
+        return Q(Exists(mine.filter(state__in=Assignment.HELD_STATES, deadline__gte=on,
+                                    deadline__lte=due_soon_limit(on))))
     if queue == "replied":
         return Q(Exists(mine.filter(state=Assignment.State.REPLIED)))
     return Q()

@@ -30,7 +30,6 @@ from shanglian.orgs.models import Department
 
 from . import selectors
 from .models import (
-    OPEN_STATES,
     Appeal,
     AppealCategory,
     Assignment,
@@ -45,7 +44,13 @@ from .models import (
     Urgency,
     overdue_q,
 )
-from .workflow import APPEAL_FLOW, ASSIGNMENT_FLOW
+from .workflow import (
+    APPEAL_FLOW,
+    ASSIGNMENT_FLOW,
+    status_after_rating,
+    status_after_reply,
+    status_after_return,
+)
 
 ATTACHMENT_FOLDER = "appeals"
 MAX_CONTENT = 5000
@@ -348,10 +353,11 @@ def return_appeal(*, actor, appeal, reason):
         decision=ExtensionRequest.Decision.DENIED, decided_at=_now(), decision_note="部门已退回")
     before = appeal.status
     remaining = list(appeal.current_assignments())
-    if not remaining:
-        appeal.status = Status.ACCEPTED
-    elif all(a.state == Assignment.State.REPLIED for a in remaining):
-        appeal.status, appeal.replied_at = Status.REPLIED, max(a.replied_at for a in remaining)
+    after = status_after_return(remaining)
+    if after is not None:
+        appeal.status = after
+    if after == Status.REPLIED:
+        appeal.replied_at = max(a.replied_at for a in remaining)
         appeal.replied_on_time = all(a.replied_on_time for a in remaining)
     _refresh_deadline(appeal)
     appeal.save()
@@ -442,8 +448,9 @@ def reply_appeal(*, actor, appeal, reply, files=()):
             decision=ExtensionRequest.Decision.DENIED, decided_at=now, decision_note="部门已答复")
         before = appeal.status
         current = list(appeal.current_assignments())
-        if all(a.state == Assignment.State.REPLIED for a in current):
-            appeal.status, appeal.replied_at = Status.REPLIED, now
+        after = status_after_reply(current)
+        if after is not None:
+            appeal.status, appeal.replied_at = after, now
             appeal.replied_on_time = all(a.replied_on_time for a in current)
         appeal.save()
         entry = _log(appeal, actor, "reply", before, note=reply, department=assignment.department)
@@ -462,9 +469,6 @@ def rate_appeal(*, actor, appeal, rating, comment=""):
     if role not in APPEAL_FLOW["rate"].roles:
         raise PermissionDenied("您的角色不能评价诉求。")
     appeal = _locked(actor, appeal)
-    if appeal.status in OPEN_STATES:
-        raise Refused(f"诉求 {appeal.number} 尚未答复（当前状态“{appeal.get_status_display()}”），"
-                                "答复后才能评价。")
     APPEAL_FLOW.require_state("rate", appeal)
     if rating not in Rating.values:
         raise ValidationError("请选择评价：满意、基本满意或不满意。")
@@ -478,8 +482,9 @@ def rate_appeal(*, actor, appeal, rating, comment=""):
                                 rated_at=now, round=appeal.reopen_count)
     before = appeal.status
     appeal.rating, appeal.rated_at = rating, now
-    if rating != Rating.UNSATISFIED:
-        appeal.status, appeal.closed_at = Status.CLOSED, now
+    after = status_after_rating(rating)
+    if after is not None:
+        appeal.status, appeal.closed_at = after, now
     appeal.save()
     label = Rating(rating).label
     _log(appeal, actor, "rate", before, note=f"{RatingRecord.Source(source).label}：{label}" +

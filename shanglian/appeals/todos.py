@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from shanglian.accounts.roles import EDITOR_ROLES, FEDERATION_ROLES, Role, role_of
+from shanglian.accounts.roles import EDITOR_ROLES, FEDERATION_AND_DEPARTMENT_ROLES, Role, role_of
 from shanglian.ui.todos import Todo, register
 
 from . import selectors
@@ -11,7 +11,7 @@ from . import selectors
 @register
 def appeal_todos(user):
     role = role_of(user)
-    if role not in FEDERATION_ROLES | {Role.DEPARTMENT}:
+    if role not in FEDERATION_AND_DEPARTMENT_ROLES:
         return
     counts = selectors.queue_counts(user)
     url = reverse("appeals:list")

@@ -21,7 +21,7 @@ from shanglian.ui.listing import Action, Column, ListPage, Tab, render_list
 from shanglian.ui.shortcuts import get_visible_or_404
 
 from . import forms, selectors, services
-from .models import Assignment, Attachment, Status
+from .models import Attachment, Status
 from .workflow import APPEAL_FLOW
 
 STATUS_TAGS = {
@@ -32,8 +32,7 @@ STATUS_TAGS = {
 
 
 def _departments_of(appeal):
-    names = [a.department.name for a in appeal.assignments.all() if a.state != Assignment.State.RETURNED
-             and a.round == appeal.reopen_count]
+    names = [a.department.name for a in appeal.assignments.all() if a.is_current]
     return "、".join(dict.fromkeys(names)) or "—"
 
 

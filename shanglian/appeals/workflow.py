@@ -12,17 +12,21 @@ Derived from these tables: the services' guards (under the row lock), the action
 `waits` — the appeal waits for whoever may take this action (the list row then says 办理).
 """
 
-from shanglian.accounts.roles import EDITOR_ROLES, SUPERVISOR_ROLES, Role
+from shanglian.accounts.roles import (
+    EDITOR_AND_ENTERPRISE_ROLES,
+    EDITOR_ROLES,
+    SUPERVISOR_ROLES,
+    Role,
+    role_of,
+)
 from shanglian.common.workflow import Transition, Workflow
 
 from . import forms, serializers
-from .models import OPEN_STATES, Assignment, ExtensionRequest, Status
+from .models import OPEN_STATES, Assignment, ExtensionRequest, Rating, Status
 
 S, A, RJ, AS, H, RP, RO, C = (Status.SUBMITTED, Status.ACCEPTED, Status.REJECTED, Status.ASSIGNED,
                               Status.HANDLING, Status.REPLIED, Status.REOPENED, Status.CLOSED)
 DEPARTMENT = frozenset({Role.DEPARTMENT})
-# The desk, and the enterprise for its own appeal (rating, asking to reopen, submitting).
-DESK_OR_ENTERPRISE = EDITOR_ROLES | {Role.ENTERPRISE}
 SERVICES = "shanglian.appeals.services."
 
 
@@ -31,7 +35,13 @@ def _pending_extension(user, appeal):
 
 
 def _not_rated_this_round(user, appeal):
-    return not appeal.ratings.filter(round=appeal.reopen_count).exists()
+    # Every rating sets `appeal.rating` and a reopen clears it: no query (the service checks the records).
+    return not appeal.rating
+
+
+def _enterprise_rated_unsatisfied(user, appeal):
+    """The enterprise asks to reopen only after rating 不满意; the desk may reopen any replied or closed appeal."""
+    return role_of(user) != Role.ENTERPRISE or appeal.rating == Rating.UNSATISFIED
 
 
 def _rights_case(user, appeal):
@@ -52,7 +62,7 @@ def _mine_allows(name, *, no_pending_extension=False):
 
 
 APPEAL_FLOW = Workflow("status", [
-    Transition("submit", "提交诉求", sources=(), target=S, roles=DESK_OR_ENTERPRISE,
+    Transition("submit", "提交诉求", sources=(), target=S, roles=EDITOR_AND_ENTERPRISE_ROLES,
                service=SERVICES + "submit_appeal"),
     Transition("accept", "受理", sources=(S,), target=A, roles=EDITOR_ROLES,
                form=forms.NoteForm, serializer=serializers.NoteSerializer, service=SERVICES + "accept_appeal",
@@ -80,13 +90,15 @@ APPEAL_FLOW = Workflow("status", [
     Transition("decide_extension", "审批延期", sources=(AS, H, RO), roles=EDITOR_ROLES,
                form=forms.ExtensionDecisionForm, serializer=serializers.ExtensionDecisionSerializer,
                service=SERVICES + "decide_extension", when=_pending_extension, meta={"style": "primary"}),
-    Transition("rate", "评价", sources=(RP,), roles=DESK_OR_ENTERPRISE,
+    Transition("rate", "评价", sources=(RP,), roles=EDITOR_AND_ENTERPRISE_ROLES,
                form=forms.CallbackRatingForm, serializer=serializers.RateSerializer, service=SERVICES + "rate_appeal",
                when=_not_rated_this_round, summary="评价（企业评价或工作人员回访）",
-               meta={"button": "回访评价", "style": "primary"}),
+               meta={"button": "回访评价", "style": "primary"},
+               refusals=dict.fromkeys(OPEN_STATES, "诉求 {obj.number} 尚未答复（当前状态“{state}”），答复后才能评价。")),
     Transition("reopen", "重办", sources=(RP, C), sources_by_role={Role.ENTERPRISE: (RP,)}, target=RO,
-               roles=DESK_OR_ENTERPRISE, form=forms.ReasonForm, serializer=serializers.ReasonSerializer,
-               service=SERVICES + "reopen_appeal", meta={"confirm": "确认要求承办部门重办？"}),
+               roles=EDITOR_AND_ENTERPRISE_ROLES, form=forms.ReasonForm, serializer=serializers.ReasonSerializer,
+               service=SERVICES + "reopen_appeal", when=_enterprise_rated_unsatisfied,
+               meta={"confirm": "确认要求承办部门重办？"}),
     Transition("close", "办结", sources=(RP,), target=C, roles=EDITOR_ROLES,
                form=forms.CloseForm, serializer=serializers.CloseSerializer, service=SERVICES + "close_appeal",
                meta={"confirm": "确认办结该诉求？", "waits": True}),
@@ -112,6 +124,28 @@ ASSIGNMENT_FLOW = Workflow("state", [
                target=Assignment.State.RETURNED, roles=DEPARTMENT),
 ], states=Assignment.State, object_name="appeal",
     refusal="贵部门对诉求 {obj.appeal.number} 的办理状态为“{state}”，不能{label}。")
+
+# Where the next state depends on more than the action (`target` None): the decisions, pure, for the
+# services and the demo's replay alike. None: the appeal's status stays.
+def status_after_return(remaining):
+    """After a department returned it, from the current round's other assignments (`remaining`): none
+    left → 已受理 (the desk dispatches again); all of them replied → 已答复."""
+    if not remaining:
+        return Status.ACCEPTED
+    if all(a.state == Assignment.State.REPLIED for a in remaining):
+        return Status.REPLIED
+    return None
+
+
+def status_after_reply(current):
+    """After a department replied: 已答复 once every assignment of the current round (`current`) has."""
+    return Status.REPLIED if all(a.state == Assignment.State.REPLIED for a in current) else None
+
+
+def status_after_rating(rating):
+    """满意 and 基本满意 close the appeal; 不满意 keeps it 已答复 (to reopen it or close it with a note)."""
+    return None if rating == Rating.UNSATISFIED else Status.CLOSED
+
 
 # Every role that may send a write at all (the API refuses the others before parsing a body).
 WRITER_ROLES = APPEAL_FLOW.roles

@@ -48,7 +48,8 @@ class Transition:
     `sources_by_role`: narrower (or other) sources for some roles. `when(user, obj)`: a further
     condition for offering it on a page (the service checks its own rules again). `system`: may run
     with no actor (a periodic sweep). `slug`: its URL part (default: the name with "-"); `summary`:
-    the API's summary (default: the label); `meta`: anything the module's pages need.
+    the API's summary (default: the label); `meta`: anything the module's pages need. `refusals`: for
+    some states a refusal message of their own (a format string as the workflow's `refusal`).
     """
 
     name: str
@@ -65,6 +66,7 @@ class Transition:
     slug: str = ""
     summary: str = ""
     meta: Mapping = field(default_factory=dict)
+    refusals: Mapping = field(default_factory=dict)
 
     @property
     def url_part(self):
@@ -158,7 +160,7 @@ class Workflow:
         allowed = t.allowed_states(role)
         state = self.state_of(obj)
         if state not in allowed:
-            raise Refused(self.refusal.format(
+            raise Refused(t.refusals.get(state, self.refusal).format(
                 obj=obj, state=self._state_label(state), label=t.label,
                 allowed="、".join(self._state_label(s) for s in allowed)), code="state")
 

@@ -41,6 +41,7 @@ from shanglian.demo.draws import day_between, weighted, weighted_sample
 from shanglian.demo.files import load_csv, load_toml, words
 from shanglian.demo.names import BUILDING_NAMES, FOREIGN_BRANDS, SURNAMES, Names
 from shanglian.demo.registry import DEFAULT_ENTERPRISES, register
+from shanglian.demo.saving import bulk_created_ids
 from shanglian.orgs.models import Chamber, Federation, Position
 
 from .models import (
@@ -792,7 +793,7 @@ def build(enterprises=DEFAULT_ENTERPRISES, seed=DEMO_SEED, plan=None):
             ],
             batch_size=500,
         )
-        ent_ids = _ids(Enterprise, ent_objs, "uscc")
+        ent_ids = bulk_created_ids(Enterprise, ent_objs, "uscc")
         person_objs = Person.objects.bulk_create(
             [
                 Person(
@@ -859,22 +860,12 @@ def _save_federation_members(plan, district, chambers, ent_ids, person_ids):
         ],
         batch_size=1000,
     )
-    ids = _ids(Membership, objs, "number")
+    ids = bulk_created_ids(Membership, objs, "number")
     DuesRecord.objects.bulk_create(
         [DuesRecord(membership_id=pk, year=year, amount=amount, paid_on=paid_on)
          for pk, m in zip(ids, plan.members, strict=True) for year, amount, paid_on in m.dues],
         batch_size=2000,
     )
-
-
-def _ids(model, objs, key):
-    """The primary keys of bulk-created objects (found again by a unique key where the backend does
-    not return them). Also used by the appeals demo."""
-    ids = [obj.pk for obj in objs]
-    if None not in ids:
-        return ids
-    by_key = dict(model.objects.filter(**{f"{key}__in": [getattr(o, key) for o in objs]}).values_list(key, "pk"))
-    return [by_key[getattr(o, key)] for o in objs]
 
 
 # --- Reporting -------------------------------------------------------------------------------------

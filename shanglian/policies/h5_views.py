@@ -6,7 +6,6 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from shanglian.accounts.roles import enterprise_only
-from shanglian.notifications.selectors import unread_count
 from shanglian.ui.shortcuts import get_visible_or_404
 
 from . import search, selectors, services
@@ -18,7 +17,8 @@ PER_PAGE = 20
 
 
 def _render(request, template, context):
-    return render(request, template, {**context, "unread": unread_count(request.user), "tab": "policies"})
+    """Every policy phone page: the 政策 tab is the active one."""
+    return render(request, template, {**context, "tab": "policies"})
 
 
 def _page(request, queryset, per_page=PER_PAGE):

@@ -77,3 +77,15 @@ def test_the_statistics_page_links_cards_and_rows_to_their_records(cast, appeals
     assert f"{RECORDS}?figure=appeals.received&amp;year={year}" in html
     assert f"figure=appeals.received&amp;year={year}&amp;department={cast.dept1.pk}" in html
     assert 'data-chart="combo" data-source="appeal-kpis" data-categories="months"' in html
+
+
+@pytest.mark.parametrize("user", ["staff", "chamber1"])
+def test_the_member_registry_readers_may_list_the_enrolled_enterprises(cast, appeals, login, user):
+    response = login(getattr(cast.users, user)).get(RECORDS, {"figure": "appeals.enterprises_enrolled"})
+    assert response.status_code == 200 and cast.ent1.uscc in response.content.decode()
+
+
+def test_a_department_may_not_list_the_enrolled_enterprises(cast, appeals, login):
+    """A department has no access to the enterprise registry: no 统一社会信用代码 through the drill-down."""
+    response = login(cast.users.dept1).get(RECORDS, {"figure": "appeals.enterprises_enrolled"})
+    assert response.status_code == 403 and cast.ent1.uscc not in response.content.decode()

@@ -298,3 +298,15 @@ def test_enterprise_navigation_has_my_appeals(cast, login):
     appeals = next(g for g in groups if g["label"] == "诉求服务")
     assert [i["label"] for i in appeals["items"]] == ["我的诉求"]
     assert appeals["items"][0]["url"] == reverse("appeals:h5_home")
+
+
+def test_the_table_offers_the_enterprise_reopening_only_after_it_rated_unsatisfied(cast):
+    """What the H5 pages offer comes from the transition table, which refuses what the service refuses."""
+    from shanglian.appeals import selectors, services
+
+    ent1 = cast.users.ent1
+    appeal = make_appeal(cast, Status.REPLIED)
+    assert selectors.available_actions(ent1, appeal) == ["rate"]
+    assert "reopen" in selectors.available_actions(cast.users.staff, appeal)  # the desk may reopen any reply
+    appeal = services.rate_appeal(actor=ent1, appeal=appeal, rating=Rating.UNSATISFIED, comment="金额不符")
+    assert selectors.available_actions(ent1, appeal) == ["reopen"]

@@ -32,7 +32,7 @@ from django.urls import reverse
 
 from shanglian import testing
 from shanglian.accounts.roles import Role
-from shanglian.appeals import figures, services
+from shanglian.appeals import figures, panels, services
 from shanglian.appeals.models import Assignment, Channel, Rating, Status
 from shanglian.audit.models import AuditEvent
 from shanglian.common.periods import Period
@@ -399,6 +399,29 @@ def test_workbench_shows_a_department_its_own_figures(dataset, cast, login):
     # dept1's row of 2025 (see test_figures_per_department).
     assert 'id="home-kpis"' in html and 'data-kpi="诉求数">3<' in html and 'data-kpi="按时办理率">75.0%<' in html
     assert 'data-kpi="平均答复用时">2.3<' in html and "区人社局" not in html
+
+
+def test_a_departments_cards_open_the_records_of_its_own_row(dataset, cast, login):
+    """Each 查看明细 of a department's card opens its row's figure (the same value) and the records it
+    counts: for 诉求数 and 当前超期 as many as the card says; for the rates the appeals behind them."""
+    handler = cast.users.dept1
+    with now():
+        cards = {card.label: card for card in panels._department_cards(handler, YEAR_2025)}
+    row = figures.department_figures(handler, YEAR_2025, today=TODAY)
+    for label, card in cards.items():
+        response = _get(login, handler, card.records_url)
+        assert response.status_code == 200
+        shown = response.context["page_obj"].paginator.count
+        if label in ("诉求数", "当前超期"):
+            assert shown == card.value, label
+        assert card.value == getattr(row, dict((lbl, attr) for _, attr, lbl in panels.DEPARTMENT_CARDS)[label])
+        title = f"（{YEAR_2025.label}）：{'—' if card.value is None else card.value}"
+        assert title in response.content.decode(), label
+    # dept1 replied its part of A5 (overdue as a whole, dept2 still holds it): nothing is late at dept1.
+    assert cards["当前超期"].value == 0 and cards["诉求数"].value == 3
+    # dept1's replies: A1, A3 (two rounds), A5 → 4 replies behind 75.0%, on the appeals A1, A3, A5.
+    response = _get(login, handler, cards["按时办理率"].records_url)
+    assert response.context["page_obj"].paginator.count == 3 and "75.0%" in response.content.decode()
 
 
 @pytest.mark.parametrize("role", ["chamber1", "auditor"])  # ent1 is sent to its H5 pages
