@@ -36,7 +36,7 @@ def test_staff_logs_in_and_sees_workbench(live_server, cast, page, artifacts_dir
     assert page.get_by_text("共 1 条").is_visible()
     page.screenshot(path=str(artifacts_dir / "enterprise-list-staff.png"), full_page=True)
 
-    page.get_by_role("button", name="折叠导航").click()  # Alpine (CSP build) collapses the navigation
+    page.get_by_role("button", name="导航菜单").click()  # Alpine (CSP build) collapses the navigation
     page.wait_for_timeout(300)
     assert page.locator(".sidebar.collapsed").count() == 1
     assert problems == []  # no CSP violation, no script error

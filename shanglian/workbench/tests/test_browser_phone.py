@@ -1,0 +1,77 @@
+"""At 375×667 every role opens the menu, reaches every page of its navigation, and no page scrolls
+sideways (wide tables and charts scroll inside their card). Run with `make test-browser`."""
+
+import pytest
+from django.urls import reverse
+
+from shanglian import testing
+from shanglian.ui.navigation import navigation_for
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PHONE = {"width": 375, "height": 667}
+ROLES = ["staff", "leader", "chamber1", "dept1", "ent1", "auditor"]
+
+
+@pytest.fixture(autouse=True)
+def reference_data(transactional_db):
+    testing.ensure_reference_data()
+
+
+def _sign_in(page, base, username):
+    page.goto(f"{base}{reverse('accounts:login')}")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(testing.PASSWORD)
+    page.get_by_role("button", name="登 录").click()
+    page.wait_for_load_state("networkidle")
+
+
+def _overflow(page):
+    """How many CSS pixels the page is wider than the screen (0 when it fits)."""
+    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_page_of_the_navigation_fits_a_phone(live_server, cast, browser, role, artifacts_dir):
+    user = getattr(cast.users, role)
+    urls = [item["url"] for group in navigation_for(user) for item in group["items"]]
+    context = browser.new_context(viewport=PHONE, locale="zh-CN", timezone_id="Asia/Shanghai")
+    page = context.new_page()
+    problems = []
+    page.on("pageerror", lambda exc: problems.append(str(exc)))
+    _sign_in(page, live_server.url, role)
+    too_wide = {}
+    for url in urls:
+        page.goto(f"{live_server.url}{url}")
+        page.wait_for_load_state("networkidle")
+        menu = page.get_by_role("button", name="导航菜单")
+        if menu.count():  # the back-office shell: a drawer, closed when the page opens
+            drawer = page.locator(".sidebar")
+            assert drawer.bounding_box()["x"] + drawer.bounding_box()["width"] <= 0, url
+            menu.click()
+            page.wait_for_timeout(250)  # the slide-in
+            assert drawer.bounding_box()["x"] == 0, url
+            assert page.locator(".sidebar .nav-item").first.is_visible(), url
+            page.locator(".backdrop").click(position={"x": 340, "y": 300})  # a tap beside it closes it
+            page.wait_for_timeout(250)
+            assert drawer.bounding_box()["x"] + drawer.bounding_box()["width"] <= 0, url
+        if _overflow(page) > 0:
+            too_wide[url] = _overflow(page)
+            page.screenshot(path=str(artifacts_dir / f"phone-too-wide-{role}-{len(too_wide)}.png"), full_page=True)
+    context.close()
+    assert too_wide == {}
+    assert problems == []
+
+
+def test_a_phone_user_reaches_a_page_through_the_drawer(live_server, cast, browser, artifacts_dir):
+    context = browser.new_context(viewport=PHONE, locale="zh-CN", timezone_id="Asia/Shanghai")
+    page = context.new_page()
+    _sign_in(page, live_server.url, "staff")
+    assert page.get_by_role("heading", name="工作台").is_visible()
+    page.get_by_role("button", name="导航菜单").click()
+    page.locator(".sidebar .nav-item", has_text="会员企业").click()
+    page.wait_for_url("**/members/enterprises/")
+    page.screenshot(path=str(artifacts_dir / "phone-enterprise-list-staff.png"), full_page=True)
+    assert page.locator(".sidebar").bounding_box()["x"] < 0  # closed again on the new page
+    assert _overflow(page) <= 0
+    context.close()
