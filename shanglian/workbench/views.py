@@ -2,7 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import requires_csrf_token
 
-from shanglian.accounts.roles import Role, role_of
+from shanglian.accounts.roles import Role, enterprise_only, role_of
 from shanglian.audit.models import AuditAction, AuditResult
 from shanglian.audit.services import record
 from shanglian.ui.panels import panels_for
@@ -16,6 +16,12 @@ def home(request):
     panels = panels_for(request.user)
     return render(request, "workbench/home.html", {
         "todos": todos_for(request.user), "panels": panels, "charts": any(p.charts for p in panels)})
+
+
+@enterprise_only
+def h5_me(request):
+    """我的 on the enterprise's phone pages: its own enterprise, the account, signing out."""
+    return render(request, "workbench/h5_me.html", {"tab": "me", "enterprise": request.user.enterprise})
 
 
 @requires_csrf_token

@@ -17,6 +17,7 @@ TABS = [  # key, label, URL name, icon
     ("create", "提交诉求", "appeals:h5_create", "＋"),
     ("policies", "政策", "policies:h5_list", "★"),
     ("messages", "消息", "notifications:inbox", "✉"),
+    ("me", "我的", "workbench:h5_me", "☺"),
 ]
 
 
@@ -36,7 +37,7 @@ def test_the_registered_tabs_in_their_order(cast):
 def test_the_messages_tab_counts_the_unread_messages(cast):
     notify([cast.users.ent1], kind="appeal", title="您的诉求已答复，请评价")
     notify([cast.users.ent1], kind="policy", title="为您推荐惠企政策")
-    assert [tab["badge"] for tab in h5_tabs_for(cast.users.ent1)] == [0, 0, 0, 2]
+    assert [tab["badge"] for tab in h5_tabs_for(cast.users.ent1)] == [0, 0, 0, 2, 0]
 
 
 @pytest.mark.parametrize(("page", "active"), [
@@ -45,6 +46,7 @@ def test_the_messages_tab_counts_the_unread_messages(cast):
     ("appeal", "我的诉求"),  # one appeal's page belongs to the list it was opened from
     ("policies:h5_list", "政策"),
     ("notifications:inbox", "消息"),
+    ("workbench:h5_me", "我的"),
 ])
 def test_each_phone_page_shows_the_bar_with_its_own_tab_active(cast, login, page, active):
     url = reverse("appeals:h5_detail", args=[make_appeal(cast).pk]) if page == "appeal" else reverse(page)
@@ -65,12 +67,12 @@ def test_the_badge_is_shown_on_every_page(cast, login):
 
 def test_a_tab_registered_by_another_app_appears_where_its_order_says(monkeypatch, cast, login):
     monkeypatch.setattr(navigation, "_h5_tabs", dict(navigation._h5_tabs))
-    navigation.register_h5_tab("profile", "我的", "accounts:profile", icon="◎", order=35,
+    navigation.register_h5_tab("profile", "账户", "accounts:profile", icon="◎", order=35,
                                badge=lambda user: 3)
     html = login(cast.users.ent1).get(reverse("appeals:h5_home")).content.decode()
-    assert [label for label, _, _ in _tabbar(html)] == ["我的诉求", "提交诉求", "政策", "我的", "消息"]
+    assert [label for label, _, _ in _tabbar(html)] == ["我的诉求", "提交诉求", "政策", "账户", "消息", "我的"]
     assert (f'<a class="h5-tab" href="{reverse("accounts:profile")}"><span class="h5-tab-icon" aria-hidden="true">◎'
-            '</span>我的<span class="h5-badge" aria-label="3 条未读">3</span></a>') in html
+            '</span>账户<span class="h5-badge" aria-label="3 条未读">3</span></a>') in html
 
 
 def test_one_tab_registered_twice_is_refused(monkeypatch):

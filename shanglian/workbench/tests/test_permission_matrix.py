@@ -10,6 +10,7 @@ ROLES = ["admin", "staff", "leader", "chamber1", "chamber2", "dept1", "ent1", "a
 MATRIX = [
     ("workbench:home", None, {**dict.fromkeys(ROLES, 200), "ent1": 302}),  # ent1 → its H5 pages
     ("accounts:profile", None, dict.fromkeys(ROLES, 200)),
+    ("workbench:h5_me", None, {**dict.fromkeys(ROLES, 403), "ent1": 200}),  # 我的: the enterprise's phone pages
     ("members:membership_list", None, {"admin": 200, "staff": 200, "leader": 200, "chamber1": 200,
                                        "chamber2": 200, "dept1": 403, "ent1": 403, "auditor": 403,
                                        "outsider_staff": 200}),
