@@ -70,6 +70,8 @@ QUEUES = {
     "due_soon": "即将超期",
     "overdue": "已超期",
     "replied": "待评价/回访",
+    "extension": "待审批延期",
+    "callback": "待回访",
     "all": "全部",
 }
 

@@ -98,6 +98,12 @@ def queue_filter(queue, on=None):
         return overdue_q(on)
     if queue == "replied":
         return Q(status=Status.REPLIED)
+    if queue == "extension":  # a department asked for more time and the desk has not decided
+        return Q(Exists(ExtensionRequest.objects.filter(assignment__appeal=OuterRef("pk"),
+                                                        decision=ExtensionRequest.Decision.PENDING)))
+    if queue == "callback":  # replied, not rated within the working days the enterprise is given
+        limit = add_working_days(on, -CALLBACK_AFTER_WORKING_DAYS).date
+        return Q(status=Status.REPLIED, rating="", replied_at__date__lte=limit)
     return Q()
 
 
@@ -135,8 +141,7 @@ def pending_extensions(user):
 
 def awaiting_callback(user, on=None):
     """Replied appeals the enterprise has not rated within 3 working days: the desk calls back (回访)."""
-    limit = add_working_days(on or today(), -CALLBACK_AFTER_WORKING_DAYS).date
-    return appeals_visible_to(user).filter(status=Status.REPLIED, rating="", replied_at__date__lte=limit)
+    return appeals_visible_to(user).filter(queue_filter("callback", on))
 
 
 def working_days_left(appeal, on=None):

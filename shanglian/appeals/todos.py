@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from shanglian.accounts.roles import EDITOR_ROLES, FEDERATION_AND_DEPARTMENT_ROLES, Role, role_of
+from shanglian.accounts.roles import FEDERATION_AND_DEPARTMENT_ROLES, Role, role_of
 from shanglian.ui.todos import Todo, register
 
 from . import selectors
@@ -22,14 +22,9 @@ def appeal_todos(user):
         items = [("overdue", "已超期的诉求", "danger")]
     else:
         items = [("pending_accept", "待受理的诉求", "warning"), ("pending_dispatch", "待派单的诉求", "warning"),
-                 ("due_soon", "即将超期的诉求", "warning"), ("overdue", "已超期的诉求", "danger")]
+                 ("due_soon", "即将超期的诉求", "warning"), ("overdue", "已超期的诉求", "danger"),
+                 ("extension", "待审批延期的诉求", "warning"), ("callback", "待回访的诉求", "info")]
+    # each count is the queue its link opens: the list shows exactly the records counted
     for key, label, level in items:
         if counts.get(key):
             yield Todo(label, counts[key], f"{url}?queue={key}", level)
-    if role in EDITOR_ROLES:
-        extensions = selectors.pending_extensions(user).count()
-        if extensions:
-            yield Todo("待审批的延期申请", extensions, f"{url}?queue=handling", "warning")
-        callbacks = selectors.awaiting_callback(user).count()
-        if callbacks:
-            yield Todo("待回访的诉求", callbacks, f"{url}?queue=replied", "info")

@@ -1,3 +1,5 @@
+from datetime import datetime, time
+
 from django.urls import reverse
 from django.utils import timezone
 
@@ -12,14 +14,14 @@ from .selectors import audit_events_since
 def security_events(user):
     if role_of(user) != Role.AUDITOR:
         return
-    since = timezone.now() - timezone.timedelta(hours=24)
-    today = timezone.localdate().isoformat()
+    today = timezone.localdate()
+    since = timezone.make_aware(datetime.combine(today, time.min))  # what the list's 开始日期 means
     recent = audit_events_since(user, since)
     for action, label, level in (
-        (AuditAction.LOGIN_FAILED, "近 24 小时登录失败", "warning"),
-        (AuditAction.LOCKOUT, "近 24 小时账户锁定", "danger"),
-        (AuditAction.DENIED, "近 24 小时越权访问", "danger"),
+        (AuditAction.LOGIN_FAILED, "今日登录失败", "warning"),
+        (AuditAction.LOCKOUT, "今日账户锁定", "danger"),
+        (AuditAction.DENIED, "今日越权访问", "danger"),
     ):
         count = recent.filter(action=action).count()
         if count:
-            yield Todo(label, count, f"{reverse('audit:event_list')}?action={action.value}&start={today}", level)
+            yield Todo(label, count, f"{reverse('audit:event_list')}?action={action.value}&start={today.isoformat()}", level)

@@ -1,0 +1,53 @@
+"""Every 待办 on the 工作台 opens exactly the records it counts: the list its link opens says 共 N 条
+with N its count (the one exception, a chamber's own missing details, opens the chamber's page)."""
+
+import re
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from shanglian.appeals.models import Status
+from shanglian.appeals.tests.factories import make_appeal
+from shanglian.audit.models import AuditAction, AuditResult
+from shanglian.audit.services import record
+from shanglian.policies.tests.test_views import make_policy
+from shanglian.ui.todos import todos_for
+
+ROLES = ["admin", "staff", "leader", "chamber1", "chamber2", "dept1", "auditor"]
+NOT_A_LIST = ("本商会信息待完善", "建议启用双因素认证")  # a page to complete, advice to follow
+
+
+@pytest.fixture
+def work(cast):
+    """Something in every appeal queue, a draft policy and refused requests for the auditor."""
+    with time_machine.travel(timezone.now() - timedelta(days=10)):  # replied long enough ago to call back
+        make_appeal(cast, Status.REPLIED)
+        make_appeal(cast, Status.HANDLING, deadline=timezone.localdate() + timedelta(days=2))  # overdue now
+    for status in (Status.SUBMITTED, Status.ACCEPTED, Status.ASSIGNED):
+        make_appeal(cast, status)
+    make_appeal(cast, Status.HANDLING, pending_extension=True)
+    make_policy(cast, title="河西区支持楼宇经济发展若干措施")  # a draft
+    for action in (AuditAction.LOGIN_FAILED, AuditAction.DENIED):
+        record(action, result=AuditResult.DENIED if action == AuditAction.DENIED else AuditResult.FAILURE)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_todo_opens_a_list_of_exactly_what_it_counts(work, cast, login, role):
+    user = getattr(cast.users, role)
+    client = login(user)
+    todos = list(todos_for(user))
+    for todo in todos:
+        if todo.label.startswith(NOT_A_LIST):
+            continue
+        page = client.get(todo.url).content.decode()
+        shown = re.search(r"共 (\d+) 条", page)
+        assert shown, f"{todo.label}: {todo.url} is not a list"
+        assert int(shown.group(1)) == todo.count, f"{todo.label}: counted {todo.count}, the list shows {shown.group(1)}"
+
+
+def test_the_desk_is_shown_the_extension_and_callback_todos(work, cast):
+    labels = {todo.label: todo.count for todo in todos_for(cast.users.staff)}
+    assert labels["待审批延期的诉求"] == 1
+    assert labels["待回访的诉求"] == 1
