@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 
 # The modules each app may contribute to the UI kit, found at startup (an app without one is skipped).
-CONTRIBUTIONS = ("todos", "panels", "navigation", "figures", "sections")
+CONTRIBUTIONS = ("todos", "notices", "panels", "navigation", "figures", "sections")
 
 
 class UIConfig(AppConfig):

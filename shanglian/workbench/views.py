@@ -5,6 +5,7 @@ from django.views.decorators.csrf import requires_csrf_token
 from shanglian.accounts.roles import Role, enterprise_only, role_of
 from shanglian.audit.models import AuditAction, AuditResult
 from shanglian.audit.services import record
+from shanglian.ui.notices import notices_for
 from shanglian.ui.panels import panels_for
 from shanglian.ui.todos import todos_for
 
@@ -15,7 +16,8 @@ def home(request):
         return redirect("appeals:h5_home")
     panels = panels_for(request.user)
     return render(request, "workbench/home.html", {
-        "todos": todos_for(request.user), "panels": panels, "charts": any(p.charts for p in panels)})
+        "notices": notices_for(request.user), "todos": todos_for(request.user), "panels": panels,
+        "charts": any(p.charts for p in panels)})
 
 
 @enterprise_only
