@@ -186,8 +186,8 @@ def _month_key(value):
 
 
 def by_month(scope, period, *, today=None):
-    """One row per month of the period (months without appeals too, for a continuous chart): two
-    queries. Overdue here: open appeals submitted in that month that are past their deadline."""
+    """One row per month of the period up to this month (months without appeals too, for a continuous
+    chart): two queries. Overdue here: open appeals submitted in that month that are past their deadline."""
     tz = timezone.get_current_timezone()
     rows = {_month_key(row["month"]): row for row in
             scope.filter(_in_period(period)).order_by().annotate(month=TruncMonth("submitted_at", tzinfo=tz))
@@ -196,8 +196,9 @@ def by_month(scope, period, *, today=None):
             _assignments_of(scope, period).order_by()
             .annotate(month=TruncMonth("appeal__submitted_at", tzinfo=tz)).values("month")
             .annotate(**_reply_days()).order_by("month")}
+    last = _today(today)  # a month that has not begun yet has no appeals to show: no row, no zero in the chart
     return [_figures(f"{month.year}年{month.month}月", month, rows.get(month), days.get(month))
-            for month in period.months()]
+            for month in period.months() if month <= last]
 
 
 def by_department(scope, period, *, today=None, department_id=None):

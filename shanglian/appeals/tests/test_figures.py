@@ -89,3 +89,14 @@ def test_a_department_may_not_list_the_enrolled_enterprises(cast, appeals, login
     """A department has no access to the enterprise registry: no 统一社会信用代码 through the drill-down."""
     response = login(cast.users.dept1).get(RECORDS, {"figure": "appeals.enterprises_enrolled"})
     assert response.status_code == 403 and cast.ent1.uscc not in response.content.decode()
+
+
+def test_the_months_of_this_year_stop_at_this_month(cast, appeals):
+    """诉求统计 shows no month that has not begun yet (no row of zeros in the table or the chart)."""
+    from shanglian.appeals import figures
+
+    today = timezone.localdate()
+    months = figures.by_month(figures.kpi_scope(cast.users.staff), Period.year(today.year), today=today)
+    assert [row.label for row in months] == [f"{today.year}年{m}月" for m in range(1, today.month + 1)]
+    last_year = figures.by_month(figures.kpi_scope(cast.users.staff), Period.year(today.year - 1), today=today)
+    assert len(last_year) == 12

@@ -226,7 +226,7 @@ def test_figures_per_category(dataset, cast):
 # --- per month ---------------------------------------------------------------------------------------
 def test_figures_per_month(dataset, cast):
     months = figures.kpi_report(cast.users.staff, YEAR_2025, today=TODAY).by_month
-    assert [f.label for f in months] == [f"2025年{m}月" for m in range(1, 13)]
+    assert [f.label for f in months] == [f"2025年{m}月" for m in range(1, 10)]  # up to TODAY's month: none to come
     march, september = months[2], months[8]
     # March: A1–A4 → received 4, accepted 3, closed A1, A2, A3 = 3 → 3/3 = 100.0%;
     # replied A1 on time, A2 late, A3 on time → 2/3 = 66.666… → 66.7%;
@@ -372,7 +372,7 @@ def test_export_writes_the_four_sheets_and_an_audit_row(dataset, cast, login):
     assert [row[0] for row in departments] == ["区税务局", "区人社局"]
     assert departments[0][4] == pytest.approx(66.7) and departments[0][8] == pytest.approx(2.3)
     months = list(book["按月份"].iter_rows(min_row=2, values_only=True))
-    assert len(months) == 12 and months[0][4] == "—"  # January: no rate
+    assert len(months) == 9 and months[0][4] == "—"  # January to September (the frozen today); January: no rate
     event = AuditEvent.objects.filter(action="export").latest("id")
     assert event.username == "staff" and event.object_type == "appeals.statistics"
     assert event.detail["start"] == "2025-01-01" and event.detail["end"] == "2025-12-31"
