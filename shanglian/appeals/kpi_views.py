@@ -181,7 +181,7 @@ def statistics_export(request):
 
 # The drill-down shows the appeal, who and what (the list page, appeals:list, shows the workflow columns).
 APPEAL_COLUMNS = [Column("诉求编号", "number", link=lambda a: reverse("appeals:detail", args=[a.pk]), sort="number"),
-                  Column("诉求标题", "title"), Column("企业", "enterprise.name"), Column("类别", "category.name"),
+                  Column("诉求标题", "title", wrap=True), Column("企业", "enterprise.name"), Column("类别", "category.name"),
                   Column("提交日期", lambda a: f"{timezone.localtime(a.submitted_at):%Y-%m-%d}", sort="submitted_at"),
                   Column("状态", "get_status_display")]
 ENTERPRISE_COLUMNS = [Column("企业名称", "name"), Column("统一社会信用代码", "uscc")]

@@ -99,7 +99,7 @@ def appeal_list(request):
         toolbar=toolbar,
         columns=[
             Column("诉求编号", "number", link=lambda a: reverse("appeals:detail", args=[a.pk]), sort="number"),
-            Column("诉求标题", "title"),
+            Column("诉求标题", "title", wrap=True),
             Column("企业", "enterprise.name"),
             Column("类别", "category.name"),
             Column("提交时间", lambda a: f"{timezone.localtime(a.submitted_at):%Y-%m-%d}", sort="submitted_at"),

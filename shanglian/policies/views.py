@@ -87,7 +87,7 @@ def policy_list(request):
     searching = bool(q)
     editor = _is_editor(request.user)
     columns = [
-        Column("政策名称", "title", link=lambda p: reverse("policies:detail", args=[p.pk]), sort="title"),
+        Column("政策名称", "title", link=lambda p: reverse("policies:detail", args=[p.pk]), sort="title", wrap=True),
         Column("文号", "document_number"),
         Column("发布部门", "department.name"),
         Column("惠企类型", "benefit_type.label"),
@@ -100,8 +100,8 @@ def policy_list(request):
     if searching:  # the words found, marked in the title, the 文号 and an excerpt of the text
         columns = [
             Column("政策名称", lambda p: search.highlight(p.title, q),
-                   link=lambda p: reverse("policies:detail", args=[p.pk])),
-            Column("匹配内容", lambda p: search.snippet(p, q)),
+                   link=lambda p: reverse("policies:detail", args=[p.pk]), wrap=True),
+            Column("匹配内容", lambda p: search.snippet(p, q), wrap=True),
             Column("文号", lambda p: search.highlight(p.document_number, q)),
             *[c for c in columns[2:] if c.header not in ("失效日期", "免申即享")],
         ]

@@ -13,6 +13,7 @@ class Column:
     link: object = None  # callable(obj) -> url
     tag: object = None  # callable(obj) -> css class of a coloured status tag
     sort: str = ""  # order_by field; empty means not sortable
+    wrap: bool = False  # long text (a title) may wrap; other cells (dates, numbers, short labels) never break
 
     def cell(self, obj):
         if callable(self.value):
@@ -27,6 +28,7 @@ class Column:
             "text": "—" if text is None or text == "" else text,
             "url": self.link(obj) if self.link else "",
             "tag": self.tag(obj) if self.tag else "",
+            "wrap": self.wrap,
         }
 
 
@@ -61,6 +63,18 @@ class Tab:
     level: str = ""  # "danger" shows the count in red
 
 
+# The page sizes a list offers (每页 N 条); `?per_page=` outside them falls back to the page's own.
+PAGE_SIZES = (20, 50, 100)
+
+
+def _per_page(request, page):
+    try:
+        asked = int(request.GET.get("per_page", ""))
+    except ValueError:
+        return page.per_page
+    return asked if asked in PAGE_SIZES else page.per_page
+
+
 def render_list(request, page, queryset):
     sortable = {c.sort for c in page.columns if c.sort}
     sort = request.GET.get("sort", "")
@@ -69,7 +83,8 @@ def render_list(request, page, queryset):
     else:
         sort = ""
         queryset = queryset.order_by(page.default_sort)
-    paginator = Paginator(queryset, page.per_page)
+    per_page = _per_page(request, page)
+    paginator = Paginator(queryset, per_page)
     page_obj = paginator.get_page(request.GET.get("page"))
     offset = page_obj.start_index() - 1 if paginator.count else 0
     rows = [
@@ -82,6 +97,10 @@ def render_list(request, page, queryset):
     ]
     query = request.GET.copy()
     query.pop("page", None)
+    size_query = query.copy()
+    size_query.pop("per_page", None)
+    size_prefix = f"?{size_query.urlencode()}&" if size_query else "?"
+    page_sizes = [{"size": n, "url": f"{size_prefix}per_page={n}", "current": n == per_page} for n in PAGE_SIZES]
     sort_query = request.GET.copy()
     sort_query.pop("sort", None)
     sort_query.pop("page", None)
@@ -102,6 +121,7 @@ def render_list(request, page, queryset):
         "sort_querystring": sort_query.urlencode(),
         "breadcrumbs": page.breadcrumbs,
         "has_actions": page.row_actions is not None,
+        "page_sizes": page_sizes,
     }
     template = "ui/list_table.html" if getattr(request, "htmx", False) else "ui/list_page.html"
     return render(request, template, context)
