@@ -44,6 +44,7 @@ from shanglian.accounts.roles import Role
 from shanglian.common.models import NumberSequence
 from shanglian.common.workdays import SOURCE_FALLBACK, WorkdayCalendar, WorkdayResult
 from shanglian.demo import logins, orgs
+from shanglian.demo.draws import weighted
 from shanglian.demo.files import load_toml
 from shanglian.demo.names import Names
 from shanglian.demo.registry import register
@@ -354,7 +355,7 @@ class _Life:
                 and s.state != Assignment.State.RETURNED]
 
     def _refresh_deadline(self):
-        open_ones = [s for s in self.current() if s.state in (Assignment.State.ASSIGNED, Assignment.State.HANDLING)]
+        open_ones = [s for s in self.current() if s.state in Assignment.HELD_STATES]
         if open_ones:
             latest = max(open_ones, key=lambda s: s.deadline)
             self.a.deadline = latest.deadline
@@ -619,10 +620,10 @@ class _Generator:
         day = submitted_at.date()
         enterprise = self._pick_enterprise(day) if enterprise is None else enterprise
         e = plan.enterprises[enterprise]
-        category = category or rng.choices(list(CATEGORY_WEIGHTS), weights=list(CATEGORY_WEIGHTS.values()))[0]
+        category = category or weighted(rng, CATEGORY_WEIGHTS.items())
         title, content, reply, dept_names = template or rng.choice(TEMPLATES[category])
         if channel is None:
-            channel = rng.choices([c for c, _w in CHANNELS], weights=[w for _c, w in CHANNELS])[0]
+            channel = weighted(rng, CHANNELS)
         persons = self.persons_of.get(enterprise, [])
         person = rng.choice(persons) if persons and rng.random() < 0.7 else None
         contact = plan.persons[person].name if person is not None else (e.contact_name or e.legal_representative)
@@ -678,9 +679,9 @@ class _Generator:
                 [MediationResult.SETTLED, MediationResult.PARTIAL, MediationResult.FAILED,
                  MediationResult.LITIGATION, MediationResult.NONE], weights=[45, 20, 8, 12, 15])[0])
         draft.self_rating = rng.random() < SELF_RATING.get(channel, SELF_RATING_OTHER)
-        first = rng.choices([r for r, _w in RATINGS], weights=[w for _r, w in RATINGS])[0]
+        first = weighted(rng, RATINGS)
         if first == Rating.UNSATISFIED:
-            again = rng.choices([r for r, _w in RATINGS_AFTER_REOPEN], weights=[w for _r, w in RATINGS_AFTER_REOPEN])[0]
+            again = weighted(rng, RATINGS_AFTER_REOPEN)
             draft.ratings = (first, again if rng.random() < REOPEN_WHEN_UNSATISFIED else None)
         else:
             draft.ratings = (first,)

@@ -256,6 +256,7 @@ class KpiReport:
     by_department: list = field(default_factory=list)
     by_category: list = field(default_factory=list)
     by_month: list = field(default_factory=list)
+    scope: object = None  # the KPI scope the figures were counted in (kpi_scope), for what is drawn from it next
 
     @property
     def headline(self):
@@ -288,7 +289,7 @@ def kpi_report(user, period, *, today=None, breakdowns=True):
     scope = kpi_scope(user)
     today = _today(today)
     report = KpiReport(period=period, overall=overall(scope, period, today=today),
-                       enterprises_enrolled=enterprises_enrolled(user, scope, period))
+                       enterprises_enrolled=enterprises_enrolled(user, scope, period), scope=scope)
     if breakdowns:
         own = user.department_id if role_of(user) == Role.DEPARTMENT else None
         report.by_department = by_department(scope, period, today=today, department_id=own)
@@ -412,7 +413,7 @@ def overall_figures(user, report, *, today=None, compare=True):
     records, compared with the previous period (环比) and the same period a year earlier (同比): two
     more `overall` aggregates when `compare`."""
     today = _today(today)
-    scope = kpi_scope(user)
+    scope = report.scope
     period = report.period
     previous = overall(scope, period.previous(), today=today) if compare else None
     year_ago = overall(scope, period.year_ago(), today=today) if compare else None

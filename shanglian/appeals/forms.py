@@ -3,7 +3,7 @@
 from django import forms
 from django.db.models import Q
 
-from shanglian.common.forms import FILES_HELP, DateInput, MultipleFileField
+from shanglian.common.forms import FILES_HELP, MultipleFileField, date_field
 from shanglian.orgs.models import Department
 
 from .models import (
@@ -95,8 +95,7 @@ class DispatchForm(forms.Form):
         error_messages={"required": "请至少选择一个承办部门。", "invalid_choice": "承办部门不存在，请重新选择。",
                         "invalid_pk_value": "承办部门不存在，请重新选择。"},
     )
-    deadline = forms.DateField(label="办理期限", widget=DateInput(),
-                               error_messages={"required": "请填写办理期限。", "invalid": "办理期限格式应为 2026-11-22。"})
+    deadline = date_field("办理期限", required=True, error_messages={"required": "请填写办理期限。"})
     note = forms.CharField(label="派单意见", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, departments=None, **kwargs):

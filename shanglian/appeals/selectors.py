@@ -139,11 +139,6 @@ def pending_extensions(user):
     ).select_related("assignment__appeal", "assignment__department")
 
 
-def awaiting_callback(user, on=None):
-    """Replied appeals the enterprise has not rated within 3 working days: the desk calls back (回访)."""
-    return appeals_visible_to(user).filter(queue_filter("callback", on))
-
-
 def working_days_left(appeal, on=None):
     if appeal.deadline is None or not appeal.is_open:
         return None

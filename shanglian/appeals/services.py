@@ -148,7 +148,7 @@ def _tell_departments(appeal, department_ids, title, *, sms=False):
 def _refresh_deadline(appeal):
     """The appeal's deadline is the latest deadline of its open assignments in the current round."""
     open_ones = list(appeal.current_assignments().filter(
-        state__in=[Assignment.State.ASSIGNED, Assignment.State.HANDLING]))
+        state__in=Assignment.HELD_STATES))
     if open_ones:
         latest = max(open_ones, key=lambda a: a.deadline)
         appeal.deadline = latest.deadline
@@ -559,7 +559,7 @@ def supervise_appeal(*, actor, appeal, note=""):
     appeal.save(update_fields=["is_supervised", "supervised_at", "updated_at"])
     _log(appeal, actor, "supervise", appeal.status, note=note)
     holders = list(appeal.current_assignments().filter(
-        state__in=[Assignment.State.ASSIGNED, Assignment.State.HANDLING]).values_list("department_id", flat=True))
+        state__in=Assignment.HELD_STATES).values_list("department_id", flat=True))
     if holders:
         _tell_departments(appeal, holders, "被督办，请尽快办理", sms=True)
     _tell_desk(appeal, "已督办")

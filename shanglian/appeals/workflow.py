@@ -118,9 +118,9 @@ ASSIGNMENT_FLOW = Workflow("state", [
                target=Assignment.State.HANDLING, roles=DEPARTMENT),
     Transition("reply", "答复", sources=(Assignment.State.HANDLING,), target=Assignment.State.REPLIED,
                roles=DEPARTMENT),
-    Transition("request_extension", "申请延期", sources=(Assignment.State.ASSIGNED, Assignment.State.HANDLING),
+    Transition("request_extension", "申请延期", sources=Assignment.HELD_STATES,
                roles=DEPARTMENT),
-    Transition("return", "退回", sources=(Assignment.State.ASSIGNED, Assignment.State.HANDLING),
+    Transition("return", "退回", sources=Assignment.HELD_STATES,
                target=Assignment.State.RETURNED, roles=DEPARTMENT),
 ], states=Assignment.State, object_name="appeal",
     refusal="贵部门对诉求 {obj.appeal.number} 的办理状态为“{state}”，不能{label}。")

@@ -414,7 +414,7 @@ def test_a_departments_cards_open_the_records_of_its_own_row(dataset, cast, logi
         shown = response.context["page_obj"].paginator.count
         if label in ("诉求数", "当前超期"):
             assert shown == card.value, label
-        assert card.value == getattr(row, dict((lbl, attr) for _, attr, lbl in panels.DEPARTMENT_CARDS)[label])
+        assert card.value == getattr(row, dict((lbl, key) for key, lbl in panels.DEPARTMENT_CARDS)[label])
         title = f"（{YEAR_2025.label}）：{'—' if card.value is None else card.value}"
         assert title in response.content.decode(), label
     # dept1 replied its part of A5 (overdue as a whole, dept2 still holds it): nothing is late at dept1.
