@@ -71,8 +71,7 @@ def _page(request):
     for key, dom_id, label in [("total", "total-members", "会员总数"), ("enterprise", "enterprise-members", "企业会员"),
                                ("group", "group-members", "团体会员"), ("individual", "individual-members", "个人会员")]:
         spec = ui.get("members.in_force" if key == "total" else f"members.in_force.{key}")
-        records = figures.in_force(user, on) if key == "total" else figures.in_force(user, on).filter(kind=key)
-        cards.append(ui.Figure(label=label, definition=spec.definition, value=kinds[key], unit="个", records=records,
+        cards.append(ui.Figure(label=label, definition=spec.definition, value=kinds[key], unit="个",
                                key=spec.key, period=period, previous=previous[key], year_ago=year_ago[key],
                                dom_id=dom_id, records_url=_records_url(spec.key, on)))
     kind_rows = [ui.Row((label, kinds[key], figures.share(kinds[key], kinds["total"])), label=label,

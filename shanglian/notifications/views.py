@@ -18,7 +18,7 @@ def inbox(request):
     if role_of(request.user) == Role.ENTERPRISE:  # the enterprise's phone layout
         page_obj = Paginator(selectors.inbox(request.user), 20).get_page(request.GET.get("page"))
         return render(request, "notifications/h5_inbox.html", {
-            "page_obj": page_obj, "unread": selectors.unread_count(request.user), "tab": "messages"})
+            "page_obj": page_obj, "tab": "messages"})  # the unread count: the shell context processor
     page = ListPage(
         title="站内消息",
         breadcrumbs=[("个人中心", None), ("站内消息", None)],

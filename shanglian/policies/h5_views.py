@@ -9,7 +9,7 @@ from shanglian.accounts.roles import enterprise_only
 from shanglian.ui.shortcuts import get_visible_or_404
 
 from . import search, selectors, services
-from .eligibility import eligibility_rows, eligibility_text
+from .eligibility import NOT_SET, eligibility_rows
 from .forms import H5SearchForm
 
 RECOMMEND_PREVIEW = 10
@@ -66,11 +66,12 @@ def h5_detail(request, pk):
     user = request.user
     policy = get_visible_or_404(selectors.policies_visible_to(user).prefetch_related("attachments"), pk)
     services.record_read(actor=user, policy=policy)
+    eligibility = eligibility_rows(policy)
     return _render(request, "policies/h5/detail.html", {
         "policy": policy,
         "status": policy.status_on(),
         "matched": selectors.is_recommended(user, policy),
-        "eligibility": eligibility_rows(policy),
-        "conditions_set": eligibility_text(policy) != "不限条件",
+        "eligibility": eligibility,
+        "conditions_set": any(text != NOT_SET for _label, text in eligibility),
         "attachments": policy.attachments.all(),
     })
