@@ -11,6 +11,18 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 375, "height": 667}
 ROLES = ["staff", "leader", "chamber1", "dept1", "ent1", "auditor"]
+DRAWER = "document.querySelector('.sidebar').getBoundingClientRect()"
+
+
+def _wait_for_drawer(page, *, opened):
+    """Wait (not sleep) for the slide to end: at the left edge when opened, off the screen when closed. A
+    busy machine draws the CSS transition late; the CSP forbids page.wait_for_function's eval."""
+    for _ in range(100):
+        left, right = page.evaluate(f"[{DRAWER}.left, {DRAWER}.right]")
+        if (left == 0) if opened else (right <= 0):
+            return
+        page.wait_for_timeout(50)
+    raise AssertionError(f"the drawer is at {left}…{right}, not {'open' if opened else 'closed'}")
 
 
 @pytest.fixture(autouse=True)
@@ -49,12 +61,10 @@ def test_every_page_of_the_navigation_fits_a_phone(live_server, cast, browser, r
             drawer = page.locator(".sidebar")
             assert drawer.bounding_box()["x"] + drawer.bounding_box()["width"] <= 0, url
             menu.click()
-            page.wait_for_timeout(250)  # the slide-in
-            assert drawer.bounding_box()["x"] == 0, url
+            _wait_for_drawer(page, opened=True)
             assert page.locator(".sidebar .nav-item").first.is_visible(), url
             page.locator(".backdrop").click(position={"x": 340, "y": 300})  # a tap beside it closes it
-            page.wait_for_timeout(250)
-            assert drawer.bounding_box()["x"] + drawer.bounding_box()["width"] <= 0, url
+            _wait_for_drawer(page, opened=False)
         if _overflow(page) > 0:
             too_wide[url] = _overflow(page)
             page.screenshot(path=str(artifacts_dir / f"phone-too-wide-{role}-{len(too_wide)}.png"), full_page=True)
@@ -69,6 +79,7 @@ def test_a_phone_user_reaches_a_page_through_the_drawer(live_server, cast, brows
     _sign_in(page, live_server.url, "staff")
     assert page.get_by_role("heading", name="工作台").is_visible()
     page.get_by_role("button", name="导航菜单").click()
+    _wait_for_drawer(page, opened=True)
     page.locator(".sidebar .nav-item", has_text="会员企业").click()
     page.wait_for_url("**/members/enterprises/")
     page.screenshot(path=str(artifacts_dir / "phone-enterprise-list-staff.png"), full_page=True)
