@@ -12,7 +12,13 @@ from shanglian.common.records import delete_or_refuse, dependents, history, reco
 from shanglian.members.models import EnterpriseRole, Person
 from shanglian.orgs.models import Street
 from shanglian.testing import (
-    ensure_reference_data, make_chamber, make_enterprise, make_federation, make_person, make_street, make_user,
+    ensure_reference_data,
+    make_chamber,
+    make_enterprise,
+    make_federation,
+    make_person,
+    make_street,
+    make_user,
 )
 
 pytestmark = pytest.mark.django_db
