@@ -1,10 +1,15 @@
 """The one way to tell users something: `notify()` writes the in-app inbox and, when asked, an SMS."""
 
+import json
+
 from django.db import transaction
 from django.utils import timezone
 
+from shanglian.common.crypto import get_cipher
+
 from .backends import SmsError, sms_backend
 from .models import Notification, SmsMessage
+from .tasks import deliver_login_code
 
 
 def notify(recipients, *, kind, title, body="", url="", sms=False):
@@ -35,6 +40,14 @@ def _send_sms(texts, template, title):
         except SmsError:
             status = "failed"
         SmsMessage.objects.create(recipient=user, template=template, text=text, backend=name, status=status)
+
+
+def send_login_code(*, user, mobile, code, minutes):
+    """The SMS channel of `accounts.sms_login` (registered in `apps.py`): the code is texted after the
+    caller's transaction commits, by a background task, so the sign-in page answers as fast whether or
+    not anything is sent."""
+    sealed = get_cipher().encrypt(json.dumps({"mobile": mobile, "code": code}))
+    transaction.on_commit(lambda: deliver_login_code(user.pk, sealed, minutes))
 
 
 def mark_read(*, actor, notification_ids=None):
