@@ -425,3 +425,10 @@ def test_the_login_page_offers_the_sms_tab_and_the_sms_page_its_script(client, c
 
 def test_a_signed_in_user_opening_the_sms_page_goes_home(cast, login):
     assert login(cast.users.staff).get(SMS)["Location"] == "/"
+
+
+def test_the_demo_sms_page_names_the_demo_enterprise_mobile(client, settings):
+    from shanglian.demo.logins import DEMO_MOBILES
+
+    settings.DEMO = True
+    assert f"<code>{DEMO_MOBILES['ent1']}</code>" in client.get(SMS).content.decode()
