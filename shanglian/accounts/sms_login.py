@@ -14,6 +14,7 @@
   sender with `register_code_sender()` when the app is ready; `code_sender()` returns it.
 """
 
+import math
 import secrets
 import time
 
@@ -35,7 +36,7 @@ from .roles import Role
 _HASH_SALT = "shanglian.accounts.sms_login.code"
 _CACHE_PREFIX = "sms-login"
 SENT_MESSAGE = "如该手机号已开通企业账号，验证码已通过短信发送，{minutes} 分钟内有效。"
-FAILED_MESSAGE = "手机号或验证码不正确，或验证码已失效，请重新获取。"
+FAILED_MESSAGE = "手机号或验证码不正确，或验证码已失效。请核对后重试，或重新获取验证码。"
 
 _sender = None
 
@@ -101,8 +102,17 @@ def _code_hash(salt, index, code):
 def _remaining(key, seconds):
     started = cache.get(key)
     if started is None:
-        return seconds
-    return max(1, int(seconds - (time.time() - started)) + 1)
+        return 0
+    return max(1, math.ceil(seconds - (time.time() - started)))
+
+
+def _interval_key(index):
+    return f"{_CACHE_PREFIX}:mobile:{index}:last"
+
+
+def seconds_until_resend(mobile):
+    """How long 获取验证码 must wait for this mobile (0: now); alike for registered and unregistered mobiles."""
+    return _remaining(_interval_key(mobile_index(mobile)), settings.SMS_LOGIN_RESEND_SECONDS)
 
 
 def _count(key, timeout):
@@ -120,9 +130,9 @@ def _throttle(index, ip):
     if _count(f"{_CACHE_PREFIX}:ip:{ip}:{int(time.time() // 3600)}", 3600) > ip_limit:
         raise Throttled("当前网络获取验证码过于频繁，请 1 小时后再试，或使用账号密码登录。")
     interval = settings.SMS_LOGIN_RESEND_SECONDS
-    interval_key = f"{_CACHE_PREFIX}:mobile:{index}:last"
+    interval_key = _interval_key(index)
     if not cache.add(interval_key, time.time(), interval):
-        wait = _remaining(interval_key, interval)
+        wait = _remaining(interval_key, interval) or interval
         raise Throttled(f"获取验证码过于频繁，请 {wait} 秒后再试。", wait=wait)
     day = timezone.localdate().isoformat()
     if _count(f"{_CACHE_PREFIX}:mobile:{index}:{day}", 86400 + 3600) > settings.SMS_LOGIN_DAILY_LIMIT:
@@ -145,7 +155,8 @@ def request_code(*, mobile, ip, send, is_locked=None):
                detail={"mobile": mask("mobile", number), "reason": "throttled"})
         raise
     user = eligible_user(index)
-    if user is not None and is_locked is not None and is_locked(user.get_username()):
+    # Asked for a mobile of nobody too (under its stand-in name), so both take the same queries.
+    if is_locked is not None and is_locked(axes_username(index, user)):
         user = None
     # The same work either way up to here; only a real user's code is stored and sent (after commit, in
     # the background, so the answer's timing does not depend on the SMS provider).

@@ -87,6 +87,8 @@ def sms_login_view(request):
             return redirect(_safe_next(request))
         form.add_error(None, sms_login.FAILED_MESSAGE)
         status = 400
+        # 获取验证码 stays disabled for what is left of the resend interval.
+        context["wait"] = sms_login.seconds_until_resend(form.cleaned_data["mobile"])
     return render(request, "accounts/sms_login.html", context, status=status)
 
 
