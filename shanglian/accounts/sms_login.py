@@ -10,10 +10,13 @@
   `sign_in_credentials(mobile, code)`: the axes backend before it refuses a locked user, and a failure fires
   `user_login_failed` with the user's username, so axes counts it toward the same lockout as a wrong
   password and the audit receiver records it.
-- Sending: accounts sits below notifications, so the SMS channel is handed in — notifications registers its
-  sender with `register_code_sender()` when the app is ready; `code_sender()` returns it.
+- Sending: the request enqueues `issue_login_code` (after commit) for registered and unregistered mobiles
+  alike; the task stores the code's hash and texts it for a user only. accounts sits below notifications,
+  so the SMS channel is handed in — notifications registers its sender with `register_code_sender()` when
+  the app is ready; `code_sender()` returns it.
 """
 
+import json
 import math
 import secrets
 import time
@@ -24,14 +27,17 @@ from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
+from huey.contrib.djhuey import db_task
 
 from shanglian.audit.models import AuditAction, AuditResult
 from shanglian.audit.services import record
+from shanglian.common.crypto import get_cipher
 from shanglian.common.masking import mask
 from shanglian.common.validators import validate_mobile
 
 from .models import SmsLoginCode, User
 from .roles import Role
+from .selectors import users_in_role
 
 _HASH_SALT = "shanglian.accounts.sms_login.code"
 _CACHE_PREFIX = "sms-login"
@@ -67,13 +73,11 @@ def mobile_index(mobile):
 
 
 def eligible_user(index):
-    """The active enterprise user whose mobile has this blind index, or None (staff never sign in by SMS)."""
+    """The active enterprise user whose mobile has this blind index, or None (staff never sign in by SMS).
+    One query, whether or not there is such a user."""
     if not index:
         return None
-    user = User.objects.filter(mobile_index=index, is_active=True).first()
-    if user is None or user.role != Role.ENTERPRISE:
-        return None
-    return user
+    return users_in_role(Role.ENTERPRISE, mobile_index=index).first()
 
 
 def axes_username(index, user):
@@ -139,15 +143,16 @@ def _throttle(index, ip):
         raise Throttled("该手机号今日获取验证码次数已达上限，请明天再试，或使用账号密码登录。")
 
 
-def request_code(*, mobile, ip, send, is_locked=None):
-    """Send a sign-in code to `mobile` if it is an active enterprise user's; answer the same either way.
+def request_code(*, mobile, ip, is_locked=None):
+    """Have a sign-in code texted to `mobile` if it is an active enterprise user's; answer the same either way.
 
     Returns the message for the user; raises `ValidationError` for a malformed number (nothing consumed)
     and `Throttled` when a throttle refuses (nothing sent). `is_locked(username)` (from the view: axes)
-    lets a locked account receive nothing, silently."""
+    lets a locked account receive nothing, silently. The request does the same work whether or not the
+    mobile is registered — the same queries, a code drawn and sealed, one audit row, one background task —
+    and the task stores and texts the code only for a user, so neither the answer nor its timing tells."""
     number = validate_mobile(mobile)
     index = mobile_index(number)
-    minutes = settings.SMS_LOGIN_CODE_TTL // 60
     try:
         _throttle(index, ip)
     except Throttled:
@@ -158,22 +163,34 @@ def request_code(*, mobile, ip, send, is_locked=None):
     # Asked for a mobile of nobody too (under its stand-in name), so both take the same queries.
     if is_locked is not None and is_locked(axes_username(index, user)):
         user = None
-    # The same work either way up to here; only a real user's code is stored and sent (after commit, in
-    # the background, so the answer's timing does not depend on the SMS provider).
     code = f"{secrets.randbelow(10**6):06d}"
+    sealed = get_cipher().encrypt(json.dumps({"mobile": number, "code": code}))
+    user_id = user.pk if user is not None else None
+    record(AuditAction.SMS_CODE, username=user.get_username() if user else "",
+           detail={"mobile": mask("mobile", number), "sent": user is not None})
+    transaction.on_commit(lambda: issue_login_code(user_id, index, sealed))
+    return SENT_MESSAGE.format(minutes=settings.SMS_LOGIN_CODE_TTL // 60)
+
+
+@db_task()
+def issue_login_code(user_id, index, sealed):
+    """Store a code's hash and text the code (background; `None` for a mobile of nobody: nothing to do).
+    `sealed` is the field cipher's token of {"mobile", "code"}: the queue never holds either in clear."""
+    if user_id is None:
+        return
+    user = eligible_user(index)
+    if user is None or user.pk != user_id:  # changed since the request: send nothing
+        return
+    payload = json.loads(get_cipher().decrypt(sealed))
     salt = secrets.token_hex(16)
-    code_hash = _code_hash(salt, index, code)
+    now = timezone.now()
     with transaction.atomic():
-        if user is not None:
-            now = timezone.now()
-            SmsLoginCode.objects.filter(user=user).delete()
-            SmsLoginCode.objects.create(
-                user=user, mobile_index=index, salt=salt, code_hash=code_hash, created_at=now,
-                expires_at=now + timezone.timedelta(seconds=settings.SMS_LOGIN_CODE_TTL))
-            send(user=user, mobile=number, code=code, minutes=minutes)
-        record(AuditAction.SMS_CODE, username=user.get_username() if user else "",
-               detail={"mobile": mask("mobile", number), "sent": user is not None})
-    return SENT_MESSAGE.format(minutes=minutes)
+        SmsLoginCode.objects.filter(user=user).delete()
+        SmsLoginCode.objects.create(
+            user=user, mobile_index=index, salt=salt, code_hash=_code_hash(salt, index, payload["code"]),
+            created_at=now, expires_at=now + timezone.timedelta(seconds=settings.SMS_LOGIN_CODE_TTL))
+    code_sender()(user=user, mobile=payload["mobile"], code=payload["code"],
+                  minutes=settings.SMS_LOGIN_CODE_TTL // 60)
 
 
 def check_code(*, index, code):

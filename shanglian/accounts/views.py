@@ -70,8 +70,7 @@ def sms_login_view(request):
     elif sending:
         try:
             context["sent"] = sms_login.request_code(
-                mobile=form.cleaned_data["mobile"], ip=_client_ip(request), send=sms_login.code_sender(),
-                is_locked=_is_locked(request))
+                mobile=form.cleaned_data["mobile"], ip=_client_ip(request), is_locked=_is_locked(request))
             context["wait"] = settings.SMS_LOGIN_RESEND_SECONDS
             form.fields["code"].widget.attrs["autofocus"] = True
         except sms_login.Throttled as refused:
