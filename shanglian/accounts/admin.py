@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
@@ -18,6 +19,11 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
     )
     readonly_fields = ("password_changed_at", "last_login", "date_joined")
     autocomplete_fields = ("enterprise",)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "mobile":  # a one-line input (an encrypted field is a TextField underneath)
+            kwargs["widget"] = forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     @admin.display(description="角色")
     def role_label(self, obj):

@@ -22,6 +22,7 @@ class AuditAction(models.TextChoices):
     PII_VIEW = "pii_view", "查看个人信息"
     DENIED = "denied", "越权访问"
     ACCOUNT_DISABLE = "account_disable", "停用账户"
+    SMS_CODE = "sms_code", "获取短信验证码"
 
 
 class AuditResult(models.TextChoices):

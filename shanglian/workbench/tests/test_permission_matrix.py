@@ -113,8 +113,9 @@ COVERED_ELSEWHERE = {
     "policies:import_commit", "policies:import_errors",
     # pages of one export job: imports/tests/test_background.py (the owner only, 404 for anyone else)
     "imports:export_job", "imports:export_download",
-    # the sign-in pages: accounts/tests/test_login.py, test_second_factor.py, test_passwords.py
+    # the sign-in pages: accounts/tests/test_login.py, test_second_factor.py, test_passwords.py, test_sms_login.py
     "accounts:login", "accounts:logout", "accounts:otp_verify", "accounts:otp_setup", "accounts:password_change",
+    "accounts:sms_login",
 }
 
 CASES = [(page, target, role, expected[role]) for page, target, expected in MATRIX for role in ROLES]
