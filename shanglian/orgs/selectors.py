@@ -6,7 +6,7 @@ gets `PermissionDenied`) and `*_editable_by(user)` (what a user may change; read
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Case, Count, Q, Value, When
 
 from shanglian.accounts.roles import EDITOR_ROLES, FEDERATION_ROLES, Role, require_role, role_of
 from shanglian.accounts.selectors import users_in_role
@@ -92,7 +92,7 @@ def committees_editable_by(user):
 def committee_positions(committee):
     """A committee's members: the positions that name it, current terms first."""
     return (committee.positions.select_related("person", "term", "term__chamber", "term__federation")
-            .order_by("-term__start", "title", "id"))
+            .order_by("-term__start", title_rank(), "id"))
 
 
 def departments_visible_to(user):
@@ -176,8 +176,15 @@ def term_list(user, *, filters=None):
     return filtered(qs, filters, {"chamber": "chamber"})
 
 
+def title_rank():
+    """Positions by rank (主席, 副主席, 常委 … as `Position.Title` lists them), not by the code's spelling."""
+    return Case(*[When(title=value, then=Value(i)) for i, value in enumerate(Position.Title.values)],
+                default=Value(len(Position.Title.values)))
+
+
 def term_positions(term):
-    return term.positions.select_related("person", "committee").order_by("title", "start", "id")
+    return term.positions.select_related("person", "committee").order_by(title_rank(), "committee__order", "start",
+                                                                         "id")
 
 
 def positions_editable_by(user):

@@ -57,7 +57,7 @@ def _detail(request, template, obj, *, breadcrumbs, can_edit, can_delete, **cont
     """A record's page: its own context, 编辑/删除 for who may, and its 变更记录."""
     kind = obj._meta.model_name
     return render(request, template, {
-        "obj": obj, "breadcrumbs": breadcrumbs,
+        "obj": obj, "breadcrumbs": breadcrumbs, "can_edit": can_edit,
         "edit_url": reverse(f"orgs:{kind}_edit", args=[obj.pk]) if can_edit else "",
         "delete_url": reverse(f"orgs:{kind}_delete", args=[obj.pk]) if can_delete else "",
         "history": history(obj)[:HISTORY_ROWS], **context,

@@ -52,6 +52,17 @@ def test_a_committee_page_lists_the_positions_that_name_it(cast, org, login):
     assert "王建国" in page and "副主席" in page and str(org.term) in page
 
 
+def test_a_terms_positions_come_by_rank(cast, org, login):
+    from shanglian.orgs.models import Position
+
+    Position.objects.create(term=org.term, person=cast.person2, title=Position.Title.CHAIRMAN)
+    Position.objects.create(term=org.term, person=testing.make_person(cast.district, name="赵常委"),
+                            title=Position.Title.STANDING)
+    page = login(cast.users.staff).get(org.term.get_absolute_url()).content.decode()
+    assert page.index("陈浙江") < page.index("王建国") < page.index("赵常委")  # 主席, 副主席, 常委
+    assert reverse("orgs:position_edit", args=[org.position.pk]) in page
+
+
 def test_a_chamber_secretary_reads_its_chambers_terms_from_its_page(cast, login):
     term = Term.objects.create(federation=cast.district, chamber=cast.chamber1, number=3, start=date(2023, 5, 1))
     client = login(cast.users.chamber1)

@@ -182,6 +182,7 @@ def test_a_chamber_term_belongs_to_the_chambers_federation_and_its_number_to_the
 # --- positions ---------------------------------------------------------------------------------------------
 def test_staff_adds_a_position_on_the_terms_page_and_it_is_in_the_terms_history(cast, org, login):
     client = login(cast.users.staff)
+    assert reverse("orgs:position_create", args=[org.term.pk]) in client.get(org.term.get_absolute_url()).content.decode()
     response = client.post(reverse("orgs:position_create", args=[org.term.pk]), {
         "person": cast.person2.pk, "title": "standing", "committee": org.committee.pk,
         "start": "2022-03-01", "end": ""})
