@@ -134,6 +134,10 @@ class TermForm(ScopedModelForm):
             self.instance.federation_id = chamber.federation_id
         return cleaned
 
+    def _get_validation_exclusions(self):
+        # An edited term keeps its chamber (not a field then); its number is still checked against the chamber's.
+        return super()._get_validation_exclusions() - {"chamber"}
+
 
 class PositionForm(forms.ModelForm):
     """A position on a term's page: person, title, optional committee, dates. The person is a plain

@@ -177,6 +177,9 @@ def test_a_chamber_term_belongs_to_the_chambers_federation_and_its_number_to_the
     assert term.federation == cast.district and str(term) == "友谊路街道商会第8届"
     response = client.post(reverse("orgs:term_create"), data)
     assert response.status_code == 400 and "该商会已有这一届。" in response.content.decode()
+    ninth = Term.objects.create(federation=cast.district, chamber=cast.chamber1, number=9, start="2027-01-01")
+    response = client.post(reverse("orgs:term_edit", args=[ninth.pk]), {"number": "8", "start": "2027-01-01"})
+    assert response.status_code == 400 and "该商会已有这一届。" in response.content.decode()
 
 
 # --- positions ---------------------------------------------------------------------------------------------
