@@ -1,5 +1,6 @@
 from django.core.validators import RegexValidator
 from django.db import models
+from django.urls import reverse
 
 from shanglian.common.validators import validate_uscc
 
@@ -93,6 +94,9 @@ class Chamber(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("orgs:chamber_detail", args=[self.pk])
+
 
 class Committee(models.Model):
     federation = models.ForeignKey(Federation, verbose_name="所属工商联", on_delete=models.PROTECT,
@@ -130,6 +134,9 @@ class Department(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("orgs:department_detail", args=[self.pk])
 
 
 class Term(models.Model):
