@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from django.core.exceptions import FieldDoesNotExist
 
 from shanglian.accounts.roles import Role
+from shanglian.audit.models import AuditAction, AuditResult
 from shanglian.common.workflow import transition_label
 
-from .objects import field_label, model_for
+from .objects import field_label, model_for, type_label
 
 LABELS = {
     "via": "途径",
@@ -96,6 +97,16 @@ def _state_label(object_type, value):
     return _text(value)
 
 
+def _filter_value(name, value):
+    """A filter of the audit log's own export, in words (事件：修改, not action=update)."""
+    choices = {"action": AuditAction, "result": AuditResult}.get(name)
+    if choices is not None and value in choices.values:
+        return choices(value).label
+    if name == "object_type":
+        return type_label(value)
+    return value
+
+
 def _line(event, key, value):
     if key in VALUES and isinstance(value, str):
         return VALUES[key].get(value, value)
@@ -111,7 +122,7 @@ def _line(event, key, value):
         except ValueError:
             return value
     if key == "filters" and isinstance(value, dict):
-        shown = {FILTER_LABELS.get(k, k): v for k, v in value.items() if v not in ("", None)}
+        shown = {FILTER_LABELS.get(k, k): _filter_value(k, v) for k, v in value.items() if v not in ("", None)}
         return _text(shown) if shown else "无（全部记录）"
     if key == "counts" and isinstance(value, dict):
         return "；".join(f"{LABELS.get(k, k)} {_text(v)}" for k, v in value.items()) or "—"

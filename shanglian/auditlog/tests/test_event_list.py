@@ -136,3 +136,27 @@ def test_the_export_is_the_filtered_list_and_is_itself_audited(cast, login):
     export = AuditEvent.objects.get(action=AuditAction.EXPORT)
     assert export.actor == auditor and export.object_type == "audit.auditevent"
     assert export.detail == {"rows": 1, "filters": {"action": "update"}}
+
+
+def test_a_search_in_place_brings_the_export_link_with_the_new_filters(cast, login):
+    response = login(cast.users.auditor).get("/audit/?action=update", HTTP_HX_REQUEST="true")
+    page = response.content.decode()
+    assert 'id="list-toolbar" hx-swap-oob="true"' in page
+    assert 'href="/audit/export/?action=update"' in page
+
+
+def test_the_list_reads_actors_and_roles_in_a_fixed_number_of_queries(cast, login, django_assert_max_num_queries):
+    users = [cast.users.staff, cast.users.leader, cast.users.chamber1, cast.users.dept1, cast.users.admin]
+    for i in range(30):
+        services.record(AuditAction.UPDATE, actor=users[i % len(users)], obj=cast.ent1)
+    client = login(cast.users.auditor)
+    with django_assert_max_num_queries(12):
+        assert client.get("/audit/").status_code == 200
+
+
+def test_the_exports_own_record_reads_its_filters_in_words(cast, login):
+    client = login(cast.users.auditor)
+    client.get("/audit/export/?action=update&result=denied&object_type=members.enterprise")
+    export = AuditEvent.objects.get(action=AuditAction.EXPORT)
+    html = client.get(f"/audit/{export.pk}/").content.decode()
+    assert "事件：修改" in html and "结果：拒绝" in html and "对象类型：企业" in html and "导出行数" in html
