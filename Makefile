@@ -24,7 +24,7 @@ WITH_TEST_VAR = export SHANGLIAN_VAR_DIR="$$(mktemp -d /tmp/shanglian-test.XXXXX
 	mkdir -p "$$SHANGLIAN_VAR_DIR/staticfiles"; trap 'rm -rf "$$SHANGLIAN_VAR_DIR"' EXIT; unset DATABASE_URL SHANGLIAN_ENV SHANGLIAN_DEMO;
 
 .DEFAULT_GOAL := help
-.PHONY: help venv install run lint test test-sqlite test-pg test-browser vendor clean bench
+.PHONY: help venv install run lint test test-sqlite test-pg test-browser vendor messages clean bench
 
 help:
 	@echo "make run | test | lint | test-sqlite | test-pg | test-browser | bench | vendor | install | clean"
@@ -91,6 +91,10 @@ test:
 # --- Front-end assets ------------------------------------------------------------------------------
 vendor: $(STAMP)
 	bash scripts/vendor/vendor.sh
+
+# --- Translations: our own catalogue (shanglian/locale/, LOCALE_PATHS) compiled after editing a .po ----
+messages: $(STAMP)
+	@$(WITH_TEST_VAR) $(BIN)/python manage.py compilemessages --locale zh_Hans --ignore '.venv/*'
 
 clean:
 	rm -rf $(ARTIFACTS) /tmp/shanglian-test.*

@@ -3,6 +3,7 @@ from base64 import b32encode
 from binascii import unhexlify
 from urllib.parse import quote, urlencode
 
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
@@ -86,6 +87,19 @@ class User(AbstractUser):
     @property
     def role_label(self):
         return self.role.label if self.role else "未分配角色"
+
+
+class LoginLockout(AccessAttempt):
+    """django-axes's count of failed logins for one login name and address, as /admin shows it: deleting
+    the record unlocks that login (audited)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "登录失败与锁定"
+        verbose_name_plural = "登录失败与锁定"
+
+    def __str__(self):
+        return f"{self.username or '—'}（{self.ip_address or '未知地址'}）"
 
 
 class TOTPDevice(TimestampMixin, ThrottlingMixin, Device):

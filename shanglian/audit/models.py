@@ -45,7 +45,7 @@ class AuditEvent(models.Model):
     timestamp = models.DateTimeField("时间", db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="用户", null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+", db_constraint=False,
+        on_delete=models.DO_NOTHING, related_name="+", db_constraint=False,
     )
     username = models.CharField("用户名", max_length=150, blank=True)
     action = models.CharField("事件", max_length=32, choices=AuditAction.choices, db_index=True)

@@ -111,6 +111,8 @@ MATRIX = [
     ("policies:h5_list", None, {**dict.fromkeys(ROLES, 403), "ent1": 200}),
     ("audit:event_list", None, {"admin": 403, "staff": 403, "leader": 403, "chamber1": 403, "chamber2": 403,
                                 "dept1": 403, "ent1": 403, "auditor": 200, "outsider_staff": 403}),
+    ("audit:event_export", None, {"admin": 403, "staff": 403, "leader": 403, "chamber1": 403, "chamber2": 403,
+                                  "dept1": 403, "ent1": 403, "auditor": 200, "outsider_staff": 403}),
     ("admin:index", None, {"admin": 200, "staff": 403, "leader": 403, "chamber1": 403, "chamber2": 403,
                            "dept1": 403, "ent1": 403, "auditor": 403, "outsider_staff": 403}),
 ]
@@ -134,6 +136,8 @@ COVERED_ELSEWHERE = {
     "orgs:term_delete", "orgs:position_create", "orgs:position_edit", "orgs:position_delete",
     # pages of one export job: imports/tests/test_background.py (the owner only, 404 for anyone else)
     "imports:export_job", "imports:export_download",
+    # one audit record: auditlog/tests/test_event_list.py (the auditor only, 404 for a missing one)
+    "audit:event_detail",
     # the sign-in pages: accounts/tests/test_login.py, test_second_factor.py, test_passwords.py, test_sms_login.py
     "accounts:login", "accounts:logout", "accounts:otp_verify", "accounts:otp_setup", "accounts:password_change",
     "accounts:sms_login",
