@@ -64,9 +64,14 @@ def _mine_allows(name, *, no_pending_extension=False):
 APPEAL_FLOW = Workflow("status", [
     Transition("submit", "提交诉求", sources=(), target=S, roles=EDITOR_AND_ENTERPRISE_ROLES,
                service=SERVICES + "submit_appeal"),
+    # The common path, one step: accept and dispatch in one transaction (`services.accept_and_dispatch`
+    # runs the two transitions below under one lock). 受理 and 派单 stay for the uncommon paths.
+    Transition("accept_dispatch", "受理并派单", sources=(S,), target=AS, roles=EDITOR_ROLES,
+               form=forms.AcceptDispatchForm, serializer=serializers.AcceptDispatchSerializer,
+               service=SERVICES + "accept_and_dispatch", meta={"style": "primary", "waits": True}),
     Transition("accept", "受理", sources=(S,), target=A, roles=EDITOR_ROLES,
-               form=forms.NoteForm, serializer=serializers.NoteSerializer, service=SERVICES + "accept_appeal",
-               meta={"style": "primary", "waits": True}),
+               form=forms.DeskNoteForm, serializer=serializers.DeskNoteSerializer, service=SERVICES + "accept_appeal",
+               meta={"waits": True}),
     Transition("reject", "不予受理", sources=(S,), target=RJ, roles=EDITOR_ROLES,
                form=forms.ReasonForm, serializer=serializers.ReasonSerializer, service=SERVICES + "reject_appeal",
                meta={"confirm": "确认不予受理该诉求？", "waits": True}),
