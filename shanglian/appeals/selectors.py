@@ -206,12 +206,13 @@ def assignments_visible_to(user, appeal):
 
 
 def timeline_for(user, appeal):
-    """The timeline with `shown` set on each entry (whether the user may read its note and attachments)
-    and `shown_internal` (its internal note)."""
+    """The timeline with `shown` set on each entry (whether the user may read its note and attachments),
+    `shown_internal` (its internal note) and `public` (whether the enterprise reads its note)."""
     entries = list(appeal.timeline.select_related("department").prefetch_related("attachments"))
     for entry in entries:
         entry.shown = note_visible(user, entry)
         entry.shown_internal = internal_note_visible(user, entry)
+        entry.public = entry.action in PUBLIC_NOTES  # the enterprise reads this note
     return entries
 
 

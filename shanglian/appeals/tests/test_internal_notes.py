@@ -62,6 +62,7 @@ def test_the_desk_and_the_department_read_the_internal_notes_labelled(cast, logi
     for user in (cast.users.staff, cast.users.leader, cast.users.dept1):
         page = login(user).get(reverse("appeals:detail", args=[noted.pk])).content.decode()
         assert SECRET in page and ACCEPT_SECRET in page and "仅内部可见" in page, user
+        assert "企业可见" in page  # the timeline marks the notes the enterprise reads
 
 
 def test_a_chamber_secretary_reads_the_public_words_but_no_internal_note(cast, login, noted):
