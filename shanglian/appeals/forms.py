@@ -119,8 +119,41 @@ class ReasonForm(forms.Form):
                              error_messages={"required": "请填写理由。"})
 
 
-class CloseForm(ReasonForm):
+class _Labelled:
+    """A shared form with its fields labelled for one action: whether the enterprise will read them."""
+
+    labels = {}  # field name → (label, help text)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, (label, help_text) in self.labels.items():
+            self.fields[name].label, self.fields[name].help_text = label, help_text
+
+
+class RejectForm(_Labelled, ReasonForm):
+    labels = {"reason": ("不予受理理由（企业可见）", "企业会看到这段理由。")}
+
+
+class ReturnForm(_Labelled, ReasonForm):
+    labels = {"reason": ("退回理由（仅内部可见）", "工商联据此重新派单，企业看不到。")}
+
+
+class ReopenForm(_Labelled, ReasonForm):
+    labels = {"reason": ("重办理由（企业可见）", "承办部门和企业都会看到这段理由。")}
+
+
+class SignForm(_Labelled, NoteForm):
+    labels = {"note": ("签收意见（仅内部可见）", INTERNAL_NOTE_HELP)}
+
+
+class SuperviseForm(_Labelled, NoteForm):
+    labels = {"note": ("督办意见（仅内部可见）", INTERNAL_NOTE_HELP)}
+
+
+class CloseForm(_Labelled, ReasonForm):
     """办结: the reason typed is the service's closing note."""
+
+    labels = {"reason": ("办结说明（企业可见）", "企业会看到这段说明。")}
 
     def service_kwargs(self):
         return {"note": self.cleaned_data["reason"]}
@@ -150,7 +183,7 @@ class ExtensionRequestForm(forms.Form):
                               error_messages={"required": "请填写延期天数。", "invalid": "延期天数必须是整数。",
                                               "min_value": "延期天数至少 1 个工作日。",
                                               "max_value": "延期天数最多 30 个工作日。"})
-    reason = forms.CharField(label="延期理由", max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
+    reason = forms.CharField(label="延期理由（仅内部可见）", max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
                              error_messages={"required": "请填写延期理由。"})
 
 
@@ -160,7 +193,8 @@ class ExtensionDecisionForm(forms.Form):
                                                      "invalid_choice": "该延期申请已审批或不存在，请刷新页面。"})
     decision = forms.ChoiceField(label="审批", choices=[("approve", "同意"), ("deny", "不同意")],
                                  widget=forms.RadioSelect, error_messages={"required": "请选择同意或不同意。"})
-    note = forms.CharField(label="审批意见", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(label="审批意见（仅内部可见）", max_length=500, required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}), help_text="企业看不到审批意见。")
 
     def __init__(self, *args, pending=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -177,6 +211,7 @@ class ExtensionDecisionForm(forms.Form):
 
 class ReplyForm(forms.Form):
     reply = forms.CharField(label="答复内容", widget=forms.Textarea(attrs={"rows": 6}),
+                            help_text="企业可见：企业在“我的诉求”中看到答复。",
                             error_messages={"required": "请填写答复内容。"})
     files = MultipleFileField(label="附件", help_text=FILES_HELP)
 
@@ -184,7 +219,8 @@ class ReplyForm(forms.Form):
 class CallbackRatingForm(forms.Form):
     rating = forms.ChoiceField(label="回访评价", choices=Rating.choices, widget=forms.RadioSelect,
                                error_messages={"required": "请选择评价。"})
-    comment = forms.CharField(label="回访记录", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    comment = forms.CharField(label="回访记录（企业可见）", max_length=500, required=False,
+                              widget=forms.Textarea(attrs={"rows": 2}), help_text="企业在诉求进度中会看到回访记录。")
 
 
 class RightsCaseForm(forms.Form):

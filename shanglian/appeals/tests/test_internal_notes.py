@@ -166,3 +166,20 @@ def test_a_department_does_not_read_internal_notes_of_another_departments_steps(
     assert "人社局内部安排" not in login(cast.users.dept1).get(
         reverse("appeals:detail", args=[appeal.pk])).content.decode()
     assert "人社局内部安排" in login(dept2_user).get(reverse("appeals:detail", args=[appeal.pk])).content.decode()
+
+
+def test_every_text_typed_on_an_action_says_whether_the_enterprise_reads_it():
+    from django import forms as django_forms
+
+    from shanglian.appeals.workflow import APPEAL_FLOW
+
+    checked = 0
+    for transition in APPEAL_FLOW:
+        if transition.form is None:
+            continue
+        for name, field in transition.form_class().fields.items():
+            if isinstance(field.widget, django_forms.Textarea):
+                said = f"{field.label} {field.help_text}"
+                assert "企业可见" in said or "仅内部可见" in said, (transition.name, name)
+                checked += 1
+    assert checked >= 12
