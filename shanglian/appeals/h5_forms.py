@@ -56,7 +56,7 @@ class H5AppealForm(forms.Form):
         """`known_mobile`: the enterprise's registered contact mobile, masked: an empty field uses it."""
         super().__init__(*args, **kwargs)
         self.fields["contact_mobile"].widget.attrs["placeholder"] = (
-            f"不填则使用本企业联系人手机 {known_mobile}" if known_mobile else "11位手机号码")
+            f"默认 {known_mobile}" if known_mobile else "11位手机号码")
         categories = self.fields["category"].queryset
         # h5.js (Alpine, CSP build) shows the 维权 fields for a rights-case category and counts characters.
         self.fields["category"].widget = CategorySelect(

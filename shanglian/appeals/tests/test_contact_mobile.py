@@ -81,7 +81,7 @@ def test_an_empty_mobile_takes_the_enterprises_contact_mobile(cast, login):
 
 def test_the_h5_form_hints_the_enterprises_contact_mobile_masked(cast, login):
     page = login(cast.users.ent1).get(reverse("appeals:h5_create")).content.decode()
-    assert f"不填则使用本企业联系人手机 {mask('mobile', cast.ent1.contact_mobile)}" in page
+    assert f'placeholder="默认 {mask("mobile", cast.ent1.contact_mobile)}"' in page and "不填则使用本企业联系人手机" in page
     assert cast.ent1.contact_mobile not in page
 
 
