@@ -19,6 +19,7 @@ from rest_framework.response import Response
 
 from shanglian.accounts.roles import Role, role_of
 from shanglian.common.api import transition_actions
+from shanglian.common.masking import mask
 from shanglian.members.models import Enterprise
 
 from . import selectors, services
@@ -81,12 +82,13 @@ class AppealListSerializer(serializers.ModelSerializer):
 class TimelineEntrySerializer(serializers.ModelSerializer):
     department = serializers.CharField(source="department.name", default="", read_only=True, label="部门")
     note = serializers.SerializerMethodField(label="说明")
+    internal_note = serializers.SerializerMethodField(label="内部意见（仅内部可见）")
     actor_name = serializers.SerializerMethodField(label="操作人")
 
     class Meta:
         model = TimelineEntry
         fields = ["id", "at", "action", "action_label", "from_status", "to_status", "department", "actor_name",
-                  "note"]
+                  "note", "internal_note"]
 
     def _for_enterprise(self):
         return self.context.get("role") == Role.ENTERPRISE
@@ -95,6 +97,11 @@ class TimelineEntrySerializer(serializers.ModelSerializer):
     def get_note(self, obj):
         # The enterprise sees the notes the H5 page shows; a department not another department's.
         return obj.note if selectors.note_visible(self.context["request"].user, obj) else ""
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_internal_note(self, obj):
+        # Federation staff and departments only: "" for the enterprise and chambers.
+        return obj.internal_note if selectors.internal_note_visible(self.context["request"].user, obj) else ""
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_actor_name(self, obj):
@@ -150,14 +157,19 @@ class AppealDetailSerializer(AppealListSerializer):
     assignments = serializers.SerializerMethodField(label="派单")
     timeline = serializers.SerializerMethodField(label="办理记录")
     attachments = serializers.SerializerMethodField(label="附件")
+    contact_mobile = serializers.SerializerMethodField(label="联系电话（脱敏）")
 
     class Meta(AppealListSerializer.Meta):
         fields = AppealListSerializer.Meta.fields + [
-            "content", "contact_name", "source_note", "accepted_at", "first_dispatched_at", "replied_at",
+            "content", "contact_name", "contact_mobile", "source_note", "accepted_at", "first_dispatched_at", "replied_at",
             "replied_on_time", "closed_at", "rejected_reason", "supervised_at", "reopen_count", "rated_at",
             "counterpart", "amount_involved", "legal_aid_given", "mediation_result",
             "assignments", "timeline", "attachments",
         ]
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_contact_mobile(self, obj):
+        return mask("mobile", obj.contact_mobile)
 
     @extend_schema_field(AssignmentSerializer(many=True))
     def get_assignments(self, obj):
@@ -204,6 +216,8 @@ class AppealCreateSerializer(serializers.Serializer):
     title = serializers.CharField(label="诉求标题", allow_blank=True)
     content = serializers.CharField(label="诉求内容", allow_blank=True)
     contact_name = serializers.CharField(label="联系人", required=False, allow_blank=True, default="")
+    contact_mobile = serializers.CharField(label="联系电话", required=False, allow_blank=True, default="",
+                                           help_text="11位手机号码；不填则使用企业登记的联系人手机。")
     source_note = serializers.CharField(label="来源活动/走访", required=False, allow_blank=True, default="")
     counterpart = serializers.CharField(label="对方当事人", required=False, allow_blank=True, default="",
                                         help_text="维权案件必填。")
@@ -284,5 +298,6 @@ class AppealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         appeal = services.submit_appeal(
             actor=user, enterprise=enterprise, category=data["category"], title=data["title"],
             content=data["content"], channel=data["channel"], urgency=data["urgency"],
-            contact_name=data["contact_name"], source_note=data["source_note"], rights=rights)
+            contact_name=data["contact_name"], contact_mobile=data["contact_mobile"], source_note=data["source_note"],
+            rights=rights)
         return self._detail(appeal, status.HTTP_201_CREATED)

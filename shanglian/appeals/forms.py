@@ -4,6 +4,7 @@ from django import forms
 from django.db.models import Q
 
 from shanglian.common.forms import FILES_HELP, MultipleFileField, date_field
+from shanglian.common.validators import validate_mobile
 from shanglian.orgs.models import Department
 
 from .models import (
@@ -52,6 +53,9 @@ class AppealCreateForm(forms.Form):
     content = forms.CharField(label="诉求内容", widget=forms.Textarea(attrs={"rows": 6}),
                               error_messages={"required": "请填写诉求内容。"})
     contact_name = forms.CharField(label="联系人", max_length=50, required=False)
+    contact_mobile = forms.CharField(label="联系电话", max_length=20, required=False,
+                                     help_text="11位手机号码；不填则使用企业登记的联系人手机。",
+                                     widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}))
     source_note = forms.CharField(label="来源活动/走访", max_length=200, required=False,
                                   help_text="如：2026年11月民营企业诉求恳谈会")
     counterpart = forms.CharField(label="对方当事人", max_length=200, required=False, help_text="维权案件必填")
@@ -63,6 +67,9 @@ class AppealCreateForm(forms.Form):
         super().__init__(*args, **kwargs)
         self._enterprises = enterprises
 
+    def clean_contact_mobile(self):
+        return clean_mobile(self.cleaned_data["contact_mobile"])
+
     def clean_enterprise(self):
         text = self.cleaned_data["enterprise"].strip()
         matches = list(self._enterprises.filter(Q(name=text) | Q(uscc=text.upper()))[:2])
@@ -73,8 +80,38 @@ class AppealCreateForm(forms.Form):
         return matches[0]
 
 
+def clean_mobile(value):
+    """An optional mobile: "" stays "", anything else must be a valid mobile (returned normalised)."""
+    return validate_mobile(value) if (value or "").strip() else ""
+
+
+# The desk's two kinds of words on 受理 and 派单, labelled where they are typed: the enterprise reads
+# the first in its 我的诉求; the second stays with the federation and the departments.
+PUBLIC_NOTE_LABEL = "给企业的说明（企业可见）"
+PUBLIC_NOTE_HELP = "企业在“我的诉求”中会看到这段话。"
+INTERNAL_NOTE_LABEL = "内部意见（仅内部可见）"
+INTERNAL_NOTE_HELP = "仅工商联工作人员和承办部门可见，企业看不到。"
+
+
+def public_note_field():
+    return forms.CharField(label=PUBLIC_NOTE_LABEL, help_text=PUBLIC_NOTE_HELP, max_length=500, required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+
+def internal_note_field():
+    return forms.CharField(label=INTERNAL_NOTE_LABEL, help_text=INTERNAL_NOTE_HELP, max_length=500,
+                           required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class NoteForm(forms.Form):
     note = forms.CharField(label="意见", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DeskNoteForm(forms.Form):
+    """受理: the desk's words to the enterprise and its internal note, separately."""
+
+    public_note = public_note_field()
+    internal_note = internal_note_field()
 
 
 class ReasonForm(forms.Form):
@@ -82,8 +119,41 @@ class ReasonForm(forms.Form):
                              error_messages={"required": "请填写理由。"})
 
 
-class CloseForm(ReasonForm):
+class _Labelled:
+    """A shared form with its fields labelled for one action: whether the enterprise will read them."""
+
+    labels = {}  # field name → (label, help text)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, (label, help_text) in self.labels.items():
+            self.fields[name].label, self.fields[name].help_text = label, help_text
+
+
+class RejectForm(_Labelled, ReasonForm):
+    labels = {"reason": ("不予受理理由（企业可见）", "企业会看到这段理由。")}
+
+
+class ReturnForm(_Labelled, ReasonForm):
+    labels = {"reason": ("退回理由（仅内部可见）", "工商联据此重新派单，企业看不到。")}
+
+
+class ReopenForm(_Labelled, ReasonForm):
+    labels = {"reason": ("重办理由（企业可见）", "承办部门和企业都会看到这段理由。")}
+
+
+class SignForm(_Labelled, NoteForm):
+    labels = {"note": ("签收意见（仅内部可见）", INTERNAL_NOTE_HELP)}
+
+
+class SuperviseForm(_Labelled, NoteForm):
+    labels = {"note": ("督办意见（仅内部可见）", INTERNAL_NOTE_HELP)}
+
+
+class CloseForm(_Labelled, ReasonForm):
     """办结: the reason typed is the service's closing note."""
+
+    labels = {"reason": ("办结说明（企业可见）", "企业会看到这段说明。")}
 
     def service_kwargs(self):
         return {"note": self.cleaned_data["reason"]}
@@ -96,11 +166,16 @@ class DispatchForm(forms.Form):
                         "invalid_pk_value": "承办部门不存在，请重新选择。"},
     )
     deadline = date_field("办理期限", required=True, error_messages={"required": "请填写办理期限。"})
-    note = forms.CharField(label="派单意见", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    public_note = public_note_field()
+    internal_note = internal_note_field()
 
     def __init__(self, *args, departments=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["departments"].queryset = departments if departments is not None else Department.objects.none()
+
+
+class AcceptDispatchForm(DispatchForm):
+    """受理并派单: the dispatch form (the same fields), accepting the appeal in the same step."""
 
 
 class ExtensionRequestForm(forms.Form):
@@ -108,7 +183,7 @@ class ExtensionRequestForm(forms.Form):
                               error_messages={"required": "请填写延期天数。", "invalid": "延期天数必须是整数。",
                                               "min_value": "延期天数至少 1 个工作日。",
                                               "max_value": "延期天数最多 30 个工作日。"})
-    reason = forms.CharField(label="延期理由", max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
+    reason = forms.CharField(label="延期理由（仅内部可见）", max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
                              error_messages={"required": "请填写延期理由。"})
 
 
@@ -118,7 +193,8 @@ class ExtensionDecisionForm(forms.Form):
                                                      "invalid_choice": "该延期申请已审批或不存在，请刷新页面。"})
     decision = forms.ChoiceField(label="审批", choices=[("approve", "同意"), ("deny", "不同意")],
                                  widget=forms.RadioSelect, error_messages={"required": "请选择同意或不同意。"})
-    note = forms.CharField(label="审批意见", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(label="审批意见（仅内部可见）", max_length=500, required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}), help_text="企业看不到审批意见。")
 
     def __init__(self, *args, pending=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -135,6 +211,7 @@ class ExtensionDecisionForm(forms.Form):
 
 class ReplyForm(forms.Form):
     reply = forms.CharField(label="答复内容", widget=forms.Textarea(attrs={"rows": 6}),
+                            help_text="企业可见：企业在“我的诉求”中看到答复。",
                             error_messages={"required": "请填写答复内容。"})
     files = MultipleFileField(label="附件", help_text=FILES_HELP)
 
@@ -142,7 +219,8 @@ class ReplyForm(forms.Form):
 class CallbackRatingForm(forms.Form):
     rating = forms.ChoiceField(label="回访评价", choices=Rating.choices, widget=forms.RadioSelect,
                                error_messages={"required": "请选择评价。"})
-    comment = forms.CharField(label="回访记录", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    comment = forms.CharField(label="回访记录（企业可见）", max_length=500, required=False,
+                              widget=forms.Textarea(attrs={"rows": 2}), help_text="企业在诉求进度中会看到回访记录。")
 
 
 class RightsCaseForm(forms.Form):

@@ -5,6 +5,7 @@ from django import forms
 from shanglian.common.forms import MultipleFileField
 
 from . import selectors
+from .forms import clean_mobile
 from .models import Rating, Urgency
 from .services import MAX_CONTENT
 
@@ -41,6 +42,9 @@ class H5AppealForm(forms.Form):
                                 widget=forms.RadioSelect, error_messages={"required": "请选择紧急程度。"})
     contact_name = forms.CharField(label="联系人", required=False,
                                    widget=forms.TextInput(attrs={"maxlength": 50}))
+    contact_mobile = forms.CharField(label="联系电话", required=False,
+                                     widget=forms.TextInput(attrs={"maxlength": 20, "inputmode": "tel",
+                                                                   "autocomplete": "tel"}))
     counterpart = forms.CharField(label="对方当事人", required=False,
                                   widget=forms.TextInput(attrs={"maxlength": 200}))
     amount_involved = forms.CharField(label="涉及金额（元）", required=False,
@@ -48,8 +52,11 @@ class H5AppealForm(forms.Form):
                                                                     "placeholder": "如 150000"}))
     files = MultipleFileField(label="附件", help_text=H5_FILES_HELP)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, known_mobile="", **kwargs):
+        """`known_mobile`: the enterprise's registered contact mobile, masked: an empty field uses it."""
         super().__init__(*args, **kwargs)
+        self.fields["contact_mobile"].widget.attrs["placeholder"] = (
+            f"默认 {known_mobile}" if known_mobile else "11位手机号码")
         categories = self.fields["category"].queryset
         # h5.js (Alpine, CSP build) shows the 维权 fields for a rights-case category and counts characters.
         self.fields["category"].widget = CategorySelect(
@@ -57,6 +64,10 @@ class H5AppealForm(forms.Form):
             rights_ids=categories.filter(is_rights_case=True).values_list("pk", flat=True))
         self.fields["category"].widget.choices = self.fields["category"].choices
         self.fields["files"].widget.attrs["accept"] = ACCEPT
+
+
+    def clean_contact_mobile(self):
+        return clean_mobile(self.cleaned_data["contact_mobile"])
 
 
 class H5RatingForm(forms.Form):

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from shanglian.accounts.roles import enterprise_only
 from shanglian.common.errors import Refused
+from shanglian.common.masking import mask
 from shanglian.ui.shortcuts import get_visible_or_404
 
 from . import selectors, services
@@ -64,15 +65,17 @@ def h5_home(request):
 @enterprise_only
 def h5_create(request):
     errors = []
+    # 联系电话: an empty field takes the enterprise's registered contact mobile (shown masked as the hint).
+    known_mobile = mask("mobile", request.user.enterprise.contact_mobile) if request.user.enterprise_id else ""
     if request.method == "POST":
-        form = H5AppealForm(request.POST, request.FILES)
+        form = H5AppealForm(request.POST, request.FILES, known_mobile=known_mobile)
         if form.is_valid():
             data = form.cleaned_data
             try:
                 appeal = services.submit_appeal(
                     actor=request.user, enterprise=request.user.enterprise, category=data["category"],
                     title=data["title"], content=data["content"], urgency=data["urgency"],
-                    contact_name=data["contact_name"], files=data["files"],
+                    contact_name=data["contact_name"], contact_mobile=data["contact_mobile"], files=data["files"],
                     rights=services.RightsCase(counterpart=data["counterpart"],
                                                amount_involved=data["amount_involved"]),
                 )
@@ -83,7 +86,7 @@ def h5_create(request):
                 return redirect("appeals:h5_detail", pk=appeal.pk)
         had_files = bool(request.FILES.getlist("files"))
     else:
-        form = H5AppealForm(initial={"contact_name": request.user.display_name})
+        form = H5AppealForm(initial={"contact_name": request.user.display_name}, known_mobile=known_mobile)
         had_files = False
     return render(request, "appeals/h5/create.html", {
         "form": form,
@@ -123,6 +126,7 @@ def _detail_context(request, appeal, *, rating_form=None, reopen_form=None, erro
         "can_rate": "rate" in offered or bool(rating_form and rating_form.is_bound),
         "can_reopen": "reopen" in offered or bool(reopen_form and reopen_form.is_bound),
         "ratings": appeal.ratings.all(),
+        "contact_mobile": mask("mobile", appeal.contact_mobile),
         "rating_form": rating_form or H5RatingForm(),
         "reopen_form": reopen_form or H5ReopenForm(),
         "errors": list(errors),

@@ -11,7 +11,9 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from shanglian.common.fields import EncryptedTextField
 from shanglian.common.models import StoredFile
+from shanglian.common.validators import validate_mobile
 
 
 class AppealCategory(models.Model):
@@ -136,6 +138,8 @@ class Appeal(models.Model):
     person = models.ForeignKey("members.Person", verbose_name="提出人", null=True, blank=True,
                                on_delete=models.SET_NULL, related_name="appeals")
     contact_name = models.CharField("联系人", max_length=50, blank=True)
+    # Encrypted at rest like every mobile; shown through `common.masking` (full only to a PII reader).
+    contact_mobile = EncryptedTextField("联系电话", blank=True, validators=[validate_mobile])
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, blank=True,
                                      on_delete=models.SET_NULL, related_name="+")
     channel = models.CharField("来源渠道", max_length=20, choices=Channel.choices, default=Channel.PLATFORM)
@@ -365,7 +369,11 @@ class TimelineEntry(models.Model):
     to_status = models.CharField("新状态", max_length=20, choices=Status.choices, blank=True)
     department = models.ForeignKey("orgs.Department", verbose_name="部门", null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="+")
+    # `note` is what the step says; the enterprise reads it for the steps of `selectors.PUBLIC_NOTES`
+    # (the desk's words to the enterprise, a reply, a rejection …). `internal_note` is the desk's
+    # internal remark: federation staff and departments only, never the enterprise or a chamber.
     note = models.TextField("说明", blank=True)
+    internal_note = models.TextField("内部意见", blank=True)
 
     objects = TimelineQuerySet.as_manager()
 

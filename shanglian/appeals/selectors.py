@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from shanglian.accounts.roles import FEDERATION_ROLES, Role, role_of
+from shanglian.accounts.roles import FEDERATION_AND_DEPARTMENT_ROLES, FEDERATION_ROLES, Role, role_of
 from shanglian.common.workdays import add_working_days, working_days_between
 from shanglian.members.models import ChamberMembership
 from shanglian.orgs.models import Department
@@ -44,6 +44,12 @@ def note_visible(user, entry):
     if role == Role.DEPARTMENT:
         return entry.department_id in (None, user.department_id)
     return True
+
+
+def internal_note_visible(user, entry):
+    """Whether the user may read a timeline entry's internal note (the desk's 内部意见): federation staff
+    and departments only (a department not on another department's steps); never the enterprise or a chamber."""
+    return role_of(user) in FEDERATION_AND_DEPARTMENT_ROLES and note_visible(user, entry)
 
 
 def attachment_visible(user, attachment):
@@ -200,10 +206,13 @@ def assignments_visible_to(user, appeal):
 
 
 def timeline_for(user, appeal):
-    """The timeline with `shown` set on each entry: whether the user may read its note and attachments."""
+    """The timeline with `shown` set on each entry (whether the user may read its note and attachments),
+    `shown_internal` (its internal note) and `public` (whether the enterprise reads its note)."""
     entries = list(appeal.timeline.select_related("department").prefetch_related("attachments"))
     for entry in entries:
         entry.shown = note_visible(user, entry)
+        entry.shown_internal = internal_note_visible(user, entry)
+        entry.public = entry.action in PUBLIC_NOTES  # the enterprise reads this note
     return entries
 
 
@@ -238,7 +247,8 @@ def appeal_detail(user, appeal):
         attachments=appeal.attachments.filter(timeline_entry__action="submit"),
         days_left=working_days_left(appeal),
         overdue=appeal.is_overdue,
-        default_deadline=default_deadline(appeal.category) if "dispatch" in actions else None,
+        default_deadline=(default_deadline(appeal.category)
+                          if {"dispatch", "accept_dispatch"} & set(actions) else None),
     )
 
 
@@ -268,3 +278,95 @@ def filter_for_queue(user, queue):
     if role_of(user) == Role.DEPARTMENT:
         return department_queue_filter(user, queue)
     return queue_filter(queue)
+
+
+# --- one appeal as a record: the print page and its xlsx (the same content) -----------------------
+@dataclass
+class RecordTable:
+    title: str
+    headers: list
+    rows: list
+
+
+@dataclass
+class AppealRecord:
+    """One appeal with its full timeline, as `user` may see it (the detail page's scope and rules):
+    `fields` are (label, value) pairs, then tables. The enterprise gets what its own pages show: the
+    replies, the public notes, no names of staff, no extension requests, no return reasons; nobody
+    but federation staff and departments gets an internal note."""
+
+    appeal: Appeal
+    fields: list
+    tables: list
+
+
+def _local(value, fmt="%Y-%m-%d %H:%M"):
+    return f"{timezone.localtime(value):{fmt}}" if value else ""
+
+
+def _round(n):
+    return f"重办第{n}次" if n else "首次"
+
+
+def appeal_record(user, appeal, *, contact_mobile):
+    """`contact_mobile`: the 联系电话 as this user may see it (masked unless revealed, by the caller)."""
+    role = role_of(user)
+    enterprise = role == Role.ENTERPRISE
+    internal_reader = role in FEDERATION_AND_DEPARTMENT_ROLES
+    fields = [
+        ("诉求编号", appeal.number), ("诉求标题", appeal.title), ("企业", appeal.enterprise.name),
+        ("诉求类别", appeal.category.name), ("来源渠道", appeal.get_channel_display()),
+        ("紧急程度", appeal.get_urgency_display()), ("联系人", appeal.contact_name), ("联系电话", contact_mobile),
+        ("提交时间", _local(appeal.submitted_at)), ("状态", appeal.get_status_display()),
+        ("办理期限", f"{appeal.deadline:%Y-%m-%d}" if appeal.deadline else ""),
+        ("评价", appeal.get_rating_display()),
+    ]
+    if not enterprise:
+        fields.insert(4, ("来源活动/走访", appeal.source_note))
+        fields.append(("督办", "是" if appeal.is_supervised else "否"))
+    if appeal.status == Status.REJECTED:
+        fields.append(("不予受理理由", appeal.rejected_reason))
+    if appeal.category.is_rights_case:
+        fields += [("对方当事人", appeal.counterpart),
+                   ("涉及金额（元）", "" if appeal.amount_involved is None else f"{appeal.amount_involved}"),
+                   ("法律援助", "已提供" if appeal.legal_aid_given else "未提供"),
+                   ("调解结果", appeal.get_mediation_result_display() if appeal.mediation_result else "")]
+    fields.append(("诉求内容", appeal.content))
+
+    tables = []
+    assignments = assignments_visible_to(user, appeal)
+    if enterprise:
+        tables.append(RecordTable("部门答复", ["承办部门", "轮次", "答复时间", "答复内容"], [
+            [a.department.name, _round(a.round), _local(a.replied_at), a.reply] for a in assignments]))
+    else:
+        tables.append(RecordTable(
+            "承办情况",
+            ["承办部门", "轮次", "状态", "派单时间", "答复期限", "签收时间", "答复时间", "按时", "答复内容", "退回理由"],
+            [[a.department.name, _round(a.round), a.get_state_display(), _local(a.dispatched_at),
+              f"{a.deadline:%Y-%m-%d}", _local(a.accepted_at), _local(a.replied_at),
+              "" if a.replied_on_time is None else ("是" if a.replied_on_time else "否"), a.reply, a.return_reason]
+             for a in assignments]))
+        extensions = ExtensionRequest.objects.filter(assignment__in=assignments).select_related(
+            "assignment__department").order_by("id")
+        tables.append(RecordTable("延期申请", ["部门", "申请时间", "延期（工作日）", "理由", "原期限", "结果", "审批意见", "新期限"], [
+            [e.assignment.department.name, _local(e.requested_at), e.days, e.reason, f"{e.old_deadline:%Y-%m-%d}",
+             e.get_decision_display(), e.decision_note, f"{e.new_deadline:%Y-%m-%d}" if e.new_deadline else ""]
+            for e in extensions]))
+    tables.append(RecordTable("评价", ["轮次", "评价", "方式", "意见", "时间"], [
+        [_round(r.round), r.get_rating_display(), r.get_source_display(), r.comment, _local(r.rated_at)]
+        for r in appeal.ratings.order_by("id")]))
+
+    headers = ["时间", "操作"] + ([] if enterprise else ["操作人"]) + ["部门", "状态", "说明"]
+    if internal_reader:
+        headers.append("内部意见（仅内部可见）")
+    rows = []
+    for entry in timeline_for(user, appeal):
+        row = [_local(entry.at), entry.action_label] + ([] if enterprise else [entry.actor_name])
+        row += [entry.department.name if entry.department_id else "",
+                entry.get_to_status_display() if entry.to_status != entry.from_status else "",
+                entry.note if entry.shown else ""]
+        if internal_reader:
+            row.append(entry.internal_note if entry.shown_internal else "")
+        rows.append(row)
+    tables.append(RecordTable("办理记录", headers, rows))
+    return AppealRecord(appeal=appeal, fields=fields, tables=tables)

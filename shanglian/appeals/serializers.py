@@ -11,6 +11,21 @@ class NoteSerializer(serializers.Serializer):
     note = serializers.CharField(label="意见", required=False, allow_blank=True, default="")
 
 
+def _public_note():
+    return serializers.CharField(label="给企业的说明（企业可见）", required=False, allow_blank=True, default="",
+                                 help_text="企业在其诉求详情中看到这段话。")
+
+
+def _internal_note():
+    return serializers.CharField(label="内部意见（仅内部可见）", required=False, allow_blank=True, default="",
+                                 help_text="仅工商联工作人员和承办部门可见，企业看不到。")
+
+
+class DeskNoteSerializer(serializers.Serializer):
+    public_note = _public_note()
+    internal_note = _internal_note()
+
+
 class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(label="理由", allow_blank=True)
 
@@ -19,7 +34,12 @@ class DispatchSerializer(serializers.Serializer):
     departments = serializers.ListField(label="承办部门ID", child=serializers.IntegerField(), allow_empty=True)
     deadline = serializers.DateField(label="办理期限", required=False, allow_null=True, default=None,
                                      help_text="不填则按诉求类别的答复时限（工作日）自动计算；不能早于今天。")
-    note = serializers.CharField(label="派单意见", required=False, allow_blank=True, default="")
+    public_note = _public_note()
+    internal_note = _internal_note()
+
+
+class AcceptDispatchSerializer(DispatchSerializer):
+    """受理并派单: the dispatch body; the appeal is accepted and dispatched in one transaction."""
 
 
 class ExtensionRequestSerializer(serializers.Serializer):

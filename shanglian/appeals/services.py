@@ -24,6 +24,7 @@ from shanglian.audit.services import record
 from shanglian.common.errors import Refused
 from shanglian.common.numbering import daily_number
 from shanglian.common.uploads import check_uploads, kept_files
+from shanglian.common.validators import validate_mobile
 from shanglian.common.workdays import add_working_days, add_working_hours, working_days_between
 from shanglian.notifications.services import notify
 from shanglian.orgs.models import Department
@@ -91,14 +92,20 @@ def _guarded(actor, appeal, action):
     return appeal
 
 
-def _log(appeal, actor, action, from_status, *, note="", department=None, at=None):
+def _log(appeal, actor, action, from_status, *, note="", internal_note="", department=None, at=None, via=None):
+    """One timeline entry and its audit row. `via`: the composed action that took this step
+    (受理并派单 writes its accept and its dispatch step, each audited, marked with it)."""
     entry = TimelineEntry.objects.create(
         appeal=appeal, at=at or _now(), actor=actor,
         actor_name=_actor_name(actor, department), action=action, action_label=APPEAL_FLOW.label(action),
         from_status=from_status, to_status=appeal.status, department=department, note=note,
+        internal_note=internal_note,
     )
+    detail = {"transition": action, "from": from_status, "to": appeal.status}
+    if via:
+        detail["via"] = via
     record(AuditAction.CREATE if action == "submit" else AuditAction.UPDATE, actor=actor, obj=appeal,
-           detail={"transition": action, "from": from_status, "to": appeal.status})
+           detail=detail)
     return entry
 
 
@@ -177,10 +184,11 @@ def _parse_amount(value):
 
 
 def submit_appeal(*, actor, enterprise, category, title, content, channel=Channel.PLATFORM,
-                  urgency=Urgency.NORMAL, person=None, contact_name="", source_note="", files=(),
-                  rights=None):
+                  urgency=Urgency.NORMAL, person=None, contact_name="", contact_mobile="", source_note="",
+                  files=(), rights=None):
     """An enterprise submits its own appeal (channel 平台), or the desk registers one taken by phone,
-    visit, event or letter. Returns the appeal in state 已提交."""
+    visit, event or letter. Returns the appeal in state 已提交. `contact_mobile` (联系电话) must be a
+    valid mobile; left empty, the enterprise's registered contact mobile is used."""
     role = role_of(actor)
     if role == Role.ENTERPRISE:
         if enterprise is None or enterprise.pk != actor.enterprise_id:
@@ -201,6 +209,8 @@ def submit_appeal(*, actor, enterprise, category, title, content, channel=Channe
         raise ValidationError("来源渠道无效。")
     if urgency not in Urgency.values:
         raise ValidationError("紧急程度无效。")
+    contact_mobile = (validate_mobile(contact_mobile) if (contact_mobile or "").strip()
+                      else enterprise.contact_mobile or "")
     checked = check_uploads(files)
     rights = rights or RightsCase()
     if rights.mediation_result and rights.mediation_result not in MediationResult.values:
@@ -214,6 +224,7 @@ def submit_appeal(*, actor, enterprise, category, title, content, channel=Channe
         appeal = Appeal.objects.create(
             federation_id=enterprise.federation_id, number=daily_number("SQ", now), enterprise=enterprise,
             person=person, contact_name=_text(contact_name, "联系人", required=False, limit=50),
+            contact_mobile=contact_mobile,
             submitted_by=actor, channel=channel, category=category, title=title, content=content,
             urgency=urgency, source_note=_text(source_note, "来源活动/走访", required=False, limit=200),
             submitted_at=now,
@@ -228,15 +239,26 @@ def submit_appeal(*, actor, enterprise, category, title, content, channel=Channe
 
 
 # --- the desk: accept, reject, dispatch --------------------------------------------------------------
+def _desk_notes(public_note, internal_note):
+    """The desk's words to the enterprise and its internal note, each checked."""
+    return (_text(public_note, "给企业的说明", required=False),
+            _text(internal_note, "内部意见", required=False))
+
+
 @transaction.atomic
-def accept_appeal(*, actor, appeal, note=""):
+def accept_appeal(*, actor, appeal, public_note="", internal_note=""):
+    """受理. `public_note` is shown to the enterprise; `internal_note` only to the federation and departments."""
     appeal = _guarded(actor, appeal, "accept")
-    note = _text(note, "受理意见", required=False)
-    before, appeal.status, appeal.accepted_at = appeal.status, APPEAL_FLOW.target("accept"), _now()
-    appeal.save(update_fields=["status", "accepted_at", "updated_at"])
-    _log(appeal, actor, "accept", before, note=note)
+    public_note, internal_note = _desk_notes(public_note, internal_note)
+    _accept(actor, appeal, public_note=public_note, internal_note=internal_note)
     _tell_enterprise(appeal, "已受理")
     return appeal
+
+
+def _accept(actor, appeal, *, public_note="", internal_note="", via=None):
+    before, appeal.status, appeal.accepted_at = appeal.status, APPEAL_FLOW.target("accept"), _now()
+    appeal.save(update_fields=["status", "accepted_at", "updated_at"])
+    _log(appeal, actor, "accept", before, note=public_note, internal_note=internal_note, via=via)
 
 
 @transaction.atomic
@@ -263,10 +285,36 @@ def _parse_deadline(value):
 
 
 @transaction.atomic
-def dispatch_appeal(*, actor, appeal, departments, deadline=None, note=""):
+def dispatch_appeal(*, actor, appeal, departments, deadline=None, public_note="", internal_note=""):
     """派单 to one or more departments of the appeal's federation. The deadline defaults to the
-    category's working days from today; a deadline given must not be in the past."""
+    category's working days from today; a deadline given must not be in the past. `public_note` is
+    shown to the enterprise; `internal_note` only to the federation and the departments."""
     appeal = _guarded(actor, appeal, "dispatch")
+    _dispatch(actor, appeal, departments=departments, deadline=deadline, public_note=public_note,
+              internal_note=internal_note)
+    _tell_enterprise(appeal, "已转交承办部门")
+    return appeal
+
+
+@transaction.atomic
+def accept_and_dispatch(*, actor, appeal, departments, deadline=None, public_note="", internal_note=""):
+    """受理并派单, the common path in one transaction: the appeal is locked once, must still be 已提交
+    (else Refused, nothing written: someone else acted first), then the 受理 and the 派单 steps are
+    written as `accept_appeal` and `dispatch_appeal` write them (two timeline entries, two audit rows
+    marked `via`), the departments told, the enterprise told once. Bad input (no department, a past
+    deadline) raises ValidationError and rolls the acceptance back with it."""
+    action = "accept_dispatch"
+    appeal = _guarded(actor, appeal, action)
+    _accept(actor, appeal, via=action)
+    APPEAL_FLOW.require_state("dispatch", appeal)  # the table's own guard for the second step
+    _dispatch(actor, appeal, departments=departments, deadline=deadline, public_note=public_note,
+              internal_note=internal_note, via=action)
+    _tell_enterprise(appeal, "已受理并转交承办部门")
+    return appeal
+
+
+def _dispatch(actor, appeal, *, departments, deadline, public_note, internal_note, via=None):
+    """The dispatch step on a locked, checked appeal: parse, create the assignments, log, tell the departments."""
     ids = []
     for d in departments or ():
         try:
@@ -287,7 +335,7 @@ def dispatch_appeal(*, actor, appeal, departments, deadline=None, note=""):
     computed = selectors.default_deadline(appeal.category, today)
     final = given or computed.date
     provisional = computed.provisional if given is None else False
-    note = _text(note, "派单意见", required=False)
+    public_note, internal_note = _desk_notes(public_note, internal_note)
     now = _now()
     sign = add_working_hours(now, appeal.category.sign_hours)
     for pk in ids:
@@ -301,12 +349,10 @@ def dispatch_appeal(*, actor, appeal, departments, deadline=None, note=""):
     appeal.deadline, appeal.deadline_provisional = final, provisional
     appeal.save(update_fields=["status", "first_dispatched_at", "deadline", "deadline_provisional", "updated_at"])
     names = "、".join(found[pk].name for pk in ids)
-    _log(appeal, actor, "dispatch", before,
-         note=f"承办部门：{names}；办理期限：{final:%Y-%m-%d}" + (f"。{note}" if note else ""))
+    _log(appeal, actor, "dispatch", before, internal_note=internal_note, via=via,
+         note=f"承办部门：{names}；办理期限：{final:%Y-%m-%d}" + (f"。{public_note}" if public_note else ""))
     _tell_departments(appeal, ids, f"已派至贵部门，请于{sign.date:%m月%d日%H:%M}前签收，{final:%m月%d日}前答复",
                       sms=True)
-    _tell_enterprise(appeal, "已转交承办部门")
-    return appeal
 
 
 # --- the department: accept, return, extension, reply -------------------------------------------------

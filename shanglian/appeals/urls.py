@@ -9,6 +9,8 @@ urlpatterns = [
     path("export/", views.appeal_export, name="export"),
     path("new/", views.appeal_create, name="create"),
     path("<int:pk>/", views.appeal_detail, name="detail"),
+    path("<int:pk>/print/", views.appeal_print, name="print"),
+    path("<int:pk>/xlsx/", views.appeal_export_one, name="export_one"),
     path("<int:pk>/<slug:action>/", views.appeal_act, name="act"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
     # The enterprise's phone pages (h5_views.py)

@@ -12,17 +12,23 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from shanglian.accounts.roles import EDITOR_ROLES, READER_ROLES, Role, require_role, role_of
+from shanglian.audit.models import AuditAction
+from shanglian.audit.services import record
 from shanglian.common.errors import Refused
+from shanglian.common.masking import mask
 from shanglian.common.uploads import download_response
 from shanglian.common.workflow import service_kwargs
 from shanglian.imports.exports import audited_export
-from shanglian.members.selectors import enterprises_visible_to
+from shanglian.members.selectors import can_view_pii, enterprises_visible_to
 from shanglian.ui.listing import Action, Column, ListPage, Tab, render_list
 from shanglian.ui.shortcuts import get_visible_or_404
 
 from . import forms, selectors, services
 from .models import Attachment, Status
 from .workflow import APPEAL_FLOW
+
+# The desk's common path, offered from the queue as well as on the detail page.
+ONE_STEP = "accept_dispatch"
 
 STATUS_TAGS = {
     Status.SUBMITTED: "tag-warning", Status.ACCEPTED: "tag-warning", Status.REJECTED: "tag-muted",
@@ -72,6 +78,16 @@ def _filtered(request):
     return form, qs, queue
 
 
+def _row_actions(user, appeal):
+    """办理/查看; on an appeal awaiting acceptance, the desk's common path 受理并派单 opens the detail
+    page with that one form open (the table decides, without a query)."""
+    url = reverse("appeals:detail", args=[appeal.pk])
+    actions = [Action("办理" if selectors.awaits(user, appeal) else "查看", url)]
+    if APPEAL_FLOW.allows(ONE_STEP, appeal, role=role_of(user)):
+        actions.insert(0, Action(APPEAL_FLOW.label(ONE_STEP), f"{url}?do={ONE_STEP}#act-{ONE_STEP}", "primary"))
+    return actions
+
+
 @never_cache
 @login_required
 def appeal_list(request):
@@ -109,8 +125,7 @@ def appeal_list(request):
             Column("状态", lambda a: a.get_status_display() + (" · 督办" if a.is_supervised else ""),
                    tag=lambda a: "tag-danger" if a.is_supervised and a.is_open else STATUS_TAGS.get(a.status, "")),
         ],
-        row_actions=lambda a: [Action("办理" if selectors.awaits(request.user, a) else "查看",
-                                      reverse("appeals:detail", args=[a.pk]))],
+        row_actions=lambda a: _row_actions(request.user, a),
         empty_text="暂无诉求",
         default_sort="-submitted_at",
     )
@@ -143,7 +158,8 @@ def appeal_create(request):
             appeal = services.submit_appeal(
                 actor=request.user, enterprise=data["enterprise"], category=data["category"], title=data["title"],
                 content=data["content"], channel=data["channel"], urgency=data["urgency"],
-                contact_name=data["contact_name"], source_note=data["source_note"], files=data["files"],
+                contact_name=data["contact_name"], contact_mobile=data["contact_mobile"],
+                source_note=data["source_note"], files=data["files"],
                 rights=services.RightsCase(counterpart=data["counterpart"],
                                            amount_involved=data["amount_involved"]),
             )
@@ -163,7 +179,7 @@ def _form_for(action, appeal, data=None, files=None):
     form_class = APPEAL_FLOW[action].form_class
     kwargs = {}
     initial = {}
-    if action == "dispatch":
+    if issubclass(form_class, forms.DispatchForm):  # 派单, and 受理并派单 with the same form
         kwargs["departments"] = selectors.dispatchable_departments(appeal)
         initial["deadline"] = selectors.default_deadline(appeal.category).date
     if action == "decide_extension":
@@ -181,15 +197,27 @@ def _button(action):
     return transition.meta.get("button", transition.label)
 
 
+def _contact_mobile(request, appeal):
+    """联系电话 as the user may see it: masked (`common.masking`), in full only to a PII reader who
+    asks (`?pii=1`), which is audited like every reveal."""
+    revealed = bool(appeal.contact_mobile) and request.GET.get("pii") == "1" and can_view_pii(request.user)
+    if revealed:
+        record(AuditAction.PII_VIEW, actor=request.user, obj=appeal,
+               detail={"fields": ["contact_mobile"], "purpose": "诉求办理"})
+    return {"text": appeal.contact_mobile if revealed else mask("mobile", appeal.contact_mobile),
+            "revealed": revealed, "can_reveal": bool(appeal.contact_mobile) and can_view_pii(request.user)}
+
+
 def _render_detail(request, appeal, bound=None, status=200):
     detail = selectors.appeal_detail(request.user, appeal)
+    wanted = bound[0] if bound else request.GET.get("do")
     panels = []
     for key in detail.actions:
         form = bound[1] if bound and bound[0] == key else _form_for(key, appeal)
         meta = APPEAL_FLOW[key].meta
         panels.append({"key": key, "label": _button(key), "form": form, "style": meta.get("style", "default"),
-                       "confirm": meta.get("confirm", ""), "open": bool(bound and bound[0] == key),
-                       "multipart": form.is_multipart(),
+                       "confirm": meta.get("confirm", ""), "open": key == wanted,
+                       "multipart": form.is_multipart(), "dispatch": isinstance(form, forms.DispatchForm),
                        "url": reverse("appeals:act", args=[appeal.pk, key])})
     return render(request, "appeals/detail.html", {
         "appeal": appeal,
@@ -203,6 +231,7 @@ def _render_detail(request, appeal, bound=None, status=200):
         "overdue": detail.overdue,
         "default_deadline": detail.default_deadline,
         "status_tag": STATUS_TAGS.get(appeal.status, ""),
+        "contact_mobile": _contact_mobile(request, appeal),
         "breadcrumbs": [("诉求服务", None), ("诉求办理", "appeals:list"), (appeal.number, None)],
     }, status=status)
 
@@ -251,3 +280,36 @@ def attachment_download(request, pk):
     if not selectors.attachment_visible(request.user, attachment):  # another department's reply
         raise Http404("您访问的附件不存在或无权查看。")
     return download_response(services.ATTACHMENT_FOLDER, attachment)
+
+
+# --- 打印/导出 one appeal: the same content, scoped like the detail page ----------------------------
+def _record(request, pk):
+    """The appeal (404 outside the user's scope, audited) as this user may see it; the contact mobile
+    masked unless a PII reader asks for it (`?pii=1`, audited)."""
+    if role_of(request.user) != Role.ENTERPRISE:
+        require_role(request.user, *READER_ROLES)
+    appeal = get_visible_or_404(selectors.appeals_visible_to(request.user), pk)
+    mobile = _contact_mobile(request, appeal)
+    return selectors.appeal_record(request.user, appeal, contact_mobile=mobile["text"]), mobile["revealed"]
+
+
+@never_cache
+@login_required
+def appeal_print(request, pk):
+    """A print-friendly page of one appeal with its full timeline (print CSS; 打印 opens the dialog)."""
+    record_, _ = _record(request, pk)
+    back = "appeals:h5_detail" if role_of(request.user) == Role.ENTERPRISE else "appeals:detail"
+    return render(request, "appeals/print.html", {"record": record_, "back_url": reverse(back, args=[pk])})
+
+
+@login_required
+def appeal_export_one(request, pk):
+    """The same content as an xlsx through the one export pipeline (audited): sheet 诉求信息 and one
+    sheet per table of the print page."""
+    record_, revealed = _record(request, pk)
+    appeal = record_.appeal
+    sheets = [("诉求信息", ["项目", "内容"], [list(pair) for pair in record_.fields])]
+    sheets += [(t.title, t.headers, t.rows) for t in record_.tables]
+    return audited_export(actor=request.user, title=f"诉求{appeal.number}", sheets=sheets,
+                          object_type="appeals.appeal",
+                          detail={"appeal": appeal.pk, "number": appeal.number, "pii": revealed})

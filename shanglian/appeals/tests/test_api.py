@@ -202,7 +202,7 @@ def test_a_token_authenticated_call_works_and_an_anonymous_one_is_refused(cast):
     client = Client()
     assert client.get(API).status_code == 401
     assert _post(client, _url(appeal, "accept")).status_code == 401
-    response = client.post(_url(appeal, "accept"), {"note": "已受理"}, content_type="application/json",
+    response = client.post(_url(appeal, "accept"), {"public_note": "已受理"}, content_type="application/json",
                            HTTP_AUTHORIZATION=f"Token {token.key}")
     assert response.status_code == 200, response.content
     assert response.json()["status"] == "accepted"
@@ -322,7 +322,7 @@ def _leader(cast):
 
 TRANSITIONS = [
     # action, builder of an allowed state, actor, body, status after, builder of a wrong state
-    ("accept", _submitted, _staff, {"note": "属于受理范围"}, Status.ACCEPTED, _accepted),
+    ("accept", _submitted, _staff, {"public_note": "属于受理范围"}, Status.ACCEPTED, _accepted),
     ("reject", _submitted, _staff, {"reason": "属于司法程序"}, Status.REJECTED, _dispatched),
     ("dispatch", _accepted, _staff, {"departments": []}, Status.ASSIGNED, _submitted),
     ("department-accept", _dispatched, _dept1, {"note": "已签收"}, Status.HANDLING, _replied),

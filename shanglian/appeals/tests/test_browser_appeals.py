@@ -105,18 +105,20 @@ def test_enterprise_submits_on_a_phone_departments_reply_and_the_rating_moves_th
     assert ent.get_by_role("link", name="营业执照.png").is_visible()
     assert appeal.status == Status.SUBMITTED and appeal.channel == "platform"
 
-    # 2. staff accepts and dispatches to 区税务局 with the pre-filled deadline.
-    staff.goto(f"{live_server.url}/appeals/{appeal.pk}/")
-    _panel(staff, "受理").get_by_role("button", name="确定").click()
-    staff.wait_for_load_state()
-    assert staff.get_by_text("受理成功").is_visible()
-    dispatch = _panel(staff, "派单")
-    dispatch.get_by_label("区税务局").check()
-    prefilled = dispatch.get_by_label("办理期限").input_value()
+    # 2. staff accepts and dispatches to 区税务局 in one step from the queue, with the pre-filled deadline.
+    staff.goto(f"{live_server.url}/appeals/?queue=pending_accept")
+    staff.get_by_role("link", name="受理并派单").click()
+    staff.wait_for_url(re.compile(rf".*/appeals/{appeal.pk}/\?do=accept_dispatch.*"))
+    one_step = staff.locator("#act-accept_dispatch")
+    expect(one_step.get_by_role("button", name="确定受理并派单")).to_be_visible()  # opened, no further click
+    one_step.get_by_label("区税务局").check()
+    prefilled = one_step.get_by_label("办理期限").input_value()
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", prefilled)
-    dispatch.get_by_role("button", name="确定派单").click()
+    one_step.get_by_label("给企业的说明（企业可见）").fill("已转区税务局办理")
+    one_step.get_by_label("内部意见（仅内部可见）").fill("请税务局优先办理，企业反映强烈")
+    one_step.get_by_role("button", name="确定受理并派单").click()
     staff.wait_for_load_state()
-    assert staff.get_by_text("派单成功").is_visible()
+    assert staff.get_by_text("受理并派单成功").is_visible()
     appeal.refresh_from_db()
     assert appeal.status == Status.ASSIGNED and appeal.deadline.isoformat() == prefilled
 
@@ -143,6 +145,10 @@ def test_enterprise_submits_on_a_phone_departments_reply_and_the_rating_moves_th
     ent.wait_for_url(f"**/appeals/h5/{appeal.pk}/")
     assert ent.get_by_text("请于12月10日前向区财政局提交贷款合同和付息凭证").first.is_visible()
     assert ent.locator(".h5-step").count() == 5  # 提交诉求, 受理, 派单, 签收, 答复
+    assert ent.get_by_text("已转区税务局办理").is_visible()  # the desk's words for the enterprise …
+    assert "企业反映强烈" not in ent.content()  # … and never its internal note
+    replies, rating = ent.locator("#replies").bounding_box(), ent.locator("#rate").bounding_box()
+    assert replies["y"] < rating["y"]  # on the phone the reply comes before the rating
     ent.get_by_label("满意", exact=True).check()
     ent.get_by_label("评价意见").fill("答复清楚，办理及时")
     ent.screenshot(path=str(artifacts_dir / "h5-detail-rating.png"), full_page=True)

@@ -81,7 +81,7 @@ def stored_files(media_root):
 # --- the transition table ----------------------------------------------------------------------------
 # Each action with the user who would normally do it.
 ACTIONS = {
-    "accept": lambda cast, a: services.accept_appeal(actor=cast.users.staff, appeal=a, note="属于受理范围"),
+    "accept": lambda cast, a: services.accept_appeal(actor=cast.users.staff, appeal=a, public_note="属于受理范围"),
     "reject": lambda cast, a: services.reject_appeal(actor=cast.users.staff, appeal=a, reason="不属于受理范围"),
     "dispatch": lambda cast, a: services.dispatch_appeal(actor=cast.users.staff, appeal=a,
                                                          departments=[cast.dept1]),

@@ -54,7 +54,7 @@ def test_staff_walks_an_appeal_from_registration_to_dispatch(cast, login):
     assert appeal.number == "SQ202611230001" and appeal.channel == "phone"
 
     page = client.get(reverse("appeals:detail", args=[appeal.pk])).content.decode()
-    assert "受理" in page and "不予受理" in page and "派单" not in page.split("办理记录")[0].split("诉求信息")[0]
+    assert "受理" in page and "不予受理" in page and "确定受理并派单" in page and "确定派单" not in page
     assert _act(client, appeal, "accept").status_code == 302
 
     page = client.get(reverse("appeals:detail", args=[appeal.pk])).content.decode()
@@ -75,7 +75,7 @@ def test_dispatch_with_a_past_deadline_is_refused_and_nothing_is_written(cast, l
     client = login(cast.users.staff)
     entries = TimelineEntry.objects.count()
     response = _act(client, appeal, "dispatch", {"departments": [cast.dept1.pk], "deadline": "2026-11-20",
-                                                 "note": "请尽快办理"})
+                                                 "internal_note": "请尽快办理"})
     assert response.status_code == 400
     page = response.content.decode()
     assert "办理期限 2026-11-20 已经过去" in page

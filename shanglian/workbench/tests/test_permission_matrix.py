@@ -121,8 +121,8 @@ MATRIX = [
 # another user (same role) gets 404, and that other roles get 403.
 COVERED_ELSEWHERE = {
     "members:member_import_job", "members:member_import_commit", "members:member_import_errors",
-    # pages of one appeal or one message: appeals/tests/test_views.py, test_h5.py, test_api.py
-    "appeals:detail", "appeals:act", "appeals:attachment", "appeals:h5_home", "appeals:h5_create",
+    # pages of one appeal or one message: appeals/tests/test_views.py, test_h5.py, test_api.py, test_record.py
+    "appeals:detail", "appeals:act", "appeals:attachment", "appeals:print", "appeals:export_one", "appeals:h5_home", "appeals:h5_create",
     "appeals:h5_detail", "appeals:h5_rate", "appeals:h5_reopen", "notifications:open", "notifications:read_all",
     # pages of one policy: policies/tests/test_views.py, test_h5.py; import jobs: policies/tests/test_import.py
     "policies:detail", "policies:edit", "policies:publish", "policies:push", "policies:delete", "policies:matches",
