@@ -81,9 +81,21 @@ def _locked(queryset, obj):
     return type(obj).objects.select_for_update().get(pk=obj.pk)
 
 
-def _assign(obj, values):
+def _values(data, names):
+    """The named values of a form's data, an empty text as None (as the import reads an empty cell)."""
+    return {name: None if data.get(name) == "" else data.get(name) for name in names}
+
+
+def _write(*, actor, obj, new, values, text=()):
+    """Save `values` on `obj` (None: on the record `new()` makes) and audit the changed fields. The
+    `text` fields left empty are stored as "" (the columns are not nullable)."""
+    before = snapshot(obj) if obj is not None else None
+    obj = obj if obj is not None else new()
     for name, value in values.items():
-        setattr(obj, name, value)
+        setattr(obj, name, "" if name in text and value is None else value)
+    obj.save()
+    record_saved(actor=actor, obj=obj, before=before)
+    return obj
 
 
 ENTERPRISE_FIELDS = ("name", "uscc", "enterprise_type", "industry", "size", "is_high_tech", "street", "is_local",
@@ -101,7 +113,7 @@ def save_enterprise(*, actor, data, enterprise=None, joined=None):
         if enterprise is not None:
             enterprise = _locked(selectors.enterprises_editable_by(actor), enterprise)
         federation = enterprise.federation if enterprise else selectors.home_federation(actor)
-        values = {name: data.get(name) for name in ENTERPRISE_FIELDS}
+        values = _values(data, ENTERPRISE_FIELDS)
         today = timezone.localdate()
         errors, failed = rules.code_errors(values)
         if "uscc" not in failed and values["uscc"] is None:
@@ -121,14 +133,10 @@ def save_enterprise(*, actor, data, enterprise=None, joined=None):
                 [("uscc", f"该统一社会信用代码已登记，{where}。")] if found else [])
         _raise_if(errors)
         values["industry_id"] = values.pop("industry")
-        for name in ("size", "legal_representative", "contact_name", "contact_mobile", "address"):
-            values[name] = values[name] or ""
-        before = snapshot(enterprise) if enterprise else None
-        enterprise = enterprise or Enterprise(federation=federation)
-        _assign(enterprise, values)
-        enterprise.save()
-        record_saved(actor=actor, obj=enterprise, before=before)
-        if chamber is not None and before is None:
+        creating = enterprise is None
+        enterprise = _write(actor=actor, obj=enterprise, new=lambda: Enterprise(federation=federation), values=values,
+                            text={"size", "legal_representative", "contact_name", "contact_mobile", "address"})
+        if chamber is not None and creating:
             membership = ChamberMembership.objects.create(chamber=chamber, enterprise=enterprise, joined=joined)
             record_saved(actor=actor, obj=membership)
     return enterprise
@@ -152,7 +160,7 @@ def save_person(*, actor, data, person=None):
         if person is not None:
             person = _locked(selectors.persons_editable_by(actor), person)
         federation = person.federation if person else selectors.home_federation(actor)
-        values = {name: data.get(name) for name in PERSON_FIELDS}
+        values = _values(data, PERSON_FIELDS)
         errors, failed = rules.code_errors(values)
         if "id_number" not in failed and values["id_number"] is None:
             errors.append(("id_number", "请填写身份证号码。"))
@@ -166,13 +174,8 @@ def save_person(*, actor, data, person=None):
                 [("id_number", "该身份证号已登记，请在非公经济人士中查找此人。")] if found else [])
         _raise_if(errors)
         values["birth_year"] = rules.birth_year_of(values["id_number"])
-        values["mobile"] = values["mobile"] or ""
-        before = snapshot(person) if person else None
-        person = person or Person(federation=federation)
-        _assign(person, values)
-        person.save()
-        record_saved(actor=actor, obj=person, before=before)
-    return person
+        return _write(actor=actor, obj=person, new=lambda: Person(federation=federation), values=values,
+                      text={"mobile"})
 
 
 def delete_person(*, actor, person):
@@ -227,7 +230,7 @@ def save_membership(*, actor, data, membership=None):
         else:
             kind, federation = data.get("kind"), selectors.home_federation(actor)
             subject = {field: data.get(field) for field in rules.SUBJECT_FIELDS.values()}
-        values = {name: data.get(name) for name in MEMBERSHIP_FIELDS}
+        values = _values(data, MEMBERSHIP_FIELDS)
         values["status"] = values["status"] or rules.STATUS.ACTIVE
         errors = rules.subject_errors(kind, subject) if kind else [("kind", "请选择会员类型。")]
         errors += rules.status_errors(values, today=timezone.localdate())
@@ -240,15 +243,9 @@ def save_membership(*, actor, data, membership=None):
             errors += rules.number_errors(owner and (owner[0], owner[1] or owner[2] or owner[3]),
                                           (kind, getattr(member, "pk", None)))
         _raise_if(errors)
-        values["number"] = values["number"] or ""
-        values["left_reason"] = values["left_reason"] or ""
         values["body_position"] = values["body_position"] or Membership.BodyPosition.MEMBER
-        before = snapshot(membership) if membership else None
-        membership = membership or Membership(federation=federation, kind=kind, **subject)
-        _assign(membership, values)
-        membership.save()
-        record_saved(actor=actor, obj=membership, before=before)
-    return membership
+        return _write(actor=actor, obj=membership, new=lambda: Membership(federation=federation, kind=kind, **subject),
+                      values=values, text={"number", "left_reason"})
 
 
 def delete_membership(*, actor, membership):
@@ -273,7 +270,7 @@ def save_chamber_membership(*, actor, data, membership=None):
             chamber, enterprise = data.get("chamber"), data.get("enterprise")
             if chamber is None or not selectors.chambers_editable_by(actor).filter(pk=chamber.pk).exists():
                 raise PermissionDenied("您无权维护该商会的会员。")
-        values = {name: data.get(name) for name in CHAMBER_MEMBERSHIP_FIELDS}
+        values = _values(data, CHAMBER_MEMBERSHIP_FIELDS)
         values["status"] = values["status"] or rules.STATUS.ACTIVE
         errors = rules.status_errors(values, today=timezone.localdate())
         if membership is None:
@@ -282,14 +279,8 @@ def save_chamber_membership(*, actor, data, membership=None):
             elif ChamberMembership.objects.filter(chamber=chamber, enterprise=enterprise).exists():
                 errors.append(("enterprise", "该企业已是本商会会员，请在商会会员中查找并编辑。"))
         _raise_if(errors)
-        values["left_reason"] = values["left_reason"] or ""
-        values["position"] = values["position"] or ""
-        before = snapshot(membership) if membership else None
-        membership = membership or ChamberMembership(chamber=chamber, enterprise=enterprise)
-        _assign(membership, values)
-        membership.save()
-        record_saved(actor=actor, obj=membership, before=before)
-    return membership
+        return _write(actor=actor, obj=membership, new=lambda: ChamberMembership(chamber=chamber, enterprise=enterprise),
+                      values=values, text={"left_reason", "position"})
 
 
 def delete_chamber_membership(*, actor, membership):

@@ -167,3 +167,13 @@ def test_outsider_staff_gets_404_for_another_federation_s_enterprise(cast, login
     client = login(cast.users.outsider_staff)
     assert client.get(reverse("members:enterprise_edit", args=[cast.ent1.pk])).status_code == 404
     assert client.post(reverse("members:enterprise_delete", args=[cast.ent1.pk])).status_code == 404
+
+
+def test_optional_fields_left_empty_are_stored_empty(cast, login):
+    client = login(cast.users.staff)
+    data = enterprise_data(name="天津空白有限公司", contact_mobile="", contact_name="", founded="", employees="",
+                           registered_capital="", size="")
+    assert client.post(reverse("members:enterprise_create"), data).status_code == 302
+    enterprise = Enterprise.objects.get(name="天津空白有限公司")
+    assert (enterprise.contact_mobile, enterprise.contact_name, enterprise.size) == ("", "", "")
+    assert enterprise.founded is None and enterprise.employees is None and not enterprise.is_high_tech

@@ -141,3 +141,9 @@ def test_leader_sees_no_new_button_and_chamber_export_is_its_scope(cast, login):
     assert reverse("members:person_create") not in page and reverse("members:person_export") in page
     response = login(cast.users.chamber2).get(reverse("members:person_export"))
     assert "王建国" not in str(list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True)))
+
+
+def test_a_person_without_mobile_is_saved_with_an_empty_mobile(cast, login):
+    client = login(cast.users.staff)
+    assert client.post(reverse("members:person_create"), person_data(name="钱无号", mobile="")).status_code == 302
+    assert Person.objects.get(name="钱无号").mobile == ""
