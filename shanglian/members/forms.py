@@ -5,6 +5,7 @@ user may name (scoped querysets); the services check the values with the import'
 from django import forms
 
 from shanglian.common.forms import date_field
+from shanglian.common.masking import mask
 from shanglian.orgs.models import Chamber
 
 from . import rules, selectors
@@ -23,11 +24,24 @@ def _code_field(label, *, required=False, placeholder=""):
                            widget=forms.TextInput(attrs={"placeholder": placeholder, "autocomplete": "off"}))
 
 
+def keep_personal_values(form, record, fields):
+    """An edit form never shows a stored ID number or mobile (the pages mask them): the field is left
+    empty, which keeps the stored value — as an empty cell does in the import — and says what is stored."""
+    for name, kind in fields.items():
+        field = form.fields[name]
+        field.required = False
+        stored = mask(kind, getattr(record, name))
+        field.help_text = f"已登记 {stored}，留空则不修改" if stored else "尚未登记"
+        field.widget.attrs["placeholder"] = "留空则不修改" if stored else field.widget.attrs.get("placeholder", "")
+
+
 def _choice(model, name, **kwargs):
     field = _model_field(model, name, **kwargs)
     if field.required:
         field.error_messages["required"] = f"请选择{field.label}。"
     field.error_messages["invalid_choice"] = f"{field.label}不在可选范围内，请重新选择。"
+    if not isinstance(field, forms.ModelChoiceField) and list(field.choices)[:1] == [("", "---------")]:
+        field.choices = [("", "未填")] + list(field.choices)[1:]
     return field
 
 
@@ -75,7 +89,7 @@ class EnterpriseForm(forms.Form):
     def initial_for(enterprise):
         initial = {name: getattr(enterprise, name) for name in (
             "name", "uscc", "size", "is_high_tech", "is_local", "founded", "employees", "registered_capital",
-            "legal_representative", "contact_name", "contact_mobile", "address")}
+            "legal_representative", "contact_name", "address")}
         return {**initial, "enterprise_type": enterprise.enterprise_type_id, "industry": enterprise.industry_id,
                 "street": enterprise.street_id}
 
@@ -100,9 +114,8 @@ class PersonForm(forms.Form):
 
     @staticmethod
     def initial_for(person):
-        return {"name": person.name, "id_number": person.id_number, "gender": person.gender, "mobile": person.mobile,
-                "political_affiliation": person.political_affiliation_id, "education": person.education_id,
-                "is_new_generation": person.is_new_generation}
+        return {"name": person.name, "gender": person.gender, "political_affiliation": person.political_affiliation_id,
+                "education": person.education_id, "is_new_generation": person.is_new_generation}
 
 
 class PersonRoleForm(forms.Form):

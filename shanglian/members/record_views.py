@@ -17,7 +17,14 @@ from shanglian.ui.records import delete_page, form_page
 from shanglian.ui.shortcuts import get_visible_or_404
 
 from . import selectors, services
-from .forms import ChamberMembershipForm, EnterpriseForm, MembershipForm, PersonForm, PersonRoleForm
+from .forms import (
+    ChamberMembershipForm,
+    EnterpriseForm,
+    MembershipForm,
+    PersonForm,
+    PersonRoleForm,
+    keep_personal_values,
+)
 from .models import EnterpriseRole
 from .views import subject_link
 
@@ -69,6 +76,7 @@ def enterprise_edit(request, pk):
     enterprise = get_visible_or_404(selectors.enterprises_editable_by(request.user), pk)
     form = EnterpriseForm(request.POST or None, initial=EnterpriseForm.initial_for(enterprise), user=request.user,
                           federation=enterprise.federation)
+    keep_personal_values(form, enterprise, {"contact_mobile": "mobile"})
     done = _saved(request, form, lambda data: services.save_enterprise(
         actor=request.user, data=data, enterprise=enterprise), _enterprise_url)
     return done or form_page(
@@ -108,6 +116,7 @@ def person_create(request):
 def person_edit(request, pk):
     person = get_visible_or_404(selectors.persons_editable_by(request.user), pk)
     form = PersonForm(request.POST or None, initial=PersonForm.initial_for(person))
+    keep_personal_values(form, person, {"id_number": "id_number", "mobile": "mobile"})
     done = _saved(request, form, lambda data: services.save_person(actor=request.user, data=data, person=person),
                   _person_url)
     return done or form_page(request, form=form, title="编辑非公经济人士", subject=person.name,

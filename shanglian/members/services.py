@@ -86,6 +86,15 @@ def _values(data, names):
     return {name: None if data.get(name) == "" else data.get(name) for name in names}
 
 
+def _keep_stored(values, record, fields):
+    """On an edit, an empty personal value (ID number, mobile: the forms never show them) keeps the
+    stored one, as an empty cell does in the import."""
+    if record is not None:
+        for name in fields:
+            if values.get(name) is None:
+                del values[name]
+
+
 def _write(*, actor, obj, new, values, text=()):
     """Save `values` on `obj` (None: on the record `new()` makes) and audit the changed fields. The
     `text` fields left empty are stored as "" (the columns are not nullable)."""
@@ -114,6 +123,7 @@ def save_enterprise(*, actor, data, enterprise=None, joined=None):
             enterprise = _locked(selectors.enterprises_editable_by(actor), enterprise)
         federation = enterprise.federation if enterprise else selectors.home_federation(actor)
         values = _values(data, ENTERPRISE_FIELDS)
+        _keep_stored(values, enterprise, ["contact_mobile"])
         today = timezone.localdate()
         errors, failed = rules.code_errors(values)
         if "uscc" not in failed and values["uscc"] is None:
@@ -161,11 +171,15 @@ def save_person(*, actor, data, person=None):
             person = _locked(selectors.persons_editable_by(actor), person)
         federation = person.federation if person else selectors.home_federation(actor)
         values = _values(data, PERSON_FIELDS)
+        _keep_stored(values, person, ["id_number", "mobile"])
         errors, failed = rules.code_errors(values)
-        if "id_number" not in failed and values["id_number"] is None:
+        ident = values["id_number"] if "id_number" in values else person.id_number
+        if not ident and "id_number" not in failed:
             errors.append(("id_number", "请填写身份证号码。"))
-        errors += rules.gender_errors(values)
-        if values["id_number"]:
+        checked = {"id_number": ident, "gender": values["gender"]}
+        errors += rules.gender_errors(checked)
+        values["gender"] = checked["gender"]
+        if values.get("id_number"):
             index = Person._meta.get_field("id_number_index").index_for(values["id_number"])
             found = (Person.objects.filter(id_number_index=index).exclude(pk=getattr(person, "pk", None))
                      .order_by("pk").values_list("pk", "federation_id").first())
@@ -173,7 +187,7 @@ def save_person(*, actor, data, person=None):
                                                  action="登记") or (
                 [("id_number", "该身份证号已登记，请在非公经济人士中查找此人。")] if found else [])
         _raise_if(errors)
-        values["birth_year"] = rules.birth_year_of(values["id_number"])
+        values["birth_year"] = rules.birth_year_of(ident)
         return _write(actor=actor, obj=person, new=lambda: Person(federation=federation), values=values,
                       text={"mobile"})
 

@@ -177,3 +177,12 @@ def test_optional_fields_left_empty_are_stored_empty(cast, login):
     enterprise = Enterprise.objects.get(name="天津空白有限公司")
     assert (enterprise.contact_mobile, enterprise.contact_name, enterprise.size) == ("", "", "")
     assert enterprise.founded is None and enterprise.employees is None and not enterprise.is_high_tech
+
+
+def test_the_edit_form_never_shows_the_stored_contact_mobile(cast, login):
+    client = login(cast.users.chamber1)
+    response = client.get(reverse("members:enterprise_edit", args=[cast.ent1.pk]))
+    assert cast.ent1.contact_mobile not in response.content.decode()
+    data = {k: v for k, v in response.context["form"].initial.items() if v not in (None, False)}
+    assert client.post(reverse("members:enterprise_edit", args=[cast.ent1.pk]), data).status_code == 302
+    assert Enterprise.objects.get(pk=cast.ent1.pk).contact_mobile == cast.ent1.contact_mobile

@@ -147,3 +147,18 @@ def test_a_person_without_mobile_is_saved_with_an_empty_mobile(cast, login):
     client = login(cast.users.staff)
     assert client.post(reverse("members:person_create"), person_data(name="钱无号", mobile="")).status_code == 302
     assert Person.objects.get(name="钱无号").mobile == ""
+
+
+def test_the_edit_form_never_shows_the_stored_id_number_or_mobile_and_blank_keeps_them(cast, login):
+    client = login(cast.users.staff)
+    person = cast.person1
+    url = reverse("members:person_edit", args=[person.pk])
+    response = client.get(url)
+    page = response.content.decode()
+    assert person.id_number not in page and person.mobile not in page
+    assert f"已登记 {person.mobile[:3]}****{person.mobile[7:]}，留空则不修改" in page
+    data = {k: v for k, v in response.context["form"].initial.items() if v not in (None, False)}
+    assert client.post(url, {**data, "name": "王建国", "gender": ""}).status_code == 302
+    stored = Person.objects.get(pk=person.pk)
+    assert (stored.id_number, stored.mobile, stored.gender) == (person.id_number, person.mobile, "M")
+    assert not AuditEvent.objects.filter(action=AuditAction.UPDATE, object_type="members.person").exists()
