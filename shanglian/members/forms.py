@@ -41,7 +41,7 @@ def _choice(model, name, **kwargs):
         field.error_messages["required"] = f"请选择{field.label}。"
     field.error_messages["invalid_choice"] = f"{field.label}不在可选范围内，请重新选择。"
     if not isinstance(field, forms.ModelChoiceField) and list(field.choices)[:1] == [("", "---------")]:
-        field.choices = [("", "未填")] + list(field.choices)[1:]
+        field.choices = [("", "请选择" if field.required else "未填")] + list(field.choices)[1:]
     return field
 
 
