@@ -11,6 +11,7 @@ from shanglian.audit.models import AuditAction, AuditEvent
 from shanglian.common.codes import make_mobile, make_uscc
 from shanglian.common.models import DictItem
 from shanglian.members.models import ChamberMembership, Enterprise
+from shanglian.members.tests.refusals import assert_refused
 
 _rng = random.Random(1717)
 
@@ -52,12 +53,8 @@ def test_staff_creates_an_enterprise_with_normalised_codes_and_an_audit_without_
     ({"name": ""}, "name", "请填写企业名称。"),
 ])
 def test_bad_values_are_refused_with_the_import_s_reasons_and_nothing_is_saved(cast, login, changes, field, reason):
-    client = login(cast.users.staff)
-    before = Enterprise.objects.count(), AuditEvent.objects.count()
-    response = client.post(reverse("members:enterprise_create"), enterprise_data(**changes))
-    assert response.status_code == 400
-    assert reason in response.context["form"].errors[field]
-    assert (Enterprise.objects.count(), AuditEvent.objects.count()) == before
+    assert_refused(login(cast.users.staff), reverse("members:enterprise_create"), enterprise_data(**changes),
+                   field=field, reason=reason, model=Enterprise)
 
 
 def test_a_credit_code_already_registered_is_refused(cast, login):
@@ -186,3 +183,14 @@ def test_the_edit_form_never_shows_the_stored_contact_mobile(cast, login):
     data = {k: v for k, v in response.context["form"].initial.items() if v not in (None, False)}
     assert client.post(reverse("members:enterprise_edit", args=[cast.ent1.pk]), data).status_code == 302
     assert Enterprise.objects.get(pk=cast.ent1.pk).contact_mobile == cast.ent1.contact_mobile
+
+
+def test_deleting_an_enterprise_with_an_appeal_is_refused_naming_it(cast, login):
+    from shanglian.appeals.tests.factories import submit
+    from shanglian.testing import make_enterprise
+
+    enterprise = make_enterprise(cast.district, name="天津有诉求有限公司")
+    submit(cast, actor=cast.users.staff, enterprise=enterprise)
+    response = login(cast.users.staff).post(reverse("members:enterprise_delete", args=[enterprise.pk]), follow=True)
+    assert "不能删除企业“天津有诉求有限公司”：还有诉求 1 条与它关联" in response.content.decode()
+    assert Enterprise.objects.filter(pk=enterprise.pk).exists()

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from shanglian.audit.models import AuditAction, AuditEvent
 from shanglian.members.models import ChamberMembership, DuesRecord, Membership
+from shanglian.members.tests.refusals import assert_refused
 from shanglian.testing import make_enterprise
 
 
@@ -50,15 +51,11 @@ def test_staff_registers_an_enterprise_member_and_the_creation_is_audited(cast, 
     ({"joined": "2025-02-30"}, "joined", "入会日期格式应为 2026-11-22。"),
 ])
 def test_bad_memberships_are_refused_with_the_import_s_reasons(cast, login, new_enterprise, changes, field, reason):
-    client = login(cast.users.staff)
     if changes.get("person"):
         changes["person"] = getattr(cast, changes["person"]).pk
-    before = Membership.objects.count(), AuditEvent.objects.count()
-    response = client.post(reverse("members:membership_create"),
-                           membership_data(**{"enterprise": new_enterprise.pk, **changes}))
-    assert response.status_code == 400
-    assert reason in response.context["form"].errors[field]
-    assert (Membership.objects.count(), AuditEvent.objects.count()) == before
+    assert_refused(login(cast.users.staff), reverse("members:membership_create"),
+                   membership_data(**{"enterprise": new_enterprise.pk, **changes}),
+                   field=field, reason=reason, model=Membership)
 
 
 def test_a_member_already_registered_is_refused(cast, login):
