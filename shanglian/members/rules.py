@@ -69,12 +69,13 @@ def industry_classes():
 
 
 # --- checks of values -----------------------------------------------------------------------------
-def code_errors(values, failed=frozenset()):
-    """Check and normalise the codes present in `values` in place (a refused one becomes None).
-    Returns the errors; the field of each is added to the returned set of failed fields."""
+def code_errors(values, failed=frozenset(), *, required=()):
+    """Check and normalise the codes present in `values` in place (a refused one becomes None); the
+    `required` ones are checked when empty too (the validator says 请填写…). Returns the errors and the
+    failed fields (those given, plus each refused one)."""
     errors, failed = [], set(failed)
     for field, validate in CODE_VALIDATORS.items():
-        if values.get(field) is not None:
+        if values.get(field) is not None or (field in required and field in values and field not in failed):
             try:
                 values[field] = validate(values[field])
             except ValidationError as exc:  # its first message says what is wrong

@@ -125,9 +125,7 @@ def save_enterprise(*, actor, data, enterprise=None, joined=None):
         values = _values(data, ENTERPRISE_FIELDS)
         _keep_stored(values, enterprise, ["contact_mobile"])
         today = timezone.localdate()
-        errors, failed = rules.code_errors(values)
-        if "uscc" not in failed and values["uscc"] is None:
-            errors.append(("uscc", "请填写统一社会信用代码。"))
+        errors, failed = rules.code_errors(values, required={"uscc"})
         errors += rules.not_after_today(values, ["founded"], today=today)
         errors += rules.industry_errors(values["industry"], rules.industry_classes())
         if chamber is not None and enterprise is None:
@@ -172,10 +170,8 @@ def save_person(*, actor, data, person=None):
         federation = person.federation if person else selectors.home_federation(actor)
         values = _values(data, PERSON_FIELDS)
         _keep_stored(values, person, ["id_number", "mobile"])
-        errors, failed = rules.code_errors(values)
+        errors, failed = rules.code_errors(values, required={"id_number"})
         ident = values["id_number"] if "id_number" in values else person.id_number
-        if not ident and "id_number" not in failed:
-            errors.append(("id_number", "请填写身份证号码。"))
         checked = {"id_number": ident, "gender": values["gender"]}
         errors += rules.gender_errors(checked)
         values["gender"] = checked["gender"]
