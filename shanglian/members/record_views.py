@@ -11,7 +11,14 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from shanglian.accounts.roles import EDITOR_ROLES, MEMBER_EDITOR_ROLES, Role, require_role, role_of
+from shanglian.accounts.roles import (
+    EDITOR_ROLES,
+    FEDERATION_ROLES,
+    MEMBER_EDITOR_ROLES,
+    Role,
+    require_role,
+    role_of,
+)
 from shanglian.common.records import history
 from shanglian.ui.records import delete_page, form_page
 from shanglian.ui.shortcuts import get_visible_or_404
@@ -177,12 +184,14 @@ def membership_detail(request, pk):
             ("暂停日期", membership.suspended_on.isoformat() if membership.suspended_on else "—"),
             ("退会日期", membership.left.isoformat() if membership.left else "—"),
             ("退会原因", membership.left_reason or "—"), ("在工商联的职务", membership.get_body_position_display())]
-    editor = role_of(request.user) in EDITOR_ROLES
+    role = role_of(request.user)
+    editor = role in EDITOR_ROLES
     return render(request, "members/record_detail.html", {
         "title": membership.subject_name, "kind": "工商联会员", "rows": rows, "subject_url": subject_link(membership),
         "edit_url": reverse("members:membership_edit", args=[pk]) if editor else "",
         "delete_url": reverse("members:membership_delete", args=[pk]) if editor else "",
-        "dues": membership.dues.all(), "history": history(membership)[:50],
+        "dues": membership.dues.all() if role in FEDERATION_ROLES else None,  # the federation's own accounts
+        "history": history(membership)[:50],
         "breadcrumbs": MEMBERSHIP_CRUMBS + [(membership.subject_name, None)],
     })
 
