@@ -35,6 +35,9 @@ EDITOR_AND_ENTERPRISE_ROLES = EDITOR_ROLES | {Role.ENTERPRISE}
 # (settings.OTP_REQUIRED_ROLES); the auditor, like every back-office role, may enable one and then must pass it.
 SEPARATED_ROLES = frozenset({Role.SYSADMIN, Role.AUDITOR})
 BACK_OFFICE_ROLES = frozenset(ALL_ROLES - {Role.ENTERPRISE})
+# Roles that change member records: the editors (their federations' whole registry) and a chamber
+# secretary (its own chamber's memberships and member enterprises).
+MEMBER_EDITOR_ROLES = EDITOR_ROLES | {Role.CHAMBER}
 # Roles that keep the member registry complete day to day (the 待办 of enterprises missing details).
 MEMBER_KEEPER_ROLES = frozenset({Role.STAFF, Role.CHAMBER})
 # Roles that act for one body under a federation — a chamber, a department, an enterprise — and read

@@ -6,6 +6,7 @@ from django.utils import timezone
 from shanglian.common.excel import insert_rows, update_rows
 
 from .models import ChamberMembership, Enterprise, EnterpriseRole, Membership, Person, pinyin_initials
+from .rules import birth_year_of
 
 
 def _last_id(model):
@@ -94,11 +95,11 @@ class MemberRowWriter:
             mobile_index = spec.mobile_index(mobile) if mobile else None
             found = spec.persons.get(v["id_index"])
             if found is None:
-                new.append((self.federation_id, name, pinyin_initials(name), v["gender"], int(ident[6:10]), ident,
+                new.append((self.federation_id, name, pinyin_initials(name), v["gender"], birth_year_of(ident), ident,
                             v["id_index"], mobile or "", mobile_index or "", v["political_affiliation"],
                             v["education"], bool(v["is_new_generation"]), now, now))
             else:
-                changed.append((name, pinyin_initials(name), v["gender"], int(ident[6:10]), mobile, mobile_index,
+                changed.append((name, pinyin_initials(name), v["gender"], birth_year_of(ident), mobile, mobile_index,
                                 v["political_affiliation"], v["education"], v["is_new_generation"], now, found[0]))
         if new:
             after = _last_id(Person)

@@ -12,31 +12,27 @@
 - Registered with the import jobs as kind "members".
 """
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from shanglian.accounts.roles import EDITOR_ROLES, require_role
 from shanglian.audit.models import AuditAction
 from shanglian.audit.services import record
 from shanglian.common.excel import Column, ImportSpec
-from shanglian.common.models import DictItem, IndustryCode
-from shanglian.common.validators import validate_id_number, validate_mobile, validate_uscc
 from shanglian.imports.registry import import_kind
-from shanglian.orgs.models import Chamber, Street
 
+from . import rules
 from .import_writes import MemberRowWriter
 from .models import Enterprise, Membership, Person
 
-KIND = Membership.Kind
-STATUS = Membership.Status
-KIND_LABELS = dict(KIND.choices)
+KIND = rules.KIND
+STATUS = rules.STATUS
 GENDERS = {"男": Person.Gender.MALE, "女": Person.Gender.FEMALE}
 
 
 def _dictionary(kind):
     """Active items of one dictionary, label → id (resolved once per import and per template)."""
-    return lambda: dict(DictItem.objects.filter(kind=kind, is_active=True).order_by("order", "code")
-                        .values_list("label", "id"))
+    return lambda: dict(rules.dictionary(kind).values_list("label", "id"))
 
 
 def _labels(choices):
@@ -91,13 +87,12 @@ COLUMNS = [
 ]
 
 REQUIRED_BY_KIND = {
-    KIND.ENTERPRISE: [("enterprise_name", "企业名称"), ("uscc", "统一社会信用代码"), ("enterprise_type", "企业类型"),
-                      ("industry", "行业代码")],
-    KIND.INDIVIDUAL: [("person_name", "姓名"), ("id_number", "身份证号")],
-    KIND.GROUP: [("group_name", "团体名称")],
+    KIND.ENTERPRISE: ["enterprise_name", "uscc", "enterprise_type", "industry"],
+    KIND.INDIVIDUAL: ["person_name", "id_number"],
+    KIND.GROUP: ["group_name"],
 }
-CODE_CHECKS = [("uscc", "统一社会信用代码", validate_uscc), ("id_number", "身份证号", validate_id_number),
-               ("mobile", "手机号", validate_mobile), ("contact_mobile", "联系人手机", validate_mobile)]
+HEADER_OF = {column.key: column.header for column in COLUMNS}  # the rules name fields, the report headers
+KEY_OF = {column.header: column.key for column in COLUMNS}
 
 
 @import_kind("members")
@@ -117,9 +112,9 @@ class MemberImportSpec(ImportSpec):
     def prepare(self):
         fed = self.federation
         self.subtree = set(fed.subtree_ids())
-        self.industries = set(IndustryCode.objects.filter(level=IndustryCode.Level.CLASS).values_list("code", flat=True))
-        self.streets = dict(Street.objects.filter(federation=fed).values_list("name", "id"))
-        self.chambers = dict(Chamber.objects.filter(federation=fed).values_list("name", "id"))
+        self.industries = rules.industry_classes()
+        self.streets = dict(rules.streets_of(fed).values_list("name", "id"))
+        self.chambers = dict(rules.chambers_of(fed).values_list("name", "id"))
         # every enterprise and person by natural key (the key is global): uscc / ID index → (id, federation)
         self.enterprises = {uscc: (pk, fed_id) for uscc, pk, fed_id
                             in Enterprise.objects.values_list("uscc", "id", "federation_id").iterator(chunk_size=5000)}
@@ -141,97 +136,61 @@ class MemberImportSpec(ImportSpec):
         self.today = timezone.localdate()
         self.writer = None
 
-    # -- checks of one row ----------------------------------------------------------------------
+    # -- checks of one row (the rules are `rules.py`'s, shared with the staff forms) -------------------
     def clean_row(self, v, failed):
         kind = v["kind"]
         if kind is None:
             return []
-        errors = []
-        for key, header, validate in CODE_CHECKS:
-            if v[key] is not None:
-                try:
-                    v[key] = validate(v[key])  # the normalised value
-                except ValidationError as exc:
-                    errors.append((header, exc.messages[0]))
-                    v[key] = None
-                    failed = failed | {header}
-        label = KIND_LABELS[kind]
-        for key, header in REQUIRED_BY_KIND[kind]:
-            if v[key] is None and header not in failed:
-                errors.append((header, f"{label}必填"))
-
-        status = v["status"] = v["status"] or STATUS.ACTIVE
-        joined = v["joined"]
-        if joined and joined > self.today:
-            errors.append(("入会日期", "不能晚于今天"))
-        if v["founded"] and v["founded"] > self.today and kind == KIND.ENTERPRISE:
-            errors.append(("成立日期", "不能晚于今天"))
-        if status == STATUS.LEFT:
-            if v["left"] is None and "退会日期" not in failed:
-                errors.append(("退会日期", "状态为“退会”时必填"))
-        elif v["left"] is not None or v["left_reason"]:
-            errors.append(("退会日期" if v["left"] is not None else "退会原因", "仅在状态为“退会”时填写"))
-        if status == STATUS.SUSPENDED:
-            if v["suspended_on"] is None and "暂停日期" not in failed:
-                errors.append(("暂停日期", "状态为“暂停”时必填"))
-        elif v["suspended_on"] is not None:
-            errors.append(("暂停日期", "仅在状态为“暂停”时填写"))
-        if joined:
-            if v["left"] and v["left"] < joined:
-                errors.append(("退会日期", "不能早于入会日期"))
-            if v["suspended_on"] and v["suspended_on"] < joined:
-                errors.append(("暂停日期", "不能早于入会日期"))
-
+        failed = {KEY_OF[header] for header in failed if header in KEY_OF}
+        errors, failed = rules.code_errors(v, failed)
+        errors += rules.required_errors(kind, v, REQUIRED_BY_KIND[kind], failed)
+        v["status"] = v["status"] or STATUS.ACTIVE
+        errors += rules.status_errors(v, today=self.today, failed=failed)
         if kind == KIND.ENTERPRISE:
-            if v["industry"] and v["industry"] not in self.industries:
-                errors.append(("行业代码", "不是 GB/T 4754-2017 的小类代码（4 位数字，如 6513）"))
+            errors += rules.not_after_today(v, ["founded"], today=self.today)
+            errors += rules.industry_errors(v["industry"], self.industries)
             if v["street"]:
                 v["street_id"] = self.streets.get(v["street"])
                 if v["street_id"] is None:
-                    errors.append(("所在街道", f"本工商联没有名为“{v['street']}”的街道（镇）"))
+                    errors.append(("street", f"本工商联没有名为“{v['street']}”的街道（镇）"))
             if v["chamber"]:
                 v["chamber_id"] = self.chambers.get(v["chamber"])
                 if v["chamber_id"] is None:
-                    errors.append(("所属商会", f"本工商联没有名为“{v['chamber']}”的商会"))
+                    errors.append(("chamber", f"本工商联没有名为“{v['chamber']}”的商会"))
             elif v["chamber_position"]:
-                errors.append(("商会职务", "填写商会职务时须同时填写所属商会"))
+                errors.append(("chamber_position", "填写商会职务时须同时填写所属商会"))
         elif v["chamber"] or v["chamber_position"]:
-            errors.append(("所属商会" if v["chamber"] else "商会职务", "仅适用于企业会员"))
-        if kind == KIND.INDIVIDUAL and v["id_number"]:
-            from_id = GENDERS["女"] if int(v["id_number"][16]) % 2 == 0 else GENDERS["男"]
-            if v["gender"] is None:
-                v["gender"] = from_id
-            elif v["gender"] != from_id:
-                errors.append(("性别", "与身份证号不一致"))
+            errors.append(("chamber" if v["chamber"] else "chamber_position", rules.only_for_kind(KIND.ENTERPRISE)))
+        if kind == KIND.INDIVIDUAL:
+            errors += rules.gender_errors(v)
         if kind == KIND.GROUP and v["group_name"]:
             v["group_id"] = self.chambers.get(v["group_name"])
             if v["group_id"] is None:
-                errors.append(("团体名称", f"本工商联没有登记名为“{v['group_name']}”的商会或协会"))
-        if errors or failed:
-            return errors
+                errors.append(("group_name", f"本工商联没有登记名为“{v['group_name']}”的商会或协会"))
+        if not (errors or failed):
+            errors = self._against_database(kind, v)
+        return [(HEADER_OF[field], reason) for field, reason in errors]
 
-        # against the database (only for rows that are otherwise clean)
+    def _against_database(self, kind, v):
+        """The checks against what is stored (only for rows that are otherwise clean)."""
+        errors = []
         if kind == KIND.ENTERPRISE:
             found = self.enterprises.get(v["uscc"])
-            if found is not None and found[1] not in self.subtree:
-                errors.append(("统一社会信用代码", "该企业已登记在其他工商联，不能在此导入"))
+            errors += rules.registered_elsewhere("uscc", "企业", found, subtree=self.subtree, action="导入")
             v["subject"] = (KIND.ENTERPRISE, found[0] if found else None)
         elif kind == KIND.INDIVIDUAL:
             v["id_index"] = index = self.id_index(v["id_number"])
             found = self.persons.get(index)
-            if found is not None and found[1] not in self.subtree:
-                errors.append(("身份证号", "该人员已登记在其他工商联，不能在此导入"))
+            errors += rules.registered_elsewhere("id_number", "人员", found, subtree=self.subtree, action="导入")
             if v["uscc"]:
                 linked = self.enterprises.get(v["uscc"])
                 if (linked is None or linked[1] not in self.subtree) and v["uscc"] not in self.file_usccs:
-                    errors.append(("统一社会信用代码", "关联的企业尚未登记（请先导入该企业，或在本表中把企业会员行放在前面）"))
+                    errors.append(("uscc", "关联的企业尚未登记（请先导入该企业，或在本表中把企业会员行放在前面）"))
             v["subject"] = (KIND.INDIVIDUAL, found[0] if found else None)
         else:
             v["subject"] = (KIND.GROUP, v["group_id"])
         if v["number"]:
-            owner = self.numbers.get(v["number"])
-            if owner is not None and owner != v["subject"]:
-                errors.append(("会员证号", "已被其他会员使用"))
+            errors += rules.number_errors(self.numbers.get(v["number"]), v["subject"])
         if not errors and kind == KIND.ENTERPRISE:
             self.file_usccs.add(v["uscc"])
         return errors

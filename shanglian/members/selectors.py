@@ -3,10 +3,17 @@
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
-from shanglian.accounts.roles import FEDERATION_ROLES, Role, role_of
+from shanglian.accounts.roles import (
+    EDITOR_ROLES,
+    FEDERATION_ROLES,
+    MEMBER_EDITOR_ROLES,
+    Role,
+    require_role,
+    role_of,
+)
 from shanglian.common.selectors import filtered
 from shanglian.orgs.models import Street
-from shanglian.orgs.selectors import federation_ids_in_scope
+from shanglian.orgs.selectors import chambers_visible_to, federation_ids_in_scope
 
 from .models import ChamberMembership, Enterprise, Person
 
@@ -158,3 +165,59 @@ def membership_list(user, *, filters=None):
             | Q(group=filters["chamber"])
         )
     return qs.distinct() if filters.get("chamber") else qs
+
+
+# --- What a user may change (the staff forms) ------------------------------------------------------
+# A role that may not change member records at all is refused (403); a record outside the user's
+# scope is not in the queryset (404 through `get_visible_or_404`).
+def home_federation(user):
+    """Where a record the user creates belongs: its federation, or its chamber's."""
+    if role_of(user) == Role.CHAMBER:
+        return user.chamber.federation
+    if user.federation_id is None:
+        raise PermissionDenied("您的账号未关联工商联，不能登记会员信息。")
+    return user.federation
+
+
+def enterprises_editable_by(user):
+    """Editors: every enterprise of their federations. A chamber secretary: the chamber's member enterprises."""
+    require_role(user, *MEMBER_EDITOR_ROLES)
+    return enterprises_visible_to(user)
+
+
+def persons_editable_by(user):
+    require_role(user, *EDITOR_ROLES)
+    return persons_visible_to(user)
+
+
+def memberships_editable_by(user):
+    require_role(user, *EDITOR_ROLES)
+    return memberships_visible_to(user)
+
+
+def chamber_memberships_visible_to(user):
+    """The chamber memberships (any status) of the chambers a user sees: a federation role, every chamber
+    of its federations; a chamber secretary, its own chamber."""
+    return (ChamberMembership.objects.filter(chamber__in=chambers_visible_to(user).values("pk"))
+            .select_related("chamber", "enterprise"))
+
+
+def chamber_memberships_editable_by(user):
+    require_role(user, *MEMBER_EDITOR_ROLES)
+    return chamber_memberships_visible_to(user)
+
+
+def chambers_editable_by(user):
+    """The chambers whose members a user may add: an editor's federations' chambers, a secretary's own."""
+    require_role(user, *MEMBER_EDITOR_ROLES)
+    return chambers_visible_to(user)
+
+
+def chamber_member_list(user, chamber, *, filters=None):
+    """One chamber's member list (all statuses): scope through `chamber_memberships_visible_to`."""
+    qs = chamber_memberships_visible_to(user).filter(chamber=chamber).select_related("enterprise__street")
+    q = ((filters or {}).get("q") or "").strip()
+    if q:
+        qs = qs.filter(Q(enterprise__name__icontains=q) | Q(enterprise__name_initials__icontains=q.lower())
+                       | Q(enterprise__uscc__iexact=q))
+    return filtered(qs, filters or {}, {"status": "status"})

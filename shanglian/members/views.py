@@ -8,12 +8,15 @@ from django.views.decorators.http import require_http_methods
 
 from shanglian.accounts.roles import (
     EDITOR_ROLES,
+    MEMBER_EDITOR_ROLES,
     MEMBER_READER_ROLES,
+    Role,
     require_role,
     role_of,
 )
 from shanglian.common.forms import industry_division_field
 from shanglian.common.masking import mask
+from shanglian.common.records import history
 from shanglian.imports.exports import audited_export
 from shanglian.orgs.models import Chamber, Street
 from shanglian.orgs.selectors import chambers_visible_to
@@ -22,7 +25,8 @@ from shanglian.ui.sections import sections_for
 from shanglian.ui.shortcuts import get_visible_or_404
 
 from . import selectors, services
-from .models import Membership
+from .forms import PersonRoleForm
+from .models import ChamberMembership, EnterpriseRole, Membership
 
 
 class EnterpriseSearchForm(forms.Form):
@@ -56,18 +60,35 @@ def enterprise_list(request):
             Column("从业人数", "employees", sort="employees"),
         ],
         row_actions=lambda e: [Action("查看", reverse("members:enterprise_detail", args=[e.pk]))],
-        toolbar=[Action("导出", reverse("members:enterprise_export") + (f"?{request.GET.urlencode()}" if request.GET else ""))],
+        toolbar=_new_button(request.user, MEMBER_EDITOR_ROLES, "members:enterprise_create")
+        + [Action("导出", _with_query(request, "members:enterprise_export"))],
         default_sort="id",
     )
     return render_list(request, page, qs)
+
+
+def _with_query(request, name):
+    """An export link that keeps the list's search."""
+    return reverse(name) + (f"?{request.GET.urlencode()}" if request.GET else "")
+
+
+def _new_button(user, roles, name, query=""):
+    """The list's 新增 button, for the roles that may create (none for readers)."""
+    return [Action("新增", reverse(name) + query, "primary")] if role_of(user) in roles else []
 
 
 @never_cache
 @login_required
 def enterprise_detail(request, pk):
     enterprise = get_visible_or_404(selectors.enterprises_visible_to(request.user), pk)
+    role = role_of(request.user)
     return render(request, "members/enterprise_detail.html", {
         "enterprise": enterprise,
+        "can_edit": role in MEMBER_EDITOR_ROLES,  # a secretary sees its own members only: all of them editable
+        "can_delete": role in EDITOR_ROLES,
+        "staff_view": role in MEMBER_READER_ROLES,  # the enterprise's own user sees no links or history
+        "own_chamber_id": request.user.chamber_id if role == Role.CHAMBER else None,
+        "history": history(enterprise)[:50] if role in MEMBER_READER_ROLES else (),
         **selectors.enterprise_profile(enterprise),
         "sections": sections_for("enterprise", request.user, enterprise),  # e.g. 匹配政策, from policies
         "contact_mobile": mask("mobile", enterprise.contact_mobile),
@@ -97,9 +118,38 @@ def person_list(request):
             Column("政治面貌", "political_affiliation.label"),
             Column("新生代", lambda p: "是" if p.is_new_generation else "否"),
         ],
+        row_actions=lambda p: [Action("查看", reverse("members:person_detail", args=[p.pk]))],
+        toolbar=_new_button(request.user, EDITOR_ROLES, "members:person_create")
+        + [Action("导出", _with_query(request, "members:person_export"))],
         default_sort="id",
     )
     return render_list(request, page, qs)
+
+
+@login_required
+def person_export(request):
+    """非公经济人士名单: the current filtered list; ID numbers and mobiles masked unless the user may see
+    them and asks (`?pii=1`), as the enterprise export does."""
+    require_role(request.user, *MEMBER_READER_ROLES)
+    form = PersonSearchForm(request.GET or None)
+    qs = selectors.person_list(request.user, filters=form.cleaned_data if form.is_valid() else {})
+    pii = selectors.can_view_pii(request.user) and request.GET.get("pii") == "1"
+    headers = ["姓名", "性别", "出生年份", "身份证号", "手机号", "政治面貌", "学历", "新生代企业家", "任职企业"]
+    roles = {}  # one query (a subquery of the list, not an IN list of every person)
+    for link in EnterpriseRole.objects.filter(person__in=qs.values("pk")).select_related("enterprise").order_by("id"):
+        roles.setdefault(link.person_id, []).append(f"{link.enterprise.name}（{link.get_role_display()}）")
+    rows = [
+        [p.name, p.get_gender_display(), p.birth_year, p.id_number if pii else mask("id_number", p.id_number),
+         p.mobile if pii else mask("mobile", p.mobile),
+         p.political_affiliation.label if p.political_affiliation_id else "",
+         p.education.label if p.education_id else "", "是" if p.is_new_generation else "否",
+         "、".join(roles.get(p.pk, []))]
+        for p in qs.order_by("id")
+    ]
+    return audited_export(actor=request.user, title="非公经济人士名单", object_type="members.person",
+                          sheets=[("非公经济人士", headers, rows)],
+                          detail={"rows": len(rows), "pii": pii,
+                                  "filters": {k: v for k, v in request.GET.items() if k != "pii"}})
 
 
 class RevealForm(forms.Form):
@@ -129,8 +179,12 @@ def person_detail(request, pk):
                 revealed = True
             else:
                 form.add_error("password", "密码错误。")
+    editor = role_of(request.user) in EDITOR_ROLES
     return render(request, "members/person_detail.html", {
         "person": person,
+        "editor": editor,
+        "role_form": PersonRoleForm(user=request.user) if editor else None,
+        "history": history(person)[:50],
         "id_number": person.id_number if revealed else mask("id_number", person.id_number),
         "mobile": person.mobile if revealed else mask("mobile", person.mobile),
         "revealed": revealed,
@@ -157,7 +211,7 @@ class MembershipSearchForm(forms.Form):
         self.fields["street"].queryset = selectors.streets_visible_to(user)
 
 
-def _subject_link(m):
+def subject_link(m):
     if m.enterprise_id:
         return reverse("members:enterprise_detail", args=[m.enterprise_id])
     if m.person_id:
@@ -198,21 +252,22 @@ def membership_list(request):
     columns = []
     for header, value, sort in MEMBERSHIP_FIELDS:
         if header == "会员名称":
-            columns.append(Column(header, value, link=_subject_link))
+            columns.append(Column(header, value, link=subject_link))
         elif header == "状态":
             columns.append(Column(header, value, tag=lambda m: MEMBER_STATUS_TAGS.get(m.status, ""), sort=sort))
         else:
             columns.append(Column(header, value, sort=sort))
-    toolbar = [Action("导出", reverse("members:membership_export") + (f"?{request.GET.urlencode()}" if request.GET else ""))]
+    toolbar = [Action("导出", _with_query(request, "members:membership_export"))]
     if role_of(request.user) in EDITOR_ROLES:
-        toolbar.insert(0, Action("导入", reverse("members:member_import"), "primary"))
+        toolbar[:0] = [Action("新增", reverse("members:membership_create"), "primary"),
+                       Action("导入", reverse("members:member_import"))]
     page = ListPage(
         title="工商联会员",
         breadcrumbs=[("会员管理", None), ("工商联会员", None)],
         search_form=form,
         columns=columns,
         toolbar=toolbar,
-        row_actions=lambda m: [Action("查看", _subject_link(m))],
+        row_actions=lambda m: [Action("查看", reverse("members:membership_detail", args=[m.pk]))],
         default_sort="-joined",
     )
     return render_list(request, page, qs)
@@ -249,3 +304,40 @@ def enterprise_export(request):
                           sheets=[("会员企业", headers, rows)],
                           detail={"rows": len(rows), "pii": pii,
                                   "filters": {k: v for k, v in request.GET.items() if k != "pii"}})
+
+
+# --- One chamber's members (商会会员) -----------------------------------------------------------------
+class ChamberMemberSearchForm(forms.Form):
+    q = forms.CharField(label="企业", required=False,
+                        widget=forms.TextInput(attrs={"placeholder": "名称、拼音首字母或统一社会信用代码"}))
+    status = forms.ChoiceField(label="状态", required=False,
+                               choices=[("", "全部")] + list(ChamberMembership.Status.choices))
+
+
+@login_required
+def chamber_members(request, pk):
+    """Every member of one chamber, in any status; 新增 for the editors and the chamber's secretary (a
+    secretary adds a new enterprise, which joins the chamber; an editor picks an enterprise)."""
+    chamber = get_visible_or_404(chambers_visible_to(request.user), pk)
+    form = ChamberMemberSearchForm(request.GET or None)
+    qs = selectors.chamber_member_list(request.user, chamber, filters=form.cleaned_data if form.is_valid() else None)
+    secretary = role_of(request.user) == Role.CHAMBER
+    page = ListPage(
+        title=f"{chamber.name} · 会员",
+        breadcrumbs=[("组织机构", None), ("商会", "orgs:chamber_list"), (chamber.name, None), ("会员", None)],
+        search_form=form,
+        columns=[
+            Column("企业名称", "enterprise.name", sort="enterprise__name",
+                   link=lambda m: reverse("members:enterprise_detail", args=[m.enterprise_id])),
+            Column("统一社会信用代码", "enterprise.uscc"),
+            Column("所在街道", "enterprise.street.name"),
+            Column("入会日期", lambda m: m.joined.isoformat(), sort="joined"),
+            Column("状态", "get_status_display", tag=lambda m: MEMBER_STATUS_TAGS.get(m.status, ""), sort="status"),
+            Column("商会职务", lambda m: m.position or "会员"),
+        ],
+        row_actions=lambda m: [Action("查看", reverse("members:chamber_membership_detail", args=[m.pk]))],
+        toolbar=[Action("新增会员企业", reverse("members:enterprise_create"), "primary")] if secretary
+        else _new_button(request.user, EDITOR_ROLES, "members:chamber_membership_create", f"?chamber={chamber.pk}"),
+        default_sort="-joined",
+    )
+    return render_list(request, page, qs)

@@ -70,10 +70,9 @@ def chamber_list(user, *, filters=None):
 
 
 def chamber_members(chamber, limit=20):
-    """The chamber page's member list: its active memberships, latest first (the first `limit`, or all
-    of them as a queryset when `limit` is None)."""
-    qs = chamber.memberships.filter(status="active").select_related("enterprise").order_by("-joined", "-id")
-    return qs if limit is None else qs[:limit]
+    """The chamber page's preview of its members: the latest `limit` active memberships (the whole list,
+    every status, with its 新增/编辑, is `members:chamber_members`)."""
+    return chamber.memberships.filter(status="active").select_related("enterprise").order_by("-joined", "-id")[:limit]
 
 
 def chambers_missing_secretary(user):

@@ -7,7 +7,6 @@ urlpatterns = [
     path("chambers/", views.chamber_list, name="chamber_list"),
     path("chambers/new/", views.chamber_create, name="chamber_create"),
     path("chambers/<int:pk>/", views.chamber_detail, name="chamber_detail"),
-    path("chambers/<int:pk>/members/", views.chamber_members, name="chamber_members"),
     path("chambers/<int:pk>/edit/", views.chamber_edit, name="chamber_edit"),
     path("chambers/<int:pk>/delete/", views.chamber_delete, name="chamber_delete"),
     path("committees/", views.committee_list, name="committee_list"),

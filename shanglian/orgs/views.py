@@ -117,27 +117,6 @@ def chamber_detail(request, pk):
 
 @never_cache
 @login_required
-def chamber_members(request, pk):
-    """Every active member of one chamber (the chamber page shows the latest 20)."""
-    chamber = get_visible_or_404(selectors.chambers_visible_to(request.user), pk)
-    page = ListPage(
-        title=f"{chamber.name} · 在册会员",
-        breadcrumbs=[("组织机构", None), ("商会", "orgs:chamber_list"), (chamber.name, None), ("在册会员", None)],
-        columns=[
-            Column("企业名称", "enterprise.name", link=lambda m: reverse("members:enterprise_detail",
-                                                                      args=[m.enterprise_id]),
-                   sort="enterprise__name"),
-            Column("入会日期", "joined", sort="joined"),
-            Column("商会职务", lambda m: m.position or "会员"),
-        ],
-        default_sort="-joined",
-        empty_text="暂无在册会员",
-    )
-    return render_list(request, page, selectors.chamber_members(chamber, limit=None))
-
-
-@never_cache
-@login_required
 @require_http_methods(["GET", "POST"])
 def chamber_create(request):
     require_role(request.user, *EDITOR_ROLES)

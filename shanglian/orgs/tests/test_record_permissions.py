@@ -33,8 +33,6 @@ PAGES = [
     ("orgs:position_edit", "position", ONLY_EDITORS),
     ("orgs:position_delete", "position", ONLY_EDITORS),
     # the read pages
-    ("orgs:chamber_members", "chamber1", {**dict.fromkeys(USERS, 403), "admin": 200, "staff": 200, "leader": 200,
-                                          "chamber1": 200, "chamber2": 404, "outsider_staff": 404}),
     *[(f"orgs:{kind}_list", None, {**dict.fromkeys(USERS, 403), "admin": 200, "staff": 200, "leader": 200,
                                    "outsider_staff": 200}) for kind in ("street", "village")],
     ("orgs:term_list", None, {**dict.fromkeys(USERS, 403), "admin": 200, "staff": 200, "leader": 200,
