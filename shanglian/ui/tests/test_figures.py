@@ -44,6 +44,21 @@ def test_a_registered_figure_counts_its_records_and_compares_with_the_year_befor
         ui._registry.pop("test.joined")
 
 
+def test_a_figure_compared_year_ago_only_leaves_the_period_before_out(cast, django_assert_num_queries):
+    @ui.figure("test.joined", label="新入会", unit="个", definition="期间内入会的会员")
+    def joined(*, user, period):
+        return Membership.objects.filter(federation=cast.district, joined__range=(period.start, period.end))
+
+    try:
+        year_to_date = Period.custom(date(2021, 1, 1), date(2021, 6, 30))
+        with django_assert_num_queries(2):  # the value and 同比: no 环比 of a stretch of no meaning
+            result = ui.compute("test.joined", user=cast.users.staff, period=year_to_date, compare=ui.YEAR_AGO)
+        assert (result.value, result.year_ago, result.previous) == (0, 4, None)
+        assert result.year_ago_change == "-100.0%" and result.previous_change is None
+    finally:
+        ui._registry.pop("test.joined")
+
+
 def test_an_unknown_figure_is_not_found():
     with pytest.raises(Http404):
         ui.compute("nowhere.nothing", user=None, period=Period.year(2026))
