@@ -59,6 +59,15 @@
     }, 0);
   }
 
+  // A long label folded into lines that fit the chart, for a tooltip (which is confined to the chart).
+  function fold(el, text) {
+    var perLine = Math.max(6, Math.floor((el.clientWidth - 40) / FONT));
+    var chars = Array.from(String(text));
+    var lines = [];
+    for (var i = 0; i < chars.length; i += perLine) lines.push(chars.slice(i, i + perLine).join(""));
+    return lines.join("\n");
+  }
+
   function longest(names) {
     return names.reduce(function (width, name) { return Math.max(width, textWidth(name)); }, 0);
   }
@@ -145,7 +154,7 @@
       if (d.unit) xAxis.axisLabel = { formatter: "{value}" + d.unit };
       var width = sideLabelWidth(el, names);
       draw(el, {
-        tooltip: tooltip({ trigger: "axis", formatter: function (items) { return items[0].name + "：" + withUnit(items[0].value, d.unit); } }),
+        tooltip: tooltip({ trigger: "axis", formatter: function (items) { return fold(el, items[0].name) + "：" + withUnit(items[0].value, d.unit); } }),
         grid: { left: width + 16, right: 60, top: 10, bottom: 20 },
         xAxis: xAxis,
         yAxis: categoryAxis(names, width, { inverse: true }),
@@ -177,7 +186,7 @@
           trigger: "axis",
           formatter: function (items) {
             var i = items[0].dataIndex;
-            return [categories[i]].concat(bars.map(function (s) { return s.name + "：" + withUnit(data[s.key][i]); }),
+            return [fold(el, categories[i])].concat(bars.map(function (s) { return s.name + "：" + withUnit(data[s.key][i]); }),
               lines.map(function (s) { return s.name + "：" + withUnit(data[s.key][i], d.lineUnit); })).join("\n");
           },
         }),
@@ -217,7 +226,7 @@
       draw(el, {
         tooltip: tooltip({ trigger: "item", formatter: function (p) {
           var item = [more, less][p.seriesIndex][p.dataIndex];
-          return rows[p.dataIndex].label + "\n" + item.name + " " + item.count + "（" + withUnit(item.share, "%") + "）";
+          return fold(el, rows[p.dataIndex].label) + "\n" + item.name + " " + item.count + "（" + withUnit(item.share, "%") + "）";
         } }),
         grid: { left: width + 16, right: 30, top: 10, bottom: 30 },
         xAxis: { type: "value", max: 100, splitNumber: el.clientWidth < NARROW ? 2 : 5, axisLabel: { formatter: "{value}%" } },
