@@ -22,10 +22,9 @@ SOURCE = "home-members-data"  # the json_script element of the panel's chart
 RECENT = 5  # the latest joins a chamber secretary sees
 
 
-def _card(key, on, *, compare=False, label=None, **kwargs):
+def _card(key, user, on, *, compare=False, label=None, **params):
     """The registered figure `key` for the year up to `on`, linked to its records on 会员统计."""
-    figure = compute(key, period=as_period(on), compare=compare, **kwargs)
-    params = {name: value for name, value in kwargs.items() if name != "user"}
+    figure = compute(key, user=user, period=as_period(on), compare=compare, **params)
     return replace(figure, label=label or figure.label, records_url=_records_url(key, on, **params))
 
 
@@ -34,9 +33,9 @@ def _federation_panel(user, today):
     if not memberships.exists():
         return Panel("members/_home_members.html", {"title": "会员发展", "empty": True})
     cards = [
-        _card("members.in_force", today, compare=True, user=user, label="在册会员"),
-        _card("members.in_force.enterprise", today, compare=YEAR_AGO, user=user),
-        _card("members.joined", today, compare=YEAR_AGO, user=user, label="本年新入会"),
+        _card("members.in_force", user, today, compare=True, label="在册会员"),
+        _card("members.in_force.enterprise", user, today, compare=YEAR_AGO),
+        _card("members.joined", user, today, compare=YEAR_AGO, label="本年新入会"),
     ]
     series = year_end_series(memberships, PeriodForm(fields=AS_OF_FIELDS).years())
     chart_data = {
@@ -59,8 +58,7 @@ def _chamber_panel(user, today):
     roster = chamber_roster(user)
     total = roster.count()
     joined = roster.filter(joined__gte=date(today.year, 1, 1), joined__lte=today).count()
-    federation_members = _card("members.by_chamber", today, user=user, chamber=user.chamber_id,
-                               label="其中工商联企业会员")
+    federation_members = _card("members.by_chamber", user, today, chamber=user.chamber_id, label="其中工商联企业会员")
     return Panel("members/_home_chamber.html", {
         "chamber": user.chamber, "total": total, "joined": joined, "year": today.year,
         "federation_members": federation_members, "recent": list(roster[:RECENT]),

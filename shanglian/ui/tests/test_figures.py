@@ -17,7 +17,7 @@ from shanglian.ui.periods import AS_OF_FIELDS, PeriodForm
 def test_each_apps_figures_module_is_discovered_at_startup():
     members, appeals = ui.registered("members."), ui.registered("appeals.")
     assert {"members.in_force", "members.in_force.enterprise", "members.in_force.group", "members.in_force.individual",
-            "members.growth_rate", "members.average_annual_growth", "members.share.business_type",
+            "members.joined", "members.growth_rate", "members.average_annual_growth", "members.share.business_type",
             "members.share.member_kind", "members.share.locality", "members.share.technology",
             "members.by_chamber", "members.by_street"} <= set(members)
     assert {"appeals.received", "appeals.accepted", "appeals.closed", "appeals.closure_rate", "appeals.on_time_rate",
