@@ -23,6 +23,8 @@ def test_each_apps_figures_module_is_discovered_at_startup():
     assert {"appeals.received", "appeals.accepted", "appeals.closed", "appeals.closure_rate", "appeals.on_time_rate",
             "appeals.average_reply_days", "appeals.satisfaction_score", "appeals.satisfaction_rate",
             "appeals.overdue", "appeals.enterprises_enrolled"} <= set(appeals)
+    assert {"policies.live", "policies.published", "policies.deliveries", "policies.read_rate"} <= set(
+        ui.registered("policies."))
     assert all(spec.label and spec.definition for spec in ui.registered().values())
     assert ui.get("appeals.satisfaction_rate").unit == "%" and not ui.get("appeals.overdue").compare
 

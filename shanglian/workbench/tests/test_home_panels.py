@@ -102,6 +102,54 @@ def test_the_auditor_sees_no_business_panel(cast, login, members, today):
             if p.template.startswith(("members/", "appeals/"))] == []
 
 
+@pytest.fixture
+def policies(cast, today):
+    """有效: P1 (published 1 Mar 2026), P2 (1 Apr 2025); P3 published 1 Feb 2026 and past its expiry on 1 May;
+    P4 a draft with a date typed in. Pushes: P1 to ent1 (read) and ent2 on 2 Mar 2026, P2 to ent1 (read)
+    on 2 Apr 2025."""
+    from shanglian.common.models import DictItem
+    from shanglian.policies import services
+    from shanglian.policies.models import Policy, PolicyDelivery
+
+    def policy(title, published_on, *, publish=True, **fields):
+        data = {"title": title, "department": cast.dept1, "published_on": published_on,
+                "benefit_type": DictItem.objects.get(kind="benefit_type", code="subsidy"), **fields}
+        saved = services.save_policy(actor=cast.users.staff, data=data, eligibility=services.Eligibility())
+        return services.publish_policy(actor=cast.users.staff, policy=saved)[0] if publish else saved
+
+    p1 = policy("河西区稳岗扩岗补贴", date(2026, 3, 1))
+    p2 = policy("河西区首贷贴息", date(2025, 4, 1))
+    p3 = policy("河西区春季招聘补贴", date(2026, 2, 1))
+    Policy.objects.filter(pk=p3.pk).update(expires_on=date(2026, 5, 1))
+    policy("河西区草稿政策", date(2026, 4, 1), publish=False)
+    shanghai = ZoneInfo("Asia/Shanghai")
+    for item, enterprise, pushed, read in ((p1, cast.ent1, datetime(2026, 3, 2, 9, tzinfo=shanghai), True),
+                                           (p1, cast.ent2, datetime(2026, 3, 2, 9, tzinfo=shanghai), False),
+                                           (p2, cast.ent1, datetime(2025, 4, 2, 9, tzinfo=shanghai), True)):
+        PolicyDelivery.objects.create(policy=item, enterprise=enterprise, pushed_at=pushed,
+                                      read_at=pushed if read else None)
+
+
+def test_leader_sees_the_policy_figures(cast, login, policies, today):
+    client = login(cast.users.leader)
+    response = client.get(HOME)
+    html = response.content.decode()
+    assert "惠企政策（2026年，截至6月15日）" in html
+    assert 'data-kpi="有效政策">2<' in html
+    assert 'data-kpi="本年新发布">2<' in html and "同比 +100.0%" in html
+    assert 'data-kpi="政策推送">2<' in html and 'data-kpi="推送已读率">50.0%<' in html
+    assert "同比 -50.0个百分点" in html
+    live = next(c for c in _panel(response, "policies/_home_policies.html").context["cards"] if c.key == "policies.live")
+    assert client.get(live.records_url).context["page_obj"].paginator.count == 2  # the library's 已发布 list
+
+
+def test_a_department_handler_and_a_chamber_see_no_policy_figures(cast, login, policies, today):
+    for user in (cast.users.dept1, cast.users.chamber1):
+        response = login(user).get(HOME)
+        assert _panel(response, "policies/_home_policies.html") is None
+        assert 'id="home-policies"' not in response.content.decode()
+
+
 # --- the chamber secretary -----------------------------------------------------------------------------
 def test_chamber_secretary_sees_its_chambers_members(cast, login, members, today):
     client = login(cast.users.chamber1)
@@ -139,7 +187,7 @@ def test_a_new_district_shows_empty_states(db, login, today):
     secretary = testing.make_user(Role.CHAMBER, username="new_chamber", chamber=chamber)
 
     html = login(leader).get(HOME).content.decode()
-    assert "暂无会员数据" in html and "本年尚未收到诉求" in html
+    assert "暂无会员数据" in html and "本年尚未收到诉求" in html and "暂无有效政策" in html
     assert 'id="chart-home-members"' not in html and 'id="chart-appeal-months"' not in html
     assert "echarts.min.js" not in html
 
