@@ -55,15 +55,6 @@ def enterprise_profile(enterprise):
     }
 
 
-def chamber_roster(user):
-    """A chamber secretary's own chamber's members in the register (status 在册), latest joins first:
-    one row per enterprise of its 会员企业 list. Refused (403) to every other role."""
-    if role_of(user) != Role.CHAMBER:
-        raise PermissionDenied("您没有访问该功能的权限。")
-    return (ChamberMembership.objects.filter(chamber_id=user.chamber_id, status=ChamberMembership.Status.ACTIVE)
-            .select_related("enterprise").order_by("-joined", "-pk"))
-
-
 def streets_visible_to(user):
     """The streets whose records a user may look at (the street filters of the registry lists).
     Federation roles: every street of their federations. A chamber secretary: the chamber's own street
