@@ -45,7 +45,7 @@ from shanglian.accounts.roles import MEMBER_READER_ROLES, READER_ROLES, Role, re
 from shanglian.accounts.selectors import users_in_role
 from shanglian.common.periods import Period
 from shanglian.members.models import Enterprise
-from shanglian.ui.figures import Figure, figure, get, mean, share
+from shanglian.ui.figures import YEAR_AGO, Figure, figure, get, mean, share
 
 from .models import RATING_POINTS, Assignment, Rating, Status, assignment_overdue_q, overdue_q
 from .selectors import appeals_visible_to
@@ -411,11 +411,11 @@ def appeals_enterprises_enrolled(*, user, period):
 def overall_figures(user, report, *, today=None, compare=True):
     """The registered overall figures of `report` (a `kpi_report` of the user) as `Figure`s with their
     records, compared with the previous period (环比) and the same period a year earlier (同比): two
-    more `overall` aggregates when `compare`."""
+    more `overall` aggregates when `compare`, one when `compare` is `YEAR_AGO` (同比 only)."""
     today = _today(today)
     scope = report.scope
     period = report.period
-    previous = overall(scope, period.previous(), today=today) if compare else None
+    previous = overall(scope, period.previous(), today=today) if compare and compare != YEAR_AGO else None
     year_ago = overall(scope, period.year_ago(), today=today) if compare else None
     result = {}
     for key, _label, _unit, attribute, records, _definition, compared, _alert in OVERALL:
@@ -423,8 +423,8 @@ def overall_figures(user, report, *, today=None, compare=True):
         result[key] = Figure(
             label=spec.label, definition=spec.definition, value=getattr(report.overall, attribute), unit=spec.unit,
             records=records(scope, period, today), key=spec.key, period=period, alert=spec.alert,
-            previous=getattr(previous, attribute) if compare and compared else None,
-            year_ago=getattr(year_ago, attribute) if compare and compared else None)
+            previous=getattr(previous, attribute) if previous is not None and compared else None,
+            year_ago=getattr(year_ago, attribute) if year_ago is not None and compared else None)
     spec = get("appeals.enterprises_enrolled")
     result["enterprises_enrolled"] = Figure(
         label=spec.label, definition=spec.definition, value=report.enterprises_enrolled, unit=spec.unit,

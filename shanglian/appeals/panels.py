@@ -1,13 +1,17 @@
-"""The 工作台 KPI panel of the service desk: the same registered figures as 诉求统计, as cards."""
+"""The 工作台 KPI panel of the service desk: the same registered figures as 诉求统计, as cards — for the
+federation with 同比 and the months, for a department its own row, for a chamber secretary its members'
+appeals and those still open."""
+
+from datetime import date
 
 from django.utils import timezone
 
-from shanglian.accounts.roles import FEDERATION_AND_DEPARTMENT_ROLES, Role, role_of
+from shanglian.accounts.roles import READER_ROLES, Role, role_of
 from shanglian.common.periods import Period
-from shanglian.ui.figures import Figure, get
+from shanglian.ui.figures import YEAR_AGO, Figure, get
 from shanglian.ui.panels import Panel, register
 
-from . import figures
+from . import figures, selectors
 from .kpi_views import SOURCE, _records_url, chart_data, headline_cards, months_chart
 
 # The department's own row, as cards: (the registered figure `appeals.<key>`, which is also the attribute
@@ -28,23 +32,47 @@ def _department_cards(user, period):
     return cards
 
 
+def _year_to_date(today):
+    """This year up to today: its 同比 is the same days a year earlier (a whole year would compare the
+    months gone by with twelve)."""
+    return Period.custom(date(today.year, 1, 1), today)
+
+
+# The chamber secretary's cards: its members' appeals this year, and those late now.
+CHAMBER_CARDS = ("appeals.received", "appeals.on_time_rate", "appeals.satisfaction_rate", "appeals.overdue")
+OPEN_SHOWN = 5
+
+
 @register
 def appeal_kpis(user):
-    """The federation sees this year's overall figures and months, a department its own row;
-    everyone else nothing."""
+    """The federation sees this year's overall figures (同比 with the same days of last year) and months,
+    a department its own row, a chamber secretary its members' appeals; everyone else nothing."""
     role = role_of(user)
-    if role not in FEDERATION_AND_DEPARTMENT_ROLES:
+    if role not in READER_ROLES:
         return None
-    period = Period.year(timezone.localdate().year)
+    today = timezone.localdate()
     if role == Role.DEPARTMENT:
+        period = Period.year(today.year)
         return Panel("appeals/_home_kpis.html", {"kpi_title": f"本部门诉求办理（{period.label}）",
                                                  "kpi_cards": _department_cards(user, period)})
+    period = _year_to_date(today)
     report = figures.kpi_report(user, period, breakdowns=False)
+    query = {"start": period.start.isoformat(), "end": period.end.isoformat()}
+    cards = headline_cards(user, report, query, compare=YEAR_AGO)
+    title = f"{today.year}年，截至{today:%-m月%-d日}"
+    if role == Role.CHAMBER:
+        waiting = selectors.open_appeals(user)
+        return Panel("appeals/_home_kpis.html", {
+            "kpi_title": f"本商会会员诉求（{title}）", "kpi_cards": [c for c in cards if c.key in CHAMBER_CARDS],
+            "kpi_note": "同比为与上年同期相比；当前超期不受统计期间限制。",
+            "open_count": waiting.count(), "open_appeals": list(waiting[:OPEN_SHOWN]), "show_open": True,
+        })
     report.by_month = figures.by_month(report.scope, period)
-    cards = [card for card in headline_cards(user, report, {"year": period.start.year}, compare=False)
-             if card.key != "appeals.average_reply_days"]
+    cards = [card for card in cards if card.key != "appeals.average_reply_days"]
     chart = months_chart("本年各月诉求量、办结量与满意度，明细见诉求统计") if report.overall.received else None
     return Panel("appeals/_home_kpis.html", {
-        "kpi_title": f"诉求办理（{period.label}）", "kpi_cards": cards, "kpi_chart_element": chart,
+        "kpi_title": f"诉求办理（{title}）", "kpi_cards": cards, "kpi_chart_element": chart,
         "kpi_chart": chart_data(report), "kpi_source": SOURCE,
+        "kpi_note": "同比为与上年同期（1月1日至同一天）相比；当前超期不受统计期间限制。",
+        "kpi_empty": "" if report.overall.received else "本年尚未收到诉求，各月走势将在收到诉求后显示。",
     }, charts=bool(report.overall.received))

@@ -138,6 +138,11 @@ def queue_counts(user):
     return {key: qs.filter(filter_for_queue(user, key)).count() for key in queues_for(user) if key != "all"}
 
 
+def open_appeals(user):
+    """The user's appeals that are not finished yet (待受理 to 办理中, reopened ones too), latest first."""
+    return appeals_visible_to(user).filter(status__in=OPEN_STATES).order_by("-submitted_at", "-pk")
+
+
 def pending_extensions(user):
     return ExtensionRequest.objects.filter(
         decision=ExtensionRequest.Decision.PENDING,

@@ -256,6 +256,12 @@ for _kind in KINDS:
     _register_kind(_kind, KIND_LABELS[_kind])
 
 
+@figure("members.joined", label="新入会会员", unit="个",
+        definition="入会日期在统计期间内的会员（其后已退会或暂停的也计入）")
+def members_joined(*, user, period):
+    return _members(memberships_visible_to(user)).filter(joined__gte=period.start, joined__lte=period.end)
+
+
 @figure("members.growth_rate", label="会员增长率", unit="%",
         definition="统计期末在册会员数比上年同日增减的百分比；记录为统计期末在册会员")
 def members_growth_rate(*, user, period):

@@ -170,6 +170,7 @@ def member_statistics_export(request):
 
 RECORD_COLUMNS = [Column(header, value) for header, value, _ in MEMBERSHIP_FIELDS]
 RECORD_PARAMS = {"members.by_chamber": "chamber", "members.by_street": "street"}
+SPAN_FIGURES = {"members.joined"}  # counted over the period, not on its last day
 
 
 @login_required
@@ -189,6 +190,8 @@ def figure_records(request):
             kwargs[name] = int(request.GET.get(name, ""))
         except ValueError:
             raise Http404("没有该记录。") from None
+    # a figure "in force" is counted on the day; the joins over the year up to it
+    label = f"{on:%Y年}1月1日至{on:%-m月%-d日}" if key in SPAN_FIGURES else f"{on:%Y年%-m月%-d日}"
     return ui.records_page(request, key=key, period=as_period(on), columns=RECORD_COLUMNS,
                            breadcrumbs=[("会员管理", None), ("会员统计", "members:member_statistics")],
-                           period_label=f"{on:%Y年%-m月%-d日}", **kwargs)
+                           period_label=label, **kwargs)

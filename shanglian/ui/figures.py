@@ -117,6 +117,8 @@ def format_value(value, unit=""):
 
 
 # --- the registry -----------------------------------------------------------------------------------------
+YEAR_AGO = "year_ago"  # compute(…, compare=YEAR_AGO): 同比 only
+
 @dataclass(frozen=True)
 class FigureDef:
     key: str
@@ -128,13 +130,15 @@ class FigureDef:
     alert: bool = False
 
     def __call__(self, *, period, compare=False, **kwargs):
-        """The figure for `period` (and the user and keywords the function takes)."""
+        """The figure for `period` (and the user and keywords the function takes). `compare`: True for
+        同比 and 环比, YEAR_AGO for 同比 only (a year to date, whose 环比 would be a stretch of no meaning)."""
         value, records = self._measure(period=period, **kwargs)
         figure = Figure(label=self.label, definition=self.definition, value=value, unit=self.unit,
                         records=records, key=self.key, period=period, alert=self.alert)
         if compare and self.compare:
-            figure = replace(figure, previous=self._measure(period=period.previous(), **kwargs)[0],
-                             year_ago=self._measure(period=period.year_ago(), **kwargs)[0])
+            figure = replace(figure, year_ago=self._measure(period=period.year_ago(), **kwargs)[0])
+            if compare != YEAR_AGO:
+                figure = replace(figure, previous=self._measure(period=period.previous(), **kwargs)[0])
         return figure
 
     def _measure(self, **kwargs):

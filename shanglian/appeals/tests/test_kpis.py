@@ -424,7 +424,42 @@ def test_a_departments_cards_open_the_records_of_its_own_row(dataset, cast, logi
     assert response.context["page_obj"].paginator.count == 3 and "75.0%" in response.content.decode()
 
 
-@pytest.mark.parametrize("role", ["chamber1", "auditor"])  # ent1 is sent to its H5 pages
-def test_workbench_shows_no_kpis_to_other_roles(dataset, cast, login, role):
-    response = _get(login, getattr(cast.users, role), reverse("workbench:home"))
+def test_workbench_shows_no_kpis_to_the_auditor(dataset, cast, login):  # ent1 is sent to its H5 pages
+    response = _get(login, cast.users.auditor, reverse("workbench:home"))
     assert response.status_code == 200 and 'id="home-kpis"' not in response.content.decode()
+
+
+def test_workbench_shows_a_chamber_secretary_its_members_appeals_only(dataset, cast, login):
+    """chamber1's members: ent1 (A1, A3 closed; A5 still 办理中 and past its deadline of 8 Sep)."""
+    html = _get(login, cast.users.chamber1, reverse("workbench:home")).content.decode()
+    assert "本商会会员诉求（2025年，截至9月15日）" in html
+    assert 'data-kpi="诉求总量">3<' in html and 'data-kpi="满意率">100.0%<' in html and 'data-kpi="当前超期">1<' in html
+    assert 'data-kpi="未办结">1<' in html and dataset.a5.number in html
+    for other in (dataset.a2, dataset.a4, dataset.a6):  # ent2's appeals belong to chamber2
+        assert other.number not in html
+    assert 'id="chart-appeal-months"' not in html  # the months are the federation's
+
+
+def test_a_chamber_without_open_appeals_sees_the_empty_state(dataset, cast, login):
+    """chamber2's member ent2: A2 closed, A4 rejected, A6 replied — nothing open, nothing late."""
+    html = _get(login, cast.users.chamber2, reverse("workbench:home")).content.decode()
+    assert 'data-kpi="诉求总量">3<' in html and 'data-kpi="满意率">50.0%<' in html
+    assert 'data-kpi="未办结">0<' in html and "本商会会员暂无未办结的诉求" in html
+    assert dataset.a1.number not in html and dataset.a5.number not in html
+
+
+def test_the_chamber_secretarys_overdue_card_opens_its_late_appeals(dataset, cast, login):
+    response = _get(login, cast.users.chamber1, reverse("workbench:home"))
+    panel = next(p for p in response.context["panels"] if p.template == "appeals/_home_kpis.html")
+    overdue = next(card for card in panel.context["kpi_cards"] if card.key == "appeals.overdue")
+    listed = _get(login, cast.users.chamber1, overdue.records_url)
+    assert listed.context["page_obj"].paginator.count == 1 and dataset.a5.number in listed.content.decode()
+
+
+def test_the_federations_cards_compare_with_the_same_days_a_year_earlier(dataset, cast, login):
+    response = _get(login, cast.users.leader, reverse("workbench:home"))
+    panel = next(p for p in response.context["panels"] if p.template == "appeals/_home_kpis.html")
+    received = next(card for card in panel.context["kpi_cards"] if card.key == "appeals.received")
+    assert received.period == Period.custom(date(2025, 1, 1), TODAY) and received.value == 6
+    assert received.year_ago == 0 and received.previous is None  # 同比 only: 2024 had no appeals
+    assert "start=2025-01-01" in received.records_url and "end=2025-09-15" in received.records_url

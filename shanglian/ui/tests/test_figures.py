@@ -17,12 +17,14 @@ from shanglian.ui.periods import AS_OF_FIELDS, PeriodForm
 def test_each_apps_figures_module_is_discovered_at_startup():
     members, appeals = ui.registered("members."), ui.registered("appeals.")
     assert {"members.in_force", "members.in_force.enterprise", "members.in_force.group", "members.in_force.individual",
-            "members.growth_rate", "members.average_annual_growth", "members.share.business_type",
+            "members.joined", "members.growth_rate", "members.average_annual_growth", "members.share.business_type",
             "members.share.member_kind", "members.share.locality", "members.share.technology",
             "members.by_chamber", "members.by_street"} <= set(members)
     assert {"appeals.received", "appeals.accepted", "appeals.closed", "appeals.closure_rate", "appeals.on_time_rate",
             "appeals.average_reply_days", "appeals.satisfaction_score", "appeals.satisfaction_rate",
             "appeals.overdue", "appeals.enterprises_enrolled"} <= set(appeals)
+    assert {"policies.live", "policies.published", "policies.deliveries", "policies.read_rate"} <= set(
+        ui.registered("policies."))
     assert all(spec.label and spec.definition for spec in ui.registered().values())
     assert ui.get("appeals.satisfaction_rate").unit == "%" and not ui.get("appeals.overdue").compare
 
@@ -40,6 +42,21 @@ def test_a_registered_figure_counts_its_records_and_compares_with_the_year_befor
         assert ui.compute("test.joined", user=cast.users.staff, period=Period.year(2021)).previous is None
         with pytest.raises(ValueError):
             ui.figure("test.joined", label="重复", definition="重复")(lambda **kwargs: None)
+    finally:
+        ui._registry.pop("test.joined")
+
+
+def test_a_figure_compared_year_ago_only_leaves_the_period_before_out(cast, django_assert_num_queries):
+    @ui.figure("test.joined", label="新入会", unit="个", definition="期间内入会的会员")
+    def joined(*, user, period):
+        return Membership.objects.filter(federation=cast.district, joined__range=(period.start, period.end))
+
+    try:
+        year_to_date = Period.custom(date(2021, 1, 1), date(2021, 6, 30))
+        with django_assert_num_queries(2):  # the value and 同比: no 环比 of a stretch of no meaning
+            result = ui.compute("test.joined", user=cast.users.staff, period=year_to_date, compare=ui.YEAR_AGO)
+        assert (result.value, result.year_ago, result.previous) == (0, 4, None)
+        assert result.year_ago_change == "-100.0%" and result.previous_change is None
     finally:
         ui._registry.pop("test.joined")
 

@@ -76,3 +76,47 @@ def test_member_statistics_charts_render(live_server, cast, page, artifacts_dir)
     assert page.locator("#chart-chambers canvas").count() == 1
     page.screenshot(path=str(artifacts_dir / "member-statistics-staff.png"), full_page=True)
     assert problems == []
+
+
+CHART = "(el) => { const o = echarts.getInstanceByDom(el).getOption(); return [o.yAxis[0].axisLabel, o.grid[0].left]; }"
+LABEL_Y = "([el, name]) => echarts.getInstanceByDom(el).convertToPixel({yAxisIndex: 0}, name)"
+
+
+@pytest.mark.parametrize("viewport", [{"width": 1440, "height": 900}, {"width": 375, "height": 667}])
+def test_a_long_chart_label_is_cut_and_its_full_text_is_the_title_under_the_pointer(
+        live_server, cast, browser, artifacts_dir, viewport):
+    """One rule in static/shanglian/charts.js for every chart of the figures layer: here 按商会 on 会员统计."""
+    long_name = "河西区工商业联合会新一代信息技术与高端装备制造产业商会"
+    chamber = testing.make_chamber(cast.district, name=long_name)
+    for i in range(3):
+        testing.make_membership(cast.district, testing.make_enterprise(cast.district, name=f"长名商会会员{i}",
+                                                                       chamber=chamber))
+    context = browser.new_context(viewport=viewport, locale="zh-CN", timezone_id="Asia/Shanghai")
+    page = context.new_page()
+    problems = []
+    page.on("pageerror", lambda exc: problems.append(str(exc)))
+    page.goto(f"{live_server.url}/accounts/login/?next=/members/statistics/")
+    page.get_by_label("用户名").fill("staff")
+    page.get_by_label("密码").fill(testing.PASSWORD)
+    page.get_by_role("button", name="登 录").click()
+    page.wait_for_url("**/members/statistics/")
+    chart = page.locator("#chart-chambers")
+    chart.locator("canvas").wait_for()
+    chart.scroll_into_view_if_needed()
+    label, grid_left = chart.evaluate(CHART)
+    assert label["overflow"] == "truncate" and label["ellipsis"] == "…"
+    assert label["width"] < 12 * len(long_name) and grid_left <= 196  # cut: the bars keep their room
+    assert chart.get_attribute("title") is None
+
+    box = chart.bounding_box()
+    y = page.evaluate(LABEL_Y, [chart.element_handle(), long_name])
+    page.mouse.move(box["x"] + grid_left - label["width"] / 2 - 8, box["y"] + y)
+    page.wait_for_timeout(100)
+    assert chart.get_attribute("title") == long_name
+    chart.screenshot(path=str(artifacts_dir / f"chart-label-{viewport['width']}.png"))
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] - 40)
+    page.wait_for_timeout(100)
+    assert chart.get_attribute("title") is None
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    context.close()
+    assert problems == []
