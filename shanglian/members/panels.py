@@ -10,13 +10,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from shanglian.accounts.roles import FEDERATION_ROLES, Role, role_of
-from shanglian.orgs.selectors import chamber_members
 from shanglian.ui.figures import YEAR_AGO, Chart, compute
 from shanglian.ui.panels import Panel, register
 from shanglian.ui.periods import AS_OF_FIELDS, PeriodForm
 
 from .figures import year_end_series
-from .selectors import memberships_visible_to
+from .models import ChamberMembership
+from .selectors import chamber_member_list, memberships_visible_to
 from .statistics_views import _records_url, as_period
 
 SOURCE = "home-members-data"  # the json_script element of the panel's chart
@@ -56,14 +56,16 @@ def _federation_panel(user, today):
 
 
 def _chamber_panel(user, today):
-    roster = chamber_members(user.chamber, limit=None)  # the chamber's 在册会员 list, latest joins first
+    # the chamber's 在册会员 list, latest joins first: the list the card's link opens
+    roster = chamber_member_list(user, user.chamber, filters={"status": ChamberMembership.Status.ACTIVE}).order_by(
+        "-joined", "-id")
     total = roster.count()
     joined = roster.filter(joined__gte=date(today.year, 1, 1), joined__lte=today).count()
     federation_members = _card("members.by_chamber", user, today, chamber=user.chamber_id, label="其中工商联企业会员")
     return Panel("members/_home_chamber.html", {
         "chamber": user.chamber, "total": total, "joined": joined, "year": today.year,
         "federation_members": federation_members, "recent": list(roster[:RECENT]),
-        "members_url": reverse("orgs:chamber_members", args=[user.chamber_id]),
+        "members_url": f"{reverse('members:chamber_members', args=[user.chamber_id])}?status=active",
         "memberships_url": f"{reverse('members:membership_list')}?chamber={user.chamber_id}",
     })
 
