@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import import_views, statistics_views, views
+from . import import_views, picker_views, statistics_views, views
 
 app_name = "members"
 urlpatterns = [
@@ -15,4 +15,6 @@ urlpatterns = [
     path("enterprises/<int:pk>/", views.enterprise_detail, name="enterprise_detail"),
     path("persons/", views.person_list, name="person_list"),
     path("persons/<int:pk>/", views.person_detail, name="person_detail"),
+    path("pick/enterprises/", picker_views.pick_enterprises, name="pick_enterprises"),
+    path("pick/persons/", picker_views.pick_persons, name="pick_persons"),
 ]
