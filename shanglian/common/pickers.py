@@ -152,14 +152,13 @@ def industry_nodes(parent, levels):
 
 
 def industry_matches(query, levels, *, limit=INDUSTRY_MATCH_LIMIT):
-    """Codes whose code starts with `query` or whose name contains it, down to the deepest selectable
-    level, broadest level first; each with its parent for context."""
+    """Codes of the selectable levels whose code starts with `query` or whose name contains it,
+    broadest level first; each with its parent for context."""
     query = (query or "").strip()
     if not query:
         return []
-    allowed = INDUSTRY_LEVELS[: _deepest(levels) + 1]
-    by_code = IndustryCode.objects.filter(level__in=allowed, code__startswith=query.upper())
-    by_name = IndustryCode.objects.filter(level__in=allowed, name__icontains=query)
+    by_code = IndustryCode.objects.filter(level__in=levels, code__startswith=query.upper())
+    by_name = IndustryCode.objects.filter(level__in=levels, name__icontains=query)
     found = list((by_code | by_name).select_related("parent"))
     found.sort(key=lambda c: (INDUSTRY_LEVELS.index(c.level), not c.code.startswith(query.upper()), c.code))
     return [_node(code, levels, code.parent) for code in found[:limit]]
