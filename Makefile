@@ -24,7 +24,7 @@ WITH_TEST_VAR = export SHANGLIAN_VAR_DIR="$$(mktemp -d /tmp/shanglian-test.XXXXX
 	mkdir -p "$$SHANGLIAN_VAR_DIR/staticfiles"; trap 'rm -rf "$$SHANGLIAN_VAR_DIR"' EXIT; unset DATABASE_URL SHANGLIAN_ENV SHANGLIAN_DEMO;
 
 .DEFAULT_GOAL := help
-.PHONY: help venv install run lint test test-sqlite test-pg test-browser vendor clean bench
+.PHONY: help venv install run lint test test-sqlite test-pg test-browser vendor messages clean bench
 
 help:
 	@echo "make run | test | lint | test-sqlite | test-pg | test-browser | bench | vendor | install | clean"
@@ -62,18 +62,19 @@ test-pg: $(STAMP)
 	@$(WITH_TEST_VAR) echo "== tests on PostgreSQL"; \
 	scripts/with-postgres.sh $(BIN)/pytest $(PYTEST_BASE) $(PYTEST_ARGS)
 
-# Needs Debian's chromium and a CJK font (installed here when missing: apt-get, as root). Exit 5 (no
+# Needs Debian's chromium, its Chinese locale files (chromium-l10n: date and file inputs in Chinese) and a
+# CJK font (installed here when missing: apt-get, as root). Exit 5 (no
 # browser test collected) is a failure on purpose: at least one browser test must exist.
 # Artefacts: tests save their own screenshots under $SHANGLIAN_TEST_ARTIFACTS (= test-artifacts/);
 # pytest-playwright keeps a screenshot and a trace of each failed test in test-artifacts/playwright/.
 test-browser: $(STAMP)
-	@if [ ! -x /usr/bin/chromium ] || ! { fc-list :lang=zh 2>/dev/null | grep -q . || \
-			dpkg -s fonts-noto-cjk >/dev/null 2>&1; }; then \
-		echo "== installing chromium and fonts-noto-cjk (apt-get)"; \
-		if [ "$$(id -u)" -ne 0 ]; then echo "need root to apt-get install chromium fonts-noto-cjk" >&2; exit 1; fi; \
+	@if [ ! -x /usr/bin/chromium ] || ! dpkg -s chromium-l10n >/dev/null 2>&1 || \
+			! { fc-list :lang=zh 2>/dev/null | grep -q . || dpkg -s fonts-noto-cjk >/dev/null 2>&1; }; then \
+		echo "== installing chromium, chromium-l10n and fonts-noto-cjk (apt-get)"; \
+		if [ "$$(id -u)" -ne 0 ]; then echo "need root to apt-get install chromium chromium-l10n fonts-noto-cjk" >&2; exit 1; fi; \
 		export DEBIAN_FRONTEND=noninteractive; \
 		apt-get update -qq </dev/null && \
-		apt-get install -y -qq chromium fonts-noto-cjk </dev/null >/dev/null || exit 1; \
+		apt-get install -y -qq chromium chromium-l10n fonts-noto-cjk </dev/null >/dev/null || exit 1; \
 	fi
 	@rm -rf $(ARTIFACTS) && mkdir -p $(ARTIFACTS)
 	@$(WITH_TEST_VAR) echo "== browser tests (artefacts in $(ARTIFACTS)/)"; \
@@ -90,6 +91,10 @@ test:
 # --- Front-end assets ------------------------------------------------------------------------------
 vendor: $(STAMP)
 	bash scripts/vendor/vendor.sh
+
+# --- Translations: our own catalogue (shanglian/locale/, LOCALE_PATHS) compiled after editing a .po ----
+messages: $(STAMP)
+	@$(WITH_TEST_VAR) $(BIN)/python manage.py compilemessages --locale zh_Hans --ignore '.venv/*'
 
 clean:
 	rm -rf $(ARTIFACTS) /tmp/shanglian-test.*

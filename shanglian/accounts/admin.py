@@ -1,17 +1,79 @@
+from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import ValidationError
+from django.db.models import Case, When
+from django.utils import timezone
 
 from shanglian.audit.admin_mixins import AuditedModelAdmin
 
-from .models import TOTPDevice, User
+from .models import LoginLockout, TOTPDevice, User
+from .roles import Role, role_from_group_names
+
+# The roles are the groups, named by their `Role` value and created by code (accounts.services): the
+# sysadmin gives a user a role on the user's page, and the groups themselves are not edited in /admin
+# (renaming one would take the role away from everyone holding it).
+admin.site.unregister(Group)
+
+
+class RoleField(forms.ModelMultipleChoiceField):
+    """The user's role among the groups, by its Chinese name; one at most (`role_of` reads one)."""
+
+    def label_from_instance(self, group):
+        role = role_from_group_names([group.name])
+        return role.label if role else group.name
+
+    def clean(self, value):
+        groups = super().clean(value)
+        if len(groups) > 1:
+            raise ValidationError("每个用户只能有一个角色，请只勾选一项。")
+        return groups
+
+
+def role_groups():
+    """The roles' groups in the order of `Role` (系统管理员 first)."""
+    order = Case(*(When(name=role.value, then=i) for i, role in enumerate(Role)))
+    return Group.objects.filter(name__in=Role.values).order_by(order)
+
+
+class ExtraPermissionField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, permission):
+        return permission.name
+
+
+def extra_permissions():
+    """The permissions a sysadmin may grant one user beyond the role (查看完整个人敏感信息 …): the ones the
+    apps declare, not Django's add/change/delete/view of every model, which Shanglian does not use
+    (roles decide), nor the audit log's (the auditor's role alone reads it)."""
+    permissions = Permission.objects.select_related("content_type").exclude(content_type__app_label="audit")
+    defaults = {"add", "change", "delete", "view"}
+    keep = [p.pk for p in permissions if p.codename.split("_", 1)[0] not in defaults
+            or p.codename.split("_", 1)[1] != p.content_type.model]
+    return Permission.objects.filter(pk__in=keep).order_by("name")
+
+
+class RoleFilter(admin.SimpleListFilter):
+    title = "角色"
+    parameter_name = "role"
+
+    def lookups(self, request, model_admin):
+        return Role.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in Role.values:
+            return queryset.filter(groups__name=self.value())
+        return queryset
 
 
 @admin.register(User)
 class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
     list_display = ("username", "display_name", "role_label", "federation", "chamber", "department",
                     "is_active", "last_login")
-    list_filter = ("groups", "is_active")
+    list_filter = (RoleFilter, "is_active")
     search_fields = ("username", "display_name")
+    filter_horizontal = ()
     fieldsets = DjangoUserAdmin.fieldsets + (
         ("工作单位", {"fields": ("display_name", "mobile", "federation", "chamber", "department", "enterprise",
                               "password_changed_at")}),
@@ -19,16 +81,83 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
     readonly_fields = ("password_changed_at", "last_login", "date_joined")
     autocomplete_fields = ("enterprise",)
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "mobile":  # a one-line input (an encrypted field is a TextField underneath)
+            kwargs["widget"] = forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     @admin.display(description="角色")
     def role_label(self, obj):
         return obj.role_label
 
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups":
+            return db_field.formfield(form_class=RoleField, widget=forms.CheckboxSelectMultiple, label="角色",
+                                      help_text="角色决定用户可用的功能和数据范围；每个用户一个角色。",
+                                      required=False, queryset=role_groups())
+        if db_field.name == "user_permissions":
+            return db_field.formfield(form_class=ExtraPermissionField, widget=forms.CheckboxSelectMultiple,
+                                      label="附加权限", help_text="在角色之外单独授予该用户的权限。",
+                                      required=False, queryset=extra_permissions())
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
 
 @admin.register(TOTPDevice)
 class TOTPDeviceAdmin(AuditedModelAdmin):
-    list_display = ("user", "name", "confirmed", "last_used_at")
-    exclude = ("key",)
-    readonly_fields = ("user", "name", "last_used_at", "created_at")
+    """Read-only: a sysadmin deletes a lost authenticator, and its user binds a new one at the next login."""
+
+    list_display = ("owner", "device_name", "state", "last_used")
+    fields = readonly_fields = ("owner", "device_name", "state", "added", "last_used", "failures")
+    search_fields = ("user__username", "user__display_name")
+
+    @admin.display(description="用户")
+    def owner(self, obj):
+        return obj.user
+
+    @admin.display(description="名称")
+    def device_name(self, obj):
+        return obj.name
+
+    @admin.display(description="状态")
+    def state(self, obj):
+        return "已启用" if obj.confirmed else "未完成绑定"
+
+    @admin.display(description="绑定时间")
+    def added(self, obj):
+        return timezone.localtime(obj.created_at).strftime("%Y-%m-%d %H:%M") if obj.created_at else "—"
+
+    @admin.display(description="最近使用")
+    def last_used(self, obj):
+        return timezone.localtime(obj.last_used_at).strftime("%Y-%m-%d %H:%M") if obj.last_used_at else "—"
+
+    @admin.display(description="连续验证失败次数")
+    def failures(self, obj):
+        return obj.throttling_failure_count
 
     def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(LoginLockout)
+class LockoutAdmin(AuditedModelAdmin):
+    """django-axes's failure counts by login name and address; deleting one unlocks that login (audited)."""
+
+    list_display = ("username", "ip_address", "attempt_time", "failures_since_start", "status")
+    fields = readonly_fields = ("username", "ip_address", "user_agent", "attempt_time", "failures_since_start",
+                                "status")
+    search_fields = ("username", "ip_address")
+    date_hierarchy = "attempt_time"
+
+    @admin.display(description="状态")
+    def status(self, obj):
+        remaining = settings.AXES_FAILURE_LIMIT - obj.failures_since_start
+        return f"尚可尝试 {remaining} 次" if remaining > 0 else "已锁定（删除本记录即解除锁定）"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -1,6 +1,10 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
+from shanglian.common.validators import validate_mobile
+
+from .sms_login import validate_code_format
+
 
 class LoginForm(AuthenticationForm):
     error_messages = {
@@ -30,3 +34,33 @@ class OTPTokenForm(forms.Form):
         if not token.isdigit():
             raise forms.ValidationError("动态口令为 6 位数字。")
         return token
+
+
+class SmsLoginForm(forms.Form):
+    """Mobile + SMS code. `for_sending=True` (获取验证码) asks for the mobile only."""
+
+    mobile = forms.CharField(
+        label="手机号", max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel", "placeholder": "请输入手机号"}),
+        error_messages={"required": "请输入手机号。"},
+    )
+    code = forms.CharField(
+        label="验证码", max_length=6, required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric",
+                                      "placeholder": "6 位数字", "maxlength": "6"}),
+    )
+
+    def __init__(self, *args, for_sending=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.for_sending = for_sending
+
+    def clean_mobile(self):
+        return validate_mobile(self.cleaned_data["mobile"])
+
+    def clean_code(self):
+        code = self.cleaned_data.get("code", "")
+        if self.for_sending:
+            return code
+        if not code.strip():
+            raise forms.ValidationError("请输入短信验证码。")
+        return validate_code_format(code)

@@ -3,16 +3,19 @@ from base64 import b32encode
 from binascii import unhexlify
 from urllib.parse import quote, urlencode
 
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django_otp.models import Device, ThrottlingMixin, TimestampMixin
 from django_otp.oath import TOTP
 from django_otp.util import random_hex
 
-from shanglian.common.fields import EncryptedTextField
+from shanglian.common.fields import BlindIndexField, EncryptedTextField
 from shanglian.common.validators import validate_mobile
 
 
@@ -41,18 +44,35 @@ class User(AbstractUser):
         related_name="users",
     )
     password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
-    # For SMS notices only (办理提醒); encrypted at rest like every mobile.
+    # SMS notices (办理提醒) and, for enterprise users, SMS sign-in; encrypted at rest like every mobile,
+    # found through its blind index, unique among active users (one mobile signs in one account).
     mobile = EncryptedTextField("手机号", blank=True, validators=[validate_mobile])
+    mobile_index = BlindIndexField(source="mobile", normalizer="shanglian.common.validators.normalize_mobile")
 
     objects = ShanglianUserManager()
 
     class Meta:
         verbose_name = "用户"
         verbose_name_plural = "用户"
-        constraints = [models.UniqueConstraint(Lower("username"), name="accounts_user_username_ci_unique")]
+        constraints = [
+            models.UniqueConstraint(Lower("username"), name="accounts_user_username_ci_unique"),
+            models.UniqueConstraint(
+                fields=["mobile_index"], condition=Q(is_active=True) & ~Q(mobile_index=""),
+                name="accounts_user_active_mobile_unique",
+                violation_error_message="该手机号已被另一个在用账号使用。",
+            ),
+        ]
 
     def __str__(self):
         return self.display_name or self.username
+
+    def clean(self):
+        super().clean()
+        index = type(self)._meta.get_field("mobile_index").index_for(self.mobile)
+        if index and self.is_active and (
+            User.objects.filter(mobile_index=index, is_active=True).exclude(pk=self.pk).exists()
+        ):
+            raise ValidationError({"mobile": "该手机号已被另一个在用账号使用。"})
 
     def set_password(self, raw_password):
         super().set_password(raw_password)
@@ -67,6 +87,19 @@ class User(AbstractUser):
     @property
     def role_label(self):
         return self.role.label if self.role else "未分配角色"
+
+
+class LoginLockout(AccessAttempt):
+    """django-axes's count of failed logins for one login name and address, as /admin shows it: deleting
+    the record unlocks that login (audited)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "登录失败与锁定"
+        verbose_name_plural = "登录失败与锁定"
+
+    def __str__(self):
+        return f"{self.username or '—'}（{self.ip_address or '未知地址'}）"
 
 
 class TOTPDevice(TimestampMixin, ThrottlingMixin, Device):
@@ -126,3 +159,27 @@ class TOTPDevice(TimestampMixin, ThrottlingMixin, Device):
              "period": self.step}
         )
         return f"otpauth://totp/{quote(label)}?{params}&issuer={quote(issuer)}"
+
+
+class SmsLoginCode(models.Model):
+    """A sign-in code sent by SMS: only its keyed hash is stored; bound to the user and that mobile,
+    it lives `SMS_LOGIN_CODE_TTL` seconds, works once, and is void after `SMS_LOGIN_CODE_MAX_ATTEMPTS`
+    wrong tries. Written and checked only by `accounts.sms_login`."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.CASCADE,
+                             related_name="+")
+    mobile_index = models.CharField("手机号索引", max_length=64)
+    salt = models.CharField(max_length=32)
+    code_hash = models.CharField("验证码摘要", max_length=64)
+    created_at = models.DateTimeField("发送时间")
+    expires_at = models.DateTimeField("失效时间")
+    used_at = models.DateTimeField("使用时间", null=True, blank=True)
+    failed_attempts = models.PositiveSmallIntegerField("错误次数", default=0)
+
+    class Meta:
+        verbose_name = "短信登录验证码"
+        verbose_name_plural = "短信登录验证码"
+        indexes = [models.Index(fields=["user", "used_at"], name="smscode_user_used")]
+
+    def __str__(self):
+        return f"{self.user} {self.created_at:%Y-%m-%d %H:%M}"

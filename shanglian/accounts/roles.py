@@ -49,10 +49,16 @@ def role_of(user):
     cached = getattr(user, "_shanglian_role", "unset")
     if cached != "unset":
         return cached
-    names = set(user.groups.values_list("name", flat=True))
-    role = next((r for r in Role if r.value in names), None)
+    role = role_from_group_names(user.groups.values_list("name", flat=True))
     user._shanglian_role = role
     return role
+
+
+def role_from_group_names(names):
+    """The role that a set of group names stands for (None if none): `role_of` without the checks of
+    a live user, for a list that prefetched the groups (the audit log's actors, who may since be disabled)."""
+    names = set(names)
+    return next((r for r in Role if r.value in names), None)
 
 
 def has_role(user, *roles):

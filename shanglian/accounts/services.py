@@ -8,6 +8,7 @@ from django_otp import login as otp_login
 
 from shanglian.audit.models import AuditAction, AuditResult
 from shanglian.audit.services import record
+from shanglian.common.validators import validate_mobile
 
 from .models import TOTPDevice, User
 from .roles import Role, require_role
@@ -20,7 +21,7 @@ def ensure_role_groups():
 
 @transaction.atomic
 def create_user(*, actor, username, password, role, display_name="", federation=None, chamber=None,
-                department=None, enterprise=None, audit=True):
+                department=None, enterprise=None, mobile="", audit=True):
     """Create a user with exactly one role. `actor=None` is allowed only for system set-up commands."""
     if actor is not None:
         require_role(actor, Role.SYSADMIN)
@@ -34,6 +35,9 @@ def create_user(*, actor, username, password, role, display_name="", federation=
 
     user = User(username=username, display_name=display_name, federation=federation, chamber=chamber,
                 department=department, enterprise=enterprise)
+    if mobile:
+        user.mobile = validate_mobile(mobile)
+        user.clean()
     validate_password(password, user)
     user.set_password(password)
     user.is_staff = user.is_superuser = role == Role.SYSADMIN

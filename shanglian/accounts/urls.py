@@ -6,6 +6,7 @@ app_name = "accounts"
 
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
+    path("login/sms/", views.sms_login_view, name="sms_login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("otp/verify/", views.otp_verify, name="otp_verify"),
     path("otp/setup/", views.otp_setup, name="otp_setup"),

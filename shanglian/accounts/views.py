@@ -3,17 +3,23 @@ import io
 
 import qrcode
 import qrcode.image.svg
+from axes.handlers.proxy import AxesProxyHandler
+from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import authenticate, login, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
-from django.shortcuts import redirect, render
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render, resolve_url
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from . import services
-from .forms import LoginForm, OTPTokenForm
+from . import services, sms_login
+from .forms import LoginForm, OTPTokenForm, SmsLoginForm
 from .models import TOTPDevice
 
 
@@ -25,6 +31,64 @@ class LoginView(auth_views.LoginView):
 
 class LogoutView(auth_views.LogoutView):
     http_method_names = ["post", "options"]
+
+
+def _client_ip(request):
+    """The client address as the lockout sees it (axes resolves proxies per settings)."""
+    AxesProxyHandler.update_request(request)
+    return getattr(request, "axes_ip_address", None) or request.META.get("REMOTE_ADDR", "")
+
+
+def _is_locked(request):
+    return lambda username: AxesProxyHandler.is_locked(request, {"username": username})
+
+
+def _safe_next(request):
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                       require_https=request.is_secure()):
+        return target
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+@sensitive_post_parameters("mobile", "code")
+@csrf_protect
+@never_cache
+@require_http_methods(["GET", "POST"])
+def sms_login_view(request):
+    """短信验证码登录: 获取验证码 (`action=send`) and 登录 post the same form; the answer to 获取验证码 is the
+    same whether or not the mobile is an enterprise user's (see `sms_login`)."""
+    if request.user.is_authenticated:
+        return redirect(settings.LOGIN_REDIRECT_URL)
+    sending = request.method == "POST" and request.POST.get("action") == "send"
+    form = SmsLoginForm(request.POST or None, for_sending=sending)
+    context = {"form": form, "next": request.POST.get("next") or request.GET.get("next", ""), "wait": 0,
+               "sent": None, "throttled": None, "code_minutes": settings.SMS_LOGIN_CODE_TTL // 60}
+    status = 200
+    if request.method == "POST" and not form.is_valid():
+        status = 400
+    elif sending:
+        try:
+            context["sent"] = sms_login.request_code(
+                mobile=form.cleaned_data["mobile"], ip=_client_ip(request), is_locked=_is_locked(request))
+            context["wait"] = settings.SMS_LOGIN_RESEND_SECONDS
+            form.fields["code"].widget.attrs["autofocus"] = True
+        except sms_login.Throttled as refused:
+            context["throttled"], context["wait"], status = str(refused), refused.wait, 429
+        except ValidationError as error:
+            form.add_error("mobile", error)
+            status = 400
+    elif request.method == "POST":
+        user = authenticate(request, **sms_login.sign_in_credentials(form.cleaned_data["mobile"],
+                                                                     form.cleaned_data["code"]))
+        if user is not None:
+            login(request, user)
+            return redirect(_safe_next(request))
+        form.add_error(None, sms_login.FAILED_MESSAGE)
+        status = 400
+        # 获取验证码 stays disabled for what is left of the resend interval.
+        context["wait"] = sms_login.seconds_until_resend(form.cleaned_data["mobile"])
+    return render(request, "accounts/sms_login.html", context, status=status)
 
 
 def locked_out(request, credentials=None, *args, **kwargs):

@@ -8,6 +8,7 @@ deadline is the latest deadline of its open assignments.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from shanglian.common.models import StoredFile
@@ -188,6 +189,9 @@ class Appeal(models.Model):
 
     def __str__(self):
         return f"{self.number} {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("appeals:detail", args=[self.pk])
 
     @property
     def is_open(self):

@@ -22,6 +22,7 @@ class AuditAction(models.TextChoices):
     PII_VIEW = "pii_view", "查看个人信息"
     DENIED = "denied", "越权访问"
     ACCOUNT_DISABLE = "account_disable", "停用账户"
+    SMS_CODE = "sms_code", "获取短信验证码"
 
 
 class AuditResult(models.TextChoices):
@@ -44,7 +45,7 @@ class AuditEvent(models.Model):
     timestamp = models.DateTimeField("时间", db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="用户", null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+", db_constraint=False,
+        on_delete=models.DO_NOTHING, related_name="+", db_constraint=False,
     )
     username = models.CharField("用户名", max_length=150, blank=True)
     action = models.CharField("事件", max_length=32, choices=AuditAction.choices, db_index=True)

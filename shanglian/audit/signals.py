@@ -8,7 +8,9 @@ from .models import AuditAction, AuditResult
 
 @receiver(user_logged_in)
 def audit_login(sender, request, user, **kwargs):
-    services.record(AuditAction.LOGIN, actor=user)
+    # A backend other than the password one says how the user signed in (e.g. {"method": "sms", "mobile":
+    # the masked number}) in `user.login_audit_detail`; never a credential.
+    services.record(AuditAction.LOGIN, actor=user, detail=getattr(user, "login_audit_detail", None))
 
 
 @receiver(user_logged_out)
@@ -19,10 +21,14 @@ def audit_logout(sender, request, user, **kwargs):
 
 @receiver(user_login_failed)
 def audit_login_failed(sender, credentials, request=None, **kwargs):
+    # `audit_detail` is what a non-password sign-in passes alongside its credentials to describe the
+    # attempt (method, masked mobile); Django has already starred the secret ones.
+    detail = credentials.get("audit_detail")
     services.record(
         AuditAction.LOGIN_FAILED,
         username=credentials.get("username", ""),
         result=AuditResult.FAILURE,
+        detail=detail if isinstance(detail, dict) else None,
     )
 
 

@@ -19,6 +19,8 @@ documented: `save(update_fields=[...])` naming the source but not the index rais
 (`index_for(value)`).
 """
 
+from django import forms
+from django.contrib.admin.widgets import AdminTextareaWidget, AdminTextInputWidget
 from django.core import checks
 from django.core.exceptions import FieldDoesNotExist, FieldError
 from django.db import models
@@ -46,6 +48,15 @@ class EncryptedTextField(models.TextField):
         if value is None or value == "":
             return value
         return get_cipher().encrypt(value)
+
+    def formfield(self, **kwargs):
+        # Every encrypted value is a short one (a mobile, an ID number, a key): one line, not the textarea
+        # of a TextField — in any form, and in /admin, which asks for its own textarea widget.
+        widget = kwargs.get("widget")
+        kind = widget if isinstance(widget, type) else type(widget)
+        if widget is None or issubclass(kind, forms.Textarea):
+            kwargs["widget"] = AdminTextInputWidget if issubclass(kind, AdminTextareaWidget) else forms.TextInput
+        return super().formfield(**kwargs)
 
     def get_lookup(self, lookup_name):
         if lookup_name not in self._allowed_lookups:

@@ -102,6 +102,15 @@ def service_kwargs(parsed):
     return dict(data)
 
 
+# Every Workflow built, so that a transition recorded by name (an audit row's detail) reads back as its label.
+_declared = []
+
+
+def transition_label(name):
+    """The label of the transition called `name` in any declared workflow, else None."""
+    return next((flow.label(name) for flow in _declared if name in flow), None)
+
+
 DEFAULT_REFUSAL = "当前状态为“{state}”，不能{label}（仅在“{allowed}”状态下可以）。"
 
 
@@ -120,6 +129,7 @@ class Workflow:
             if t.name in self.transitions:
                 raise ValueError(f"transition {t.name!r} declared twice")
             self.transitions[t.name] = t
+        _declared.append(self)
 
     def __iter__(self):
         return iter(self.transitions.values())

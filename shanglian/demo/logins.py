@@ -11,6 +11,8 @@ DEMO_PASSWORD = "Shanglian@2026"
 # (username, role, display name or None — then derived from the data, the unit it is bound to), in creation order.
 DEMO_LOGINS = [(row["username"], Role(row["role"]), row.get("display_name"), row["unit"])
                for row in load_toml("logins.toml")["logins"]]
+# {username: mobile} of the demo logins that may also sign in with mobile + SMS code.
+DEMO_MOBILES = {row["username"]: row["mobile"] for row in load_toml("logins.toml")["logins"] if row.get("mobile")}
 
 
 def taken_usernames():
@@ -31,13 +33,20 @@ def create_logins(*, units, display):
 
     return {
         username: create_user(actor=None, username=username, password=DEMO_PASSWORD, role=role,
-                              display_name=name or display[username], audit=False, **units[unit])
+                              display_name=name or display[username], mobile=DEMO_MOBILES.get(username, ""),
+                              audit=False, **units[unit])
         for username, role, name, unit in DEMO_LOGINS
     }
 
 
 def counts():
     return [("用户", User.objects.count())]
+
+
+def sms_login_hints():
+    """One line per demo login that may sign in by SMS code (its mobile is demo data, printed in full)."""
+    return [f"{username} 也可用手机号 {mobile} + 短信验证码登录（演示环境不发真实短信，验证码见服务器日志）"
+            for username, mobile in DEMO_MOBILES.items()]
 
 
 def login_rows():

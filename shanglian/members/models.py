@@ -3,6 +3,7 @@ from functools import lru_cache
 
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.urls import reverse
 from pypinyin import Style, lazy_pinyin
 from pypinyin.seg.simpleseg import seg
 
@@ -71,6 +72,9 @@ class Enterprise(models.Model):
         self.name_initials = pinyin_initials(self.name)
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self):
+        return reverse("members:enterprise_detail", args=[self.pk])
+
 
 class Person(models.Model):
     """非公经济人士. ID number and mobile are encrypted at rest and found through blind indexes."""
@@ -113,6 +117,9 @@ class Person(models.Model):
     def save(self, *args, **kwargs):
         self.name_initials = pinyin_initials(self.name)
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("members:person_detail", args=[self.pk])
 
 
 class EnterpriseRole(models.Model):

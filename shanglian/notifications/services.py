@@ -6,6 +6,8 @@ from django.utils import timezone
 from .backends import SmsError, sms_backend
 from .models import Notification, SmsMessage
 
+LOGIN_CODE_TEMPLATE = "login_code"
+
 
 def notify(recipients, *, kind, title, body="", url="", sms=False):
     """Put a message in each recipient's inbox; with `sms=True` also text those with a mobile.
@@ -24,9 +26,13 @@ def notify(recipients, *, kind, title, body="", url="", sms=False):
     return len(users)
 
 
+def _backend_name(backend):
+    return f"{type(backend).__module__}.{type(backend).__name__}"
+
+
 def _send_sms(texts, template, title):
     backend = sms_backend()
-    name = f"{type(backend).__module__}.{type(backend).__name__}"
+    name = _backend_name(backend)
     text = f"【商联通】{title}"[:300]
     for user, mobile in texts:
         try:
@@ -35,6 +41,21 @@ def _send_sms(texts, template, title):
         except SmsError:
             status = "failed"
         SmsMessage.objects.create(recipient=user, template=template, text=text, backend=name, status=status)
+
+
+def send_login_code(*, user, mobile, code, minutes):
+    """The SMS channel of `accounts.sms_login` (registered in `apps.py`; called from its background task).
+    The SMS record keeps the text with the code starred."""
+    backend = sms_backend()
+    text = "【商联通】您的登录验证码为 {code}，{minutes} 分钟内有效，请勿告诉他人。如非本人操作，请忽略本短信。"
+    try:
+        backend.send(mobile, LOGIN_CODE_TEMPLATE, {"code": code, "minutes": minutes},
+                     text.format(code=code, minutes=minutes))
+        status = "sent"
+    except SmsError:
+        status = "failed"
+    SmsMessage.objects.create(recipient=user, template=LOGIN_CODE_TEMPLATE, status=status,
+                              text=text.format(code="******", minutes=minutes), backend=_backend_name(backend))
 
 
 def mark_read(*, actor, notification_ids=None):

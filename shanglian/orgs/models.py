@@ -1,10 +1,20 @@
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import Q
+from django.urls import reverse
 
 from shanglian.common.validators import validate_uscc
 
 region_code_validator = RegexValidator(r"^\d{6}$", "行政区划代码应为 6 位数字（GB/T 2260）。")
 street_code_validator = RegexValidator(r"^\d{9}(\d{3})?$", "街道代码应为 9 位或 12 位数字。")
+village_code_validator = RegexValidator(r"^\d{12}$", "村的行政区划代码应为 12 位数字（统计用区划代码）。")
+
+
+def check_dates(start, end, *, field="end", message="结束日期不能早于开始日期。"):
+    """The one date rule of the organisation's records: an end, when given, is not before the start."""
+    if start and end and end < start:
+        raise ValidationError({field: message})
 
 
 class Federation(models.Model):
@@ -42,16 +52,22 @@ class Street(models.Model):
     federation = models.ForeignKey(Federation, verbose_name="所属工商联", on_delete=models.PROTECT,
                                    related_name="streets")
     name = models.CharField("名称", max_length=50)
-    code = models.CharField("街道代码", max_length=12, validators=[street_code_validator], unique=True)
+    code = models.CharField("街道代码", max_length=12, validators=[street_code_validator], unique=True,
+                            error_messages={"unique": "该街道代码已被其他街道（镇）使用。"})
     is_town = models.BooleanField("镇", default=False, help_text="镇或街道")
 
     class Meta:
         verbose_name = "街道（镇）"
         verbose_name_plural = "街道（镇）"
         ordering = ["code"]
+        constraints = [models.UniqueConstraint(fields=["federation", "name"], name="orgs_street_unique_name",
+                                               violation_error_message="本工商联已有同名的街道（镇）。")]
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("orgs:street_detail", args=[self.pk])
 
 
 class Chamber(models.Model):
@@ -88,10 +104,14 @@ class Chamber(models.Model):
         verbose_name = "商会"
         verbose_name_plural = "商会"
         ordering = ["id"]
-        constraints = [models.UniqueConstraint(fields=["federation", "name"], name="orgs_chamber_unique_name")]
+        constraints = [models.UniqueConstraint(fields=["federation", "name"], name="orgs_chamber_unique_name",
+                                               violation_error_message="本工商联已有同名的商会。")]
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("orgs:chamber_detail", args=[self.pk])
 
 
 class Committee(models.Model):
@@ -105,10 +125,14 @@ class Committee(models.Model):
         verbose_name = "专门委员会"
         verbose_name_plural = "专门委员会"
         ordering = ["order", "id"]
-        constraints = [models.UniqueConstraint(fields=["federation", "name"], name="orgs_committee_unique_name")]
+        constraints = [models.UniqueConstraint(fields=["federation", "name"], name="orgs_committee_unique_name",
+                                               violation_error_message="本工商联已有同名的专门委员会。")]
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("orgs:committee_detail", args=[self.pk])
 
 
 class Department(models.Model):
@@ -126,10 +150,14 @@ class Department(models.Model):
         verbose_name = "职能部门"
         verbose_name_plural = "职能部门"
         ordering = ["id"]
-        constraints = [models.UniqueConstraint(fields=["federation", "name"], name="orgs_department_unique_name")]
+        constraints = [models.UniqueConstraint(fields=["federation", "name"], name="orgs_department_unique_name",
+                                               violation_error_message="本工商联已有同名的职能部门。")]
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("orgs:department_detail", args=[self.pk])
 
 
 class Term(models.Model):
@@ -147,10 +175,26 @@ class Term(models.Model):
         verbose_name = "届次"
         verbose_name_plural = "届次"
         ordering = ["-start"]
+        constraints = [
+            models.UniqueConstraint(fields=["federation", "number"], condition=Q(chamber__isnull=True),
+                                    name="orgs_term_unique_federation_number",
+                                    violation_error_message="工商联本级已有这一届。"),
+            models.UniqueConstraint(fields=["chamber", "number"], condition=Q(chamber__isnull=False),
+                                    name="orgs_term_unique_chamber_number",
+                                    violation_error_message="该商会已有这一届。"),
+        ]
 
     def __str__(self):
         owner = self.chamber.name if self.chamber_id else self.federation.name
         return f"{owner}第{self.number}届"
+
+    def get_absolute_url(self):
+        return reverse("orgs:term_detail", args=[self.pk])
+
+    def clean(self):
+        check_dates(self.start, self.end, message="届满日期不能早于起始日期。")
+        if self.chamber_id and self.federation_id and self.chamber.federation_id != self.federation_id:
+            raise ValidationError({"chamber": "商会不属于该届次的工商联。"})
 
 
 class Position(models.Model):
@@ -178,9 +222,20 @@ class Position(models.Model):
     class Meta:
         verbose_name = "职务"
         verbose_name_plural = "职务"
+        ordering = ["id"]
 
     def __str__(self):
-        return f"{self.term} {self.get_title_display()}"
+        return f"{self.person}（{self.term}{self.get_title_display()}）"
+
+    def get_absolute_url(self):
+        return reverse("orgs:term_detail", args=[self.term_id])
+
+    def clean(self):
+        check_dates(self.start, self.end, message="离任日期不能早于任职日期。")
+        if self.term_id and self.start and self.term.end and self.start > self.term.end:
+            raise ValidationError({"start": "任职日期不能晚于届满日期。"})
+        if self.committee_id and self.term_id and self.committee.federation_id != self.term.federation_id:
+            raise ValidationError({"committee": "专门委员会不属于该届次的工商联。"})
 
 
 class Village(models.Model):
@@ -190,13 +245,18 @@ class Village(models.Model):
                                    related_name="villages")
     name = models.CharField("村名", max_length=100)
     county = models.CharField("所在县（区）", max_length=50, blank=True)
-    region_code = models.CharField("行政区划代码", max_length=12, blank=True)
+    region_code = models.CharField("行政区划代码", max_length=12, blank=True, validators=[village_code_validator])
     is_target = models.BooleanField("帮扶对象", default=True, help_text="是否纳入结对帮扶目标")
 
     class Meta:
         verbose_name = "帮扶村"
         verbose_name_plural = "帮扶村"
         ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["federation", "county", "name"], name="orgs_village_unique_name",
+                                               violation_error_message="本工商联在该县（区）已有同名的帮扶村。")]
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("orgs:village_detail", args=[self.pk])

@@ -9,6 +9,7 @@ nullable bounds.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from shanglian.common.models import StoredFile
@@ -120,6 +121,9 @@ class Policy(models.Model):
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self):
+        return reverse("policies:detail", args=[self.pk])
 
     def is_past_expiry(self, on=None):
         """Its expiry date is before `on` (today by default), whatever its status."""

@@ -136,6 +136,10 @@ def test_demo_logins(seeded):
         assert user.federation == district
         assert username in seeded
     assert users["admin"].is_superuser and not users["auditor"].is_staff
+    # ent1 may also sign in by SMS: its mobile is set (encrypted, indexed) and printed with the logins.
+    assert users["ent1"].mobile == logins.DEMO_MOBILES["ent1"] and users["ent1"].mobile_index
+    assert f"ent1 也可用手机号 {logins.DEMO_MOBILES['ent1']}" in seeded
+    assert not any(users[name].mobile for name in users if name != "ent1")
 
     first, second = Chamber.objects.order_by("pk")[:2]
     chamber1 = users["chamber1"].chamber

@@ -16,8 +16,9 @@ FEDERATION = [
                 ("非公经济人士", "members:person_list", "user")]),
     ("诉求服务", [("诉求办理", "appeals:list", "message"), ("诉求统计", "appeals:statistics", "chart")]),
     ("惠企政策", [("政策库", "policies:list", "file")]),
-    ("组织机构", [("商会", "orgs:chamber_list", "flag"), ("专门委员会", "orgs:committee_list", "team"),
-              ("职能部门", "orgs:department_list", "bank")]),
+    ("组织机构", [("商会", "orgs:chamber_list", "flag"), ("届次", "orgs:term_list", "calendar"),
+              ("专门委员会", "orgs:committee_list", "team"), ("职能部门", "orgs:department_list", "bank"),
+              ("街道（镇）", "orgs:street_list", "location"), ("帮扶村", "orgs:village_list", "home")]),
 ]
 PERSONAL = ("个人中心", [("站内消息", "notifications:inbox", "bell"), ("账户与安全", "accounts:profile", "lock")])
 

@@ -76,6 +76,21 @@ MATRIX = [
     ("orgs:department_detail", "dept2", {"admin": 200, "staff": 200, "leader": 200, "chamber1": 403,
                                          "chamber2": 403, "dept1": 404, "ent1": 403, "auditor": 403,
                                          "outsider_staff": 404}),
+    ("orgs:chamber_members", "chamber1", {"admin": 200, "staff": 200, "leader": 200, "chamber1": 200,
+                                          "chamber2": 404, "dept1": 403, "ent1": 403, "auditor": 403,
+                                          "outsider_staff": 404}),
+    ("orgs:chamber_edit", "chamber1", {"admin": 200, "staff": 200, "leader": 403, "chamber1": 200, "chamber2": 404,
+                                       "dept1": 403, "ent1": 403, "auditor": 403, "outsider_staff": 404}),
+    ("orgs:department_edit", "dept1", {"admin": 200, "staff": 200, "leader": 403, "chamber1": 403, "chamber2": 403,
+                                       "dept1": 403, "ent1": 403, "auditor": 403, "outsider_staff": 404}),
+    *[(f"orgs:{kind}_create", None, {"admin": 200, "staff": 200, "leader": 403, "chamber1": 403, "chamber2": 403,
+                                     "dept1": 403, "ent1": 403, "auditor": 403, "outsider_staff": 200})
+      for kind in ("chamber", "committee", "department", "street", "village", "term")],
+    *[(f"orgs:{kind}_list", None, {"admin": 200, "staff": 200, "leader": 200, "chamber1": 403, "chamber2": 403,
+                                   "dept1": 403, "ent1": 403, "auditor": 403, "outsider_staff": 200})
+      for kind in ("street", "village")],
+    ("orgs:term_list", None, {"admin": 200, "staff": 200, "leader": 200, "chamber1": 200, "chamber2": 200,
+                              "dept1": 403, "ent1": 403, "auditor": 403, "outsider_staff": 200}),
     ("appeals:list", None, {"admin": 200, "staff": 200, "leader": 200, "chamber1": 200, "chamber2": 200,
                             "dept1": 200, "ent1": 302, "auditor": 403, "outsider_staff": 200}),
     ("appeals:export", None, {"admin": 200, "staff": 200, "leader": 200, "chamber1": 200, "chamber2": 200,
@@ -105,6 +120,8 @@ MATRIX = [
     ("policies:h5_list", None, {**dict.fromkeys(ROLES, 403), "ent1": 200}),
     ("audit:event_list", None, {"admin": 403, "staff": 403, "leader": 403, "chamber1": 403, "chamber2": 403,
                                 "dept1": 403, "ent1": 403, "auditor": 200, "outsider_staff": 403}),
+    ("audit:event_export", None, {"admin": 403, "staff": 403, "leader": 403, "chamber1": 403, "chamber2": 403,
+                                  "dept1": 403, "ent1": 403, "auditor": 200, "outsider_staff": 403}),
     ("admin:index", None, {"admin": 200, "staff": 403, "leader": 403, "chamber1": 403, "chamber2": 403,
                            "dept1": 403, "ent1": 403, "auditor": 403, "outsider_staff": 403}),
 ]
@@ -120,10 +137,19 @@ COVERED_ELSEWHERE = {
     "policies:detail", "policies:edit", "policies:publish", "policies:push", "policies:delete", "policies:matches",
     "policies:matches_export", "policies:attachment", "policies:h5_detail", "policies:import_job",
     "policies:import_commit", "policies:import_errors",
+    # pages of one committee, street, village, term or position, and the delete pages:
+    # orgs/tests/test_record_permissions.py (its own cast of those records in two federations)
+    "orgs:chamber_delete", "orgs:committee_detail", "orgs:committee_edit", "orgs:committee_delete",
+    "orgs:department_delete", "orgs:street_detail", "orgs:street_edit", "orgs:street_delete",
+    "orgs:village_detail", "orgs:village_edit", "orgs:village_delete", "orgs:term_detail", "orgs:term_edit",
+    "orgs:term_delete", "orgs:position_create", "orgs:position_edit", "orgs:position_delete",
     # pages of one export job: imports/tests/test_background.py (the owner only, 404 for anyone else)
     "imports:export_job", "imports:export_download",
-    # the sign-in pages: accounts/tests/test_login.py, test_second_factor.py, test_passwords.py
+    # one audit record: auditlog/tests/test_event_list.py (the auditor only, 404 for a missing one)
+    "audit:event_detail",
+    # the sign-in pages: accounts/tests/test_login.py, test_second_factor.py, test_passwords.py, test_sms_login.py
     "accounts:login", "accounts:logout", "accounts:otp_verify", "accounts:otp_setup", "accounts:password_change",
+    "accounts:sms_login",
 }
 
 CASES = [(page, target, role, expected[role]) for page, target, expected in MATRIX for role in ROLES]

@@ -71,6 +71,8 @@ class Command(BaseCommand):
         widths = [max(_width(str(r[i])) for r in [header, *rows]) for i in range(4)]
         for row in [header, *rows]:
             self.stdout.write("  " + "  ".join(_pad(str(v), w) for v, w in zip(row, widths, strict=True)).rstrip())
+        for hint in logins.sms_login_hints():
+            self.stdout.write(hint)
         self.stdout.write("演示模式下 admin 免双因素认证；生产环境不创建演示账号。")
 
 

@@ -1,0 +1,65 @@
+"""The pages of the records kit (`common.records`): one form page, one delete confirmation, one history.
+
+    def chamber_edit(request, pk):
+        chamber = get_visible_or_404(selectors.chambers_editable_by(request.user), pk)
+        form = ChamberForm(request.POST or None, instance=chamber)
+        if request.method == "POST" and form.is_valid():
+            services.save_chamber(actor=request.user, form=form)
+            messages.success(request, "已保存。")
+            return redirect(chamber)
+        return form_page(request, form=form, title="编辑商会", breadcrumbs=[...], cancel_url=...)
+
+    def chamber_delete(request, pk):
+        chamber = ...
+        return delete_page(request, obj=chamber, delete=lambda: services.delete_chamber(actor=request.user,
+                           chamber=chamber), cancel_url=..., done_url=reverse("orgs:chamber_list"))
+
+A detail page shows the record's 变更记录 with `{% include "ui/_record_history.html" with events=history %}`
+where `history = common.records.history(obj)[:50]`.
+"""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+
+from shanglian.common.errors import Refused
+from shanglian.common.records import dependents, refusal_text
+
+
+def form_page(request, *, form, title, breadcrumbs=(), cancel_url, intro="", submit_label="保存", subject=None,
+              sections=None, multipart=False, status=None):
+    """Render the one record form page. `sections` is [(heading, [field names])] to group long forms; by
+    default the fields come in one card. A bound form with errors is answered 400 (nothing saved)."""
+    if sections is None:
+        sections = [("", [name for name in form.fields if name not in _hidden(form)])]
+    grouped = [(heading, [form[name] for name in names]) for heading, names in sections]
+    if status is None:
+        status = 400 if form.is_bound and form.errors else 200
+    return render(request, "ui/record_form.html", {
+        "form": form, "title": title, "breadcrumbs": breadcrumbs, "cancel_url": cancel_url, "intro": intro,
+        "submit_label": submit_label, "subject": subject, "sections": grouped, "multipart": multipart,
+    }, status=status)
+
+
+def _hidden(form):
+    return {bound.name for bound in form.hidden_fields()}
+
+
+def delete_page(request, *, obj, delete, cancel_url, done_url, along=(), title=None, breadcrumbs=()):
+    """GET: the confirmation, or the refusal naming what depends on `obj` (no button then).
+    POST: `delete()` (the app's service, which calls `common.records.delete_or_refuse`); a `Refused`
+    is shown on the record's page and nothing is deleted."""
+    noun = obj._meta.verbose_name
+    if request.method == "POST":
+        shown = str(obj)
+        try:
+            delete()
+        except Refused as exc:
+            messages.error(request, exc.message)
+            return redirect(cancel_url)
+        messages.success(request, f"已删除{noun}“{shown}”。")
+        return redirect(done_url)
+    found = dependents(obj, along=along)
+    return render(request, "ui/record_delete.html", {
+        "obj": obj, "noun": noun, "title": title or f"删除{noun}", "breadcrumbs": breadcrumbs,
+        "cancel_url": cancel_url, "refusal": refusal_text(obj, found) if found else "",
+    })
