@@ -15,6 +15,7 @@ urlpatterns = [
     path("policies/", include("shanglian.policies.urls")),
     path("notifications/", include("shanglian.notifications.urls")),
     path("imports/", include("shanglian.imports.urls")),
+    path("pickers/", include("shanglian.common.urls")),
     path("api/v1/", include("shanglian.api_urls")),
     # OpenAPI 3 schema and Swagger UI (login required; the UI's assets are vendored, its init script
     # is served as a file so that the CSP needs no inline script).

@@ -1,10 +1,11 @@
 """Forms of the staff and department pages. They only parse; the services check and write."""
 
 from django import forms
-from django.db.models import Q
 
 from shanglian.common.forms import FILES_HELP, MultipleFileField, date_field
+from shanglian.common.pickers import ChecklistPicker
 from shanglian.common.validators import validate_mobile
+from shanglian.members.pickers import EnterpriseField
 from shanglian.orgs.models import Department
 
 from .models import (
@@ -42,9 +43,7 @@ class AppealSearchForm(forms.Form):
 class AppealCreateForm(forms.Form):
     """The desk registers an appeal taken by phone, visit, event or letter."""
 
-    enterprise = forms.CharField(label="企业", max_length=100,
-                                 help_text="输入企业全称或统一社会信用代码。",
-                                 error_messages={"required": "请填写企业。"})
+    enterprise = EnterpriseField(label="企业", help_text="输入名称中的几个字、拼音首字母或统一社会信用代码，从列表中选择。")
     channel = forms.ChoiceField(label="来源渠道", choices=Channel.choices, initial=Channel.PHONE)
     category = forms.ModelChoiceField(label="诉求类别", queryset=AppealCategory.objects.filter(is_active=True),
                                       empty_label="请选择", error_messages={"required": "请选择诉求类别。"})
@@ -63,21 +62,12 @@ class AppealCreateForm(forms.Form):
                                          decimal_places=2)
     files = MultipleFileField(label="附件", help_text=FILES_HELP)
 
-    def __init__(self, *args, enterprises=None, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self._enterprises = enterprises
+        self.fields["enterprise"].scope_to(user)
 
     def clean_contact_mobile(self):
         return clean_mobile(self.cleaned_data["contact_mobile"])
-
-    def clean_enterprise(self):
-        text = self.cleaned_data["enterprise"].strip()
-        matches = list(self._enterprises.filter(Q(name=text) | Q(uscc=text.upper()))[:2])
-        if not matches:
-            raise forms.ValidationError("没有找到该企业（请输入本工商联范围内企业的全称或统一社会信用代码）。")
-        if len(matches) > 1:
-            raise forms.ValidationError("找到多家企业，请输入统一社会信用代码。")
-        return matches[0]
 
 
 def clean_mobile(value):
@@ -159,9 +149,18 @@ class CloseForm(_Labelled, ReasonForm):
         return {"note": self.cleaned_data["reason"]}
 
 
+def _department_words(department):
+    """A department in the dispatch picker: its short name first (税务), the full name under it."""
+    if department.short_name and department.short_name != department.name:
+        return department.short_name, department.name, ""
+    return department.name, "", ""
+
+
 class DispatchForm(forms.Form):
     departments = forms.ModelMultipleChoiceField(
-        label="承办部门", queryset=Department.objects.none(), widget=forms.CheckboxSelectMultiple,
+        label="承办部门", queryset=Department.objects.none(),
+        widget=ChecklistPicker(describe=_department_words, suggested_label="推荐（同类诉求常派的部门）",
+                               others_label="其他部门", placeholder="搜索部门名称或简称，如 税务、人社"),
         error_messages={"required": "请至少选择一个承办部门。", "invalid_choice": "承办部门不存在，请重新选择。",
                         "invalid_pk_value": "承办部门不存在，请重新选择。"},
     )
@@ -169,9 +168,12 @@ class DispatchForm(forms.Form):
     public_note = public_note_field()
     internal_note = internal_note_field()
 
-    def __init__(self, *args, departments=None, **kwargs):
+    def __init__(self, *args, departments=None, suggested=(), **kwargs):
+        """`departments`: those the appeal may go to; `suggested`: ids shown first as 推荐, in order
+        (`selectors.usual_departments(appeal)`)."""
         super().__init__(*args, **kwargs)
         self.fields["departments"].queryset = departments if departments is not None else Department.objects.none()
+        self.fields["departments"].widget.suggested = list(suggested)
 
 
 class AcceptDispatchForm(DispatchForm):

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from shanglian.accounts.roles import FEDERATION_AND_DEPARTMENT_ROLES, FEDERATION_ROLES, Role, role_of
@@ -188,6 +188,24 @@ def default_deadline(category, start=None):
 def dispatchable_departments(appeal):
     """The departments an appeal may be dispatched to: the active ones of its federation."""
     return Department.objects.filter(federation_id=appeal.federation_id, is_active=True).order_by("id")
+
+
+# How many departments the dispatch form suggests (its 推荐 group).
+USUAL_DEPARTMENTS = 5
+
+
+def usual_departments(appeal, *, limit=USUAL_DEPARTMENTS):
+    """The ids of the departments appeals of this category were usually dispatched to in the appeal's
+    federation, most appeals first (ties by id): the dispatch form's 推荐 group. An assignment the
+    department returned does not count (it was the wrong department); only departments the appeal may
+    still be dispatched to are offered; the appeal's own assignments are left out."""
+    counted = (Assignment.objects
+               .filter(appeal__federation_id=appeal.federation_id, appeal__category_id=appeal.category_id,
+                       department__in=dispatchable_departments(appeal))
+               .exclude(state=Assignment.State.RETURNED).exclude(appeal_id=appeal.pk)
+               .values("department_id").annotate(appeals=Count("appeal_id", distinct=True))
+               .order_by("-appeals", "department_id"))
+    return [row["department_id"] for row in counted[:limit]]
 
 
 def filter_departments(user):

@@ -19,7 +19,7 @@ from shanglian.common.masking import mask
 from shanglian.common.uploads import download_response
 from shanglian.common.workflow import service_kwargs
 from shanglian.imports.exports import audited_export
-from shanglian.members.selectors import can_view_pii, enterprises_visible_to
+from shanglian.members.selectors import can_view_pii
 from shanglian.ui.listing import Action, Column, ListPage, Tab, render_list
 from shanglian.ui.shortcuts import get_visible_or_404
 
@@ -150,8 +150,7 @@ def appeal_export(request):
 def appeal_create(request):
     """The desk registers an appeal taken by phone, visit, event or letter."""
     require_role(request.user, *EDITOR_ROLES)
-    form = forms.AppealCreateForm(request.POST or None, request.FILES or None,
-                                  enterprises=enterprises_visible_to(request.user))
+    form = forms.AppealCreateForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -181,6 +180,7 @@ def _form_for(action, appeal, data=None, files=None):
     initial = {}
     if issubclass(form_class, forms.DispatchForm):  # 派单, and 受理并派单 with the same form
         kwargs["departments"] = selectors.dispatchable_departments(appeal)
+        kwargs["suggested"] = selectors.usual_departments(appeal)
         initial["deadline"] = selectors.default_deadline(appeal.category).date
     if action == "decide_extension":
         kwargs["pending"] = list(appeal.pending_extensions())

@@ -2,6 +2,8 @@
 
 from django import forms
 
+from .pickers import IndustryField
+
 # What the attachment inputs accept (`common.uploads.check_uploads` enforces it).
 FILES_HELP = "最多 5 个，每个不超过 10 MB；PDF、JPG、PNG、Word（docx）、Excel（xlsx）。"
 
@@ -41,8 +43,16 @@ def date_field(label, *, required=False, error_messages=None, **kwargs):
                            **kwargs)
 
 
+class IndustryDivisionField(IndustryField):
+    """A GB/T 4754 大类 chosen in the industry tree; cleans to its two-digit code (a list filter's value)."""
+
+    def clean(self, value):
+        industry = super().clean(value)
+        return industry.code if industry else None
+
+
 def industry_division_field(*, example):
     """A GB/T 4754 大类 (two digits) to filter by, e.g. `example="26"`."""
-    return forms.RegexField(label="行业大类", required=False, regex=r"^\d{2}$",
-                            error_messages={"invalid": "行业大类为 2 位数字代码。"},
-                            widget=forms.TextInput(attrs={"placeholder": f"如 {example}"}))
+    return IndustryDivisionField(label="行业大类", required=False, levels=("division",), empty_text="全部",
+                                 placeholder=f"搜索代码或名称，如 {example}",
+                                 error_messages={"invalid_choice": "行业大类为 2 位数字代码，请从行业分类中选择。"})

@@ -1,7 +1,8 @@
 """Scoped reads of enterprises and persons: every list, page, export and API starts here."""
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
+from django.db.models.functions import Length
 
 from shanglian.accounts.roles import (
     EDITOR_ROLES,
@@ -15,7 +16,7 @@ from shanglian.common.selectors import filtered
 from shanglian.orgs.models import Street
 from shanglian.orgs.selectors import chambers_visible_to, federation_ids_in_scope
 
-from .models import ChamberMembership, Enterprise, Person
+from .models import ChamberMembership, Enterprise, EnterpriseRole, Person
 
 
 def enterprises_visible_to(user):
@@ -103,6 +104,56 @@ def person_list(user, *, filters=None):
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(name_initials__icontains=q.lower()))
     return qs
+
+
+# --- The pickers' searches (members.pickers): a fragment of the name, pinyin initials, a credit code ----
+PICKER_LIMIT = 10
+
+
+def _is_code(query):
+    return query.isascii() and query.isalnum()
+
+
+def _closest_first(qs, query, *, exact=None):
+    """Order matches: an exact code, then names starting with the query, then initials starting with
+    it, then the rest; shorter names first."""
+    whens = [When(**{exact: query.upper()}, then=Value(0))] if exact and _is_code(query) else []
+    whens.append(When(name__startswith=query, then=Value(1)))
+    if _is_code(query):
+        whens.append(When(name_initials__startswith=query.lower(), then=Value(2)))
+    rank = Case(*whens, default=Value(3), output_field=IntegerField())
+    return qs.annotate(match_rank=rank, name_length=Length("name")).order_by("match_rank", "name_length", "name", "pk")
+
+
+def enterprise_matches(user, query, *, limit=PICKER_LIMIT):
+    """The enterprise picker's answer: enterprises the user may see (a refused role gets PermissionDenied)
+    whose name contains `query`, whose pinyin initials contain it, or whose credit code starts with it
+    (4 characters or more); the closest first, `limit` + 1 rows so that the caller can say there are more."""
+    qs = enterprises_visible_to(user)
+    query = (query or "").strip()
+    if not query:
+        return qs.none()
+    match = Q(name__icontains=query)
+    if _is_code(query):
+        match |= Q(name_initials__contains=query.lower())
+        if len(query) >= 4:
+            match |= Q(uscc__startswith=query.upper())
+    return _closest_first(qs.filter(match), query, exact="uscc")[: limit + 1]
+
+
+def person_matches(user, query, *, limit=PICKER_LIMIT):
+    """The person picker's answer: persons the user may see whose name contains `query` or whose pinyin
+    initials contain it; each with its roles in enterprises the user may see (`picker_roles`)."""
+    qs = persons_visible_to(user)
+    query = (query or "").strip()
+    if not query:
+        return qs.none()
+    match = Q(name__icontains=query)
+    if _is_code(query):
+        match |= Q(name_initials__contains=query.lower())
+    roles = EnterpriseRole.objects.filter(enterprise__in=enterprises_visible_to(user)).select_related("enterprise")
+    qs = qs.filter(match).prefetch_related(Prefetch("enterprise_roles", queryset=roles, to_attr="picker_roles"))
+    return _closest_first(qs, query)[: limit + 1]
 
 
 def can_view_pii(user):

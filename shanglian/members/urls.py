@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import import_views, record_views, statistics_views, views
+from . import import_views, picker_views, record_views, statistics_views, views
 
 app_name = "members"
 urlpatterns = [
@@ -34,4 +34,6 @@ urlpatterns = [
     path("chamber-members/<int:pk>/edit/", record_views.chamber_membership_edit, name="chamber_membership_edit"),
     path("chamber-members/<int:pk>/delete/", record_views.chamber_membership_delete,
          name="chamber_membership_delete"),
+    path("pick/enterprises/", picker_views.pick_enterprises, name="pick_enterprises"),
+    path("pick/persons/", picker_views.pick_persons, name="pick_persons"),
 ]

@@ -3,9 +3,11 @@
 services check the role and the scope again before they write."""
 
 from django import forms
+from django.urls import reverse_lazy
 
 from shanglian.common.forms import DateInput
 from shanglian.common.models import IndustryCode
+from shanglian.common.pickers import AutocompleteField, IndustryPicker
 from shanglian.common.validators import normalize_uscc
 
 from . import selectors
@@ -56,7 +58,9 @@ class ChamberForm(ScopedModelForm):
     industries = forms.ModelMultipleChoiceField(
         label="覆盖行业（大类）", required=False,
         queryset=IndustryCode.objects.filter(level=IndustryCode.Level.DIVISION).order_by("code"),
-        help_text="按住 Ctrl（Mac 上为 ⌘）可多选。")
+        widget=IndustryPicker(multiple=True, levels=(IndustryCode.Level.DIVISION,), empty_text="未选择"),
+        help_text="在国民经济行业分类中选择大类，可选多个。",
+        error_messages={"invalid_choice": "行业大类不存在：%(value)s，请从行业分类中选择。"})
 
     class Meta:
         model = Chamber
@@ -68,7 +72,6 @@ class ChamberForm(ScopedModelForm):
         if "street" in self.fields:
             self.fields["street"].queryset = selectors.streets_in_scope(user).order_by("code")
             self.fields["street"].empty_label = "（无）"
-        self.fields["industries"].label_from_instance = lambda code: f"{code.code} {code.name}"
 
     def clean_registration_number(self):
         return normalize_uscc(self.cleaned_data["registration_number"])
@@ -140,8 +143,9 @@ class TermForm(ScopedModelForm):
 
 
 class PositionForm(forms.ModelForm):
-    """A position on a term's page: person, title, optional committee, dates. The person is a plain
-    choice of the term's federation's persons."""
+    """A position on a term's page: person, title, optional committee, dates. The person is chosen with
+    the person picker (it searches `members:pick_persons`, the user's scope) and must be one of the
+    term's federation's persons."""
 
     class Meta:
         model = Position
@@ -150,8 +154,10 @@ class PositionForm(forms.ModelForm):
     def __init__(self, *args, user, term, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.term = term
-        self.fields["person"].queryset = selectors.persons_for_positions(user, term.federation)
-        self.fields["person"].error_messages["invalid_choice"] = "请从列表中选择本工商联的人员。"
+        self.fields["person"] = AutocompleteField(
+            selectors.persons_for_positions(user, term.federation), url=reverse_lazy("members:pick_persons"),
+            noun="人员", label=self.fields["person"].label, placeholder="输入姓名或拼音首字母",
+            error_messages={"invalid_choice": "请从列表中选择本工商联的人员。"})
         self.fields["committee"].queryset = selectors.committees_editable_by(user).filter(federation=term.federation)
         self.fields["committee"].empty_label = "（不属于专门委员会）"
         self.fields["committee"].required = False

@@ -193,8 +193,8 @@ def positions_editable_by(user):
 
 
 def persons_for_positions(user, federation):
-    """The persons a position may name: those of the term's federation, for an editor of it. A plain
-    choice for now; the members app's picker replaces it in the form."""
+    """The persons a position may name: those of the term's federation, for an editor of it (the
+    position form's person picker validates against it)."""
     require_role(user, *EDITOR_ROLES)
     if federation.pk not in federation_ids_in_scope(user):
         return Position.person.field.related_model.objects.none()

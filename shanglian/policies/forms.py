@@ -1,19 +1,15 @@
 """Forms of the policy pages. They only parse what was typed; `services.save_policy` checks and writes."""
 
-import re
-
 from django import forms
 
 from shanglian.common.forms import FILES_HELP, MultipleFileField, date_field
 from shanglian.common.models import DictItem
+from shanglian.common.pickers import IndustryMultipleField
 from shanglian.members.models import Enterprise
 from shanglian.orgs.models import Department, Street
 
 from .models import Policy, PolicyPackage
 from .services import Eligibility
-
-INDUSTRY_SPLIT = re.compile(r"[\s,，、;；]+")
-INDUSTRY_PREFIX = re.compile(r"^(?:[A-Z]|\d{2,4})$")
 
 
 def _count_field(label, max_value):
@@ -93,10 +89,9 @@ class PolicyForm(forms.Form):
                               error_messages={"max_length": "咨询电话/联系人不能超过 200 字。"})
 
     # Eligibility
-    industries = forms.CharField(
-        label="适用行业", required=False, max_length=500,
-        widget=forms.TextInput(attrs={"placeholder": "如 C、26、2611，多个用逗号分隔"}),
-        help_text="国民经济行业分类 GB/T 4754-2017：门类字母或 2～4 位代码；留空表示不限行业。")
+    industries = IndustryMultipleField(
+        label="适用行业", required=False,
+        help_text="国民经济行业分类 GB/T 4754-2017：可选门类、大类、中类或小类，可选多个；不选表示不限行业。")
     sizes = forms.MultipleChoiceField(label="企业规模", required=False, choices=Enterprise.Size.choices,
                                       widget=forms.CheckboxSelectMultiple, help_text="不选表示不限。")
     enterprise_types = forms.MultipleChoiceField(label="企业类型", required=False, choices=(),
@@ -132,8 +127,7 @@ class PolicyForm(forms.Form):
             "expires_on": policy.expires_on, "is_automatic": policy.is_automatic, "summary": policy.summary,
             "full_text": policy.full_text, "application_method": policy.application_method,
             "contact": policy.contact,
-            "industries": "，".join(sorted(policy.industries.values_list("prefix", flat=True),
-                                          key=lambda p: (p.isdigit(), p))),
+            "industries": list(policy.industries.values_list("prefix", flat=True)),
             "sizes": policy.size_list, "enterprise_types": policy.enterprise_type_list,
             "streets": policy.street_ids, "high_tech_required": policy.high_tech_required,
             "members_only": policy.members_only, "min_employees": policy.min_employees,
@@ -143,14 +137,6 @@ class PolicyForm(forms.Form):
 
     def clean_title(self):
         return self.cleaned_data["title"].strip()
-
-    def clean_industries(self):
-        prefixes = [p.upper() for p in INDUSTRY_SPLIT.split(self.cleaned_data["industries"].strip()) if p]
-        bad = [p for p in prefixes if not INDUSTRY_PREFIX.match(p)]
-        if bad:
-            raise forms.ValidationError(
-                f"行业代码格式不对：{'、'.join(bad)}（填写门类字母如 C，或 2～4 位数字代码如 26、2611）。")
-        return list(dict.fromkeys(prefixes))
 
     def clean(self):
         data = super().clean()

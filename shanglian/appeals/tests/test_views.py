@@ -46,7 +46,7 @@ def _act(client, appeal, action, data=None):
 def test_staff_walks_an_appeal_from_registration_to_dispatch(cast, login):
     client = login(cast.users.staff)
     response = client.post(reverse("appeals:create"), {
-        "enterprise": cast.ent1.uscc, "channel": "phone", "category": _category().pk, "urgency": "normal",
+        "enterprise": cast.ent1.pk, "channel": "phone", "category": _category().pk, "urgency": "normal",
         "title": "申请贷款贴息", "content": "需要了解贴息政策。",
     })
     appeal = Appeal.objects.get()

@@ -2,6 +2,7 @@
 
 import datetime
 
+import pytest
 from django import forms
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -32,8 +33,15 @@ def test_the_date_is_picked_in_the_browser_and_a_wrong_one_is_refused_in_chinese
     assert SampleForm({"on": ""}).is_valid()
 
 
-def test_the_industry_division_is_two_digits():
-    assert SampleForm({"industry_division": "26"}).is_valid()
-    form = SampleForm({"industry_division": "2611"})
-    assert not form.is_valid() and form.errors["industry_division"] == ["行业大类为 2 位数字代码。"]
-    assert 'placeholder="如 26"' in str(SampleForm()["industry_division"])
+@pytest.mark.django_db
+def test_the_industry_division_is_chosen_in_the_tree_and_cleans_to_its_code():
+    form = SampleForm({"industry_division": "26"})
+    assert form.is_valid() and form.cleaned_data["industry_division"] == "26"
+    assert SampleForm({"industry_division": ""}).is_valid()
+    for bad in ("2611", "C", "abc", "99", "9" * 20):  # another level, not a code, no such 大类
+        form = SampleForm({"industry_division": bad})
+        assert not form.is_valid()
+        assert form.errors["industry_division"] == ["行业大类为 2 位数字代码，请从行业分类中选择。"]
+    html = str(SampleForm({"industry_division": "26"})["industry_division"])
+    assert 'data-picker="industry"' in html and 'placeholder="搜索代码或名称，如 26"' in html
+    assert 'name="industry_division" value="26"' in html and "26 化学原料和化学制品制造业" in html

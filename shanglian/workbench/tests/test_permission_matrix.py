@@ -76,6 +76,15 @@ MATRIX = [
     ("members:chamber_members", "chamber1", {"admin": 200, "staff": 200, "leader": 200, "chamber1": 200,
                                              "chamber2": 404, "dept1": 403, "ent1": 403, "auditor": 403,
                                              "outsider_staff": 404}),
+    # The pickers' endpoints (members.pickers): what the user's scope holds; members/tests/test_pickers.py
+    # checks the matches themselves.
+    ("members:pick_enterprises", None, {"admin": 200, "staff": 200, "leader": 200, "chamber1": 200,
+                                        "chamber2": 200, "dept1": 403, "ent1": 200, "auditor": 403,
+                                        "outsider_staff": 200}),
+    ("members:pick_persons", None, {"admin": 200, "staff": 200, "leader": 200, "chamber1": 200,
+                                    "chamber2": 200, "dept1": 403, "ent1": 403, "auditor": 403,
+                                    "outsider_staff": 200}),
+    ("common:industries", None, dict.fromkeys(ROLES, 200)),  # GB/T 4754: reference data
     ("orgs:chamber_list", None, {"admin": 200, "staff": 200, "leader": 200, "chamber1": 200, "chamber2": 200,
                                  "dept1": 403, "ent1": 403, "auditor": 403, "outsider_staff": 200}),
     ("orgs:chamber_detail", "chamber1", {"admin": 200, "staff": 200, "leader": 200, "chamber1": 200,
