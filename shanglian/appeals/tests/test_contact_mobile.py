@@ -17,7 +17,7 @@ MOBILE = "13912345678"
 
 
 def _staff_form(cast, **overrides):
-    data = {"enterprise": cast.ent1.uscc, "channel": "phone", "category": category("finance").pk,
+    data = {"enterprise": cast.ent1.pk, "channel": "phone", "category": category("finance").pk,
             "urgency": "normal", "title": "申请贷款贴息", "content": "需要了解贴息政策。", "contact_name": "王建国",
             "contact_mobile": MOBILE}
     data.update(overrides)
