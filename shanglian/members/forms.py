@@ -6,10 +6,12 @@ from django import forms
 
 from shanglian.common.forms import date_field
 from shanglian.common.masking import mask
+from shanglian.common.pickers import IndustryField
 from shanglian.orgs.models import Chamber
 
 from . import rules, selectors
 from .models import ChamberMembership, Enterprise, EnterpriseRole, Membership, Person
+from .pickers import EnterpriseField, PersonField
 
 
 def _model_field(model, name, **kwargs):
@@ -35,11 +37,6 @@ def keep_personal_values(form, record, fields):
         field.widget.attrs["placeholder"] = "留空则不修改" if stored else field.widget.attrs.get("placeholder", "")
 
 
-def _by_name(queryset):
-    """A scoped queryset as a choice list: the name only (no joins, nothing decrypted), by name."""
-    return queryset.select_related(None).only("pk", "name").order_by("name")
-
-
 def _choice(model, name, **kwargs):
     field = _model_field(model, name, **kwargs)
     if field.required:
@@ -54,9 +51,9 @@ class EnterpriseForm(forms.Form):
     name = _model_field(Enterprise, "name", error_messages={"required": "请填写企业名称。"})
     uscc = _code_field("统一社会信用代码", required=True, placeholder="18 位，如 91120103MA05L2XY3K")
     enterprise_type = _choice(Enterprise, "enterprise_type", empty_label="请选择")
-    industry = forms.CharField(label="行业代码", max_length=4, error_messages={"required": "请填写行业代码。"},
-                               help_text="GB/T 4754-2017 小类代码（4 位数字）",
-                               widget=forms.TextInput(attrs={"placeholder": "如 6513", "inputmode": "numeric"}))
+    industry = IndustryField(label="行业", levels=("class",), placeholder="输入行业名称或代码，如 软件开发、6513",
+                             help_text="GB/T 4754-2017 小类",
+                             error_messages={"required": "请选择行业（小类）。", "invalid_choice": rules.INDUSTRY_NOT_A_CLASS})
     size = _choice(Enterprise, "size")
     is_high_tech = _model_field(Enterprise, "is_high_tech")
     street = _choice(Enterprise, "street", empty_label="未填")
@@ -85,6 +82,9 @@ class EnterpriseForm(forms.Form):
             self.fields["joined"].error_messages["required"] = "请填写入会日期。"
         else:
             del self.fields["joined"]
+
+    def clean_industry(self):
+        return self.cleaned_data["industry"].pk  # the code, as the import's rules take it
 
     def sections(self):
         extra = [("加入本商会", ["joined"])] if "joined" in self.fields else []
@@ -126,14 +126,12 @@ class PersonForm(forms.Form):
 class PersonRoleForm(forms.Form):
     """企业任职: link the person to an enterprise the user may change."""
 
-    enterprise = forms.ModelChoiceField(label="企业", queryset=Enterprise.objects.none(), empty_label="请选择",
-                                        error_messages={"required": "请选择企业。",
-                                                        "invalid_choice": "企业不在可选范围内，请重新选择。"})
+    enterprise = EnterpriseField(label="企业")
     role = _choice(EnterpriseRole, "role")
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["enterprise"].queryset = _by_name(selectors.enterprises_editable_by(user))
+        self.fields["enterprise"].queryset = selectors.enterprises_editable_by(user)
 
 
 def _joined():
@@ -144,10 +142,8 @@ class MembershipForm(forms.Form):
     """工商联会员. On creation the kind and the member; afterwards only the membership's own fields."""
 
     kind = _choice(Membership, "kind")
-    enterprise = forms.ModelChoiceField(label="企业", required=False, queryset=Enterprise.objects.none(),
-                                        empty_label="请选择", help_text="企业会员填写")
-    person = forms.ModelChoiceField(label="个人", required=False, queryset=Person.objects.none(), empty_label="请选择",
-                                    help_text="个人会员填写")
+    enterprise = EnterpriseField(label="企业", required=False, help_text="企业会员填写")
+    person = PersonField(label="个人", required=False, help_text="个人会员填写")
     group = forms.ModelChoiceField(label="团体（商会、协会）", required=False, queryset=Chamber.objects.none(),
                                    empty_label="请选择", help_text="团体会员填写")
     number = _model_field(Membership, "number", help_text="同一工商联内不能重复")
@@ -163,11 +159,10 @@ class MembershipForm(forms.Form):
 
     def __init__(self, *args, user, federation, creating=True, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("enterprise", "person", "group"):
-            self.fields[name].error_messages["invalid_choice"] = f"{self.fields[name].label}不在可选范围内，请重新选择。"
+        self.fields["group"].error_messages["invalid_choice"] = "团体不在可选范围内，请重新选择。"
         if creating:
-            self.fields["enterprise"].queryset = _by_name(selectors.enterprises_visible_to(user))
-            self.fields["person"].queryset = _by_name(selectors.persons_visible_to(user))
+            self.fields["enterprise"].scope_to(user)
+            self.fields["person"].scope_to(user)
             self.fields["group"].queryset = rules.chambers_of(federation)
         else:
             for name in self.SUBJECT:
@@ -188,9 +183,7 @@ class ChamberMembershipForm(forms.Form):
     chamber = forms.ModelChoiceField(label="商会", queryset=Chamber.objects.none(), empty_label="请选择",
                                      error_messages={"required": "请选择商会。",
                                                      "invalid_choice": "商会不在可选范围内，请重新选择。"})
-    enterprise = forms.ModelChoiceField(label="企业", queryset=Enterprise.objects.none(), empty_label="请选择",
-                                        error_messages={"required": "请选择企业。",
-                                                        "invalid_choice": "企业不在可选范围内，请重新选择。"})
+    enterprise = EnterpriseField(label="企业")
     joined = _joined()
     status = _choice(ChamberMembership, "status")
     left = date_field("退会日期", help_text="状态为“退会”时必填")
@@ -201,7 +194,7 @@ class ChamberMembershipForm(forms.Form):
         super().__init__(*args, **kwargs)
         if creating:
             self.fields["chamber"].queryset = selectors.chambers_editable_by(user).order_by("name")
-            self.fields["enterprise"].queryset = _by_name(selectors.enterprises_visible_to(user))
+            self.fields["enterprise"].scope_to(user)
         else:
             del self.fields["chamber"], self.fields["enterprise"]
 

@@ -235,3 +235,24 @@ def test_membership_pages_are_read_in_scope_and_offer_buttons_to_who_may(cast, l
         assert login(getattr(cast.users, role)).get(chamber_membership).status_code == 404
     for role in ("dept1", "ent1", "auditor"):
         assert login(getattr(cast.users, role)).get(chamber_membership).status_code == 403
+
+
+def test_the_member_forms_search_enterprises_and_persons_instead_of_listing_them_all(cast, login):
+    for i in range(30):
+        make_enterprise(cast.district, name=f"天津列表测试{i:02d}有限公司")
+    client = login(cast.users.staff)
+    for url in (reverse("members:membership_create"), reverse("members:chamber_membership_create")):
+        page = client.get(url).content.decode()
+        assert 'data-picker="autocomplete"' in page and reverse("members:pick_enterprises") in page
+        assert "天津列表测试" not in page  # no option per enterprise
+    assert reverse("members:pick_persons") in client.get(reverse("members:membership_create")).content.decode()
+
+
+def test_a_chamber_secretary_cannot_name_another_chambers_enterprise_by_its_id(cast, login):
+    other = make_enterprise(cast.district, name="天津别会有限公司", chamber=cast.chamber2)
+    response = login(cast.users.chamber1).post(reverse("members:chamber_membership_create"),
+                                               {"chamber": cast.chamber1.pk, "enterprise": other.pk,
+                                                "joined": "2025-03-01", "status": "active"})
+    assert response.status_code == 400
+    assert "不在您的管理范围内" in response.content.decode()
+    assert not ChamberMembership.objects.filter(enterprise=other, chamber=cast.chamber1).exists()
