@@ -20,7 +20,7 @@ from shanglian.accounts.roles import (
     role_of,
 )
 from shanglian.common.records import history
-from shanglian.ui.records import delete_page, form_page
+from shanglian.ui.records import delete_page, form_page, saved
 from shanglian.ui.shortcuts import get_visible_or_404
 
 from . import selectors, services
@@ -41,20 +41,6 @@ def staff_page(view):
     return login_required(never_cache(require_http_methods(["GET", "POST"])(view)))
 
 
-def _saved(request, form, save, page):
-    """POST: `save(cleaned_data)` → the record's page; the service's ValidationError goes under the
-    fields and the form is shown again (400, nothing saved)."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            obj = save(form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, "已保存。")
-            return redirect(page(obj))
-    return None
-
-
 # --- 企业 -------------------------------------------------------------------------------------------
 def _enterprise_url(enterprise):
     return reverse("members:enterprise_detail", args=[enterprise.pk])
@@ -69,8 +55,8 @@ def enterprise_create(request):
     secretary = role_of(request.user) == Role.CHAMBER
     form = EnterpriseForm(request.POST or None, user=request.user, federation=selectors.home_federation(request.user),
                           joins_chamber=secretary)
-    done = _saved(request, form, lambda data: services.save_enterprise(
-        actor=request.user, data=data, joined=data.get("joined")), _enterprise_url)
+    done = saved(request, form, lambda f: services.save_enterprise(
+        actor=request.user, data=f.cleaned_data, joined=f.cleaned_data.get("joined")), _enterprise_url)
     title = "新增会员企业" if secretary else "新增企业"
     return done or form_page(
         request, form=form, title=title, breadcrumbs=ENTERPRISE_CRUMBS + [(title, None)],
@@ -84,8 +70,8 @@ def enterprise_edit(request, pk):
     form = EnterpriseForm(request.POST or None, initial=EnterpriseForm.initial_for(enterprise), user=request.user,
                           federation=enterprise.federation)
     keep_personal_values(form, enterprise, {"contact_mobile": "mobile"})
-    done = _saved(request, form, lambda data: services.save_enterprise(
-        actor=request.user, data=data, enterprise=enterprise), _enterprise_url)
+    done = saved(request, form, lambda f: services.save_enterprise(
+        actor=request.user, data=f.cleaned_data, enterprise=enterprise), _enterprise_url)
     return done or form_page(
         request, form=form, title="编辑企业", subject=enterprise.name, sections=form.sections(),
         breadcrumbs=ENTERPRISE_CRUMBS + [(enterprise.name, None), ("编辑", None)], cancel_url=_enterprise_url(enterprise))
@@ -113,7 +99,7 @@ PERSON_CRUMBS = [("会员管理", None), ("非公经济人士", "members:person_
 def person_create(request):
     require_role(request.user, *EDITOR_ROLES)
     form = PersonForm(request.POST or None)
-    done = _saved(request, form, lambda data: services.save_person(actor=request.user, data=data), _person_url)
+    done = saved(request, form, lambda f: services.save_person(actor=request.user, data=f.cleaned_data), _person_url)
     return done or form_page(request, form=form, title="新增非公经济人士", cancel_url=reverse("members:person_list"),
                              breadcrumbs=PERSON_CRUMBS + [("新增", None)],
                              intro="身份证号用于识别人员（导入时按身份证号更新），出生年份由身份证号得出。保存后可在详情页登记企业任职。")
@@ -124,7 +110,7 @@ def person_edit(request, pk):
     person = get_visible_or_404(selectors.persons_editable_by(request.user), pk)
     form = PersonForm(request.POST or None, initial=PersonForm.initial_for(person))
     keep_personal_values(form, person, {"id_number": "id_number", "mobile": "mobile"})
-    done = _saved(request, form, lambda data: services.save_person(actor=request.user, data=data, person=person),
+    done = saved(request, form, lambda f: services.save_person(actor=request.user, data=f.cleaned_data, person=person),
                   _person_url)
     return done or form_page(request, form=form, title="编辑非公经济人士", subject=person.name,
                              breadcrumbs=PERSON_CRUMBS + [(person.name, None), ("编辑", None)],
@@ -202,7 +188,7 @@ def membership_create(request):
     initial = {key: request.GET[key] for key in ("kind", "enterprise", "person", "group") if request.GET.get(key)}
     form = MembershipForm(request.POST or None, initial=initial, user=request.user,
                           federation=selectors.home_federation(request.user))
-    done = _saved(request, form, lambda data: services.save_membership(actor=request.user, data=data),
+    done = saved(request, form, lambda f: services.save_membership(actor=request.user, data=f.cleaned_data),
                   _membership_url)
     return done or form_page(request, form=form, title="新增工商联会员", sections=form.sections(),
                              breadcrumbs=MEMBERSHIP_CRUMBS + [("新增", None)],
@@ -215,8 +201,8 @@ def membership_edit(request, pk):
     membership = get_visible_or_404(selectors.memberships_editable_by(request.user), pk)
     form = MembershipForm(request.POST or None, initial=MembershipForm.initial_for(membership), user=request.user,
                           federation=membership.federation, creating=False)
-    done = _saved(request, form, lambda data: services.save_membership(
-        actor=request.user, data=data, membership=membership), _membership_url)
+    done = saved(request, form, lambda f: services.save_membership(
+        actor=request.user, data=f.cleaned_data, membership=membership), _membership_url)
     return done or form_page(request, form=form, title="编辑工商联会员", subject=str(membership),
                              sections=form.sections(), cancel_url=_membership_url(membership),
                              breadcrumbs=MEMBERSHIP_CRUMBS + [(membership.subject_name, None), ("编辑", None)])
@@ -267,7 +253,7 @@ def chamber_membership_create(request):
     if role_of(request.user) == Role.CHAMBER:
         initial["chamber"] = request.user.chamber_id
     form = ChamberMembershipForm(request.POST or None, initial=initial, user=request.user)
-    done = _saved(request, form, lambda data: services.save_chamber_membership(actor=request.user, data=data),
+    done = saved(request, form, lambda f: services.save_chamber_membership(actor=request.user, data=f.cleaned_data),
                   _chamber_membership_url)
     return done or form_page(request, form=form, title="新增商会会员", cancel_url=reverse("orgs:chamber_list"),
                              breadcrumbs=[("组织机构", None), ("商会", "orgs:chamber_list"), ("新增商会会员", None)])
@@ -278,8 +264,8 @@ def chamber_membership_edit(request, pk):
     membership = get_visible_or_404(selectors.chamber_memberships_editable_by(request.user), pk)
     form = ChamberMembershipForm(request.POST or None, initial=ChamberMembershipForm.initial_for(membership),
                                  user=request.user, creating=False)
-    done = _saved(request, form, lambda data: services.save_chamber_membership(
-        actor=request.user, data=data, membership=membership), _chamber_membership_url)
+    done = saved(request, form, lambda f: services.save_chamber_membership(
+        actor=request.user, data=f.cleaned_data, membership=membership), _chamber_membership_url)
     return done or form_page(request, form=form, title="编辑商会会员", subject=str(membership),
                              cancel_url=_chamber_membership_url(membership),
                              breadcrumbs=_chamber_crumbs(membership) + [("编辑", None)])

@@ -4,9 +4,8 @@ a selector or service, render. Readers see no buttons and get 403 on the write p
 outside the user's scope is 404."""
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -14,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 from shanglian.accounts.roles import EDITOR_ROLES, FEDERATION_ROLES, Role, require_role, role_of
 from shanglian.common.records import history
 from shanglian.ui.listing import Action, Column, ListPage, render_list
-from shanglian.ui.records import delete_page, form_page
+from shanglian.ui.records import delete_page, edit_page
 from shanglian.ui.sections import sections_for
 from shanglian.ui.shortcuts import get_visible_or_404
 
@@ -41,16 +40,6 @@ def _is_editor(user):
 
 def _new_button(user, url_name, label="新增"):
     return [Action(label, reverse(url_name), style="primary")] if _is_editor(user) else []
-
-
-def _edit_page(request, *, form, save, title, breadcrumbs, cancel_url, subject=None):
-    """The one add/edit flow: a valid POST is saved by the service and opens the record's page."""
-    if request.method == "POST" and form.is_valid():
-        saved = save(form)
-        messages.success(request, "已保存。")
-        return redirect(saved)
-    return form_page(request, form=form, title=title, breadcrumbs=breadcrumbs, cancel_url=cancel_url,
-                     subject=subject)
 
 
 def _detail(request, template, obj, *, breadcrumbs, can_edit, can_delete, **context):
@@ -121,7 +110,7 @@ def chamber_detail(request, pk):
 def chamber_create(request):
     require_role(request.user, *EDITOR_ROLES)
     form = ChamberForm(request.POST or None, user=request.user)
-    return _edit_page(request, form=form, save=lambda f: services.save_chamber(actor=request.user, form=f),
+    return edit_page(request, form=form, save=lambda f: services.save_chamber(actor=request.user, form=f),
                       title="新增商会", breadcrumbs=[("组织机构", None), ("商会", "orgs:chamber_list"), ("新增", None)],
                       cancel_url=reverse("orgs:chamber_list"))
 
@@ -133,7 +122,7 @@ def chamber_edit(request, pk):
     chamber = get_visible_or_404(selectors.chambers_editable_by(request.user), pk)
     form_class = ChamberProfileForm if role_of(request.user) == Role.CHAMBER else ChamberForm
     form = form_class(request.POST or None, instance=chamber, user=request.user)
-    return _edit_page(request, form=form, save=lambda f: services.save_chamber(actor=request.user, form=f),
+    return edit_page(request, form=form, save=lambda f: services.save_chamber(actor=request.user, form=f),
                       title="编辑商会", subject=chamber.name,
                       breadcrumbs=[("组织机构", None), ("商会", "orgs:chamber_list"), (chamber.name, None),
                                    ("编辑", None)],
@@ -183,7 +172,7 @@ def committee_detail(request, pk):
 def committee_create(request):
     require_role(request.user, *EDITOR_ROLES)
     form = CommitteeForm(request.POST or None, user=request.user)
-    return _edit_page(request, form=form, save=lambda f: services.save_committee(actor=request.user, form=f),
+    return edit_page(request, form=form, save=lambda f: services.save_committee(actor=request.user, form=f),
                       title="新增专门委员会",
                       breadcrumbs=[("组织机构", None), ("专门委员会", "orgs:committee_list"), ("新增", None)],
                       cancel_url=reverse("orgs:committee_list"))
@@ -195,7 +184,7 @@ def committee_create(request):
 def committee_edit(request, pk):
     committee = get_visible_or_404(selectors.committees_editable_by(request.user), pk)
     form = CommitteeForm(request.POST or None, instance=committee, user=request.user)
-    return _edit_page(request, form=form, save=lambda f: services.save_committee(actor=request.user, form=f),
+    return edit_page(request, form=form, save=lambda f: services.save_committee(actor=request.user, form=f),
                       title="编辑专门委员会", subject=committee.name,
                       breadcrumbs=[("组织机构", None), ("专门委员会", "orgs:committee_list"), ("编辑", None)],
                       cancel_url=reverse("orgs:committee_detail", args=[committee.pk]))
@@ -253,7 +242,7 @@ def department_detail(request, pk):
 def department_create(request):
     require_role(request.user, *EDITOR_ROLES)
     form = DepartmentForm(request.POST or None, user=request.user)
-    return _edit_page(request, form=form, save=lambda f: services.save_department(actor=request.user, form=f),
+    return edit_page(request, form=form, save=lambda f: services.save_department(actor=request.user, form=f),
                       title="新增职能部门",
                       breadcrumbs=[("组织机构", None), ("职能部门", "orgs:department_list"), ("新增", None)],
                       cancel_url=reverse("orgs:department_list"))
@@ -265,7 +254,7 @@ def department_create(request):
 def department_edit(request, pk):
     department = get_visible_or_404(selectors.departments_editable_by(request.user), pk)
     form = DepartmentForm(request.POST or None, instance=department, user=request.user)
-    return _edit_page(request, form=form, save=lambda f: services.save_department(actor=request.user, form=f),
+    return edit_page(request, form=form, save=lambda f: services.save_department(actor=request.user, form=f),
                       title="编辑职能部门", subject=department.name,
                       breadcrumbs=[("组织机构", None), ("职能部门", "orgs:department_list"), ("编辑", None)],
                       cancel_url=reverse("orgs:department_detail", args=[department.pk]))
@@ -328,7 +317,7 @@ def street_detail(request, pk):
 def street_create(request):
     require_role(request.user, *EDITOR_ROLES)
     form = StreetForm(request.POST or None, user=request.user)
-    return _edit_page(request, form=form, save=lambda f: services.save_street(actor=request.user, form=f),
+    return edit_page(request, form=form, save=lambda f: services.save_street(actor=request.user, form=f),
                       title="新增街道（镇）",
                       breadcrumbs=[("组织机构", None), ("街道（镇）", "orgs:street_list"), ("新增", None)],
                       cancel_url=reverse("orgs:street_list"))
@@ -340,7 +329,7 @@ def street_create(request):
 def street_edit(request, pk):
     street = get_visible_or_404(selectors.streets_editable_by(request.user), pk)
     form = StreetForm(request.POST or None, instance=street, user=request.user)
-    return _edit_page(request, form=form, save=lambda f: services.save_street(actor=request.user, form=f),
+    return edit_page(request, form=form, save=lambda f: services.save_street(actor=request.user, form=f),
                       title="编辑街道（镇）", subject=street.name,
                       breadcrumbs=[("组织机构", None), ("街道（镇）", "orgs:street_list"), ("编辑", None)],
                       cancel_url=reverse("orgs:street_detail", args=[street.pk]))
@@ -402,7 +391,7 @@ def village_detail(request, pk):
 def village_create(request):
     require_role(request.user, *EDITOR_ROLES)
     form = VillageForm(request.POST or None, user=request.user)
-    return _edit_page(request, form=form, save=lambda f: services.save_village(actor=request.user, form=f),
+    return edit_page(request, form=form, save=lambda f: services.save_village(actor=request.user, form=f),
                       title="新增帮扶村", breadcrumbs=[("组织机构", None), ("帮扶村", "orgs:village_list"), ("新增", None)],
                       cancel_url=reverse("orgs:village_list"))
 
@@ -413,7 +402,7 @@ def village_create(request):
 def village_edit(request, pk):
     village = get_visible_or_404(selectors.villages_editable_by(request.user), pk)
     form = VillageForm(request.POST or None, instance=village, user=request.user)
-    return _edit_page(request, form=form, save=lambda f: services.save_village(actor=request.user, form=f),
+    return edit_page(request, form=form, save=lambda f: services.save_village(actor=request.user, form=f),
                       title="编辑帮扶村", subject=village.name,
                       breadcrumbs=[("组织机构", None), ("帮扶村", "orgs:village_list"), ("编辑", None)],
                       cancel_url=reverse("orgs:village_detail", args=[village.pk]))
@@ -475,7 +464,7 @@ def term_detail(request, pk):
 def term_create(request):
     require_role(request.user, *EDITOR_ROLES)
     form = TermForm(request.POST or None, user=request.user)
-    return _edit_page(request, form=form, save=lambda f: services.save_term(actor=request.user, form=f),
+    return edit_page(request, form=form, save=lambda f: services.save_term(actor=request.user, form=f),
                       title="新增届次", breadcrumbs=[("组织机构", None), ("届次", "orgs:term_list"), ("新增", None)],
                       cancel_url=reverse("orgs:term_list"))
 
@@ -486,7 +475,7 @@ def term_create(request):
 def term_edit(request, pk):
     term = get_visible_or_404(selectors.terms_editable_by(request.user), pk)
     form = TermForm(request.POST or None, instance=term, user=request.user)
-    return _edit_page(request, form=form, save=lambda f: services.save_term(actor=request.user, form=f),
+    return edit_page(request, form=form, save=lambda f: services.save_term(actor=request.user, form=f),
                       title="编辑届次", subject=str(term),
                       breadcrumbs=[("组织机构", None), ("届次", "orgs:term_list"), ("编辑", None)],
                       cancel_url=reverse("orgs:term_detail", args=[term.pk]))
@@ -508,7 +497,7 @@ def term_delete(request, pk):
 def position_create(request, pk):
     term = get_visible_or_404(selectors.terms_editable_by(request.user), pk)
     form = PositionForm(request.POST or None, user=request.user, term=term)
-    return _edit_page(request, form=form, save=lambda f: services.save_position(actor=request.user, form=f),
+    return edit_page(request, form=form, save=lambda f: services.save_position(actor=request.user, form=f),
                       title="新增职务", subject=str(term),
                       breadcrumbs=[("组织机构", None), ("届次", "orgs:term_list"), (str(term), None), ("新增职务", None)],
                       cancel_url=reverse("orgs:term_detail", args=[term.pk]))
@@ -520,7 +509,7 @@ def position_create(request, pk):
 def position_edit(request, pk):
     position = get_visible_or_404(selectors.positions_editable_by(request.user), pk)
     form = PositionForm(request.POST or None, instance=position, user=request.user, term=position.term)
-    return _edit_page(request, form=form, save=lambda f: services.save_position(actor=request.user, form=f),
+    return edit_page(request, form=form, save=lambda f: services.save_position(actor=request.user, form=f),
                       title="编辑职务", subject=str(position),
                       breadcrumbs=[("组织机构", None), ("届次", "orgs:term_list"), (str(position.term), None),
                                    ("编辑职务", None)],

@@ -3,11 +3,8 @@
     def chamber_edit(request, pk):
         chamber = get_visible_or_404(selectors.chambers_editable_by(request.user), pk)
         form = ChamberForm(request.POST or None, instance=chamber)
-        if request.method == "POST" and form.is_valid():
-            services.save_chamber(actor=request.user, form=form)
-            messages.success(request, "已保存。")
-            return redirect(chamber)
-        return form_page(request, form=form, title="编辑商会", breadcrumbs=[...], cancel_url=...)
+        return edit_page(request, form=form, save=lambda f: services.save_chamber(actor=request.user, form=f),
+                         title="编辑商会", breadcrumbs=[...], cancel_url=...)
 
     def chamber_delete(request, pk):
         chamber = ...
@@ -19,6 +16,7 @@ where `history = common.records.history(obj)[:50]`.
 """
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 
 from shanglian.common.errors import Refused
@@ -38,6 +36,26 @@ def form_page(request, *, form, title, breadcrumbs=(), cancel_url, intro="", sub
         "form": form, "title": title, "breadcrumbs": breadcrumbs, "cancel_url": cancel_url, "intro": intro,
         "submit_label": submit_label, "subject": subject, "sections": grouped, "multipart": multipart,
     }, status=status)
+
+
+def saved(request, form, save, then=None):
+    """A valid POST: `save(form)` (the app's service) → "已保存。" and a redirect to `then(obj)` (default: the
+    record's `get_absolute_url`). A `ValidationError` raised by the service goes onto the form and None
+    is returned, as for a GET or an invalid form: the caller shows the form again (`form_page`, 400)."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        obj = save(form)
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return None
+    messages.success(request, "已保存。")
+    return redirect(then(obj) if then else obj)
+
+
+def edit_page(request, *, form, save, then=None, **page):
+    """The whole add/edit page: `saved(...)` on a valid POST, else `form_page(request, form=form, **page)`."""
+    return saved(request, form, save, then) or form_page(request, form=form, **page)
 
 
 def _hidden(form):

@@ -194,7 +194,7 @@ def test_staff_adds_a_position_on_the_terms_page_and_it_is_in_the_terms_history(
     event = AuditEvent.objects.get(action="create", object_type="orgs.position", object_id=str(position.pk))
     assert event.detail["term"] == org.term.pk and _changes(event)["职务"] == ("", "常委")
     page = client.get(org.term.get_absolute_url()).content.decode()
-    assert "陈浙江" in page and "常委" in page and "职务：陈浙江" in page
+    assert "陈浙江" in page and "常委" in page and "陈浙江（" in page
     assert "陈浙江" in client.get(org.committee.get_absolute_url()).content.decode()
 
 
@@ -222,4 +222,4 @@ def test_staff_edits_and_deletes_a_position_and_both_stay_in_the_terms_history(c
     assert client.post(reverse("orgs:position_delete", args=[pk])).status_code == 302
     assert not Position.objects.filter(pk=pk).exists()
     page = client.get(org.term.get_absolute_url()).content.decode()
-    assert page.count("职务：王建国") == 2 and "删除" in page  # the update and the deletion
+    assert page.count("王建国（") == 3 and "删除" in page  # its creation, the update and the deletion
