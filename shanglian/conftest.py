@@ -1,6 +1,7 @@
 """The test cast mirrors the demo logins: staff, leader, chamber1 (owns chamber 1), chamber2 (the
 outsider), dept1, ent1, auditor, admin — plus outsider_staff from another district federation."""
 
+import os
 from types import SimpleNamespace
 
 import pytest
@@ -90,7 +91,10 @@ def login(client):
 # --- Browser tests (pytest-playwright, Debian's Chromium; never `playwright install`) -------------
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
+    # Chromium takes its own interface language (date and file inputs: 年/月/日, 选择文件) from LANGUAGE, with
+    # Debian's chromium-l10n; the context's locale only sets navigator.language and Accept-Language.
     return {**browser_type_launch_args, "executable_path": "/usr/bin/chromium",
+            "env": {**os.environ, "LANG": "zh_CN.UTF-8", "LANGUAGE": "zh_CN"},
             "args": ["--disable-background-networking", "--disable-component-update", "--disable-sync",
                      "--no-first-run", "--disable-gpu"]}
 

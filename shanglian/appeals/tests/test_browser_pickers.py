@@ -1,5 +1,5 @@
 """The pickers in a browser, on a phone-sized screen: the desk registers an appeal choosing the enterprise
-by typing two characters and the keyboard, and dispatches it from the searchable department list.
+by typing two characters and the keyboard, and accepts and dispatches it in one step from the searchable department list.
 Run with `make test-browser`."""
 
 import pytest
@@ -52,18 +52,15 @@ def test_the_desk_chooses_the_enterprise_and_the_departments_by_searching(cast, 
     appeal = Appeal.objects.get()
     assert appeal.enterprise == cast.ent1
 
-    page.get_by_role("button", name="受理").first.click()
-    page.locator("#panel-accept").get_by_role("button", name="确定").click()
-    expect(page.get_by_text("受理成功")).to_be_visible()
-    page.get_by_role("button", name="派单").first.click()
-    search = page.get_by_placeholder("搜索部门名称或简称，如 税务、人社")
+    page.get_by_role("button", name="受理并派单", exact=True).click()  # the common path, one step
+    search = page.locator("#panel-accept_dispatch").get_by_placeholder("搜索部门名称或简称，如 税务、人社")
     search.fill("人社")
     expect(page.locator(".checklist-option:visible")).to_have_count(1)
     search.press("Enter")  # to the one option left, then Space ticks it
     page.keyboard.press("Space")
     expect(page.get_by_text("已选 1 个：人社")).to_be_visible()
-    page.get_by_role("button", name="确定派单").click()
-    expect(page.get_by_text("派单成功")).to_be_visible()
+    page.get_by_role("button", name="确定受理并派单").click()
+    expect(page.get_by_text("受理并派单成功")).to_be_visible()
     appeal.refresh_from_db()
     assert appeal.status == Status.ASSIGNED and [a.department for a in appeal.assignments.all()] == [cast.dept2]
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
