@@ -88,6 +88,13 @@ class Match:
     detail: str = ""
 
 
+def search_text(request, name="q", limit=50):
+    """What a picker's box sent, fit for a query: control characters (a NUL, which PostgreSQL refuses in
+    a string) dropped, trimmed, at most `limit` characters."""
+    text = "".join(ch for ch in (request.GET.get(name) or "") if ch.isprintable())
+    return text.strip()[:limit]
+
+
 def render_matches(request, matches, *, query, noun, hint, limit=MATCH_LIMIT):
     """An autocomplete endpoint's answer: the first `limit` of `matches` (Match rows; one more may be
     passed to say that there are more), or a line saying nothing matched."""

@@ -5,20 +5,16 @@ from django.contrib.auth.decorators import login_required
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from shanglian.common.pickers import Match, render_matches
+from shanglian.common.pickers import Match, render_matches, search_text
 
 from . import selectors
-
-
-def _query(request):
-    return (request.GET.get("q") or "").strip()[:50]
 
 
 @never_cache
 @login_required
 @require_GET
 def pick_enterprises(request):
-    query = _query(request)
+    query = search_text(request)
     matches = [Match(e.pk, e.name, e.uscc) for e in selectors.enterprise_matches(request.user, query)]
     return render_matches(request, matches, query=query, noun="企业",
                           hint="企业名称、拼音首字母或统一社会信用代码")
@@ -36,6 +32,6 @@ def _person_detail(person):
 @login_required
 @require_GET
 def pick_persons(request):
-    query = _query(request)
+    query = search_text(request)
     matches = [Match(p.pk, p.name, _person_detail(p)) for p in selectors.person_matches(request.user, query)]
     return render_matches(request, matches, query=query, noun="人员", hint="姓名或拼音首字母")

@@ -144,3 +144,17 @@ def test_the_field_built_for_a_user_is_scoped_at_once(cast):
     assert field.clean(str(cast.ent2.pk)) == cast.ent2
     with pytest.raises(forms.ValidationError):
         field.clean(str(cast.ent1.pk))
+
+
+@pytest.mark.parametrize("kind", ["enterprises", "persons"])
+def test_a_control_character_in_the_search_is_dropped_not_a_server_error(cast, login, kind):
+    # PostgreSQL refuses a NUL inside a string parameter; the picker drops it before the query.
+    response = _pick(login, cast.users.staff, "友\x00谊\x1b" if kind == "enterprises" else "\x00", kind)
+    assert response.status_code == 200
+    if kind == "enterprises":
+        assert _names(response) == ["天津友谊科技有限公司"]
+
+
+def test_the_industry_search_drops_a_control_character(cast, login):
+    response = login(cast.users.staff).get(reverse("common:industries"), {"q": "软件\x00", "parent": "\x00"})
+    assert response.status_code == 200 and "软件" in response.content.decode()
