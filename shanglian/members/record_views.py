@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_POST
 
 from shanglian.accounts.roles import (
     EDITOR_ROLES,
@@ -20,7 +20,7 @@ from shanglian.accounts.roles import (
     role_of,
 )
 from shanglian.common.records import history
-from shanglian.ui.records import delete_page, form_page, saved
+from shanglian.ui.records import delete_page, form_page, saved, staff_page
 from shanglian.ui.shortcuts import get_visible_or_404
 
 from . import selectors, services
@@ -34,11 +34,6 @@ from .forms import (
 )
 from .models import EnterpriseRole
 from .views import subject_link
-
-
-def staff_page(view):
-    """A form or delete page: signed in, never cached, GET or POST."""
-    return login_required(never_cache(require_http_methods(["GET", "POST"])(view)))
 
 
 # --- 企业 -------------------------------------------------------------------------------------------

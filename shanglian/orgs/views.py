@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 from shanglian.accounts.roles import EDITOR_ROLES, FEDERATION_ROLES, Role, require_role, role_of
 from shanglian.common.records import history
 from shanglian.ui.listing import Action, Column, ListPage, render_list
-from shanglian.ui.records import delete_page, edit_page
+from shanglian.ui.records import RecordPages, delete_page, edit_page
 from shanglian.ui.sections import sections_for
 from shanglian.ui.shortcuts import get_visible_or_404
 
@@ -166,42 +166,6 @@ def committee_detail(request, pk):
                    breadcrumbs=[("组织机构", None), ("专门委员会", "orgs:committee_list"), (committee.name, None)])
 
 
-@never_cache
-@login_required
-@require_http_methods(["GET", "POST"])
-def committee_create(request):
-    require_role(request.user, *EDITOR_ROLES)
-    form = CommitteeForm(request.POST or None, user=request.user)
-    return edit_page(request, form=form, save=lambda f: services.save_committee(actor=request.user, form=f),
-                      title="新增专门委员会",
-                      breadcrumbs=[("组织机构", None), ("专门委员会", "orgs:committee_list"), ("新增", None)],
-                      cancel_url=reverse("orgs:committee_list"))
-
-
-@never_cache
-@login_required
-@require_http_methods(["GET", "POST"])
-def committee_edit(request, pk):
-    committee = get_visible_or_404(selectors.committees_editable_by(request.user), pk)
-    form = CommitteeForm(request.POST or None, instance=committee, user=request.user)
-    return edit_page(request, form=form, save=lambda f: services.save_committee(actor=request.user, form=f),
-                      title="编辑专门委员会", subject=committee.name,
-                      breadcrumbs=[("组织机构", None), ("专门委员会", "orgs:committee_list"), ("编辑", None)],
-                      cancel_url=reverse("orgs:committee_detail", args=[committee.pk]))
-
-
-@never_cache
-@login_required
-@require_http_methods(["GET", "POST"])
-def committee_delete(request, pk):
-    committee = get_visible_or_404(selectors.committees_editable_by(request.user), pk)
-    return delete_page(request, obj=committee,
-                       delete=lambda: services.delete_committee(actor=request.user, committee=committee),
-                       cancel_url=reverse("orgs:committee_detail", args=[committee.pk]),
-                       done_url=reverse("orgs:committee_list"),
-                       breadcrumbs=[("组织机构", None), ("专门委员会", "orgs:committee_list"), ("删除", None)])
-
-
 # --- departments ----------------------------------------------------------------------------------------
 @login_required
 def department_list(request):
@@ -234,42 +198,6 @@ def department_detail(request, pk):
                    handlers=selectors.department_handlers(department),
                    sections=sections_for("department", request.user, department),  # e.g. its appeals
                    can_edit=editor, can_delete=editor, breadcrumbs=crumbs)
-
-
-@never_cache
-@login_required
-@require_http_methods(["GET", "POST"])
-def department_create(request):
-    require_role(request.user, *EDITOR_ROLES)
-    form = DepartmentForm(request.POST or None, user=request.user)
-    return edit_page(request, form=form, save=lambda f: services.save_department(actor=request.user, form=f),
-                      title="新增职能部门",
-                      breadcrumbs=[("组织机构", None), ("职能部门", "orgs:department_list"), ("新增", None)],
-                      cancel_url=reverse("orgs:department_list"))
-
-
-@never_cache
-@login_required
-@require_http_methods(["GET", "POST"])
-def department_edit(request, pk):
-    department = get_visible_or_404(selectors.departments_editable_by(request.user), pk)
-    form = DepartmentForm(request.POST or None, instance=department, user=request.user)
-    return edit_page(request, form=form, save=lambda f: services.save_department(actor=request.user, form=f),
-                      title="编辑职能部门", subject=department.name,
-                      breadcrumbs=[("组织机构", None), ("职能部门", "orgs:department_list"), ("编辑", None)],
-                      cancel_url=reverse("orgs:department_detail", args=[department.pk]))
-
-
-@never_cache
-@login_required
-@require_http_methods(["GET", "POST"])
-def department_delete(request, pk):
-    department = get_visible_or_404(selectors.departments_editable_by(request.user), pk)
-    return delete_page(request, obj=department,
-                       delete=lambda: services.delete_department(actor=request.user, department=department),
-                       cancel_url=reverse("orgs:department_detail", args=[department.pk]),
-                       done_url=reverse("orgs:department_list"),
-                       breadcrumbs=[("组织机构", None), ("职能部门", "orgs:department_list"), ("删除", None)])
 
 
 # --- streets --------------------------------------------------------------------------------------------
@@ -311,41 +239,6 @@ def street_detail(request, pk):
                    breadcrumbs=[("组织机构", None), ("街道（镇）", "orgs:street_list"), (street.name, None)])
 
 
-@never_cache
-@login_required
-@require_http_methods(["GET", "POST"])
-def street_create(request):
-    require_role(request.user, *EDITOR_ROLES)
-    form = StreetForm(request.POST or None, user=request.user)
-    return edit_page(request, form=form, save=lambda f: services.save_street(actor=request.user, form=f),
-                      title="新增街道（镇）",
-                      breadcrumbs=[("组织机构", None), ("街道（镇）", "orgs:street_list"), ("新增", None)],
-                      cancel_url=reverse("orgs:street_list"))
-
-
-@never_cache
-@login_required
-@require_http_methods(["GET", "POST"])
-def street_edit(request, pk):
-    street = get_visible_or_404(selectors.streets_editable_by(request.user), pk)
-    form = StreetForm(request.POST or None, instance=street, user=request.user)
-    return edit_page(request, form=form, save=lambda f: services.save_street(actor=request.user, form=f),
-                      title="编辑街道（镇）", subject=street.name,
-                      breadcrumbs=[("组织机构", None), ("街道（镇）", "orgs:street_list"), ("编辑", None)],
-                      cancel_url=reverse("orgs:street_detail", args=[street.pk]))
-
-
-@never_cache
-@login_required
-@require_http_methods(["GET", "POST"])
-def street_delete(request, pk):
-    street = get_visible_or_404(selectors.streets_editable_by(request.user), pk)
-    return delete_page(request, obj=street, delete=lambda: services.delete_street(actor=request.user, street=street),
-                       cancel_url=reverse("orgs:street_detail", args=[street.pk]),
-                       done_url=reverse("orgs:street_list"),
-                       breadcrumbs=[("组织机构", None), ("街道（镇）", "orgs:street_list"), ("删除", None)])
-
-
 # --- villages -------------------------------------------------------------------------------------------
 class VillageSearchForm(forms.Form):
     q = forms.CharField(label="村名", required=False, widget=forms.TextInput(attrs={"placeholder": "请输入村名"}))
@@ -383,41 +276,6 @@ def village_detail(request, pk):
     return _detail(request, "orgs/village_detail.html", village, village=village, can_edit=editor,
                    can_delete=editor,
                    breadcrumbs=[("组织机构", None), ("帮扶村", "orgs:village_list"), (village.name, None)])
-
-
-@never_cache
-@login_required
-@require_http_methods(["GET", "POST"])
-def village_create(request):
-    require_role(request.user, *EDITOR_ROLES)
-    form = VillageForm(request.POST or None, user=request.user)
-    return edit_page(request, form=form, save=lambda f: services.save_village(actor=request.user, form=f),
-                      title="新增帮扶村", breadcrumbs=[("组织机构", None), ("帮扶村", "orgs:village_list"), ("新增", None)],
-                      cancel_url=reverse("orgs:village_list"))
-
-
-@never_cache
-@login_required
-@require_http_methods(["GET", "POST"])
-def village_edit(request, pk):
-    village = get_visible_or_404(selectors.villages_editable_by(request.user), pk)
-    form = VillageForm(request.POST or None, instance=village, user=request.user)
-    return edit_page(request, form=form, save=lambda f: services.save_village(actor=request.user, form=f),
-                      title="编辑帮扶村", subject=village.name,
-                      breadcrumbs=[("组织机构", None), ("帮扶村", "orgs:village_list"), ("编辑", None)],
-                      cancel_url=reverse("orgs:village_detail", args=[village.pk]))
-
-
-@never_cache
-@login_required
-@require_http_methods(["GET", "POST"])
-def village_delete(request, pk):
-    village = get_visible_or_404(selectors.villages_editable_by(request.user), pk)
-    return delete_page(request, obj=village,
-                       delete=lambda: services.delete_village(actor=request.user, village=village),
-                       cancel_url=reverse("orgs:village_detail", args=[village.pk]),
-                       done_url=reverse("orgs:village_list"),
-                       breadcrumbs=[("组织机构", None), ("帮扶村", "orgs:village_list"), ("删除", None)])
 
 
 # --- terms and positions --------------------------------------------------------------------------------
@@ -461,39 +319,6 @@ def term_detail(request, pk):
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
-def term_create(request):
-    require_role(request.user, *EDITOR_ROLES)
-    form = TermForm(request.POST or None, user=request.user)
-    return edit_page(request, form=form, save=lambda f: services.save_term(actor=request.user, form=f),
-                      title="新增届次", breadcrumbs=[("组织机构", None), ("届次", "orgs:term_list"), ("新增", None)],
-                      cancel_url=reverse("orgs:term_list"))
-
-
-@never_cache
-@login_required
-@require_http_methods(["GET", "POST"])
-def term_edit(request, pk):
-    term = get_visible_or_404(selectors.terms_editable_by(request.user), pk)
-    form = TermForm(request.POST or None, instance=term, user=request.user)
-    return edit_page(request, form=form, save=lambda f: services.save_term(actor=request.user, form=f),
-                      title="编辑届次", subject=str(term),
-                      breadcrumbs=[("组织机构", None), ("届次", "orgs:term_list"), ("编辑", None)],
-                      cancel_url=reverse("orgs:term_detail", args=[term.pk]))
-
-
-@never_cache
-@login_required
-@require_http_methods(["GET", "POST"])
-def term_delete(request, pk):
-    term = get_visible_or_404(selectors.terms_editable_by(request.user), pk)
-    return delete_page(request, obj=term, delete=lambda: services.delete_term(actor=request.user, term=term),
-                       cancel_url=reverse("orgs:term_detail", args=[term.pk]), done_url=reverse("orgs:term_list"),
-                       breadcrumbs=[("组织机构", None), ("届次", "orgs:term_list"), ("删除", None)])
-
-
-@never_cache
-@login_required
-@require_http_methods(["GET", "POST"])
 def position_create(request, pk):
     term = get_visible_or_404(selectors.terms_editable_by(request.user), pk)
     form = PositionForm(request.POST or None, user=request.user, term=term)
@@ -527,3 +352,37 @@ def position_delete(request, pk):
                        cancel_url=term_url, done_url=term_url,
                        breadcrumbs=[("组织机构", None), ("届次", "orgs:term_list"), ("删除职务", None)])
 
+
+COMMITTEE_PAGES = RecordPages(
+    namespace="orgs", kind="committee", noun="专门委员会", crumbs=(("组织机构", None), ("专门委员会", "orgs:committee_list")),
+    form=CommitteeForm, roles=EDITOR_ROLES, editable=selectors.committees_editable_by,
+    save=lambda actor, form: services.save_committee(actor=actor, form=form),
+    delete=lambda actor, obj: services.delete_committee(actor=actor, committee=obj))
+
+
+DEPARTMENT_PAGES = RecordPages(
+    namespace="orgs", kind="department", noun="职能部门", crumbs=(("组织机构", None), ("职能部门", "orgs:department_list")),
+    form=DepartmentForm, roles=EDITOR_ROLES, editable=selectors.departments_editable_by,
+    save=lambda actor, form: services.save_department(actor=actor, form=form),
+    delete=lambda actor, obj: services.delete_department(actor=actor, department=obj))
+
+
+STREET_PAGES = RecordPages(
+    namespace="orgs", kind="street", noun="街道（镇）", crumbs=(("组织机构", None), ("街道（镇）", "orgs:street_list")),
+    form=StreetForm, roles=EDITOR_ROLES, editable=selectors.streets_editable_by,
+    save=lambda actor, form: services.save_street(actor=actor, form=form),
+    delete=lambda actor, obj: services.delete_street(actor=actor, street=obj))
+
+
+VILLAGE_PAGES = RecordPages(
+    namespace="orgs", kind="village", noun="帮扶村", crumbs=(("组织机构", None), ("帮扶村", "orgs:village_list")),
+    form=VillageForm, roles=EDITOR_ROLES, editable=selectors.villages_editable_by,
+    save=lambda actor, form: services.save_village(actor=actor, form=form),
+    delete=lambda actor, obj: services.delete_village(actor=actor, village=obj))
+
+
+TERM_PAGES = RecordPages(
+    namespace="orgs", kind="term", noun="届次", crumbs=(("组织机构", None), ("届次", "orgs:term_list")),
+    form=TermForm, roles=EDITOR_ROLES, editable=selectors.terms_editable_by,
+    save=lambda actor, form: services.save_term(actor=actor, form=form),
+    delete=lambda actor, obj: services.delete_term(actor=actor, term=obj))
