@@ -112,7 +112,6 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_filters",
     "rest_framework",
-    "rest_framework.authtoken",
     "axes",
     "django_otp",
     "shanglian.common",

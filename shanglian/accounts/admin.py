@@ -8,6 +8,7 @@ from django.db.models import Case, When
 from django.utils import timezone
 
 from shanglian.audit.admin_mixins import AuditedModelAdmin
+from shanglian.common.admin_masking import MaskedPersonalFieldsAdmin
 
 from .models import LoginLockout, TOTPDevice, User
 from .roles import Role, role_from_group_names
@@ -68,7 +69,7 @@ class RoleFilter(admin.SimpleListFilter):
 
 
 @admin.register(User)
-class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
+class UserAdmin(MaskedPersonalFieldsAdmin, AuditedModelAdmin, DjangoUserAdmin):
     list_display = ("username", "display_name", "role_label", "federation", "chamber", "department",
                     "is_active", "last_login")
     list_filter = (RoleFilter, "is_active")
@@ -80,11 +81,7 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
     )
     readonly_fields = ("password_changed_at", "last_login", "date_joined")
     autocomplete_fields = ("enterprise",)
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        if db_field.name == "mobile":  # a one-line input (an encrypted field is a TextField underneath)
-            kwargs["widget"] = forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"})
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
+    personal_fields = {"mobile": "mobile"}
 
     @admin.display(description="角色")
     def role_label(self, obj):

@@ -48,6 +48,10 @@ class User(AbstractUser):
     # found through its blind index, unique among active users (one mobile signs in one account).
     mobile = EncryptedTextField("手机号", blank=True, validators=[validate_mobile])
     mobile_index = BlindIndexField(source="mobile", normalizer="shanglian.common.validators.normalize_mobile")
+    # An account made for a system that calls the API (the mini-program, the 12345 hotline), by
+    # `manage.py api_token create-account` only: it has no password (no web login) and is the only kind
+    # of account that may hold an API token (accounts/tokens.py). Not editable in /admin.
+    is_integration = models.BooleanField("接口集成账号", default=False, editable=False)
 
     objects = ShanglianUserManager()
 
@@ -183,3 +187,30 @@ class SmsLoginCode(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ApiToken(models.Model):
+    """An integration account's API token: only its SHA-256 is stored (the value is shown once, when it is
+    issued); it expires (at most `tokens.MAX_DAYS` after issue) and can be revoked. Rows are kept after
+    revocation and expiry, so the audit rows that name a token still find it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="集成账号", on_delete=models.PROTECT,
+                             related_name="api_tokens")
+    name = models.CharField("用途", max_length=100)
+    prefix = models.CharField("令牌前缀", max_length=12, unique=True)
+    key_hash = models.CharField("令牌摘要", max_length=64, unique=True)
+    created_at = models.DateTimeField("签发时间", auto_now_add=True)
+    expires_at = models.DateTimeField("到期时间")
+    revoked_at = models.DateTimeField("撤销时间", null=True, blank=True)
+    last_used_on = models.DateField("最近使用日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "接口令牌"
+        verbose_name_plural = "接口令牌"
+
+    def __str__(self):
+        return f"{self.prefix}…（{self.name}）"
+
+    @property
+    def is_valid(self):
+        return self.revoked_at is None and self.expires_at > timezone.now()

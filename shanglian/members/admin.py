@@ -1,17 +1,19 @@
 from django.contrib import admin
 
 from shanglian.audit.admin_mixins import AuditedModelAdmin
+from shanglian.common.admin_masking import MaskedPersonalFieldsAdmin
 
 from .models import ChamberMembership, DuesRecord, Enterprise, EnterpriseRole, Membership, Person
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(AuditedModelAdmin):
+class EnterpriseAdmin(MaskedPersonalFieldsAdmin, AuditedModelAdmin):
     list_display = ("name", "uscc", "enterprise_type", "industry", "size", "street")
     search_fields = ("name", "uscc", "name_initials")
     list_filter = ("size", "is_high_tech", "is_local")
     autocomplete_fields = ("industry",)
     exclude = ("contact_mobile_index",)
+    personal_fields = {"contact_mobile": "mobile"}
 
 
 class EnterpriseRoleInline(admin.TabularInline):
@@ -21,10 +23,11 @@ class EnterpriseRoleInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(AuditedModelAdmin):
+class PersonAdmin(MaskedPersonalFieldsAdmin, AuditedModelAdmin):
     list_display = ("name", "gender", "birth_year", "is_new_generation")
     search_fields = ("name", "name_initials")
     exclude = ("id_number_index", "mobile_index")
+    personal_fields = {"id_number": "id_number", "mobile": "mobile"}
     inlines = [EnterpriseRoleInline]
 
 

@@ -9,9 +9,11 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from shanglian import testing
+from shanglian.accounts import tokens
+from shanglian.accounts.models import ApiToken
+from shanglian.accounts.roles import Role
 from shanglian.appeals.models import Appeal, Assignment, ExtensionRequest, Rating, Status, TimelineEntry
 
 from .factories import category, department_user, make_appeal, pdf_file
@@ -198,12 +200,14 @@ def test_an_unknown_action_is_not_found(cast, login):
 # --- authentication and content types ----------------------------------------------------------------
 def test_a_token_authenticated_call_works_and_an_anonymous_one_is_refused(cast):
     appeal = _submitted(cast)
-    token = Token.objects.create(user=cast.users.staff)
+    hotline = tokens.create_integration_account(username="hotline", display_name="12345 热线", role=Role.STAFF,
+                                                federation=cast.district)
+    _, key = tokens.issue(user=hotline, name="12345 热线对接", days=30)
     client = Client()
     assert client.get(API).status_code == 401
     assert _post(client, _url(appeal, "accept")).status_code == 401
     response = client.post(_url(appeal, "accept"), {"public_note": "已受理"}, content_type="application/json",
-                           HTTP_AUTHORIZATION=f"Token {token.key}")
+                           HTTP_AUTHORIZATION=f"Token {key}")
     assert response.status_code == 200, response.content
     assert response.json()["status"] == "accepted"
     assert client.get(API, HTTP_AUTHORIZATION="Token wrong").status_code == 401
@@ -212,8 +216,10 @@ def test_a_token_authenticated_call_works_and_an_anonymous_one_is_refused(cast):
 @pytest.mark.parametrize("who", ["admin", "auditor"])
 def test_sysadmin_and_auditor_cannot_use_a_token(cast, who):
     """A token skips the second factor: the roles that must always pass it cannot have one."""
-    token = Token.objects.create(user=getattr(cast.users, who))
-    response = Client().get(API, HTTP_AUTHORIZATION=f"Token {token.key}")
+    key = f"sl_{who}-key-of-forty-characters-or-so-000"
+    ApiToken.objects.create(user=getattr(cast.users, who), name="旧令牌", prefix=key[:12], key_hash=tokens.digest(key),
+                            expires_at=timezone.now() + timedelta(days=30))
+    response = Client().get(API, HTTP_AUTHORIZATION=f"Token {key}")
     assert response.status_code == 401
     assert "不能使用令牌" in response.json()["detail"]
 
