@@ -3,7 +3,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group, Permission
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, When
 from django.utils import timezone
 
@@ -97,6 +97,11 @@ class UserAdmin(MaskedPersonalFieldsAdmin, AuditedModelAdmin, DjangoUserAdmin):
                                       label="附加权限", help_text="在角色之外单独授予该用户的权限。",
                                       required=False, queryset=extra_permissions())
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def user_change_password(self, request, id, form_url=""):
+        if User.objects.filter(pk=id, is_integration=True).exists():
+            raise PermissionDenied("接口集成账号没有密码，不能登录网页。")
+        return super().user_change_password(request, id, form_url)
 
 
 @admin.register(TOTPDevice)

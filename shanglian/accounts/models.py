@@ -79,6 +79,8 @@ class User(AbstractUser):
             raise ValidationError({"mobile": "该手机号已被另一个在用账号使用。"})
 
     def set_password(self, raw_password):
+        if self.is_integration and raw_password is not None:  # no web login, whoever tries to give one
+            raise ValidationError("接口集成账号没有密码，不能登录网页。")
         super().set_password(raw_password)
         self.password_changed_at = timezone.now()
 

@@ -108,6 +108,8 @@ def _audit_first_use_today(token):
     with transaction.atomic():
         first = ApiToken.objects.filter(pk=token.pk).exclude(last_used_on=today).update(last_used_on=today)
         if first:  # one winner per token per day, however many calls arrive together
+            # the account is in use: `disable_inactive_accounts` reads last_login
+            User.objects.filter(pk=token.user_id).update(last_login=timezone.now())
             record(AuditAction.LOGIN, actor=token.user, obj=token, detail={"via": "api_token"})
 
 

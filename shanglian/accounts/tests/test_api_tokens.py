@@ -119,3 +119,24 @@ def test_separated_roles_cannot_be_integration_accounts(cast):
     for role in (Role.SYSADMIN, Role.AUDITOR):
         with pytest.raises(CommandError):
             _run("create-account", f"robot-{role.value}", "--role", role.value, "--federation", str(cast.district.pk))
+
+
+def test_no_one_gives_an_integration_account_a_password(cast, hotline, login):
+    client = login(cast.users.admin)
+    assert client.get(reverse("admin:auth_user_password_change", args=[hotline.pk])).status_code == 403
+    assert client.post(reverse("admin:auth_user_password_change", args=[hotline.pk]),
+                       {"password1": "Another@Pass2026", "password2": "Another@Pass2026"}).status_code == 403
+    with pytest.raises(ValidationError):
+        hotline.set_password("Another@Pass2026")
+    hotline.refresh_from_db()
+    assert not hotline.has_usable_password()
+
+
+def test_token_use_keeps_the_account_from_being_disabled_as_inactive(cast, hotline):
+    from shanglian.accounts.services import disable_inactive_accounts
+
+    _, key = tokens.issue(user=hotline, name="对接", days=30)
+    assert _call(key).status_code == 200
+    disable_inactive_accounts(days=90, now=timezone.now() + timedelta(days=30))
+    hotline.refresh_from_db()
+    assert hotline.is_active
