@@ -178,6 +178,8 @@ def _parse_amount(value):
         amount = Decimal(str(value).replace(",", "").replace("，", ""))
     except InvalidOperation:
         raise ValidationError("涉及金额必须是数字（单位：元）。") from None
+    if not amount.is_finite():  # NaN, Infinity: Decimal parses them, and comparing NaN raises
+        raise ValidationError("涉及金额必须是数字（单位：元）。")
     if amount < 0 or amount >= Decimal("1e12"):
         raise ValidationError("涉及金额应在 0 到 1 万亿元之间。")
     return amount.quantize(Decimal("0.01"))

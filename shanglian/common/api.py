@@ -7,11 +7,12 @@ message in `detail`; `PermissionDenied` → 403 and `Http404` → 404 as DRF doe
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.exceptions import APIException
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .errors import Refused
+from .validators import is_id, strip_control_characters
 from .workflow import service_kwargs
 
 
@@ -25,6 +26,33 @@ class Conflict(APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = "当前状态不允许该操作。"
     default_code = "refused"
+
+
+class IdField(serializers.IntegerField):
+    """An id given as a number (a list filter's `department=3`): anything but a positive integer of at
+    most 18 digits is a 400 before any query (a 20-digit one overflowed the integer column)."""
+
+    default_error_messages = {"invalid": "请填写有效的 ID（正整数）。"}
+
+    def to_internal_value(self, data):
+        if not is_id(data):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class TextField(serializers.CharField):
+    """A CharField of text people type: control and format characters (ESC, NUL, the RTL override...)
+    are dropped before validation (`validators.strip_control_characters`); `multiline=True` keeps tabs
+    and line breaks."""
+
+    def __init__(self, *, multiline=False, **kwargs):
+        self.multiline = multiline
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, str):
+            data = strip_control_characters(data, multiline=self.multiline)
+        return super().to_internal_value(data)
 
 
 def exception_handler(exc, context):

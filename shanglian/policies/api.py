@@ -26,6 +26,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from shanglian.common.api import IdField, TextField
 from shanglian.members.selectors import enterprises_visible_to
 
 from . import selectors
@@ -104,15 +105,15 @@ class MatchCountSerializer(serializers.Serializer):
 
 # --- input -----------------------------------------------------------------------------------------
 class PolicyFilterSerializer(serializers.Serializer):
-    q = serializers.CharField(label="搜索（政策名称、文号、全文）", required=False, allow_blank=True)
-    department = serializers.IntegerField(label="发布部门ID", required=False)
-    benefit_type = serializers.IntegerField(label="惠企类型ID", required=False)
+    q = TextField(label="搜索（政策名称、文号、全文）", required=False, allow_blank=True)
+    department = IdField(label="发布部门ID", required=False)
+    benefit_type = IdField(label="惠企类型ID", required=False)
     status = serializers.ChoiceField(label="状态（draft/published/expired）", required=False,
                                      choices=[(value, label) for value, label in Policy.Status.choices])
     published_from = serializers.DateField(label="发布日期起", required=False)
     published_to = serializers.DateField(label="发布日期止", required=False)
     automatic = serializers.BooleanField(label="仅免申即享", required=False, default=False)
-    package = serializers.IntegerField(label="服务包ID", required=False)
+    package = IdField(label="服务包ID", required=False)
 
 
 ERRORS = {403: OpenApiResponse(description="角色无权查看"),
