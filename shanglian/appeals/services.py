@@ -601,6 +601,8 @@ def supervise_appeal(*, actor, appeal, note=""):
     else:  # the sweep (a `system` transition)
         appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
     APPEAL_FLOW.require_state("supervise", appeal)
+    if appeal.is_supervised:  # read under the row lock: of simultaneous requests one wins, the rest stop here
+        raise Refused(f"诉求 {appeal.number} 已在督办中，无需重复督办。", code="already_supervised")
     note = _text(note, "督办意见", required=False) or ("超过办理期限，系统自动督办" if actor is None else "")
     now = _now()
     appeal.is_supervised, appeal.supervised_at = True, now
