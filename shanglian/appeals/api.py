@@ -18,7 +18,7 @@ from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.response import Response
 
 from shanglian.accounts.roles import Role, role_of
-from shanglian.common.api import IdField, TextField, transition_actions
+from shanglian.common.api import AuditedLookupMixin, IdField, TextField, transition_actions
 from shanglian.common.masking import mask
 from shanglian.members.models import Enterprise
 
@@ -253,7 +253,7 @@ def _data(request, serializer_class):
 )
 @transition_actions(APPEAL_FLOW, respond=lambda viewset, appeal: viewset._detail(appeal),
                     responses={200: AppealDetailSerializer, **ERRORS})
-class AppealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+class AppealViewSet(AuditedLookupMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                     viewsets.GenericViewSet):
     permission_classes = [permissions.IsAuthenticated, AppealWritePermission]
 

@@ -7,6 +7,7 @@ message in `detail`; `PermissionDenied` → 403 and `Http404` → 404 as DRF doe
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from rest_framework import serializers, status
 from rest_framework.exceptions import APIException
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -53,6 +54,31 @@ class TextField(serializers.CharField):
         if isinstance(data, str):
             data = strip_control_characters(data, multiline=self.multiline)
         return super().to_internal_value(data)
+
+
+class AuditedLookupMixin:
+    """For every API viewset: an object looked up out of the caller's scope answers 404 as before and
+    writes one `denied` audit row, as `ui.shortcuts.get_visible_or_404` does for the pages (an id that
+    does not exist at all writes none)."""
+
+    def get_object(self):
+        try:
+            return super().get_object()
+        except Http404:
+            self._audit_out_of_scope()
+            raise
+
+    def _audit_out_of_scope(self):
+        from shanglian.audit.models import AuditAction, AuditResult
+        from shanglian.audit.services import record
+
+        pk = self.kwargs.get(self.lookup_url_kwarg or self.lookup_field)
+        model = getattr(self.get_queryset(), "model", None)
+        if model is None or pk is None or not is_id(pk) or not model._base_manager.filter(pk=pk).exists():
+            return
+        record(AuditAction.DENIED, actor=self.request.user, result=AuditResult.DENIED,
+               object_type=f"{model._meta.app_label}.{model._meta.model_name}", object_id=str(pk),
+               object_repr=f"{model._meta.verbose_name} #{pk}", detail={"reason": "out_of_scope", "via": "api"})
 
 
 def exception_handler(exc, context):

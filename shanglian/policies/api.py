@@ -26,7 +26,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from shanglian.common.api import IdField, TextField
+from shanglian.common.api import AuditedLookupMixin, IdField, TextField
 from shanglian.members.selectors import enterprises_visible_to
 
 from . import selectors
@@ -130,7 +130,7 @@ class _Context:
                        responses={200: PolicyListSerializer(many=True), 403: ERRORS[403]}),
     retrieve=extend_schema(summary="政策详情（含全文和适用条件）", responses={200: PolicyDetailSerializer, **ERRORS}),
 )
-class PolicyViewSet(_Context, viewsets.ReadOnlyModelViewSet):
+class PolicyViewSet(AuditedLookupMixin, _Context, viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = r"\d+"
 
     def get_queryset(self):
@@ -164,7 +164,7 @@ class PolicyViewSet(_Context, viewsets.ReadOnlyModelViewSet):
         responses={200: PolicyListSerializer(many=True), **ERRORS}),
 )
 # Registered at enterprises/{enterprise_id}/policies/ (a nested route beside members' EnterpriseViewSet).
-class EnterprisePolicyViewSet(_Context, mixins.ListModelMixin, viewsets.GenericViewSet):
+class EnterprisePolicyViewSet(AuditedLookupMixin, _Context, mixins.ListModelMixin, viewsets.GenericViewSet):
 
     serializer_class = PolicyListSerializer
 
