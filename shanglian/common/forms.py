@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 
 from .pickers import IndustryField
 from .validators import is_id, strip_control_characters
@@ -61,12 +62,17 @@ class MultipleFileField(forms.FileField):
         return [data] if data else []
 
 
+def _by_integer_id(field):
+    """Whether `field` chooses rows by an integer primary key (not by a code such as an industry's)."""
+    return field.to_field_name is None and isinstance(field.queryset.model._meta.pk, models.IntegerField)
+
+
 class ModelChoiceField(forms.ModelChoiceField):
     """A ModelChoiceField that refuses anything but an id before the query (`validators.is_id`): a
     20-digit number overflowed the integer column, a server error on SQLite and on PostgreSQL."""
 
     def to_python(self, value):
-        if value not in self.empty_values and self.to_field_name is None and not is_id(value):
+        if value not in self.empty_values and _by_integer_id(self) and not is_id(value):
             raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
         return super().to_python(value)
 
@@ -75,7 +81,7 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
     """Several rows by id; anything but an id is refused before the query, as in `ModelChoiceField`."""
 
     def _check_values(self, value):
-        if self.to_field_name is None:
+        if _by_integer_id(self):
             for pk in value if isinstance(value, (list, tuple, set, frozenset)) else [value]:
                 if pk not in self.empty_values and not is_id(pk):
                     raise ValidationError(self.error_messages["invalid_pk_value"], code="invalid_pk_value",
