@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
+from shanglian.common.forms import Form
 from shanglian.common.validators import validate_mobile
 
 from .sms_login import validate_code_format
@@ -20,7 +21,7 @@ class LoginForm(AuthenticationForm):
         self.fields["password"].widget.attrs.update({"placeholder": "请输入密码", "autocomplete": "current-password"})
 
 
-class OTPTokenForm(forms.Form):
+class OTPTokenForm(Form):
     token = forms.CharField(
         label="动态口令", min_length=6, max_length=6,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric",
@@ -36,7 +37,7 @@ class OTPTokenForm(forms.Form):
         return token
 
 
-class SmsLoginForm(forms.Form):
+class SmsLoginForm(Form):
     """Mobile + SMS code. `for_sending=True` (获取验证码) asks for the mobile only."""
 
     mobile = forms.CharField(

@@ -18,7 +18,7 @@ from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.response import Response
 
 from shanglian.accounts.roles import Role, role_of
-from shanglian.common.api import transition_actions
+from shanglian.common.api import AuditedLookupMixin, IdField, TextField, transition_actions
 from shanglian.common.masking import mask
 from shanglian.members.models import Enterprise
 
@@ -198,14 +198,14 @@ class AppealDetailSerializer(AppealListSerializer):
 class AppealFilterSerializer(serializers.Serializer):
     queue = serializers.ChoiceField(label="工作队列", choices=list(selectors.QUEUES.items()), required=False)
     status = serializers.ChoiceField(label="状态", choices=Status.choices, required=False)
-    category = serializers.IntegerField(label="诉求类别ID", required=False)
-    department = serializers.IntegerField(label="承办部门ID", required=False)
+    category = IdField(label="诉求类别ID", required=False)
+    department = IdField(label="承办部门ID", required=False)
     supervised = serializers.BooleanField(label="仅督办", required=False, default=False)
-    q = serializers.CharField(label="编号、标题或企业名称", required=False, allow_blank=True)
+    q = TextField(label="编号、标题或企业名称", required=False, allow_blank=True)
 
 
 class AppealCreateSerializer(serializers.Serializer):
-    enterprise = serializers.IntegerField(
+    enterprise = IdField(
         label="企业ID", required=False, allow_null=True, default=None,
         help_text="工作人员登记时必填；企业用户只能为本企业提交，可不填。")
     channel = serializers.ChoiceField(label="来源渠道", choices=Channel.choices, default=Channel.PHONE,
@@ -213,13 +213,13 @@ class AppealCreateSerializer(serializers.Serializer):
     category = serializers.PrimaryKeyRelatedField(label="诉求类别", queryset=AppealCategory.objects.filter(
         is_active=True))
     urgency = serializers.ChoiceField(label="紧急程度", choices=Urgency.choices, default=Urgency.NORMAL)
-    title = serializers.CharField(label="诉求标题", allow_blank=True)
-    content = serializers.CharField(label="诉求内容", allow_blank=True)
-    contact_name = serializers.CharField(label="联系人", required=False, allow_blank=True, default="")
-    contact_mobile = serializers.CharField(label="联系电话", required=False, allow_blank=True, default="",
+    title = TextField(label="诉求标题", allow_blank=True)
+    content = TextField(multiline=True, label="诉求内容", allow_blank=True)
+    contact_name = TextField(label="联系人", required=False, allow_blank=True, default="")
+    contact_mobile = TextField(label="联系电话", required=False, allow_blank=True, default="",
                                            help_text="11位手机号码；不填则使用企业登记的联系人手机。")
-    source_note = serializers.CharField(label="来源活动/走访", required=False, allow_blank=True, default="")
-    counterpart = serializers.CharField(label="对方当事人", required=False, allow_blank=True, default="",
+    source_note = TextField(label="来源活动/走访", required=False, allow_blank=True, default="")
+    counterpart = TextField(label="对方当事人", required=False, allow_blank=True, default="",
                                         help_text="维权案件必填。")
     amount_involved = serializers.DecimalField(label="涉及金额（元）", max_digits=14, decimal_places=2,
                                                required=False, allow_null=True, default=None)
@@ -253,7 +253,7 @@ def _data(request, serializer_class):
 )
 @transition_actions(APPEAL_FLOW, respond=lambda viewset, appeal: viewset._detail(appeal),
                     responses={200: AppealDetailSerializer, **ERRORS})
-class AppealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+class AppealViewSet(AuditedLookupMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                     viewsets.GenericViewSet):
     permission_classes = [permissions.IsAuthenticated, AppealWritePermission]
 

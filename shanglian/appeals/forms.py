@@ -2,7 +2,14 @@
 
 from django import forms
 
-from shanglian.common.forms import FILES_HELP, MultipleFileField, date_field
+from shanglian.common.forms import (
+    FILES_HELP,
+    Form,
+    ModelChoiceField,
+    ModelMultipleChoiceField,
+    MultipleFileField,
+    date_field,
+)
 from shanglian.common.pickers import ChecklistPicker
 from shanglian.common.validators import validate_mobile
 from shanglian.members.pickers import EnterpriseField
@@ -20,13 +27,13 @@ from .models import (
 )
 
 
-class AppealSearchForm(forms.Form):
+class AppealSearchForm(Form):
     q = forms.CharField(label="诉求", required=False,
                         widget=forms.TextInput(attrs={"placeholder": "编号、标题或企业名称"}))
-    category = forms.ModelChoiceField(label="类别", required=False, queryset=AppealCategory.objects.all(),
+    category = ModelChoiceField(label="类别", required=False, queryset=AppealCategory.objects.all(),
                                       empty_label="全部")
     status = forms.ChoiceField(label="状态", required=False, choices=[("", "全部")] + list(Status.choices))
-    department = forms.ModelChoiceField(label="承办部门", required=False, queryset=Department.objects.none(),
+    department = ModelChoiceField(label="承办部门", required=False, queryset=Department.objects.none(),
                                         empty_label="全部")
     supervised = forms.BooleanField(label="仅督办", required=False)
     queue = forms.ChoiceField(required=False, choices=list({**QUEUES, **DEPARTMENT_QUEUES}.items()),
@@ -40,12 +47,12 @@ class AppealSearchForm(forms.Form):
             self.fields["department"].queryset = departments
 
 
-class AppealCreateForm(forms.Form):
+class AppealCreateForm(Form):
     """The desk registers an appeal taken by phone, visit, event or letter."""
 
     enterprise = EnterpriseField(label="企业", help_text="输入名称中的几个字、拼音首字母或统一社会信用代码，从列表中选择。")
     channel = forms.ChoiceField(label="来源渠道", choices=Channel.choices, initial=Channel.PHONE)
-    category = forms.ModelChoiceField(label="诉求类别", queryset=AppealCategory.objects.filter(is_active=True),
+    category = ModelChoiceField(label="诉求类别", queryset=AppealCategory.objects.filter(is_active=True),
                                       empty_label="请选择", error_messages={"required": "请选择诉求类别。"})
     urgency = forms.ChoiceField(label="紧急程度", choices=Urgency.choices, initial=Urgency.NORMAL)
     title = forms.CharField(label="诉求标题", max_length=100, error_messages={"required": "请填写诉求标题。"})
@@ -93,18 +100,18 @@ def internal_note_field():
                            required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class NoteForm(forms.Form):
+class NoteForm(Form):
     note = forms.CharField(label="意见", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class DeskNoteForm(forms.Form):
+class DeskNoteForm(Form):
     """受理: the desk's words to the enterprise and its internal note, separately."""
 
     public_note = public_note_field()
     internal_note = internal_note_field()
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(Form):
     reason = forms.CharField(label="理由", max_length=500, widget=forms.Textarea(attrs={"rows": 3}),
                              error_messages={"required": "请填写理由。"})
 
@@ -156,8 +163,8 @@ def _department_words(department):
     return department.name, "", ""
 
 
-class DispatchForm(forms.Form):
-    departments = forms.ModelMultipleChoiceField(
+class DispatchForm(Form):
+    departments = ModelMultipleChoiceField(
         label="承办部门", queryset=Department.objects.none(),
         widget=ChecklistPicker(describe=_department_words, suggested_label="推荐（同类诉求常派的部门）",
                                others_label="其他部门", placeholder="搜索部门名称或简称，如 税务、人社"),
@@ -180,7 +187,7 @@ class AcceptDispatchForm(DispatchForm):
     """受理并派单: the dispatch form (the same fields), accepting the appeal in the same step."""
 
 
-class ExtensionRequestForm(forms.Form):
+class ExtensionRequestForm(Form):
     days = forms.IntegerField(label="延期（工作日）", min_value=1, max_value=30,
                               error_messages={"required": "请填写延期天数。", "invalid": "延期天数必须是整数。",
                                               "min_value": "延期天数至少 1 个工作日。",
@@ -189,7 +196,7 @@ class ExtensionRequestForm(forms.Form):
                              error_messages={"required": "请填写延期理由。"})
 
 
-class ExtensionDecisionForm(forms.Form):
+class ExtensionDecisionForm(Form):
     request = forms.TypedChoiceField(label="延期申请", coerce=int, choices=(),
                                      error_messages={"required": "请选择要审批的延期申请。",
                                                      "invalid_choice": "该延期申请已审批或不存在，请刷新页面。"})
@@ -211,21 +218,21 @@ class ExtensionDecisionForm(forms.Form):
         return {"approve": data["decision"] == "approve", "note": data["note"], "request_id": data["request"]}
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(Form):
     reply = forms.CharField(label="答复内容", widget=forms.Textarea(attrs={"rows": 6}),
                             help_text="企业可见：企业在“我的诉求”中看到答复。",
                             error_messages={"required": "请填写答复内容。"})
     files = MultipleFileField(label="附件", help_text=FILES_HELP)
 
 
-class CallbackRatingForm(forms.Form):
+class CallbackRatingForm(Form):
     rating = forms.ChoiceField(label="回访评价", choices=Rating.choices, widget=forms.RadioSelect,
                                error_messages={"required": "请选择评价。"})
     comment = forms.CharField(label="回访记录（企业可见）", max_length=500, required=False,
                               widget=forms.Textarea(attrs={"rows": 2}), help_text="企业在诉求进度中会看到回访记录。")
 
 
-class RightsCaseForm(forms.Form):
+class RightsCaseForm(Form):
     counterpart = forms.CharField(label="对方当事人", max_length=200, error_messages={"required": "请填写对方当事人。"})
     amount_involved = forms.DecimalField(label="涉及金额（元）", required=False, min_value=0, max_digits=14,
                                          decimal_places=2)

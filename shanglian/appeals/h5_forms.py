@@ -2,7 +2,7 @@
 
 from django import forms
 
-from shanglian.common.forms import MultipleFileField
+from shanglian.common.forms import Form, ModelChoiceField, MultipleFileField
 
 from . import selectors
 from .forms import clean_mobile
@@ -27,8 +27,8 @@ class CategorySelect(forms.Select):
         return option
 
 
-class H5AppealForm(forms.Form):
-    category = forms.ModelChoiceField(label="诉求类别", queryset=selectors.categories(), empty_label="请选择",
+class H5AppealForm(Form):
+    category = ModelChoiceField(label="诉求类别", queryset=selectors.categories(), empty_label="请选择",
                                       error_messages={"required": "请选择诉求类别。",
                                                       "invalid_choice": "请选择诉求类别。"})
     title = forms.CharField(label="诉求标题", strip=True, error_messages={"required": "请填写诉求标题。"},
@@ -70,7 +70,7 @@ class H5AppealForm(forms.Form):
         return clean_mobile(self.cleaned_data["contact_mobile"])
 
 
-class H5RatingForm(forms.Form):
+class H5RatingForm(Form):
     rating = forms.ChoiceField(label="评价", choices=Rating.choices, widget=forms.RadioSelect,
                                error_messages={"required": "请选择评价：满意、基本满意或不满意。",
                                                "invalid_choice": "请选择评价：满意、基本满意或不满意。"})
@@ -79,7 +79,7 @@ class H5RatingForm(forms.Form):
                                                            "placeholder": "选择“不满意”时请写明原因"}))
 
 
-class H5ReopenForm(forms.Form):
+class H5ReopenForm(Form):
     reason = forms.CharField(label="重办理由", required=False,
                              widget=forms.Textarea(attrs={"rows": 3, "maxlength": 500,
                                                           "placeholder": "请说明还有哪些问题没有解决"}))

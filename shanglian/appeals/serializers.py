@@ -4,20 +4,22 @@ keyword arguments as it stands."""
 
 from rest_framework import serializers
 
+from shanglian.common.api import TextField
+
 from .models import MediationResult, Rating
 
 
 class NoteSerializer(serializers.Serializer):
-    note = serializers.CharField(label="意见", required=False, allow_blank=True, default="")
+    note = TextField(multiline=True, label="意见", required=False, allow_blank=True, default="")
 
 
 def _public_note():
-    return serializers.CharField(label="给企业的说明（企业可见）", required=False, allow_blank=True, default="",
+    return TextField(multiline=True, label="给企业的说明（企业可见）", required=False, allow_blank=True, default="",
                                  help_text="企业在其诉求详情中看到这段话。")
 
 
 def _internal_note():
-    return serializers.CharField(label="内部意见（仅内部可见）", required=False, allow_blank=True, default="",
+    return TextField(multiline=True, label="内部意见（仅内部可见）", required=False, allow_blank=True, default="",
                                  help_text="仅工商联工作人员和承办部门可见，企业看不到。")
 
 
@@ -27,7 +29,7 @@ class DeskNoteSerializer(serializers.Serializer):
 
 
 class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(label="理由", allow_blank=True)
+    reason = TextField(multiline=True, label="理由", allow_blank=True)
 
 
 class DispatchSerializer(serializers.Serializer):
@@ -44,7 +46,7 @@ class AcceptDispatchSerializer(DispatchSerializer):
 
 class ExtensionRequestSerializer(serializers.Serializer):
     days = serializers.IntegerField(label="延期（工作日）")
-    reason = serializers.CharField(label="延期理由", allow_blank=True)
+    reason = TextField(multiline=True, label="延期理由", allow_blank=True)
 
 
 class ExtensionDecisionSerializer(serializers.Serializer):
@@ -52,26 +54,26 @@ class ExtensionDecisionSerializer(serializers.Serializer):
                                        default=None,
                                        help_text="同时有多个部门申请延期时必填。")
     approve = serializers.BooleanField(label="同意延期")
-    note = serializers.CharField(label="审批意见", required=False, allow_blank=True, default="",
+    note = TextField(multiline=True, label="审批意见", required=False, allow_blank=True, default="",
                                  help_text="不同意时必填。")
 
 
 class ReplySerializer(serializers.Serializer):
-    reply = serializers.CharField(label="答复内容", allow_blank=True)
+    reply = TextField(multiline=True, label="答复内容", allow_blank=True)
 
 
 class RateSerializer(serializers.Serializer):
     rating = serializers.ChoiceField(label="评价", choices=Rating.choices)
-    comment = serializers.CharField(label="评价意见", required=False, allow_blank=True, default="",
+    comment = TextField(multiline=True, label="评价意见", required=False, allow_blank=True, default="",
                                     help_text="不满意时必填。")
 
 
 class CloseSerializer(serializers.Serializer):
-    note = serializers.CharField(label="办结说明", allow_blank=True)
+    note = TextField(multiline=True, label="办结说明", allow_blank=True)
 
 
 class RightsCaseSerializer(serializers.Serializer):
-    counterpart = serializers.CharField(label="对方当事人", allow_blank=True)
+    counterpart = TextField(label="对方当事人", allow_blank=True)
     amount_involved = serializers.DecimalField(label="涉及金额（元）", max_digits=14, decimal_places=2,
                                                required=False, allow_null=True, default=None)
     legal_aid_given = serializers.BooleanField(label="提供法律援助", required=False, default=False)

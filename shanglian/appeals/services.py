@@ -178,6 +178,8 @@ def _parse_amount(value):
         amount = Decimal(str(value).replace(",", "").replace("，", ""))
     except InvalidOperation:
         raise ValidationError("涉及金额必须是数字（单位：元）。") from None
+    if not amount.is_finite():  # NaN, Infinity: Decimal parses them, and comparing NaN raises
+        raise ValidationError("涉及金额必须是数字（单位：元）。")
     if amount < 0 or amount >= Decimal("1e12"):
         raise ValidationError("涉及金额应在 0 到 1 万亿元之间。")
     return amount.quantize(Decimal("0.01"))
@@ -599,6 +601,8 @@ def supervise_appeal(*, actor, appeal, note=""):
     else:  # the sweep (a `system` transition)
         appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
     APPEAL_FLOW.require_state("supervise", appeal)
+    if appeal.is_supervised:  # read under the row lock: of simultaneous requests one wins, the rest stop here
+        raise Refused(f"诉求 {appeal.number} 已在督办中，无需重复督办。", code="already_supervised")
     note = _text(note, "督办意见", required=False) or ("超过办理期限，系统自动督办" if actor is None else "")
     now = _now()
     appeal.is_supervised, appeal.supervised_at = True, now

@@ -48,6 +48,10 @@ def _rights_case(user, appeal):
     return appeal.category.is_rights_case
 
 
+def _not_supervised(user, appeal):
+    return not appeal.is_supervised
+
+
 def _mine_allows(name, *, no_pending_extension=False):
     """A department's action is offered when its own assignment's state allows it too."""
 
@@ -112,7 +116,7 @@ APPEAL_FLOW = Workflow("status", [
                service=SERVICES + "update_rights_case", when=_rights_case, slug="rights-case"),
     Transition("supervise", "督办", sources=OPEN_STATES, roles=SUPERVISOR_ROLES, system=True,
                form=forms.SuperviseForm, serializer=serializers.NoteSerializer, service=SERVICES + "supervise_appeal",
-               meta={"confirm": "确认督办该诉求？将通知承办部门。"}),
+               when=_not_supervised, meta={"confirm": "确认督办该诉求？将通知承办部门。"}),
 ], states=Status, object_name="appeal",
     refusal="诉求 {obj.number} 当前状态为“{state}”，不能{label}（仅在“{allowed}”状态下可以）。")
 

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from shanglian.audit.models import AuditAction, AuditResult
-from shanglian.common.forms import date_field
+from shanglian.common.forms import Form, date_field
 from shanglian.imports.exports import audited_export
 from shanglian.ui.listing import Action, Column, ListPage, render_list
 from shanglian.ui.shortcuts import get_visible_or_404
@@ -19,7 +19,7 @@ from .selectors import audit_events_visible_to
 DATE_ERROR = {"invalid": "请输入正确的日期，如 2026-11-22。"}
 
 
-class AuditSearchForm(forms.Form):
+class AuditSearchForm(Form):
     actor = forms.CharField(label="用户", required=False, max_length=150,
                             widget=forms.TextInput(attrs={"placeholder": "姓名或登录名"}))
     action = forms.ChoiceField(label="事件", required=False, choices=[("", "全部")] + list(AuditAction.choices))

@@ -7,11 +7,13 @@ message in `detail`; `PermissionDenied` → 403 and `Http404` → 404 as DRF doe
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import status
+from django.http import Http404
+from rest_framework import serializers, status
 from rest_framework.exceptions import APIException
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .errors import Refused
+from .validators import is_id, strip_control_characters
 from .workflow import service_kwargs
 
 
@@ -25,6 +27,58 @@ class Conflict(APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = "当前状态不允许该操作。"
     default_code = "refused"
+
+
+class IdField(serializers.IntegerField):
+    """An id given as a number (a list filter's `department=3`): anything but a positive integer of at
+    most 18 digits is a 400 before any query (a 20-digit one overflowed the integer column)."""
+
+    default_error_messages = {"invalid": "请填写有效的 ID（正整数）。"}
+
+    def to_internal_value(self, data):
+        if not is_id(data):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class TextField(serializers.CharField):
+    """A CharField of text people type: control and format characters (ESC, NUL, the RTL override...)
+    are dropped before validation (`validators.strip_control_characters`); `multiline=True` keeps tabs
+    and line breaks."""
+
+    def __init__(self, *, multiline=False, **kwargs):
+        self.multiline = multiline
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, str):
+            data = strip_control_characters(data, multiline=self.multiline)
+        return super().to_internal_value(data)
+
+
+class AuditedLookupMixin:
+    """For every API viewset: an object looked up out of the caller's scope answers 404 as before and
+    writes one `denied` audit row, as `ui.shortcuts.get_visible_or_404` does for the pages (an id that
+    does not exist at all writes none)."""
+
+    def get_object(self):
+        try:
+            return super().get_object()
+        except Http404:
+            self._audit_out_of_scope()
+            raise
+
+    def _audit_out_of_scope(self):
+        from shanglian.audit.models import AuditAction, AuditResult
+        from shanglian.audit.services import record
+
+        pk = self.kwargs.get(self.lookup_url_kwarg or self.lookup_field)
+        model = getattr(self.get_queryset(), "model", None)
+        if model is None or pk is None or not is_id(pk) or not model._base_manager.filter(pk=pk).exists():
+            return
+        record(AuditAction.DENIED, actor=self.request.user, result=AuditResult.DENIED,
+               object_type=f"{model._meta.app_label}.{model._meta.model_name}", object_id=str(pk),
+               object_repr=f"{model._meta.verbose_name} #{pk}", detail={"reason": "out_of_scope", "via": "api"})
 
 
 def exception_handler(exc, context):

@@ -1,11 +1,47 @@
 """Form fields and widgets shared by the apps' forms (they only parse; services check and write)."""
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
 
 from .pickers import IndustryField
+from .validators import is_id, strip_control_characters
 
 # What the attachment inputs accept (`common.uploads.check_uploads` enforces it).
 FILES_HELP = "最多 5 个，每个不超过 10 MB；PDF、JPG、PNG、Word（docx）、Excel（xlsx）。"
+
+
+class CleanTextMixin:
+    """Drops control and format characters (ESC, NUL, the RTL override U+202E, zero-width spaces...)
+    from what was typed into a form's text fields before any validation, so neither a stored value nor
+    the form shown again carries them (`validators.strip_control_characters`); a textarea keeps its
+    tabs and line breaks; a password is left as typed. Every form of the project derives from `Form` or `ModelForm` below."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            return
+        data = self.data.copy()
+        for name, field in self.fields.items():
+            key = self.add_prefix(name)
+            if not isinstance(field, forms.CharField) or isinstance(field.widget, forms.PasswordInput):
+                continue  # a password is compared as typed, never shown
+            if key not in data:
+                continue
+            multiline = isinstance(field.widget, forms.Textarea)
+            if hasattr(data, "setlist"):
+                data.setlist(key, [strip_control_characters(v, multiline=multiline) for v in data.getlist(key)])
+            else:
+                data[key] = strip_control_characters(data[key], multiline=multiline)
+        self.data = data
+
+
+class Form(CleanTextMixin, forms.Form):
+    """The project's form base: text fields lose control characters (`CleanTextMixin`)."""
+
+
+class ModelForm(CleanTextMixin, forms.ModelForm):
+    """The project's model-form base: text fields lose control characters (`CleanTextMixin`)."""
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -24,6 +60,33 @@ class MultipleFileField(forms.FileField):
         if isinstance(data, (list, tuple)):
             return [f for f in data if f]
         return [data] if data else []
+
+
+def _by_integer_id(field):
+    """Whether `field` chooses rows by an integer primary key (not by a code such as an industry's)."""
+    return field.to_field_name is None and isinstance(field.queryset.model._meta.pk, models.IntegerField)
+
+
+class ModelChoiceField(forms.ModelChoiceField):
+    """A ModelChoiceField that refuses anything but an id before the query (`validators.is_id`): a
+    20-digit number overflowed the integer column, a server error on SQLite and on PostgreSQL."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and _by_integer_id(self) and not is_id(value):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Several rows by id; anything but an id is refused before the query, as in `ModelChoiceField`."""
+
+    def _check_values(self, value):
+        if _by_integer_id(self):
+            for pk in value if isinstance(value, (list, tuple, set, frozenset)) else [value]:
+                if pk not in self.empty_values and not is_id(pk):
+                    raise ValidationError(self.error_messages["invalid_pk_value"], code="invalid_pk_value",
+                                          params={"pk": pk})
+        return super()._check_values(value)
 
 
 class DateInput(forms.DateInput):

@@ -21,6 +21,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from .models import IndustryCode
+from .validators import is_id
 
 __all__ = [
     "AutocompleteField",
@@ -129,7 +130,7 @@ class AutocompleteField(forms.ModelChoiceField):
         # An id is a positive integer of at most 18 digits; anything else is refused before any query.
         if isinstance(value, str):
             value = value.strip()
-        if value not in self.empty_values and not (str(value).isdigit() and len(str(value)) <= 18):
+        if value not in self.empty_values and not is_id(value):
             raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
         return super().to_python(value)
 

@@ -137,4 +137,5 @@ def download_response(folder, stored_file):
                             content_type=stored_file.content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "no-store"  # a private file: no browser or proxy cache keeps it
     return response

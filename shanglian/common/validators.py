@@ -166,3 +166,29 @@ def validate_mobile(value):
     if not _MOBILE_RE.fullmatch(number):
         raise ValidationError("手机号码号段无效（应以13至19开头）。", code="invalid_prefix")
     return number
+
+
+# --- ids and free text from any form or API ----------------------------------------------------------
+def is_id(value):
+    """Whether `value` can be a row's id: a positive integer of at most 18 digits. Check before a query:
+    a longer one overflows the integer column (a server error on SQLite and on PostgreSQL)."""
+    if isinstance(value, bool):
+        return False
+    text = str(value).strip()
+    return text.isascii() and text.isdigit() and len(text) <= 18 and int(text) > 0
+
+
+def _unwanted(char, keep):
+    return char not in keep and unicodedata.category(char) in ("Cc", "Cf")
+
+
+def strip_control_characters(value, *, multiline=False):
+    """`value` without control and format characters (ESC, NUL, the RTL override U+202E, zero-width
+    spaces...): they hide or reorder what a reader sees. A multi-line text keeps its tabs and line
+    breaks; a one-line text keeps none (a tab becomes a space)."""
+    if not isinstance(value, str):
+        return value
+    keep = "\t\n\r" if multiline else ""
+    if not multiline:
+        value = value.replace("\t", " ")
+    return "".join(char for char in value if not _unwanted(char, keep))

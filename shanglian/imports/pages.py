@@ -20,11 +20,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from shanglian.accounts.roles import EDITOR_ROLES, require_role
 from shanglian.common.excel import MAX_UPLOAD_BYTES, ExcelError, export_filename, xlsx_response
+from shanglian.common.forms import Form
 
 from . import jobs
 
 
-class UploadForm(forms.Form):
+class UploadForm(Form):
     file = forms.FileField(
         label="Excel 文件",
         error_messages={"required": "请选择要上传的 Excel 文件。", "empty": "上传的文件是空的，请检查后重新选择。",

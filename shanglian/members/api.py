@@ -3,13 +3,14 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
 
+from shanglian.common.api import AuditedLookupMixin
 from shanglian.common.masking import mask
 
 from . import selectors
 from .models import Enterprise, Membership, Person
 
 
-class EnterpriseViewSet(viewsets.ReadOnlyModelViewSet):
+class EnterpriseViewSet(AuditedLookupMixin, viewsets.ReadOnlyModelViewSet):
     class OutputSerializer(serializers.ModelSerializer):
         enterprise_type = serializers.CharField(source="enterprise_type.label")
         industry_name = serializers.CharField(source="industry.name")
@@ -34,7 +35,7 @@ class EnterpriseViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.enterprises_visible_to(self.request.user).order_by("id")
 
 
-class PersonViewSet(viewsets.ReadOnlyModelViewSet):
+class PersonViewSet(AuditedLookupMixin, viewsets.ReadOnlyModelViewSet):
     class OutputSerializer(serializers.ModelSerializer):
         id_number = serializers.SerializerMethodField()
         mobile = serializers.SerializerMethodField()
@@ -59,7 +60,7 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.persons_visible_to(self.request.user).order_by("id")
 
 
-class MembershipViewSet(viewsets.ReadOnlyModelViewSet):
+class MembershipViewSet(AuditedLookupMixin, viewsets.ReadOnlyModelViewSet):
     class OutputSerializer(serializers.ModelSerializer):
         name = serializers.CharField(source="subject_name")
 

@@ -4,7 +4,7 @@ user may name (scoped querysets); the services check the values with the import'
 
 from django import forms
 
-from shanglian.common.forms import date_field
+from shanglian.common.forms import Form, ModelChoiceField, date_field
 from shanglian.common.masking import mask
 from shanglian.common.pickers import IndustryField
 from shanglian.orgs.models import Chamber
@@ -47,7 +47,7 @@ def _choice(model, name, **kwargs):
     return field
 
 
-class EnterpriseForm(forms.Form):
+class EnterpriseForm(Form):
     name = _model_field(Enterprise, "name", error_messages={"required": "请填写企业名称。"})
     uscc = _code_field("统一社会信用代码", required=True, placeholder="18 位，如 91120103MA05L2XY3K")
     enterprise_type = _choice(Enterprise, "enterprise_type", empty_label="请选择")
@@ -99,7 +99,7 @@ class EnterpriseForm(forms.Form):
                 "street": enterprise.street_id}
 
 
-class PersonForm(forms.Form):
+class PersonForm(Form):
     name = _model_field(Person, "name", error_messages={"required": "请填写姓名。"})
     id_number = _code_field("身份证号", required=True, placeholder="18 位")
     gender = forms.ChoiceField(label="性别", required=False, choices=[("", "按身份证号")] + list(Person.Gender.choices),
@@ -123,7 +123,7 @@ class PersonForm(forms.Form):
                 "education": person.education_id, "is_new_generation": person.is_new_generation}
 
 
-class PersonRoleForm(forms.Form):
+class PersonRoleForm(Form):
     """企业任职: link the person to an enterprise the user may change."""
 
     enterprise = EnterpriseField(label="企业")
@@ -138,13 +138,13 @@ def _joined():
     return date_field("入会日期", required=True, error_messages={"required": "请填写入会日期。"})
 
 
-class MembershipForm(forms.Form):
+class MembershipForm(Form):
     """工商联会员. On creation the kind and the member; afterwards only the membership's own fields."""
 
     kind = _choice(Membership, "kind")
     enterprise = EnterpriseField(label="企业", required=False, help_text="企业会员填写")
     person = PersonField(label="个人", required=False, help_text="个人会员填写")
-    group = forms.ModelChoiceField(label="团体（商会、协会）", required=False, queryset=Chamber.objects.none(),
+    group = ModelChoiceField(label="团体（商会、协会）", required=False, queryset=Chamber.objects.none(),
                                    empty_label="请选择", help_text="团体会员填写")
     number = _model_field(Membership, "number", help_text="同一工商联内不能重复")
     joined = _joined()
@@ -177,10 +177,10 @@ class MembershipForm(forms.Form):
         return {name: getattr(membership, name) for name in MembershipForm.OWN}
 
 
-class ChamberMembershipForm(forms.Form):
+class ChamberMembershipForm(Form):
     """商会会员: on creation the chamber (an editor's choice; a secretary's own) and the enterprise."""
 
-    chamber = forms.ModelChoiceField(label="商会", queryset=Chamber.objects.none(), empty_label="请选择",
+    chamber = ModelChoiceField(label="商会", queryset=Chamber.objects.none(), empty_label="请选择",
                                      error_messages={"required": "请选择商会。",
                                                      "invalid_choice": "商会不在可选范围内，请重新选择。"})
     enterprise = EnterpriseField(label="企业")

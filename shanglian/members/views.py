@@ -14,7 +14,7 @@ from shanglian.accounts.roles import (
     require_role,
     role_of,
 )
-from shanglian.common.forms import industry_division_field
+from shanglian.common.forms import Form, ModelChoiceField, industry_division_field
 from shanglian.common.masking import mask
 from shanglian.common.records import history
 from shanglian.imports.exports import audited_export
@@ -29,11 +29,11 @@ from .forms import PersonRoleForm
 from .models import ChamberMembership, EnterpriseRole, Membership
 
 
-class EnterpriseSearchForm(forms.Form):
+class EnterpriseSearchForm(Form):
     q = forms.CharField(label="企业", required=False,
                         widget=forms.TextInput(attrs={"placeholder": "名称、拼音首字母或统一社会信用代码"}))
     industry_division = industry_division_field(example="26")
-    street = forms.ModelChoiceField(label="街道", required=False, queryset=Street.objects.none(), empty_label="全部")
+    street = ModelChoiceField(label="街道", required=False, queryset=Street.objects.none(), empty_label="全部")
     incomplete = forms.BooleanField(label="仅信息不完整", required=False)
 
     def __init__(self, *args, user, **kwargs):
@@ -96,7 +96,7 @@ def enterprise_detail(request, pk):
     })
 
 
-class PersonSearchForm(forms.Form):
+class PersonSearchForm(Form):
     q = forms.CharField(label="姓名", required=False, widget=forms.TextInput(attrs={"placeholder": "姓名或拼音首字母"}))
 
 
@@ -152,7 +152,7 @@ def person_export(request):
                                   "filters": {k: v for k, v in request.GET.items() if k != "pii"}})
 
 
-class RevealForm(forms.Form):
+class RevealForm(Form):
     purpose = forms.CharField(label="查看目的", max_length=100,
                               error_messages={"required": "请填写查看目的。"},
                               widget=forms.TextInput(attrs={"placeholder": "如：核对代表人士身份信息"}))
@@ -196,13 +196,13 @@ def person_detail(request, pk):
 
 
 # --- The member registry (工商联会员) -----------------------------------------------------------------
-class MembershipSearchForm(forms.Form):
+class MembershipSearchForm(Form):
     q = forms.CharField(label="会员", required=False,
                         widget=forms.TextInput(attrs={"placeholder": "名称、姓名、拼音首字母、信用代码或会员证号"}))
     kind = forms.ChoiceField(label="会员类型", required=False, choices=[("", "全部")] + list(Membership.Kind.choices))
     status = forms.ChoiceField(label="状态", required=False, choices=[("", "全部")] + list(Membership.Status.choices))
-    chamber = forms.ModelChoiceField(label="所属商会", required=False, queryset=Chamber.objects.none(), empty_label="全部")
-    street = forms.ModelChoiceField(label="街道", required=False, queryset=Street.objects.none(), empty_label="全部")
+    chamber = ModelChoiceField(label="所属商会", required=False, queryset=Chamber.objects.none(), empty_label="全部")
+    street = ModelChoiceField(label="街道", required=False, queryset=Street.objects.none(), empty_label="全部")
     industry_division = industry_division_field(example="52")
 
     def __init__(self, *args, user, **kwargs):
@@ -307,7 +307,7 @@ def enterprise_export(request):
 
 
 # --- One chamber's members (商会会员) -----------------------------------------------------------------
-class ChamberMemberSearchForm(forms.Form):
+class ChamberMemberSearchForm(Form):
     q = forms.CharField(label="企业", required=False,
                         widget=forms.TextInput(attrs={"placeholder": "名称、拼音首字母或统一社会信用代码"}))
     status = forms.ChoiceField(label="状态", required=False,

@@ -5,7 +5,7 @@ services check the role and the scope again before they write."""
 from django import forms
 from django.urls import reverse_lazy
 
-from shanglian.common.forms import DateInput
+from shanglian.common.forms import DateInput, ModelChoiceField, ModelForm, ModelMultipleChoiceField
 from shanglian.common.models import IndustryCode
 from shanglian.common.pickers import AutocompleteField, IndustryPicker
 from shanglian.common.validators import normalize_uscc
@@ -20,7 +20,7 @@ CHAMBER_PROFILE_FIELDS = ("registration_number", "president", "secretary_general
 DATE_ERRORS = {"invalid": "日期格式应为 2026-11-22。"}
 
 
-class ScopedModelForm(forms.ModelForm):
+class ScopedModelForm(ModelForm):
     """A record of one federation. A new record takes the editor's federation; an editor whose scope
     holds several federations (a city) chooses one. The federation's uniqueness rules (same name twice
     in one federation) are checked on the form even when the federation is not one of its fields."""
@@ -31,7 +31,7 @@ class ScopedModelForm(forms.ModelForm):
         if self.instance.pk is None:
             choices = selectors.federations_editable_by(user)
             if choices.count() > 1:
-                self.fields["federation"] = forms.ModelChoiceField(
+                self.fields["federation"] = ModelChoiceField(
                     label="所属工商联", queryset=choices, initial=user.federation_id,
                     error_messages={"required": "请选择所属工商联。", "invalid_choice": "请选择您范围内的工商联。"})
                 self.order_fields(["federation"])
@@ -55,7 +55,7 @@ class ScopedModelForm(forms.ModelForm):
 class ChamberForm(ScopedModelForm):
     registration_number = forms.CharField(label="登记证号（统一社会信用代码）", required=False, max_length=40,
                                           help_text="18 位统一社会信用代码；没有可留空。")
-    industries = forms.ModelMultipleChoiceField(
+    industries = ModelMultipleChoiceField(
         label="覆盖行业（大类）", required=False,
         queryset=IndustryCode.objects.filter(level=IndustryCode.Level.DIVISION).order_by("code"),
         widget=IndustryPicker(multiple=True, levels=(IndustryCode.Level.DIVISION,), empty_text="未选择"),
@@ -142,7 +142,7 @@ class TermForm(ScopedModelForm):
         return super()._get_validation_exclusions() - {"chamber"}
 
 
-class PositionForm(forms.ModelForm):
+class PositionForm(ModelForm):
     """A position on a term's page: person, title, optional committee, dates. The person is chosen with
     the person picker (it searches `members:pick_persons`, the user's scope) and must be one of the
     term's federation's persons."""

@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from shanglian.accounts.roles import EDITOR_ROLES, FEDERATION_ROLES, Role, require_role, role_of
+from shanglian.common.forms import Form
 from shanglian.common.records import history
 from shanglian.ui.listing import Action, Column, ListPage, render_list
 from shanglian.ui.records import RecordPages, delete_page, edit_page
@@ -54,7 +55,7 @@ def _detail(request, template, obj, *, breadcrumbs, can_edit, can_delete, **cont
 
 
 # --- chambers ----------------------------------------------------------------------------------------
-class ChamberSearchForm(forms.Form):
+class ChamberSearchForm(Form):
     q = forms.CharField(label="商会名称", required=False, widget=forms.TextInput(attrs={"placeholder": "请输入商会名称"}))
     kind = forms.ChoiceField(label="类型", required=False, choices=[("", "全部")] + list(Chamber.Kind.choices))
     status = forms.ChoiceField(label="状态", required=False, choices=[("", "全部")] + list(Chamber.Status.choices))
@@ -201,7 +202,7 @@ def department_detail(request, pk):
 
 
 # --- streets --------------------------------------------------------------------------------------------
-class StreetSearchForm(forms.Form):
+class StreetSearchForm(Form):
     q = forms.CharField(label="街道（镇）", required=False,
                         widget=forms.TextInput(attrs={"placeholder": "名称或代码"}))
 
@@ -240,7 +241,7 @@ def street_detail(request, pk):
 
 
 # --- villages -------------------------------------------------------------------------------------------
-class VillageSearchForm(forms.Form):
+class VillageSearchForm(Form):
     q = forms.CharField(label="村名", required=False, widget=forms.TextInput(attrs={"placeholder": "请输入村名"}))
     county = forms.CharField(label="所在县（区）", required=False)
     target = forms.ChoiceField(label="帮扶对象", required=False, choices=[("", "全部"), ("yes", "是"), ("no", "否")])
@@ -279,7 +280,7 @@ def village_detail(request, pk):
 
 
 # --- terms and positions --------------------------------------------------------------------------------
-class TermSearchForm(forms.Form):
+class TermSearchForm(Form):
     owner = forms.ChoiceField(label="届次所属", required=False,
                               choices=[("", "全部"), ("federation", "工商联本级"), ("chamber", "商会")])
 

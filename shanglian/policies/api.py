@@ -26,6 +26,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from shanglian.common.api import AuditedLookupMixin, IdField, TextField
 from shanglian.members.selectors import enterprises_visible_to
 
 from . import selectors
@@ -104,15 +105,15 @@ class MatchCountSerializer(serializers.Serializer):
 
 # --- input -----------------------------------------------------------------------------------------
 class PolicyFilterSerializer(serializers.Serializer):
-    q = serializers.CharField(label="搜索（政策名称、文号、全文）", required=False, allow_blank=True)
-    department = serializers.IntegerField(label="发布部门ID", required=False)
-    benefit_type = serializers.IntegerField(label="惠企类型ID", required=False)
+    q = TextField(label="搜索（政策名称、文号、全文）", required=False, allow_blank=True)
+    department = IdField(label="发布部门ID", required=False)
+    benefit_type = IdField(label="惠企类型ID", required=False)
     status = serializers.ChoiceField(label="状态（draft/published/expired）", required=False,
                                      choices=[(value, label) for value, label in Policy.Status.choices])
     published_from = serializers.DateField(label="发布日期起", required=False)
     published_to = serializers.DateField(label="发布日期止", required=False)
     automatic = serializers.BooleanField(label="仅免申即享", required=False, default=False)
-    package = serializers.IntegerField(label="服务包ID", required=False)
+    package = IdField(label="服务包ID", required=False)
 
 
 ERRORS = {403: OpenApiResponse(description="角色无权查看"),
@@ -129,7 +130,7 @@ class _Context:
                        responses={200: PolicyListSerializer(many=True), 403: ERRORS[403]}),
     retrieve=extend_schema(summary="政策详情（含全文和适用条件）", responses={200: PolicyDetailSerializer, **ERRORS}),
 )
-class PolicyViewSet(_Context, viewsets.ReadOnlyModelViewSet):
+class PolicyViewSet(AuditedLookupMixin, _Context, viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = r"\d+"
 
     def get_queryset(self):
@@ -163,7 +164,7 @@ class PolicyViewSet(_Context, viewsets.ReadOnlyModelViewSet):
         responses={200: PolicyListSerializer(many=True), **ERRORS}),
 )
 # Registered at enterprises/{enterprise_id}/policies/ (a nested route beside members' EnterpriseViewSet).
-class EnterprisePolicyViewSet(_Context, mixins.ListModelMixin, viewsets.GenericViewSet):
+class EnterprisePolicyViewSet(AuditedLookupMixin, _Context, mixins.ListModelMixin, viewsets.GenericViewSet):
 
     serializer_class = PolicyListSerializer
 

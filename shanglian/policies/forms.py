@@ -2,7 +2,14 @@
 
 from django import forms
 
-from shanglian.common.forms import FILES_HELP, MultipleFileField, date_field
+from shanglian.common.forms import (
+    FILES_HELP,
+    Form,
+    ModelChoiceField,
+    ModelMultipleChoiceField,
+    MultipleFileField,
+    date_field,
+)
 from shanglian.common.models import DictItem
 from shanglian.common.pickers import IndustryMultipleField
 from shanglian.members.models import Enterprise
@@ -19,18 +26,18 @@ def _count_field(label, max_value):
                         "max_value": f"{label}不能超过 {max_value}。"})
 
 
-class PolicySearchForm(forms.Form):
+class PolicySearchForm(Form):
     q = forms.CharField(label="关键词", required=False, max_length=100,
                         widget=forms.TextInput(attrs={"placeholder": "政策名称、文号或全文"}))
-    department = forms.ModelChoiceField(label="发布部门", required=False, queryset=Department.objects.none(),
+    department = ModelChoiceField(label="发布部门", required=False, queryset=Department.objects.none(),
                                         empty_label="全部")
-    benefit_type = forms.ModelChoiceField(label="惠企类型", required=False, empty_label="全部",
+    benefit_type = ModelChoiceField(label="惠企类型", required=False, empty_label="全部",
                                           queryset=DictItem.objects.filter(kind="benefit_type", is_active=True))
     status = forms.ChoiceField(label="状态", required=False, choices=[("", "全部")] + list(Policy.Status.choices))
     published_from = date_field("发布日期起")
     published_to = date_field("发布日期止")
     automatic = forms.BooleanField(label="仅免申即享", required=False)
-    package = forms.ModelChoiceField(label="服务包", required=False, queryset=PolicyPackage.objects.none(),
+    package = ModelChoiceField(label="服务包", required=False, queryset=PolicyPackage.objects.none(),
                                      empty_label="全部")
 
     def __init__(self, *args, visible=None, show_status=True, **kwargs):
@@ -59,17 +66,17 @@ class PolicySearchForm(forms.Form):
         return data
 
 
-class PolicyForm(forms.Form):
+class PolicyForm(Form):
     """All fields of a policy and its eligibility. Empty eligibility conditions mean 不限."""
 
     title = forms.CharField(label="政策名称", max_length=200, error_messages={
         "required": "请填写政策名称。", "max_length": "政策名称不能超过 200 字。"})
     document_number = forms.CharField(label="文号", max_length=100, required=False,
                                       widget=forms.TextInput(attrs={"placeholder": "如 津西政发〔2026〕3号"}))
-    department = forms.ModelChoiceField(label="发布部门", queryset=Department.objects.none(), empty_label="请选择",
+    department = ModelChoiceField(label="发布部门", queryset=Department.objects.none(), empty_label="请选择",
                                         error_messages={"required": "请选择发布部门。",
                                                         "invalid_choice": "发布部门不存在，请重新选择。"})
-    benefit_type = forms.ModelChoiceField(label="惠企类型", empty_label="请选择",
+    benefit_type = ModelChoiceField(label="惠企类型", empty_label="请选择",
                                           queryset=DictItem.objects.filter(kind="benefit_type", is_active=True),
                                           error_messages={"required": "请选择惠企类型。",
                                                           "invalid_choice": "惠企类型不存在，请重新选择。"})
@@ -96,7 +103,7 @@ class PolicyForm(forms.Form):
                                       widget=forms.CheckboxSelectMultiple, help_text="不选表示不限。")
     enterprise_types = forms.MultipleChoiceField(label="企业类型", required=False, choices=(),
                                                  widget=forms.CheckboxSelectMultiple, help_text="不选表示不限。")
-    streets = forms.ModelMultipleChoiceField(
+    streets = ModelMultipleChoiceField(
         label="所在街道", required=False, queryset=Street.objects.none(), widget=forms.CheckboxSelectMultiple,
         help_text="不选表示不限。",
         error_messages={"invalid_choice": "所选街道不属于本工商联。", "invalid_pk_value": "所选街道不存在。"})
@@ -165,15 +172,15 @@ class PolicyForm(forms.Form):
             min_registered_years=data["min_registered_years"], max_registered_years=data["max_registered_years"])
 
 
-class PublishForm(forms.Form):
+class PublishForm(Form):
     push = forms.BooleanField(label="同时推送给匹配企业", required=False, initial=True)
     sms = forms.BooleanField(label="短信通知", required=False)
 
 
-class PushForm(forms.Form):
+class PushForm(Form):
     sms = forms.BooleanField(label="短信通知", required=False)
 
 
-class H5SearchForm(forms.Form):
+class H5SearchForm(Form):
     q = forms.CharField(label="搜索政策", required=False, max_length=100,
                         widget=forms.TextInput(attrs={"placeholder": "搜索政策名称、文号或内容", "enterkeyhint": "search"}))

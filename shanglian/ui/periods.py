@@ -14,7 +14,7 @@ from datetime import date
 from django import forms
 from django.utils import timezone
 
-from shanglian.common.forms import date_field
+from shanglian.common.forms import Form, date_field
 from shanglian.common.periods import Period
 
 PERIOD_FIELDS = ("year", "quarter", "month", "start", "end")
@@ -44,7 +44,7 @@ def last_year_end(on):
     return on.year if (on.month, on.day) == (12, 31) else on.year - 1
 
 
-class PeriodForm(forms.Form):
+class PeriodForm(Form):
     year = _year_field("年份", "2026")
     quarter = forms.TypedChoiceField(label="季度", required=False, coerce=int, empty_value=None,
                                      choices=[("", "全年"), *[(q, f"第{q}季度") for q in range(1, 5)]])
