@@ -263,8 +263,6 @@ def create_backup(output, key=None):
     work = Path(_private_tmpdir(output.parent))
     try:
         db_file = work / DB_MEMBERS[kind]
-        counts = table_row_counts()
-        migrations = applied_migrations()
         if kind == "sqlite":
             connection.ensure_connection()
             target = sqlite3.connect(db_file)
@@ -272,12 +270,10 @@ def create_backup(output, key=None):
                 connection.connection.backup(target)
             finally:
                 target.close()
-            # The online backup is consistent by itself: count the rows of the copy, not the live base.
-            counts = _sqlite_counts(db_file)
+            # The online backup is a consistent copy: count the rows of the copy, not of the live base.
+            counts, migrations = _sqlite_facts(db_file)
         else:
-            args, env = _pg_args_env()
-            _run([pg_tool("pg_dump"), "--format=custom", "--no-owner", "--no-privileges",
-                  "--file", str(db_file), *args], env, "pg_dump 导出数据库")
+            counts, migrations = _pg_dump(db_file)
         members = {DB_MEMBERS[kind]: _sha256(db_file)}
         media = Path(settings.MEDIA_ROOT)
         media_files = sorted(p for p in media.rglob("*") if p.is_file()) if media.is_dir() else []
@@ -311,14 +307,40 @@ def create_backup(output, key=None):
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _sqlite_counts(path):
+def _sqlite_facts(path):
+    """Row counts and applied migrations of a SQLite database file."""
     conn = sqlite3.connect(path)
     try:
         names = [row[0] for row in conn.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'")]
-        return {name: conn.execute(f'SELECT COUNT(*) FROM "{name}"').fetchone()[0] for name in sorted(names)}
+        counts = {name: conn.execute(f'SELECT COUNT(*) FROM "{name}"').fetchone()[0] for name in sorted(names)}
+        migrations = [f"{app}.{name}" for app, name in conn.execute(
+            "SELECT app, name FROM django_migrations ORDER BY app, name")] if "django_migrations" in names else []
+        return counts, migrations
     finally:
         conn.close()
+
+
+def _pg_dump(db_file):
+    """pg_dump of the snapshot in which the row counts and migrations are read, so they agree even
+    while the site keeps writing."""
+    args, env = _pg_args_env()
+    pg_dump = pg_tool("pg_dump")
+    connection.close()
+    connection.ensure_connection()
+    raw = connection.connection
+    try:
+        with raw.cursor() as cursor:
+            cursor.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            cursor.execute("SELECT pg_export_snapshot()")
+            snapshot = cursor.fetchone()[0]
+        counts = table_row_counts()
+        migrations = applied_migrations()
+        _run([pg_dump, "--format=custom", "--no-owner", "--no-privileges", f"--snapshot={snapshot}",
+              "--file", str(db_file), *args], env, "pg_dump 导出数据库")
+    finally:
+        connection.close()
+    return counts, migrations
 
 
 # --- Restore ---------------------------------------------------------------------------------------
