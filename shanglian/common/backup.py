@@ -180,7 +180,8 @@ def table_row_counts():
     counts = {}
     with connection.cursor() as cursor:
         for table in _tables():
-            cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(table)}")
+            quoted = connection.ops.quote_name(table)
+            cursor.execute(f"SELECT COUNT(*) FROM {quoted}")  # noqa: S608 (a table name from introspection)
             counts[table] = cursor.fetchone()[0]
     return counts
 
@@ -232,7 +233,8 @@ def _pg_args_env():
 
 
 def _run(command, env, what):
-    result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    # A list of arguments, no shell: the database settings cannot inject a command.
+    result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)  # noqa: S603
     if result.returncode != 0:
         raise BackupError(f"{what}失败（退出码 {result.returncode}）：{result.stderr.strip()[-2000:]}")
 
@@ -313,7 +315,10 @@ def _sqlite_facts(path):
     try:
         names = [row[0] for row in conn.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'")]
-        counts = {name: conn.execute(f'SELECT COUNT(*) FROM "{name}"').fetchone()[0] for name in sorted(names)}
+        counts = {}
+        for name in sorted(names):
+            quoted = '"' + name.replace('"', '""') + '"'
+            counts[name] = conn.execute(f"SELECT COUNT(*) FROM {quoted}").fetchone()[0]  # noqa: S608 (from sqlite_master)
         migrations = [f"{app}.{name}" for app, name in conn.execute(
             "SELECT app, name FROM django_migrations ORDER BY app, name")] if "django_migrations" in names else []
         return counts, migrations
