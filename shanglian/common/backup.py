@@ -408,7 +408,7 @@ def restore_backup(archive, *, force=False, key=None):
         if kind == "sqlite":
             _restore_sqlite(db_file)
         else:
-            _restore_postgresql(db_file)
+            _restore_postgresql(db_file, manifest["row_counts"])
         _replace_media(unpacked / "media", media, work)
         counts = table_row_counts()
         expected = manifest["row_counts"]
@@ -432,11 +432,33 @@ def _restore_sqlite(db_file):
     connection.close()
 
 
-def _restore_postgresql(db_file):
+def _restore_postgresql(db_file, backed_up_tables):
+    """pg_restore's script run by psql in one transaction, after dropping the tables the backup does
+    not have (created by later migrations): all of it applies, or nothing does."""
+    extra = sorted(set(_tables()) - set(backed_up_tables))
     connection.close()
     args, env = _pg_args_env()
-    _run([pg_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--no-privileges",
-          "--single-transaction", "--exit-on-error", *args, str(db_file)], env, "pg_restore 恢复数据库")
+    with tempfile.NamedTemporaryFile("w", suffix=".sql", encoding="utf-8", delete=False,
+                                     dir=Path(db_file).parent) as drops:
+        for table in extra:
+            drops.write(f"DROP TABLE IF EXISTS {connection.ops.quote_name(table)} CASCADE;\n")
+    pg_restore = subprocess.Popen(  # noqa: S603 (arguments, no shell)
+        [pg_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--no-privileges", "--file", "-",
+         str(db_file)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        psql = subprocess.run(  # noqa: S603 (arguments, no shell)
+            [pg_tool("psql"), "--no-psqlrc", "--quiet", "--single-transaction", "--set", "ON_ERROR_STOP=1",
+             "--file", drops.name, "--file", "-", *args],
+            env=env, stdin=pg_restore.stdout, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
+    finally:
+        pg_restore.stdout.close()
+        restore_errors = pg_restore.stderr.read().decode(errors="replace")
+        pg_restore.wait()
+    if pg_restore.returncode != 0:
+        raise BackupError(f"pg_restore 读取备份失败（退出码 {pg_restore.returncode}）：{restore_errors.strip()[-2000:]}")
+    if psql.returncode != 0:
+        raise BackupError(f"恢复数据库失败，数据库未改动（退出码 {psql.returncode}）："
+                          f"{psql.stderr.decode(errors='replace').strip()[-2000:]}")
 
 
 def _replace_media(source, media, work):
