@@ -97,6 +97,10 @@ SHANGLIAN_BLIND_INDEX_KEY = base64.b64decode(
 if len(SHANGLIAN_BLIND_INDEX_KEY) < 32:
     raise ImproperlyConfigured("SHANGLIAN_BLIND_INDEX_KEY 至少 32 字节。")
 
+# Key of `manage.py backup` / `restore` (base64 of 32 bytes): needed by those commands only, so a
+# missing key never stops the site; see shanglian/common/backup.py.
+SHANGLIAN_BACKUP_KEY = os.environ.get("SHANGLIAN_BACKUP_KEY", "")
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if not PRODUCTION else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
