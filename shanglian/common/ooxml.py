@@ -5,6 +5,7 @@ bounded chunks, and refused when (issue 18.1):
 - it has too many entries, or its entries inflate to too much in all, or one inflates absurdly
   against its compressed size (a zip bomb; the real inflated bytes are counted, a zip may lie);
 - an XML part declares a DTD or entities (billion laughs; OOXML never needs one);
+- a shared-string table declares more strings than it can hold (calamine reserves room for them);
 - a worksheet's extent is out of proportion: python-calamine allocates one cell for every position
   between the smallest and the largest row/column that hold a value (a value in A1 and one in
   XFD1048576 is 512 GB and aborts the process), so the extent of the cells that hold something is
@@ -30,15 +31,13 @@ _XML_SUFFIXES = (".xml", ".rels", ".vml")
 _DTD_MARKS = tuple(mark.encode(encoding) for mark in ("<!DOCTYPE", "<!ENTITY")
                    for encoding in ("utf-8", "utf-16-le", "utf-16-be"))
 _OVERLAP = max(len(mark) for mark in _DTD_MARKS)
-_SHEET_PART = re.compile(r"^xl/worksheets/[^/]+\.xml$", re.IGNORECASE)
 _TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>")
 _FILLED_ROWS = re.compile(rb'<c r="[A-Z]{1,3}(\d{1,7})"[^>/]*>')
 _FILLED_COLUMNS = re.compile(rb'<c r="([A-Z]{1,3})\d{1,7}"[^>/]*>')
 _EMPTY_CELL = re.compile(rb'<c r="[A-Z]{1,3}\d{1,7}"[^>/]*/>')
 _ROW_REF = re.compile(rb'<row r="(\d{1,7})"')
 _PREFIXED = re.compile(rb"<[A-Za-z_][\w.-]*:(?:c|row)[\s>/]")
-_REF = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?(?<![\w:.-])r\s*=\s*[\"']\$?([A-Za-z]+)\$?(\d+)[\"'][^>]*?(/?)>")
-_ROW_REF = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row\s[^>]*?(?<![\w:.-])r\s*=\s*[\"'](\d+)[\"']")
+_SHARED_STRINGS = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sst\s[^>]*?uniqueCount\s*=\s*[\"']\s*\+?(\d+)")
 _REF = re.compile(rb"(?:^|\s)r\s*=\s*[\"']\s*\$?([A-Za-z]*)\$?(\d*)\s*[\"']")
 
 TOO_LARGE = "文件解压后过大，疑似异常文件，已拒绝。"
@@ -118,12 +117,22 @@ class _Extent:
                 "已拒绝。请删除远处单元格中的内容后重新上传。")
 
 
+def _check_shared_strings(head, entry):
+    """calamine reserves room for the shared-string table's declared uniqueCount (24 bytes each):
+    4,000,000,000 in a 1 KB part was a 96 GB allocation. The count may not exceed what the part can
+    hold (an <si/> is 5 bytes) nor MAX_SHEET_CELLS."""
+    match = _SHARED_STRINGS.search(head[:_MAX_TAG])
+    if match and int(match.group(1)) > min(MAX_SHEET_CELLS, entry.file_size // 5 + 1):
+        raise UnsafeDocument("文件的共享字符串表声明的数量异常，疑似异常文件，已拒绝。")
+
+
 def _scan_entry(archive, entry, budget):
     """Inflate one entry in chunks; returns its inflated size. Refuses DTDs in XML parts and an absurd
     worksheet extent; raises when `budget` (the bytes still allowed in all) is exceeded."""
     name = entry.filename.lower()
     is_xml = name.endswith(_XML_SUFFIXES)
-    extent = _Extent(entry.filename) if _SHEET_PART.match(entry.filename) else None
+    # every XML part, not only xl/worksheets/: the workbook's relationships may put a sheet anywhere
+    extent = _Extent(entry.filename) if is_xml else None
     inflated, tail, carry = 0, b"", b""
     with archive.open(entry) as member:
         while chunk := member.read(_CHUNK):
@@ -132,6 +141,8 @@ def _scan_entry(archive, entry, budget):
                 raise UnsafeDocument(TOO_LARGE)
             if inflated > RATIO_FLOOR and inflated > MAX_RATIO * max(entry.compress_size, 1):
                 raise UnsafeDocument(TOO_LARGE)
+            if is_xml and not tail:
+                _check_shared_strings(chunk, entry)
             if is_xml:
                 window = tail + chunk
                 if any(mark in window for mark in _DTD_MARKS):

@@ -35,9 +35,9 @@ def sheet_xml(cells, *, dimension=None, prolog='<?xml version="1.0" encoding="UT
     return f'{prolog}<worksheet xmlns="{_MAIN}">{extent}<sheetData>{body}</sheetData></worksheet>'
 
 
-def xlsx_bytes(cells=(), *, sheet=None, title="Sheet1"):
-    """A minimal valid xlsx with one sheet of `cells` (or the given worksheet XML)."""
-    return _zip({
+def xlsx_bytes(cells=(), *, sheet=None, title="Sheet1", parts=None):
+    """A minimal valid xlsx with one sheet of `cells` (or the given worksheet XML), plus `parts`."""
+    return _zip({**(parts or {}),
         "[Content_Types].xml": (
             f'<?xml version="1.0"?><Types xmlns="{_CT}">'
             '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'

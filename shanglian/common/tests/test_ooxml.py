@@ -107,3 +107,19 @@ def test_dtds_and_entities_are_refused_in_any_xml_part(tmp_path):
     assert "DTD/实体" in _refused(tmp_path, laughing_xlsx())
     utf16 = ('<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE x [<!ENTITY a "b">]><worksheet/>').encode("utf-16-le")
     assert "DTD/实体" in _refused(tmp_path, xlsx_bytes(sheet=utf16))
+
+
+def test_a_shared_string_table_declaring_billions_of_strings_is_refused(tmp_path):
+    """calamine reserves the declared uniqueCount: 4,000,000,000 in a 1 KB part was a 96 GB allocation."""
+    table = ('<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+             'count="1" uniqueCount="4000000000"><si><t>编码</t></si></sst>')
+    assert "共享字符串" in _refused(tmp_path, xlsx_bytes(HEADER, parts={"xl/sharedStrings.xml": table}))
+    honest = table.replace("4000000000", "1")
+    check_xlsx(_write(tmp_path, "honest.xlsx", xlsx_bytes(HEADER, parts={"xl/sharedStrings.xml": honest})))
+
+
+def test_a_sheet_kept_outside_xl_worksheets_is_measured_too(tmp_path):
+    """The workbook's relationships may point a sheet at any part: every XML part is measured."""
+    content = xlsx_bytes(HEADER, parts={"xl/elsewhere/data.xml": sheet_xml([*HEADER, ("XFD1048576", "远")])})
+    with pytest.raises(ooxml.UnsafeDocument, match="数据区域异常"):
+        ooxml.check_ooxml(_write(tmp_path, "elsewhere.xlsx", content))
