@@ -16,6 +16,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import FileResponse
 
+from .ooxml import UnsafeDocument, check_ooxml
+
 # What people attach to appeals and policies: scans, photos, Word/Excel documents.
 ALLOWED_TYPES = {
     "pdf": "application/pdf",
@@ -24,6 +26,7 @@ ALLOWED_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
+OFFICE_TYPES = {"docx", "xlsx"}  # zips: opened safely before they are accepted (common.ooxml)
 ALLOWED_LABEL = "PDF、JPG、PNG、Word（docx）、Excel（xlsx）"
 MAX_BYTES = 10 * 1024 * 1024
 MAX_FILES = 5
@@ -68,6 +71,14 @@ def check_uploads(files, *, max_files=MAX_FILES, max_bytes=MAX_BYTES):
         if extension not in ALLOWED_TYPES:
             errors.append(f"“{name}”的文件内容不是允许的类型（{ALLOWED_LABEL}），文件名后缀不作为依据。")
             continue
+        if extension in OFFICE_TYPES:
+            try:
+                check_ooxml(upload)  # zip bomb, DTD/entities, absurd sheet extent (issue 18.1)
+            except UnsafeDocument as exc:
+                errors.append(f"“{name}”：{exc}")
+                continue
+            finally:
+                upload.seek(0)
         checked.append(CheckedUpload(upload, name, extension, ALLOWED_TYPES[extension], size))
     if errors:
         raise ValidationError(errors)

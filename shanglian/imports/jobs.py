@@ -34,7 +34,7 @@ def check_upload(*, actor, kind, upload):
             out.write(chunk)
     try:
         report = run_import(spec, job.path, dry_run=True)
-    except ExcelError:
+    except BaseException:  # a refused file, or any failure: the upload is not kept without its job
         job.path.unlink(missing_ok=True)
         raise
     job.total, job.valid, job.failed = report.total, report.succeeded, report.failed

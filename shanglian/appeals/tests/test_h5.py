@@ -310,3 +310,17 @@ def test_the_table_offers_the_enterprise_reopening_only_after_it_rated_unsatisfi
     assert "reopen" in selectors.available_actions(cast.users.staff, appeal)  # the desk may reopen any reply
     appeal = services.rate_appeal(actor=ent1, appeal=appeal, rating=Rating.UNSATISFIED, comment="金额不符")
     assert selectors.available_actions(ent1, appeal) == ["reopen"]
+
+
+@pytest.mark.parametrize(("name", "reason"), [("bomb.docx", "解压后过大"), ("laughs.docx", "DTD/实体"),
+                                              ("far.xlsx", "数据区域异常")])
+def test_a_crafted_office_attachment_is_refused_and_nothing_is_stored(cast, login, media, name, reason):
+    from shanglian.common.tests.crafted import bomb_docx, laughing_docx, xlsx_bytes
+
+    content = {"bomb.docx": bomb_docx, "laughs.docx": laughing_docx,
+               "far.xlsx": lambda: xlsx_bytes([("A1", "名称"), ("XFD1048576", "远")])}[name]()
+    response = login(cast.users.ent1).post(reverse("appeals:h5_create"),
+                                           {**form_data(), "files": [SimpleUploadedFile(name, content)]})
+    page = response.content.decode()
+    assert response.status_code == 200 and f"“{name}”" in page and reason in page
+    assert Appeal.objects.count() == 0 and Attachment.objects.count() == 0 and stored_files(media) == []

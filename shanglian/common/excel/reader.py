@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from .normalise import normalise_text
 from .spec import ExcelError, ImportSpec
+from .xlsx_open import check_xlsx
 
 HEADER_SEARCH_ROWS = 10  # the header row is looked for in this many rows (title rows may sit above it)
 
@@ -47,7 +48,9 @@ def _find_header(head, columns):
 
 
 def open_sheet(path, spec):
-    """The first visible sheet (the spec's title first) whose first rows hold the header row."""
+    """The first visible sheet (the spec's title first) whose first rows hold the header row.
+    Call `check_xlsx(path)` first (as `run_import` and `read_rows` do): calamine allocates a sheet's
+    whole extent."""
     from python_calamine import CalamineWorkbook
 
     try:
@@ -89,6 +92,7 @@ def open_sheet(path, spec):
 
 def read_rows(path, columns, *, title=""):
     """Yield (excel_row_number, {key: raw cell}) for the non-blank rows under the header row."""
+    check_xlsx(path)  # never hand calamine a file that was not opened safely (issue 18.1)
     sheet = open_sheet(path, ImportSpec(title=title, columns=columns))
     positions = list(sheet.mapping.items())
     for number, row in enumerate(sheet.rows, start=sheet.header_row + 1):

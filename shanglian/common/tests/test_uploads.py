@@ -45,3 +45,28 @@ def test_a_failed_transaction_removes_the_files_it_stored(cast, media):
         raise RuntimeError("the audit write failed")
     assert not Attachment.objects.exists()
     assert list((media / "appeals").iterdir()) == []
+
+
+# --- Office attachments are opened safely before they are accepted (issue 18.1) ---------------------
+
+def test_an_ordinary_docx_and_xlsx_are_accepted():
+    from .crafted import docx_bytes, xlsx_bytes
+
+    checked = check_uploads([SimpleUploadedFile("材料.docx", docx_bytes()),
+                             SimpleUploadedFile("清单.xlsx", xlsx_bytes([("A1", "名称")]))])
+    assert [item.extension for item in checked] == ["docx", "xlsx"]
+    assert checked[0].upload.tell() == 0
+
+
+@pytest.mark.parametrize(("name", "reason"), [
+    ("bomb.docx", "解压后过大"), ("laughs.docx", "DTD/实体"), ("laughs.xlsx", "DTD/实体"), ("far.xlsx", "数据区域异常"),
+])
+def test_a_crafted_office_attachment_is_refused_with_a_chinese_reason(name, reason):
+    from .crafted import bomb_docx, laughing_docx, laughing_xlsx, xlsx_bytes
+
+    content = {"bomb.docx": bomb_docx, "laughs.docx": laughing_docx, "laughs.xlsx": laughing_xlsx,
+               "far.xlsx": lambda: xlsx_bytes([("A1", "名称"), ("XFD1048576", "远")])}[name]()
+    assert len(content) < 1024 * 1024
+    with pytest.raises(ValidationError) as info:
+        check_uploads([SimpleUploadedFile(name, content)])
+    assert f"“{name}”" in info.value.messages[0] and reason in info.value.messages[0]

@@ -70,3 +70,17 @@ def test_unusable_input_is_a_command_error(cast, upload, tmp_path, args, message
     paths = {"{good}": str(upload(good_rows())), "{exe}": str(exe)}
     with pytest.raises(CommandError, match=message):
         call_command("import_members", *[paths.get(a, a) for a in args])
+
+
+def test_a_sheet_with_a_far_away_value_is_refused_in_chinese_and_leaves_nothing(cast, upload, capsys):
+    """Issue 18.1: a sheet whose extent is out of proportion to its content (here a value in column GT,
+    the 202nd; the 512 GB XFD1048576 case runs under a memory limit in common/tests/test_ooxml.py) is
+    refused before python-calamine reads it: a Chinese error, exit status 1, nothing written."""
+    from shanglian.common.tests.crafted import xlsx_bytes
+
+    path = upload(good_rows())
+    path.write_bytes(xlsx_bytes([("A1", "会员类型*"), ("B1", "入会日期*"), ("A2", "企业会员"), ("GT2", "远")]))
+    before = snapshot()
+    with pytest.raises(CommandError, match="工作表的数据区域异常") as refused:
+        call_command("import_members", str(path), "--user", "staff")
+    assert refused.value.returncode == 1 and snapshot() == before
