@@ -100,9 +100,10 @@ def transition_actions(flow, *, respond, responses=None):
 
     def endpoint_for(t):
         def endpoint(self, request, pk=None):
+            obj = self.get_object()  # the scope first: another scope's record is 404 whatever the body
             serializer = t.serializer_class(data=request.data)
             serializer.is_valid(raise_exception=True)
-            obj = flow.run(t.name, actor=request.user, obj=self.get_object(), data=service_kwargs(serializer))
+            obj = flow.run(t.name, actor=request.user, obj=obj, data=service_kwargs(serializer))
             return respond(self, obj)
 
         endpoint.__name__ = endpoint.__qualname__ = f"transition_{t.name}"

@@ -1,0 +1,205 @@
+"""Every endpoint of /api/v1/ × every role of the cast × the records of another scope: 403 or 404, never
+data (DESIGN §1; the page matrix is test_permission_matrix.py).
+
+The endpoints are read from the OpenAPI schema that drf-spectacular generates from the router, not
+listed here: a new module's ViewSet is in the matrix as soon as it is registered, and the test fails
+until `scoped` below holds records of its model on both sides of every scope line. For each role:
+- a list (a GET without a path parameter) answers 403, or 200 without any record of another scope;
+- a retrieve or a detail GET action on a record of another scope answers 403/404;
+- a detail POST action answers 403/404 and changes nothing (no row added or removed anywhere, the
+  record untouched), whatever the body: the scope is checked before the input is parsed;
+- a nested route (`enterprises/{enterprise_id}/policies/`) addressed by a record of another scope: 403/404.
+"""
+
+from datetime import date
+from functools import cache
+
+import pytest
+from django.apps import apps
+from django.db import connection
+from django.urls import resolve
+from drf_spectacular.generators import SchemaGenerator
+
+from shanglian import testing
+from shanglian.appeals.models import Status
+from shanglian.appeals.tests.factories import make_appeal, submit
+from shanglian.common.models import DictItem
+from shanglian.policies.models import Policy
+from shanglian.policies.services import Eligibility, save_policy
+
+ROLES = ["admin", "staff", "leader", "chamber1", "chamber2", "dept1", "ent1", "auditor", "outsider_staff"]
+METHODS = ("get", "post", "put", "patch", "delete")
+# Denied calls are audited (an append-only log): the one table a refused call may add rows to.
+WRITTEN_BY_A_REFUSAL = {"audit.auditevent", "axes.accessattempt", "axes.accessfailurelog", "sessions.session"}
+# Writes that address no record by their path: the record of another scope is in the body.
+COVERED_ELSEWHERE = {
+    # filing for an enterprise of another federation: 400, nothing created; for another enterprise: 403
+    ("post", "/api/v1/appeals/"): "appeals/tests/test_api.py::test_staff_cannot_register_an_appeal_outside_its_"
+                                  "federation, test_enterprise_user_cannot_submit_for_another_enterprise",
+}
+
+
+@cache
+def endpoints():
+    """(method, path template) of every operation in the generated schema."""
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    return tuple(sorted((method, path) for path, item in schema["paths"].items() for method in item if method in METHODS))
+
+
+def _viewset_model(path):
+    """The model a ViewSet route serves (its serializer's), found by resolving the route."""
+    view = resolve(path).func
+    viewset = view.cls(action="retrieve", kwargs={}, request=None, format_kwarg=None)
+    if getattr(viewset, "queryset", None) is not None:
+        return viewset.queryset.model
+    return viewset.get_serializer_class().Meta.model
+
+
+def _fill(template, value):
+    return template.replace("{" + _param(template) + "}", str(value))
+
+
+def _param(template):
+    start = template.find("{")
+    return template[start + 1:template.index("}", start)] if start >= 0 else None
+
+
+def _param_model(template):
+    """The model a path parameter addresses: `{id}`/`{pk}` the route's own, `{<model>_id}` that model."""
+    name = _param(template)
+    if name in ("id", "pk"):
+        return _viewset_model(_fill(template, 1))
+    label = name.removesuffix("_id")
+    return next(m for m in apps.get_models() if m.__module__.startswith("shanglian.") and m._meta.model_name == label)
+
+
+def _policy(actor, department, title, status=Policy.Status.PUBLISHED):
+    policy = save_policy(actor=actor, data={
+        "title": title, "department": department, "document_number": "", "expires_on": None,
+        "benefit_type": DictItem.objects.get(kind="benefit_type", code="subsidy"), "full_text": "",
+        "published_on": date(2026, 3, 1)}, eligibility=Eligibility())
+    Policy.objects.filter(pk=policy.pk).update(status=status)
+    return Policy.objects.get(pk=policy.pk)
+
+
+def _by_model(*objects):
+    grouped = {}
+    for obj in objects:
+        grouped.setdefault(type(obj), []).append(obj)
+    return grouped
+
+
+def _merge(*groups):
+    merged = {}
+    for group in groups:
+        for model, objects in group.items():
+            merged.setdefault(model, []).extend(objects)
+    return merged
+
+
+@pytest.fixture
+def scoped(cast):
+    """role → {model: the records that role must not reach}. Each kind of record of the API exists in
+    both federations, and on both sides of the finer lines (chamber, department, enterprise)."""
+    dept_other = testing.make_department(cast.other, name="南开区税务局")
+    person_other = testing.make_person(cast.other, name="刘南开", enterprise=cast.ent_other)
+    appeal_ent1 = make_appeal(cast, Status.HANDLING)  # ent1's, dispatched to dept1
+    appeal_ent2 = make_appeal(cast, Status.HANDLING, actor=cast.users.staff, enterprise=cast.ent2, channel="phone",
+                              departments=[cast.dept2])
+    appeal_other = submit(cast, actor=cast.users.outsider_staff, enterprise=cast.ent_other, channel="phone")
+    policy = _policy(cast.users.staff, cast.dept1, "河西区涉企公共法律服务清单")
+    draft = _policy(cast.users.staff, cast.dept1, "稳岗返还（征求意见稿）", status=Policy.Status.DRAFT)
+    policy_other = _policy(cast.users.outsider_staff, dept_other, "南开区小微企业贷款贴息")
+    ms = cast.memberships
+    district_members = _by_model(cast.ent1, cast.ent2, cast.person1, cast.person2, ms.ent1, ms.ent2, ms.person1,
+                                 ms.chamber1)
+    district = _merge(district_members, _by_model(appeal_ent1, appeal_ent2, policy, draft))
+    other = _by_model(cast.ent_other, person_other, ms.ent_other, appeal_other, policy_other)
+    return {
+        "admin": other, "staff": other, "leader": other,
+        "outsider_staff": district,
+        "auditor": _merge(district, other),  # the auditor reads the audit log, no business record
+        "chamber1": _merge(other, _by_model(cast.ent2, cast.person2, ms.ent2, appeal_ent2, draft)),
+        "chamber2": _merge(other, _by_model(cast.ent1, cast.person1, ms.ent1, ms.person1, ms.chamber1, appeal_ent1,
+                                            draft)),
+        # a department handles appeals and reads live policies: no member record at all
+        "dept1": _merge(other, district_members, _by_model(appeal_ent2, draft)),
+        "ent1": _merge(other, _by_model(cast.ent2, cast.person1, cast.person2, ms.ent1, ms.ent2, ms.person1,
+                                        ms.chamber1, appeal_ent2, draft)),
+    }
+
+
+def _counts():
+    """The row count of every table (one query), to see that a refused call added or removed nothing."""
+    tables = sorted({m._meta.db_table for m in apps.get_models(include_auto_created=True)
+                     if m._meta.label_lower not in WRITTEN_BY_A_REFUSAL and m._meta.managed})
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(f"(SELECT COUNT(*) FROM {connection.ops.quote_name(t)})" for t in tables))
+        return dict(zip(tables, cursor.fetchone(), strict=True))
+
+
+def _row(obj):
+    return type(obj).objects.filter(pk=obj.pk).values().first()
+
+
+def _ids(response):
+    body = response.json()
+    rows = body["results"] if isinstance(body, dict) else body
+    return {row["id"] for row in rows}
+
+
+def check_role(client, foreign):
+    """The breaches of `foreign` (model → records) found through every endpoint, as readable lines."""
+    breaches = []
+    for method, template in endpoints():
+        model = _param_model(template) if _param(template) else None
+        if model is None:  # a list (or a create, which addresses no record)
+            if method != "get":
+                assert (method, template) in COVERED_ELSEWHERE, f"{method} {template}: not in the matrix"
+                continue
+            response = client.get(template)
+            hidden = {obj.pk for obj in foreign.get(_viewset_model(template), [])}
+            if response.status_code == 200 and (leaked := _ids(response) & hidden):
+                breaches.append(f"GET {template}: lists {sorted(leaked)}")
+            elif response.status_code not in (200, 403):
+                breaches.append(f"GET {template}: {response.status_code}")
+            continue
+        for obj in foreign[model]:
+            path = _fill(template, obj.pk)
+            before = (_counts(), _row(obj)) if method != "get" else None
+            response = getattr(client, method)(path, {}, content_type="application/json")
+            if response.status_code not in (403, 404):
+                breaches.append(f"{method.upper()} {path} ({model._meta.model_name} {obj}): "
+                                f"{response.status_code} {response.content[:200]!r}")
+            if method != "get" and (_counts(), _row(obj)) != before:
+                breaches.append(f"{method.upper()} {path}: changed the database")
+    return breaches
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_role_reaches_no_record_of_another_scope_through_the_api(cast, login, scoped, role):
+    client = login(getattr(cast.users, role))
+    assert check_role(client, scoped[role]) == []
+
+
+def test_every_record_of_another_scope_is_reachable_by_its_own_scope(cast, login, scoped):
+    """The matrix's records are real ones: each is retrieved (200) by some role of the cast, so a
+    refusal above is the scope's, not an id that exists nowhere."""
+    unreached = {(model, obj.pk) for foreign in scoped.values() for model, objs in foreign.items() for obj in objs}
+    retrieves = {(_param_model(t), t) for m, t in endpoints() if m == "get" and _param(t) in ("id", "pk")
+                 and t.endswith("{" + _param(t) + "}/")}
+    for role in ROLES:
+        client = login(getattr(cast.users, role))
+        for model, template in retrieves:
+            for key in [k for k in unreached if k[0] is model]:
+                if client.get(_fill(template, key[1])).status_code == 200:
+                    unreached.discard(key)
+    assert unreached == set()
+
+
+def test_the_matrix_finds_the_endpoints_of_every_api_module():
+    found = endpoints()
+    prefixes = {path.split("/")[3] for _, path in found}
+    assert prefixes >= {"appeals", "enterprises", "persons", "memberships", "policies"}
+    assert ("post", "/api/v1/appeals/{id}/accept/") in found  # the workflow's generated actions
+    assert ("get", "/api/v1/enterprises/{enterprise_id}/policies/") in found  # a nested route
