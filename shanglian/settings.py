@@ -240,6 +240,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "shanglian.accounts.views.locked_out"
 AXES_USERNAME_FORM_FIELD = "username"
+# Usernames are case-insensitive: failures are counted under the lower-cased name (one lockout per account).
+AXES_USERNAME_CALLABLE = "shanglian.accounts.backends.axes_username"
 AXES_IPWARE_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0")) or None
 AXES_IPWARE_META_PRECEDENCE_ORDER = (
     ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
@@ -275,10 +277,10 @@ CSRF_COOKIE_HTTPONLY = True
 
 # Second factor: required for these roles (Role values of accounts/roles.py, which a settings module cannot
 # import; accounts/tests/test_second_factor.py checks them); available to every back-office role.
-OTP_REQUIRED_ROLES = ["sysadmin"]
+OTP_REQUIRED_ROLES = ["sysadmin", "auditor"]
 OTP_TOTP_ISSUER = "商联通"
-# In demo mode only, the demo sysadmin may log in without TOTP (the README says so).
-OTP_DEMO_EXEMPT_USERNAMES = ["admin"] if DEMO else []
+# In demo mode only, the demo sysadmin and auditor may log in without TOTP (the README says so).
+OTP_DEMO_EXEMPT_USERNAMES = ["admin", "auditor"] if DEMO else []
 
 AUDIT_RETENTION_DAYS = max(183, int(os.environ.get("AUDIT_RETENTION_DAYS", "183")))
 AUDIT_PII_RETENTION_DAYS = max(AUDIT_RETENTION_DAYS, int(os.environ.get("AUDIT_PII_RETENTION_DAYS", "1095")))

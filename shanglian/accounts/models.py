@@ -24,6 +24,14 @@ class ShanglianUserManager(UserManager):
         # Usernames are unique case-insensitively; log in with any case.
         return self.get(username__iexact=username)
 
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        # `createsuperuser --noinput` (DJANGO_SUPERUSER_PASSWORD) does not run the password rules: apply them here.
+        if password is not None:
+            from django.contrib.auth.password_validation import validate_password
+
+            validate_password(password, self.model(username=username, email=email or ""))
+        return super().create_superuser(username, email, password, **extra_fields)
+
 
 class User(AbstractUser):
     display_name = models.CharField("姓名", max_length=50, blank=True)

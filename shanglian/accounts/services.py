@@ -13,6 +13,10 @@ from shanglian.common.validators import validate_mobile
 from .models import TOTPDevice, User
 from .roles import Role, require_role
 
+# 三员分立: the sysadmin never creates an auditor, sets an auditor's password or moves anyone to or from the
+# auditor's role; the security officer does it on the server (`manage.py auditor`, docs/security.md).
+AUDITOR_OUT_OF_BAND = "审计员账号的创建和密码重置只能由安全保密管理员在服务器上执行 manage.py auditor 完成。"
+
 
 def ensure_role_groups():
     for role in Role:
@@ -26,6 +30,8 @@ def create_user(*, actor, username, password, role, display_name="", federation=
     if actor is not None:
         require_role(actor, Role.SYSADMIN)
     role = Role(role)
+    if actor is not None and role == Role.AUDITOR:
+        raise PermissionDenied(AUDITOR_OUT_OF_BAND)
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError("用户名已存在。")
     scope_needed = {Role.CHAMBER: chamber, Role.DEPARTMENT: department, Role.ENTERPRISE: enterprise}
@@ -45,17 +51,27 @@ def create_user(*, actor, username, password, role, display_name="", federation=
     ensure_role_groups()
     user.groups.set([Group.objects.get(name=role.value)])
     if audit:
-        record(AuditAction.CREATE, actor=actor, obj=user, detail={"role": role.value})
+        record(AuditAction.CREATE, actor=actor, obj=user,
+               detail={"role": {"old": None, "new": role.value}, "is_active": {"old": None, "new": True}})
     return user
+
+
+def is_auditor_account(user):
+    """Whether the account is in the auditor's group (active or not: `role_of` ignores disabled users)."""
+    return user.pk is not None and user.groups.filter(name=Role.AUDITOR.value).exists()
 
 
 @transaction.atomic
 def change_password(*, actor, user, new_password):
-    if actor.pk != user.pk:
+    """`actor=None` only for `manage.py auditor reset-password` (run on the server, out of band)."""
+    if actor is not None and actor.pk != user.pk:
         require_role(actor, Role.SYSADMIN)
+        if is_auditor_account(user):
+            raise PermissionDenied(AUDITOR_OUT_OF_BAND)
     user.set_password(new_password)
     user.save(update_fields=["password", "password_changed_at"])
-    record(AuditAction.PASSWORD_CHANGE, actor=actor, obj=user)
+    record(AuditAction.PASSWORD_CHANGE, actor=actor, obj=user,
+           detail={"via": "manage.py auditor"} if actor is None else {})
     return user
 
 
