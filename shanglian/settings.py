@@ -226,7 +226,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "shanglian.accounts.passwords.MaximumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "shanglian.accounts.passwords.PasswordHistoryValidator"},
 ]
+# No reuse of the current password nor of the ones before it: this many in all (accounts.PasswordHistory).
+PASSWORD_HISTORY_COUNT = int(os.environ.get("PASSWORD_HISTORY_COUNT", "5"))
+# Re-entering one's password (the PII reveal, the old password of 修改密码): this many failures within
+# REAUTH_WINDOW refuse even the right password until the window has passed; each failure is audited.
+REAUTH_FAILURE_LIMIT = int(os.environ.get("REAUTH_FAILURE_LIMIT", "5"))
+REAUTH_WINDOW = timedelta(minutes=int(os.environ.get("REAUTH_WINDOW_MINUTES", "15")))
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "workbench:home"
 LOGOUT_REDIRECT_URL = "accounts:login"

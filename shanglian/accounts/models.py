@@ -83,8 +83,18 @@ class User(AbstractUser):
             raise ValidationError({"mobile": "该手机号已被另一个在用账号使用。"})
 
     def set_password(self, raw_password):
+        # The hash being replaced joins the password history (`passwords.PasswordHistoryValidator`) at save.
+        if self.pk is not None and self.password:
+            self._retired_password = self.password
         super().set_password(raw_password)
         self.password_changed_at = timezone.now()
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        retired = self.__dict__.pop("_retired_password", None)
+        # update_fields == ["password"] alone is Django re-hashing the same password (a hasher upgrade).
+        if retired and list(kwargs.get("update_fields") or []) != ["password"]:
+            PasswordHistory.remember(self, retired)
 
     @property
     def role(self):
@@ -95,6 +105,36 @@ class User(AbstractUser):
     @property
     def role_label(self):
         return self.role.label if self.role else "未分配角色"
+
+
+class PasswordHistory(models.Model):
+    """The hashes of a user's previous passwords (never a password), the newest
+    PASSWORD_HISTORY_COUNT - 1 kept: with the current one, the last passwords that may not be set again."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.CASCADE,
+                             related_name="+")
+    encoded = models.CharField("密码摘要", max_length=256)
+    created_at = models.DateTimeField("停用时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "历史密码"
+        verbose_name_plural = "历史密码"
+        indexes = [models.Index(fields=["user", "-id"], name="passwordhistory_user_id")]
+
+    def __str__(self):
+        return f"{self.user_id} {self.created_at:%Y-%m-%d}"
+
+    @classmethod
+    def remember(cls, user, encoded):
+        cls.objects.create(user=user, encoded=encoded)
+        keep = max(settings.PASSWORD_HISTORY_COUNT - 1, 0)
+        stale = cls.objects.filter(user=user).order_by("-id").values_list("pk", flat=True)[keep:]
+        cls.objects.filter(pk__in=list(stale)).delete()
+
+    @classmethod
+    def recent_hashes(cls, user):
+        keep = max(settings.PASSWORD_HISTORY_COUNT - 1, 0)
+        return list(cls.objects.filter(user=user).order_by("-id").values_list("encoded", flat=True)[:keep])
 
 
 class LoginLockout(AccessAttempt):

@@ -1,12 +1,13 @@
 """Writes on users: every one takes the acting user, checks permission, is atomic and audited."""
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django_otp import login as otp_login
 
-from shanglian.audit.models import AuditAction, AuditResult
+from shanglian.audit.models import AuditAction, AuditEvent, AuditResult
 from shanglian.audit.services import record
 from shanglian.common.validators import validate_mobile
 
@@ -59,6 +60,30 @@ def create_user(*, actor, username, password, role, display_name="", federation=
 def is_auditor_account(user):
     """Whether the account is in the auditor's group (active or not: `role_of` ignores disabled users)."""
     return user.pk is not None and user.groups.filter(name=Role.AUDITOR.value).exists()
+
+
+REAUTH_THROTTLED = "密码错误次数过多，请 {minutes} 分钟后再试。"
+
+
+def verify_reauth_password(*, actor, password, action, obj=None, detail=None, wrong_message="密码错误。"):
+    """Re-entry of the actor's own password before a sensitive step (PII reveal, 修改密码's old password).
+
+    After REAUTH_FAILURE_LIMIT failures within REAUTH_WINDOW (since the last success of `action`) even the
+    right password is refused until the window has passed. Each failure and each refusal is an audit row of
+    `action` (result failure / denied). Raises ValidationError with a Chinese message; returns None if right."""
+    since = timezone.now() - settings.REAUTH_WINDOW
+    last_ok = (AuditEvent.objects.filter(actor=actor, action=action, result=AuditResult.SUCCESS)
+               .order_by("-id").values_list("timestamp", flat=True).first())
+    failures = AuditEvent.objects.filter(actor=actor, action=action, result=AuditResult.FAILURE,
+                                         detail__reauth="failed", timestamp__gte=since)
+    if last_ok is not None:
+        failures = failures.filter(timestamp__gt=last_ok)
+    if failures.count() >= settings.REAUTH_FAILURE_LIMIT:
+        record(action, actor=actor, obj=obj, result=AuditResult.DENIED, detail={"reauth": "throttled", **(detail or {})})
+        raise ValidationError(REAUTH_THROTTLED.format(minutes=int(settings.REAUTH_WINDOW.total_seconds() // 60)))
+    if not actor.check_password(password):
+        record(action, actor=actor, obj=obj, result=AuditResult.FAILURE, detail={"reauth": "failed", **(detail or {})})
+        raise ValidationError(wrong_message)
 
 
 @transaction.atomic
