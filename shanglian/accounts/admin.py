@@ -90,7 +90,9 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
         ("工作单位", {"fields": ("display_name", "mobile", "federation", "chamber", "department", "enterprise",
                               "password_changed_at")}),
     )
-    readonly_fields = ("password_changed_at", "last_login", "date_joined")
+    # Django's 超级用户/职员 flags follow the role (sysadmin only), as `services.create_user` sets them: a
+    # ticked box would give a business user every permission beside its role.
+    readonly_fields = ("password_changed_at", "last_login", "date_joined", "is_staff", "is_superuser")
     autocomplete_fields = ("enterprise",)
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
@@ -132,6 +134,10 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
         user = form.instance
         before = getattr(request, "_shanglian_old_state", {"role": None, "is_active": None})
         after = {"role": old_role(user), "is_active": user.is_active}
+        sysadmin = after["role"] == Role.SYSADMIN.value
+        if (user.is_staff, user.is_superuser) != (sysadmin, sysadmin):
+            user.is_staff = user.is_superuser = sysadmin
+            user.save(update_fields=["is_staff", "is_superuser"])
         changes = {key: {"old": before[key], "new": after[key]} for key in after if before[key] != after[key]}
         if change and changes:  # 三员分立: each change of role or active flag, old and new (never the password)
             record(AuditAction.UPDATE, actor=request.user, obj=user, detail={"via": "admin", **changes})

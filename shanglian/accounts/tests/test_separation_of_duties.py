@@ -140,3 +140,21 @@ def test_auditor_command_refuses_weak_password_and_non_auditors(cast, monkeypatc
     monkeypatch.setenv("SHANGLIAN_AUDITOR_PASSWORD", NEW_PASSWORD)
     with pytest.raises(CommandError):
         call_command("auditor", "reset-password", "staff")
+
+
+def test_admin_superuser_flag_follows_the_role_and_cannot_be_ticked(login, cast):
+    client = login(cast.users.admin)
+    staff = cast.users.staff
+    client.post(f"/admin/accounts/user/{staff.pk}/change/", {
+        "username": "staff", "is_active": "on", "is_staff": "on", "is_superuser": "on",
+        "groups": [group(Role.STAFF).pk], "date_joined_0": "2026-01-01", "date_joined_1": "00:00:00",
+    })
+    staff.refresh_from_db()
+    assert not staff.is_superuser and not staff.is_staff
+    leader = cast.users.leader
+    client.post(f"/admin/accounts/user/{leader.pk}/change/", {
+        "username": "leader", "is_active": "on", "groups": [group(Role.SYSADMIN).pk],
+        "date_joined_0": "2026-01-01", "date_joined_1": "00:00:00",
+    })
+    leader.refresh_from_db()
+    assert leader.is_superuser and leader.is_staff and leader.role == Role.SYSADMIN
