@@ -81,7 +81,7 @@ def login(client):
 
     def _login(user):
         client.force_login(user)
-        if user.role == Role.SYSADMIN:
+        if user.role in (Role.SYSADMIN, Role.AUDITOR):
             testing.verify_second_factor(client, user)
         return client
 

@@ -229,7 +229,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "shanglian.accounts.passwords.MaximumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "shanglian.accounts.passwords.PasswordHistoryValidator"},
 ]
+# No reuse of the current password nor of the ones before it: this many in all (accounts.PasswordHistory).
+PASSWORD_HISTORY_COUNT = int(os.environ.get("PASSWORD_HISTORY_COUNT", "5"))
+# Re-entering one's password (the PII reveal, the old password of 修改密码): this many failures within
+# REAUTH_WINDOW refuse even the right password until the window has passed; each failure is audited.
+REAUTH_FAILURE_LIMIT = int(os.environ.get("REAUTH_FAILURE_LIMIT", "5"))
+REAUTH_WINDOW = timedelta(minutes=int(os.environ.get("REAUTH_WINDOW_MINUTES", "15")))
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "workbench:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -243,6 +250,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "shanglian.accounts.views.locked_out"
 AXES_USERNAME_FORM_FIELD = "username"
+# Usernames are case-insensitive: failures are counted under the lower-cased name (one lockout per account).
+AXES_USERNAME_CALLABLE = "shanglian.accounts.backends.axes_username"
 AXES_IPWARE_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0")) or None
 AXES_IPWARE_META_PRECEDENCE_ORDER = (
     ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
@@ -278,10 +287,10 @@ CSRF_COOKIE_HTTPONLY = True
 
 # Second factor: required for these roles (Role values of accounts/roles.py, which a settings module cannot
 # import; accounts/tests/test_second_factor.py checks them); available to every back-office role.
-OTP_REQUIRED_ROLES = ["sysadmin"]
+OTP_REQUIRED_ROLES = ["sysadmin", "auditor"]
 OTP_TOTP_ISSUER = "商联通"
-# In demo mode only, the demo sysadmin may log in without TOTP (the README says so).
-OTP_DEMO_EXEMPT_USERNAMES = ["admin"] if DEMO else []
+# In demo mode only, the demo sysadmin and auditor may log in without TOTP (the README says so).
+OTP_DEMO_EXEMPT_USERNAMES = ["admin", "auditor"] if DEMO else []
 
 AUDIT_RETENTION_DAYS = max(183, int(os.environ.get("AUDIT_RETENTION_DAYS", "183")))
 AUDIT_PII_RETENTION_DAYS = max(AUDIT_RETENTION_DAYS, int(os.environ.get("AUDIT_PII_RETENTION_DAYS", "1095")))

@@ -8,10 +8,21 @@ from django.db.models import Case, When
 from django.utils import timezone
 
 from shanglian.audit.admin_mixins import AuditedModelAdmin
+from shanglian.audit.models import AuditAction
+from shanglian.audit.services import record
 from shanglian.common.admin_masking import MaskedPersonalFieldsAdmin
 
 from .models import LoginLockout, TOTPDevice, User
 from .roles import Role, role_from_group_names
+from .services import AUDITOR_OUT_OF_BAND, is_auditor_account
+
+
+def old_role(user):
+    """The role value of a user as stored now (None: none, or no user)."""
+    if user is None or user.pk is None:
+        return None
+    role = role_from_group_names(user.groups.values_list("name", flat=True))
+    return role.value if role else None
 
 # The roles are the groups, named by their `Role` value and created by code (accounts.services): the
 # sysadmin gives a user a role on the user's page, and the groups themselves are not edited in /admin
@@ -34,9 +45,10 @@ class RoleField(forms.ModelMultipleChoiceField):
 
 
 def role_groups():
-    """The roles' groups in the order of `Role` (系统管理员 first)."""
+    """The roles' groups the sysadmin may give, in the order of `Role` (系统管理员 first): never the
+    auditor's (三员分立: only `manage.py auditor` on the server makes an auditor)."""
     order = Case(*(When(name=role.value, then=i) for i, role in enumerate(Role)))
-    return Group.objects.filter(name__in=Role.values).order_by(order)
+    return Group.objects.filter(name__in=Role.values).exclude(name=Role.AUDITOR.value).order_by(order)
 
 
 class ExtraPermissionField(forms.ModelMultipleChoiceField):
@@ -79,13 +91,55 @@ class UserAdmin(MaskedPersonalFieldsAdmin, AuditedModelAdmin, DjangoUserAdmin):
         ("工作单位", {"fields": ("display_name", "mobile", "federation", "chamber", "department", "enterprise",
                               "password_changed_at")}),
     )
-    readonly_fields = ("password_changed_at", "last_login", "date_joined")
+    # Django's 超级用户/职员 flags follow the role (sysadmin only), as `services.create_user` sets them: a
+    # ticked box would give a business user every permission beside its role.
+    readonly_fields = ("password_changed_at", "last_login", "date_joined", "is_staff", "is_superuser")
     autocomplete_fields = ("enterprise",)
     personal_fields = {"mobile": "mobile"}
 
     @admin.display(description="角色")
     def role_label(self, obj):
         return obj.role_label
+
+    # 三员分立: the auditor's account is read-only here (no edit, password, deletion); `manage.py auditor`
+    # on the server creates it and resets its password.
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and is_auditor_account(obj):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and is_auditor_account(obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def user_change_password(self, request, id, form_url=""):
+        user = self.get_object(request, id)
+        if user is not None and is_auditor_account(user):
+            raise PermissionDenied(AUDITOR_OUT_OF_BAND)
+        if user is not None and user.is_integration:
+            raise PermissionDenied("接口集成账号没有密码，不能登录网页。")
+        return super().user_change_password(request, id, form_url)
+
+    def save_model(self, request, obj, form, change):
+        old = User.objects.filter(pk=obj.pk).first() if change else None
+        request._shanglian_old_state = {
+            "role": old_role(old), "is_active": old.is_active if old else None,
+        }
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        user = form.instance
+        before = getattr(request, "_shanglian_old_state", {"role": None, "is_active": None})
+        after = {"role": old_role(user), "is_active": user.is_active}
+        sysadmin = after["role"] == Role.SYSADMIN.value
+        if (user.is_staff, user.is_superuser) != (sysadmin, sysadmin):
+            user.is_staff = user.is_superuser = sysadmin
+            user.save(update_fields=["is_staff", "is_superuser"])
+        changes = {key: {"old": before[key], "new": after[key]} for key in after if before[key] != after[key]}
+        if change and changes:  # 三员分立: each change of role or active flag, old and new (never the password)
+            record(AuditAction.UPDATE, actor=request.user, obj=user, detail={"via": "admin", **changes})
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "groups":
@@ -98,10 +152,6 @@ class UserAdmin(MaskedPersonalFieldsAdmin, AuditedModelAdmin, DjangoUserAdmin):
                                       required=False, queryset=extra_permissions())
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
-    def user_change_password(self, request, id, form_url=""):
-        if User.objects.filter(pk=id, is_integration=True).exists():
-            raise PermissionDenied("接口集成账号没有密码，不能登录网页。")
-        return super().user_change_password(request, id, form_url)
 
 
 @admin.register(TOTPDevice)

@@ -19,3 +19,15 @@ class SmsCodeBackend(ModelBackend):
             return None
         user.login_audit_detail = dict(audit_detail or {}, method="sms")
         return user
+
+
+def axes_username(request, credentials):
+    """The name django-axes counts failures under (AXES_USERNAME_CALLABLE): lower-cased, since usernames
+    are case-insensitive — `LoCkMe` and `lockme` share one lockout."""
+    from django.conf import settings
+
+    field = settings.AXES_USERNAME_FORM_FIELD
+    username = (credentials or {}).get(field)
+    if username is None and request is not None:
+        username = request.POST.get(field)
+    return username.strip().lower() if isinstance(username, str) else username

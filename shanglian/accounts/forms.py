@@ -1,6 +1,7 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 
+from shanglian.audit.models import AuditAction
 from shanglian.common.forms import Form
 from shanglian.common.validators import validate_mobile
 
@@ -65,3 +66,16 @@ class SmsLoginForm(Form):
         if not code.strip():
             raise forms.ValidationError("请输入短信验证码。")
         return validate_code_format(code)
+
+
+class ThrottledPasswordChangeForm(PasswordChangeForm):
+    """修改密码: the old password is checked through `services.verify_reauth_password` (failures audited,
+    throttled); the new one by the password rules, history included."""
+
+    def clean_old_password(self):
+        from .services import verify_reauth_password
+
+        old_password = self.cleaned_data["old_password"]
+        verify_reauth_password(actor=self.user, password=old_password, action=AuditAction.PASSWORD_CHANGE,
+                               obj=self.user, wrong_message="原密码错误，请重新输入。")
+        return old_password

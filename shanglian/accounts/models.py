@@ -24,6 +24,14 @@ class ShanglianUserManager(UserManager):
         # Usernames are unique case-insensitively; log in with any case.
         return self.get(username__iexact=username)
 
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        # `createsuperuser --noinput` (DJANGO_SUPERUSER_PASSWORD) does not run the password rules: apply them here.
+        if password is not None:
+            from django.contrib.auth.password_validation import validate_password
+
+            validate_password(password, self.model(username=username, email=email or ""))
+        return super().create_superuser(username, email, password, **extra_fields)
+
 
 class User(AbstractUser):
     display_name = models.CharField("姓名", max_length=50, blank=True)
@@ -81,8 +89,18 @@ class User(AbstractUser):
     def set_password(self, raw_password):
         if self.is_integration and raw_password is not None:  # no web login, whoever tries to give one
             raise ValidationError("接口集成账号没有密码，不能登录网页。")
+        # The hash being replaced joins the password history (`passwords.PasswordHistoryValidator`) at save.
+        if self.pk is not None and self.password:
+            self._retired_password = self.password
         super().set_password(raw_password)
         self.password_changed_at = timezone.now()
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        retired = self.__dict__.pop("_retired_password", None)
+        # update_fields == ["password"] alone is Django re-hashing the same password (a hasher upgrade).
+        if retired and list(kwargs.get("update_fields") or []) != ["password"]:
+            PasswordHistory.remember(self, retired)
 
     @property
     def role(self):
@@ -93,6 +111,36 @@ class User(AbstractUser):
     @property
     def role_label(self):
         return self.role.label if self.role else "未分配角色"
+
+
+class PasswordHistory(models.Model):
+    """The hashes of a user's previous passwords (never a password), the newest
+    PASSWORD_HISTORY_COUNT - 1 kept: with the current one, the last passwords that may not be set again."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.CASCADE,
+                             related_name="+")
+    encoded = models.CharField("密码摘要", max_length=256)
+    created_at = models.DateTimeField("停用时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "历史密码"
+        verbose_name_plural = "历史密码"
+        indexes = [models.Index(fields=["user", "-id"], name="passwordhistory_user_id")]
+
+    def __str__(self):
+        return f"{self.user_id} {self.created_at:%Y-%m-%d}"
+
+    @classmethod
+    def remember(cls, user, encoded):
+        cls.objects.create(user=user, encoded=encoded)
+        keep = max(settings.PASSWORD_HISTORY_COUNT - 1, 0)
+        stale = cls.objects.filter(user=user).order_by("-id").values_list("pk", flat=True)[keep:]
+        cls.objects.filter(pk__in=list(stale)).delete()
+
+    @classmethod
+    def recent_hashes(cls, user):
+        keep = max(settings.PASSWORD_HISTORY_COUNT - 1, 0)
+        return list(cls.objects.filter(user=user).order_by("-id").values_list("encoded", flat=True)[:keep])
 
 
 class LoginLockout(AccessAttempt):

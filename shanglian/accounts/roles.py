@@ -31,8 +31,8 @@ FEDERATION_AND_DEPARTMENT_ROLES = FEDERATION_ROLES | {Role.DEPARTMENT}
 # The editors, and the enterprise for its own records (an enterprise submits and rates its own case).
 EDITOR_AND_ENTERPRISE_ROLES = EDITOR_ROLES | {Role.ENTERPRISE}
 # 三员分立's two roles (system administrator, auditor): they never hold an API token (accounts/api_auth.py),
-# so they always come through the login page. The second factor is required of the sysadmin only
-# (settings.OTP_REQUIRED_ROLES); the auditor, like every back-office role, may enable one and then must pass it.
+# so they always come through the login page, and both must pass the second factor (settings.OTP_REQUIRED_ROLES).
+# Nobody holds two roles (accounts/signals.py); the sysadmin never makes an auditor (`manage.py auditor`).
 SEPARATED_ROLES = frozenset({Role.SYSADMIN, Role.AUDITOR})
 BACK_OFFICE_ROLES = frozenset(ALL_ROLES - {Role.ENTERPRISE})
 # Roles that change member records: the editors (their federations' whole registry) and a chamber

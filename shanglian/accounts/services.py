@@ -1,17 +1,22 @@
 """Writes on users: every one takes the acting user, checks permission, is atomic and audited."""
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django_otp import login as otp_login
 
-from shanglian.audit.models import AuditAction, AuditResult
+from shanglian.audit.models import AuditAction, AuditEvent, AuditResult
 from shanglian.audit.services import record
 from shanglian.common.validators import validate_mobile
 
 from .models import TOTPDevice, User
 from .roles import Role, require_role
+
+# 三员分立: the sysadmin never creates an auditor, sets an auditor's password or moves anyone to or from the
+# auditor's role; the security officer does it on the server (`manage.py auditor`, docs/security.md).
+AUDITOR_OUT_OF_BAND = "审计员账号的创建和密码重置只能由安全保密管理员在服务器上执行 manage.py auditor 完成。"
 
 
 def ensure_role_groups():
@@ -26,6 +31,8 @@ def create_user(*, actor, username, password, role, display_name="", federation=
     if actor is not None:
         require_role(actor, Role.SYSADMIN)
     role = Role(role)
+    if actor is not None and role == Role.AUDITOR:
+        raise PermissionDenied(AUDITOR_OUT_OF_BAND)
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError("用户名已存在。")
     scope_needed = {Role.CHAMBER: chamber, Role.DEPARTMENT: department, Role.ENTERPRISE: enterprise}
@@ -45,17 +52,51 @@ def create_user(*, actor, username, password, role, display_name="", federation=
     ensure_role_groups()
     user.groups.set([Group.objects.get(name=role.value)])
     if audit:
-        record(AuditAction.CREATE, actor=actor, obj=user, detail={"role": role.value})
+        record(AuditAction.CREATE, actor=actor, obj=user,
+               detail={"role": {"old": None, "new": role.value}, "is_active": {"old": None, "new": True}})
     return user
+
+
+def is_auditor_account(user):
+    """Whether the account is in the auditor's group (active or not: `role_of` ignores disabled users)."""
+    return user.pk is not None and user.groups.filter(name=Role.AUDITOR.value).exists()
+
+
+REAUTH_THROTTLED = "密码错误次数过多，请 {minutes} 分钟后再试。"
+
+
+def verify_reauth_password(*, actor, password, action, obj=None, detail=None, wrong_message="密码错误。"):
+    """Re-entry of the actor's own password before a sensitive step (PII reveal, 修改密码's old password).
+
+    After REAUTH_FAILURE_LIMIT failures within REAUTH_WINDOW (since the last success of `action`) even the
+    right password is refused until the window has passed. Each failure and each refusal is an audit row of
+    `action` (result failure / denied). Raises ValidationError with a Chinese message; returns None if right."""
+    since = timezone.now() - settings.REAUTH_WINDOW
+    last_ok = (AuditEvent.objects.filter(actor=actor, action=action, result=AuditResult.SUCCESS)
+               .order_by("-id").values_list("timestamp", flat=True).first())
+    failures = AuditEvent.objects.filter(actor=actor, action=action, result=AuditResult.FAILURE,
+                                         detail__reauth="failed", timestamp__gte=since)
+    if last_ok is not None:
+        failures = failures.filter(timestamp__gt=last_ok)
+    if failures.count() >= settings.REAUTH_FAILURE_LIMIT:
+        record(action, actor=actor, obj=obj, result=AuditResult.DENIED, detail={"reauth": "throttled", **(detail or {})})
+        raise ValidationError(REAUTH_THROTTLED.format(minutes=int(settings.REAUTH_WINDOW.total_seconds() // 60)))
+    if not actor.check_password(password):
+        record(action, actor=actor, obj=obj, result=AuditResult.FAILURE, detail={"reauth": "failed", **(detail or {})})
+        raise ValidationError(wrong_message)
 
 
 @transaction.atomic
 def change_password(*, actor, user, new_password):
-    if actor.pk != user.pk:
+    """`actor=None` only for `manage.py auditor reset-password` (run on the server, out of band)."""
+    if actor is not None and actor.pk != user.pk:
         require_role(actor, Role.SYSADMIN)
+        if is_auditor_account(user):
+            raise PermissionDenied(AUDITOR_OUT_OF_BAND)
     user.set_password(new_password)
     user.save(update_fields=["password", "password_changed_at"])
-    record(AuditAction.PASSWORD_CHANGE, actor=actor, obj=user)
+    record(AuditAction.PASSWORD_CHANGE, actor=actor, obj=user,
+           detail={"via": "manage.py auditor"} if actor is None else {})
     return user
 
 

@@ -1,7 +1,13 @@
 import time
 
+from django.contrib.auth.models import Group
 from django.contrib.auth.signals import user_logged_in
+from django.core.exceptions import ValidationError
+from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
+
+from .models import User
+from .roles import Role
 
 
 @receiver(user_logged_in)
@@ -10,3 +16,25 @@ def start_session_clock(sender, request, user, **kwargs):
         now = time.time()
         request.session["auth_started"] = now
         request.session["last_activity"] = now
+
+
+@receiver(m2m_changed, sender=User.groups.through)
+def one_role_per_user(sender, instance, action, reverse, pk_set, **kwargs):
+    """三员分立 at save level: whichever way a group is added (a form, the shell, a fixture, the reverse
+    side `group.user_set`), no user ends up holding two roles (sysadmin, auditor, business role)."""
+    if action != "pre_add" or not pk_set:
+        return
+    role_names = set(Role.values)
+    if reverse:  # instance is a Group, pk_set the users'
+        if instance.name not in role_names:
+            return
+        pairs = [(pk, {instance.name}) for pk in pk_set]
+    else:
+        adding = set(Group.objects.filter(pk__in=pk_set, name__in=role_names).values_list("name", flat=True))
+        if not adding:
+            return
+        pairs = [(instance.pk, adding)]
+    for user_pk, adding in pairs:
+        held = set(Group.objects.filter(user__pk=user_pk, name__in=role_names).values_list("name", flat=True))
+        if len(held | adding) > 1:
+            raise ValidationError("每个用户只能有一个角色：系统管理员、审计员与业务角色不得兼任。")

@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth import authenticate, login, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -19,7 +18,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from . import services, sms_login
-from .forms import LoginForm, OTPTokenForm, SmsLoginForm
+from .forms import LoginForm, OTPTokenForm, SmsLoginForm, ThrottledPasswordChangeForm
 from .models import TOTPDevice
 
 
@@ -148,7 +147,7 @@ def otp_setup(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def password_change(request):
-    form = PasswordChangeForm(request.user, request.POST or None)
+    form = ThrottledPasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.change_password(actor=request.user, user=request.user, new_password=form.cleaned_data["new_password1"])
         update_session_auth_hash(request, request.user)

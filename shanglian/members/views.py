@@ -1,6 +1,6 @@
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -14,6 +14,8 @@ from shanglian.accounts.roles import (
     require_role,
     role_of,
 )
+from shanglian.accounts.services import verify_reauth_password
+from shanglian.audit.models import AuditAction
 from shanglian.common.forms import Form, ModelChoiceField, industry_division_field
 from shanglian.common.masking import mask
 from shanglian.common.records import history
@@ -174,11 +176,15 @@ def person_detail(request, pk):
         if not can_reveal:
             raise PermissionDenied("您没有查看完整个人信息的权限。")
         if form.is_valid():
-            if request.user.check_password(form.cleaned_data["password"]):
+            try:  # wrong passwords audited and throttled (accounts.services.verify_reauth_password)
+                verify_reauth_password(actor=request.user, password=form.cleaned_data["password"],
+                                       action=AuditAction.PII_VIEW, obj=person,
+                                       detail={"purpose": form.cleaned_data["purpose"]})
+            except ValidationError as error:
+                form.add_error("password", error)
+            else:
                 services.reveal_person_pii(actor=request.user, person=person, purpose=form.cleaned_data["purpose"])
                 revealed = True
-            else:
-                form.add_error("password", "密码错误。")
     editor = role_of(request.user) in EDITOR_ROLES
     return render(request, "members/person_detail.html", {
         "person": person,

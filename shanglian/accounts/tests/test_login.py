@@ -111,3 +111,10 @@ def test_malformed_or_unknown_ids_give_chinese_404(cast, login, path):
     response = login(cast.users.staff).get(path)
     assert response.status_code == 404
     assert "页面不存在" in response.content.decode()
+
+
+def test_case_variants_of_a_username_share_one_lockout(client, cast):
+    for variant in ("staff", "STAFF", "Staff", "sTaFf", "StAfF"):
+        post_login(client, variant, "Wrong@Pass1")
+    assert post_login(client, "sTAFF", testing.PASSWORD).status_code == 429
+    assert "_auth_user_id" not in client.session

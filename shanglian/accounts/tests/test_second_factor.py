@@ -61,9 +61,9 @@ def test_user_with_device_must_enter_code_and_wrong_or_replayed_code_is_refused(
     assert AuditEvent.objects.filter(action="otp_verify", username="staff", result="failure").count() == 2
 
 
-def test_the_second_factor_is_required_of_the_sysadmin_only_who_never_holds_a_token(settings):
+def test_the_second_factor_is_required_of_the_sysadmin_and_the_auditor_who_never_hold_a_token(settings):
     required = {Role(name) for name in settings.OTP_REQUIRED_ROLES}  # a ValueError names no role of ours
-    assert required == {Role.SYSADMIN}  # SECURITY.md, settled: required for sysadmin, available to the rest
+    assert required == {Role.SYSADMIN, Role.AUDITOR}  # 三员分立 (issue 18): the auditor too; available to the rest
     assert required <= TOKENLESS_ROLES  # a token would skip the second factor
 
 
@@ -88,7 +88,7 @@ def test_exemption_list_comes_from_demo_flag(demo, monkeypatch):
     monkeypatch.setenv("SHANGLIAN_DEMO", "1" if demo else "0")
     reloaded = importlib.reload(settings_module)
     try:
-        assert reloaded.OTP_DEMO_EXEMPT_USERNAMES == (["admin"] if demo else [])
+        assert reloaded.OTP_DEMO_EXEMPT_USERNAMES == (["admin", "auditor"] if demo else [])
     finally:
         monkeypatch.delenv("SHANGLIAN_DEMO")
         importlib.reload(settings_module)

@@ -104,7 +104,7 @@ def test_person_reveal_needs_password_and_is_audited_without_the_value(cast, log
     body = right.content.decode()
     assert cast.person1.id_number in body and cast.person1.mobile in body
     assert right["Cache-Control"].startswith("max-age=0") or "no-store" in right["Cache-Control"]
-    event = AuditEvent.objects.get(action="pii_view")
+    event = AuditEvent.objects.get(action="pii_view", result="success")
     assert event.object_id == str(cast.person1.pk) and event.detail["purpose"] == "核对身份"
     assert cast.person1.id_number not in str(event.detail) and cast.person1.mobile not in str(event.detail)
 
