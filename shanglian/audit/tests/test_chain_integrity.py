@@ -145,3 +145,26 @@ def test_deleting_a_user_with_history_in_code_deactivates_instead(cast):
     target.delete()
     assert get_user_model().objects.get(pk=target.pk).is_active is False
     assert services.verify_chain() == []
+
+
+def test_the_periodic_checkpoint_does_not_advance_over_deleted_rows(cast):
+    from shanglian.audit.tasks import checkpoint_audit_chain
+
+    for _ in range(3):
+        services.record("login", actor=cast.users.staff)
+    assert checkpoint_audit_chain.call_local() == []
+    anchored = services.read_checkpoint()
+    _tamper("DELETE FROM audit_auditevent WHERE id = %s", [anchored["last_id"]])
+    services.record("logout", actor=cast.users.staff)  # a new row links to the new head
+    assert checkpoint_audit_chain.call_local() == [anchored["last_id"]]
+    assert services.read_checkpoint() == anchored
+
+
+def test_a_checkpoint_file_edited_by_hand_is_refused(cast, settings):
+    services.record("login", actor=cast.users.staff)
+    services.write_checkpoint()
+    data = json.loads(settings.AUDIT_CHECKPOINT_FILE.read_text())
+    data["last_id"] -= 1
+    settings.AUDIT_CHECKPOINT_FILE.write_text(json.dumps(data))
+    with pytest.raises(CommandError, match="签名不符"):
+        call_command("verify_audit_chain")
