@@ -11,7 +11,9 @@ from shanglian.accounts.roles import Role
 
 
 @pytest.fixture(autouse=True)
-def test_settings(settings):
+def test_settings(settings, tmp_path):
+    # The audit chain's signed checkpoint goes to the test's own directory, never var/.
+    settings.AUDIT_CHECKPOINT_FILE = tmp_path / "audit-checkpoint.json"
     # Argon2 is the production hasher (tested in test_passwords); tests use a fast one.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # No collectstatic in unit tests: serve from the finders, without the manifest.

@@ -43,13 +43,17 @@ def _dev_secrets():
     """Secrets for development and demo: generated once into var/, never committed."""
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     path = VAR_DIR / "dev-secrets.json"
-    if path.exists():
-        return json.loads(path.read_text())
-    data = {
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "FIELD_KEYS": "k1=" + base64.b64encode(secrets.token_bytes(32)).decode(),
-        "BLIND_INDEX_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
+    generators = {
+        "SECRET_KEY": lambda: secrets.token_urlsafe(50),
+        "FIELD_KEYS": lambda: "k1=" + base64.b64encode(secrets.token_bytes(32)).decode(),
+        "BLIND_INDEX_KEY": lambda: base64.b64encode(secrets.token_bytes(32)).decode(),
+        "AUDIT_CHAIN_KEY": lambda: base64.b64encode(secrets.token_bytes(32)).decode(),
     }
+    data = json.loads(path.read_text()) if path.exists() else {}
+    if set(generators) <= set(data):
+        return data
+    # A key added after the file was made (e.g. AUDIT_CHAIN_KEY) is generated once and kept.
+    data.update({name: make() for name, make in generators.items() if name not in data})
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(data))
     tmp.chmod(0o600)
@@ -60,7 +64,7 @@ def _dev_secrets():
 if PRODUCTION:
     _missing = [
         name
-        for name in ("SECRET_KEY", "SHANGLIAN_FIELD_KEYS", "SHANGLIAN_BLIND_INDEX_KEY")
+        for name in ("SECRET_KEY", "SHANGLIAN_FIELD_KEYS", "SHANGLIAN_BLIND_INDEX_KEY", "SHANGLIAN_AUDIT_CHAIN_KEY")
         if not os.environ.get(name)
     ]
     if _missing:
@@ -96,6 +100,14 @@ SHANGLIAN_BLIND_INDEX_KEY = base64.b64decode(
 )
 if len(SHANGLIAN_BLIND_INDEX_KEY) < 32:
     raise ImproperlyConfigured("SHANGLIAN_BLIND_INDEX_KEY 至少 32 字节。")
+# The audit hash chain is an HMAC under this key (kept outside the database), and the signed checkpoints
+# of its head live in AUDIT_CHECKPOINT_FILE, also outside the database (see docs/security.md).
+SHANGLIAN_AUDIT_CHAIN_KEY = base64.b64decode(
+    os.environ.get("SHANGLIAN_AUDIT_CHAIN_KEY") or _secrets["AUDIT_CHAIN_KEY"]
+)
+if len(SHANGLIAN_AUDIT_CHAIN_KEY) < 32:
+    raise ImproperlyConfigured("SHANGLIAN_AUDIT_CHAIN_KEY 至少 32 字节。")
+AUDIT_CHECKPOINT_FILE = Path(os.environ.get("SHANGLIAN_AUDIT_CHECKPOINT_FILE", VAR_DIR / "audit-checkpoint.json"))
 
 # Key of `manage.py backup` / `restore` (base64 of 32 bytes): needed by those commands only, so a
 # missing key never stops the site; see shanglian/common/backup.py.

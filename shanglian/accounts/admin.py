@@ -1,10 +1,13 @@
 from django import forms
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, When
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils import timezone
 
 from shanglian.audit.admin_mixins import AuditedModelAdmin
@@ -12,6 +15,7 @@ from shanglian.audit.models import AuditAction
 from shanglian.audit.services import record
 from shanglian.common.admin_masking import MaskedPersonalFieldsAdmin
 
+from . import services
 from .models import LoginLockout, TOTPDevice, User
 from .roles import Role, role_from_group_names
 from .services import AUDITOR_OUT_OF_BAND, is_auditor_account
@@ -140,6 +144,28 @@ class UserAdmin(MaskedPersonalFieldsAdmin, AuditedModelAdmin, DjangoUserAdmin):
         changes = {key: {"old": before[key], "new": after[key]} for key in after if before[key] != after[key]}
         if change and changes:  # 三员分立: each change of role or active flag, old and new (never the password)
             record(AuditAction.UPDATE, actor=request.user, obj=user, detail={"via": "admin", **changes})
+
+    # Deleting an account with audit history disables it instead: its audit rows must keep naming it.
+    def delete_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        if (request.method == "POST" and obj is not None and self.has_delete_permission(request, obj)
+                and obj.has_audit_history()):
+            services.disable_instead_of_delete(actor=request.user, user=obj, via="admin")
+            self.message_user(request, f"用户“{obj.username}”有审计记录，不能删除，已停用。", messages.WARNING)
+            return HttpResponseRedirect(reverse("admin:accounts_user_changelist", current_app=self.admin_site.name))
+        return super().delete_view(request, object_id, extra_context)
+
+    def log_deletions(self, request, queryset):
+        return super().log_deletions(request, [user for user in queryset if not user.has_audit_history()])
+
+    def delete_queryset(self, request, queryset):
+        kept = [user for user in queryset if user.has_audit_history()]
+        for user in kept:
+            services.disable_instead_of_delete(actor=request.user, user=user, via="admin")
+        if kept:
+            names = "、".join(user.username for user in kept)
+            self.message_user(request, f"以下用户有审计记录，不能删除，已停用：{names}。", messages.WARNING)
+        super().delete_queryset(request, queryset.exclude(pk__in=[user.pk for user in kept]))
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "groups":

@@ -78,6 +78,33 @@ class User(AbstractUser):
     def __str__(self):
         return self.display_name or self.username
 
+    def has_audit_history(self):
+        from shanglian.audit.models import AuditEvent
+
+        return self.pk is not None and AuditEvent.objects.filter(actor_id=self.pk).exists()
+
+    def delete(self, *args, **kwargs):
+        """An account named by audit rows is never deleted: it is disabled instead (audited), so the rows
+        keep pointing at it. Without history it is deleted as usual. Queryset and cascade deletes are
+        refused by the pre_delete guard in `signals.py`."""
+        if self.has_audit_history():
+            self.disable_instead_of_delete(actor=None)
+            return 0, {}
+        return super().delete(*args, **kwargs)
+
+    def disable_instead_of_delete(self, *, actor, via=""):
+        """Disable this account (audited as account_disable) where a delete was asked for."""
+        from django.db import transaction
+
+        from shanglian.audit.models import AuditAction
+        from shanglian.audit.services import record
+
+        with transaction.atomic():
+            self.is_active = False
+            self.save(update_fields=["is_active"])
+            detail = {"instead_of": "delete", **({"via": via} if via else {})}
+            record(AuditAction.ACCOUNT_DISABLE, actor=actor, obj=self, detail=detail)
+
     def clean(self):
         super().clean()
         index = type(self)._meta.get_field("mobile_index").index_for(self.mobile)

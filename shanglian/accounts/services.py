@@ -145,3 +145,10 @@ def disable_inactive_accounts(*, days, now=None):
         record(AuditAction.ACCOUNT_DISABLE, obj=user, detail={"inactive_days": days})
         disabled.append(user)
     return disabled
+
+
+
+def disable_instead_of_delete(*, actor, user, via=""):
+    """A user with audit history is disabled, not deleted (their audit rows must name them forever)."""
+    user.disable_instead_of_delete(actor=actor, via=via)
+    return user

@@ -3,7 +3,8 @@ import time
 from django.contrib.auth.models import Group
 from django.contrib.auth.signals import user_logged_in
 from django.core.exceptions import ValidationError
-from django.db.models.signals import m2m_changed
+from django.db.models import ProtectedError
+from django.db.models.signals import m2m_changed, pre_delete
 from django.dispatch import receiver
 
 from .models import User
@@ -38,3 +39,11 @@ def one_role_per_user(sender, instance, action, reverse, pk_set, **kwargs):
         held = set(Group.objects.filter(user__pk=user_pk, name__in=role_names).values_list("name", flat=True))
         if len(held | adding) > 1:
             raise ValidationError("每个用户只能有一个角色：系统管理员、审计员与业务角色不得兼任。")
+
+
+@receiver(pre_delete, sender=User)
+def refuse_deleting_a_user_with_audit_history(sender, instance, **kwargs):
+    """The last guard for deletes that bypass `User.delete()` (a queryset, a cascade): an account named by
+    audit rows is disabled through `services.disable_instead_of_delete`, never deleted."""
+    if instance.has_audit_history():
+        raise ProtectedError(f"用户“{instance.username}”有审计记录，不能删除，只能停用。", {instance})

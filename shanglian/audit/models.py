@@ -1,4 +1,5 @@
 import hashlib
+import hmac
 import json
 
 from django.conf import settings
@@ -31,6 +32,10 @@ class AuditResult(models.TextChoices):
     DENIED = "denied", "拒绝"
 
 
+LEGACY_EPOCH = 0
+KEYED_EPOCH = 1
+
+
 class AuditEventQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise PermissionError("审计记录不可修改。")
@@ -48,6 +53,9 @@ class AuditEvent(models.Model):
         on_delete=models.DO_NOTHING, related_name="+", db_constraint=False,
     )
     username = models.CharField("用户名", max_length=150, blank=True)
+    # Who acted, as they were at the time: the row never depends on the account still existing.
+    actor_display = models.CharField("姓名", max_length=50, blank=True)
+    actor_role = models.CharField("角色", max_length=32, blank=True)
     action = models.CharField("事件", max_length=32, choices=AuditAction.choices, db_index=True)
     result = models.CharField("结果", max_length=16, choices=AuditResult.choices)
     remote_addr = models.CharField("IP 地址", max_length=64, blank=True)
@@ -59,6 +67,9 @@ class AuditEvent(models.Model):
     path = models.CharField("请求路径", max_length=255, blank=True)
     prev_hash = models.CharField(max_length=64, blank=True)
     hash = models.CharField(max_length=64, unique=True)
+    # 0: a row written before the chain had a key (plain SHA-256, verified the old way); 1: HMAC-SHA256
+    # under SHANGLIAN_AUDIT_CHAIN_KEY over `chain_payload()`. Existing rows got 0 from the migration.
+    chain_epoch = models.PositiveSmallIntegerField(default=KEYED_EPOCH, editable=False)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -80,6 +91,38 @@ class AuditEvent(models.Model):
         raise PermissionError("审计记录不可删除。")
 
     def compute_hash(self):
+        if self.chain_epoch == LEGACY_EPOCH:
+            return self._legacy_hash()
+        return hmac.new(settings.SHANGLIAN_AUDIT_CHAIN_KEY, self.chain_payload(), hashlib.sha256).hexdigest()
+
+    def chain_payload(self):
+        """The bytes the keyed hash covers: every field of the row, the link to the previous row and the epoch."""
+        return json.dumps(
+            [
+                self.chain_epoch,
+                self.prev_hash,
+                self.timestamp.isoformat(timespec="microseconds"),
+                self.actor_id,
+                self.username,
+                self.actor_display,
+                self.actor_role,
+                self.action,
+                self.result,
+                self.remote_addr,
+                self.object_type,
+                self.object_id,
+                self.object_repr,
+                self.detail,
+                self.request_id,
+                self.path,
+            ],
+            ensure_ascii=False,
+            sort_keys=True,
+            separators=(",", ":"),
+            default=str,
+        ).encode("utf-8")
+
+    def _legacy_hash(self):
         payload = json.dumps(
             [
                 self.prev_hash,

@@ -1,12 +1,16 @@
 """The one audit call: every login event, change, export, PII view and denial goes through `record`."""
 
+import hashlib
+import hmac
+import json
 import logging
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
 from . import context
-from .models import AuditAction, AuditEvent, AuditResult
+from .models import KEYED_EPOCH, LEGACY_EPOCH, AuditAction, AuditEvent, AuditResult
 
 logger = logging.getLogger(__name__)
 _CHAIN_LOCK_KEY = 7_390_014  # arbitrary constant for pg_advisory_xact_lock
@@ -53,6 +57,8 @@ def record(
             timestamp=timezone.now(),
             actor=actor,
             username=_clean(username or (actor.get_username() if actor else ""), 150),
+            actor_display=_clean(getattr(actor, "display_name", "") or (actor.get_username() if actor else ""), 50),
+            actor_role=_clean(getattr(actor, "role_label", "") if actor else "", 32),
             action=AuditAction(action),
             result=AuditResult(result),
             remote_addr=ctx.remote_addr if ctx else "",
@@ -69,17 +75,86 @@ def record(
     return event
 
 
-def verify_chain():
-    """Walk the chain in id order; return the ids whose hash or link does not match."""
+def verify_chain(*, since_id=None):
+    """Walk the chain in id order; return the ids whose hash or link does not match, and the id of the
+    checkpointed head if that row is gone or changed (the newest rows were deleted).
+
+    A legacy (unkeyed) row after a keyed one is a downgrade and counts as broken. `since_id` starts the
+    walk at that row (the periodic checkpoint only checks what was added since the last one).
+    """
     broken = []
     prev = None
-    for event in AuditEvent.objects.order_by("id").iterator(chunk_size=2000):
-        if prev is not None and event.prev_hash != prev:
+    keyed_seen = False
+    checkpoint = read_checkpoint()
+    keyed_from = checkpoint.get("keyed_from") if checkpoint else None
+    rows = AuditEvent.objects.order_by("id")
+    if since_id is not None:
+        rows = rows.filter(id__gte=since_id)
+    for event in rows.iterator(chunk_size=2000):
+        downgraded = event.chain_epoch == LEGACY_EPOCH and (
+            keyed_seen or (keyed_from is not None and event.id >= keyed_from))
+        if (prev is not None and event.prev_hash != prev) or downgraded or event.compute_hash() != event.hash:
             broken.append(event.id)
-        elif event.compute_hash() != event.hash:
-            broken.append(event.id)
+        keyed_seen = keyed_seen or event.chain_epoch >= KEYED_EPOCH
         prev = event.hash
+    if checkpoint and checkpoint["last_id"] not in broken:
+        head = AuditEvent.objects.filter(id=checkpoint["last_id"]).values_list("hash", flat=True).first()
+        if head != checkpoint["last_hash"]:
+            broken.append(checkpoint["last_id"])
     return broken
+
+
+class CheckpointError(Exception):
+    """The checkpoint file exists but its signature does not match: it was edited or the key changed."""
+
+
+def _checkpoint_mac(data):
+    fields = [data["last_id"], data["last_hash"], data["at"], data["keyed_from"]]
+    message = b"audit-checkpoint|" + json.dumps(fields, separators=(",", ":")).encode()
+    return hmac.new(settings.SHANGLIAN_AUDIT_CHAIN_KEY, message, hashlib.sha256).hexdigest()
+
+
+def read_checkpoint():
+    """The last signed checkpoint of the chain's head, or None before the first one."""
+    path = settings.AUDIT_CHECKPOINT_FILE
+    if not path.exists():
+        return None
+    data = json.loads(path.read_text())
+    if not hmac.compare_digest(str(data.get("mac", "")), _checkpoint_mac(data)):
+        raise CheckpointError(f"审计检查点 {path} 的签名不符：检查点被改动，或审计链密钥已更换。")
+    return data
+
+
+def write_checkpoint():
+    """Sign (last id, last hash, time) of the chain's head into AUDIT_CHECKPOINT_FILE, outside the
+    database. Call it only after the chain up to the head has verified."""
+    head = AuditEvent.objects.order_by("-id").values_list("id", "hash").first()
+    if head is None:
+        return None
+    first_keyed = AuditEvent.objects.filter(chain_epoch__gte=KEYED_EPOCH).order_by("id").values_list(
+        "id", flat=True).first()
+    data = {"last_id": head[0], "last_hash": head[1], "at": timezone.now().isoformat(),
+            "keyed_from": first_keyed}
+    data["mac"] = _checkpoint_mac(data)
+    path = settings.AUDIT_CHECKPOINT_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data))
+    tmp.chmod(0o600)
+    tmp.replace(path)
+    return data
+
+
+def advance_checkpoint():
+    """Verify what was added since the last checkpoint and, if it holds, move the checkpoint to the head.
+    Returns the broken ids (then the checkpoint is left where it was, so the damage stays reported)."""
+    checkpoint = read_checkpoint()
+    broken = verify_chain(since_id=checkpoint["last_id"] if checkpoint else None)
+    if broken:
+        logger.error("Audit chain broken at ids %s; checkpoint not advanced", broken[:20])
+        return broken
+    write_checkpoint()
+    return []
 
 
 def purge_expired(*, now=None, dry_run=False):
@@ -94,6 +169,8 @@ def purge_expired(*, now=None, dry_run=False):
     ) | AuditEvent.objects.filter(
         action=AuditAction.PII_VIEW, timestamp__lt=now - timezone.timedelta(days=pii)
     )
+    head = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first()
+    expired = expired.exclude(id=head)  # the head anchors the checkpoint: it stays until a newer row exists
     count = expired.count()
     if not dry_run and count:
         # Bypass the append-only queryset guard deliberately, only here.

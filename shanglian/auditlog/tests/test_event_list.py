@@ -48,14 +48,19 @@ def test_a_refused_page_is_named_not_shown_as_its_raw_path(cast, login):
     assert ">/audit/<" not in html
 
 
-def test_a_deleted_actor_is_shown_by_the_login_name_recorded_and_the_chain_holds(cast, login):
+def test_the_actor_is_shown_as_recorded_and_deleting_them_disables_instead(cast, login):
     user = _named(cast.users.leader, "赵领导")
     event = services.record(AuditAction.LOGIN, actor=user)
-    user.delete()
-    assert services.verify_chain() == []  # the row keeps its actor id: deleting a user changes no audit row
+    user.delete()  # an account with audit history is disabled, not deleted
+    user.refresh_from_db()
+    assert user.is_active is False
+    user.display_name = "改名后"
+    user.save(update_fields=["display_name"])
+    assert services.verify_chain() == []  # no audit row changed
     client = login(cast.users.auditor)
-    assert "leader" in client.get("/audit/").content.decode()
-    assert "leader" in client.get(f"/audit/{event.pk}/").content.decode()
+    assert "赵领导" in client.get("/audit/").content.decode()  # the name at the time, kept in the row
+    detail = client.get(f"/audit/{event.pk}/").content.decode()
+    assert "赵领导" in detail and "leader" in detail
 
 
 def test_the_detail_shows_the_changes_as_a_table_and_the_other_keys_in_chinese(cast, login):

@@ -119,6 +119,7 @@ PRODUCTION_ENV = {
     "SECRET_KEY": "x8#Jk2!pQz7@Lm4$Rt9^Wv3&Yb6*Nc1(Hs5)Fd0_Ge" * 2,
     "SHANGLIAN_FIELD_KEYS": "k1=" + "A" * 43 + "=",
     "SHANGLIAN_BLIND_INDEX_KEY": "B" * 43 + "=",
+    "SHANGLIAN_AUDIT_CHAIN_KEY": "C" * 43 + "=",
     "ALLOWED_HOSTS": "shanglian.example.gov.cn",
 }
 
@@ -135,6 +136,13 @@ def test_production_refuses_to_start_without_the_encryption_key(tmp_path):
     env.pop("SHANGLIAN_FIELD_KEYS")
     result = _manage("check", env_extra=env)
     assert result.returncode != 0 and "SHANGLIAN_FIELD_KEYS" in result.stderr
+
+
+def test_production_refuses_to_start_without_the_audit_chain_key(tmp_path):
+    env = {**PRODUCTION_ENV, "SHANGLIAN_VAR_DIR": str(tmp_path)}
+    env.pop("SHANGLIAN_AUDIT_CHAIN_KEY")
+    result = _manage("check", env_extra=env)
+    assert result.returncode != 0 and "SHANGLIAN_AUDIT_CHAIN_KEY" in result.stderr
 
 
 def test_only_the_deepest_matching_navigation_item_is_active(cast, login):
