@@ -393,6 +393,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {"AppealStatusEnum": "shanglian.appeals.models.Status"},
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "shanglian.common.api.document_common_errors",
+    ],
     # Swagger UI at /api/docs/ from the vendored drf-spectacular-sidecar assets (no CDN: CSP 'self').
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

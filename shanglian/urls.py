@@ -25,4 +25,5 @@ urlpatterns = [
 ]
 
 handler403 = "shanglian.workbench.views.permission_denied"
+handler404 = "shanglian.workbench.views.page_not_found"
 handler500 = "shanglian.workbench.views.server_error"

@@ -93,7 +93,7 @@ def h5_create(request):
         "errors": errors,
         "rechoose_files": had_files and (errors or form.errors),
         "tab": "create",
-    })
+    }, status=400 if request.method == "POST" else 200)  # a refused form comes back with its messages
 
 
 def _steps(appeal):

@@ -119,3 +119,37 @@ def transition_actions(flow, *, respond, responses=None):
         return viewset
 
     return decorate
+
+
+# The answers every operation can give whatever it documents itself: a request that is not signed in
+# (401/403), a role without the right (403), another scope's record or a page past the end (404), a
+# body or filter that does not validate (400), a throttle (429). Added to the schema by
+# `document_common_errors` where an operation does not document the status itself, so clients and
+# the schemathesis run of the suite see every answer the API really gives.
+COMMON_ERRORS = {
+    "400": "输入有误：字段名 → 错误说明列表，或 detail 中的中文说明",
+    "401": "未登录或令牌无效、已过期",
+    "403": "角色无权执行该操作，或未通过二次验证",
+    "404": "不存在、不在您的数据范围内，或页码超出范围",
+    "429": "请求过于频繁，请稍后再试",
+}
+ERROR_SCHEMA = {
+    "type": "object",
+    "description": "错误答复：`detail` 为中文说明；输入校验错误时为 字段名 → 错误说明列表。",
+    "properties": {"detail": {"type": "string"}},
+    "additionalProperties": True,
+}
+
+
+def document_common_errors(result, generator, request, public):
+    """drf-spectacular postprocessing hook (settings SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"])."""
+    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    reference = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            for status_code, description in COMMON_ERRORS.items():
+                answer = operation["responses"].setdefault(status_code, {"description": description})
+                answer.setdefault("content", reference)
+    return result

@@ -1,5 +1,7 @@
 from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.views import defaults
 from django.views.decorators.csrf import requires_csrf_token
 
 from shanglian.accounts.roles import Role, enterprise_only, role_of
@@ -38,7 +40,21 @@ def permission_denied(request, exception=None):
         object_id="",
         object_repr=request.path[:255],
     )
-    return render(request, "403.html", status=403)
+    return _api_answer(request, 403, "您没有执行该操作的权限。") or render(request, "403.html", status=403)
+
+
+def _api_answer(request, status, detail):
+    """The REST API answers in JSON even where Django, not DRF, answers (a path no route matches, an
+    error outside a view): None for a page."""
+    if not request.path.startswith("/api/"):
+        return None
+    answer = JsonResponse({"detail": detail}, status=status, json_dumps_params={"ensure_ascii": False})
+    answer["Cache-Control"] = "no-store"
+    return answer
+
+
+def page_not_found(request, exception=None):
+    return _api_answer(request, 404, "未找到。") or defaults.page_not_found(request, exception)
 
 
 def csrf_failure(request, reason=""):
@@ -46,4 +62,7 @@ def csrf_failure(request, reason=""):
 
 
 def server_error(request):
+    answer = _api_answer(request, 500, f"服务器内部错误，请稍后再试（请求编号 {getattr(request, 'request_id', '')}）。")
+    if answer is not None:
+        return answer
     return render(request, "500.html", {"request_id": getattr(request, "request_id", "")}, status=500)

@@ -47,7 +47,7 @@ def test_the_staff_form_refuses_a_bad_mobile_with_the_reason(cast, login, value,
 @pytest.mark.parametrize(("value", "message"), BAD)
 def test_the_h5_form_refuses_a_bad_mobile_with_the_reason(cast, login, value, message):
     response = login(cast.users.ent1).post(reverse("appeals:h5_create"), _h5_form(contact_mobile=value))
-    assert response.status_code == 200 and message in response.content.decode()
+    assert response.status_code == 400 and message in response.content.decode()
     assert not Appeal.objects.exists()
 
 

@@ -116,7 +116,7 @@ def test_bad_input_comes_back_in_chinese_with_what_was_typed_and_writes_nothing(
     data = form_data(**overrides)
     response = login(cast.users.ent1).post(reverse("appeals:h5_create"), data)
     page = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert message in page
     if data["title"]:
         assert f'value="{data["title"]}"' in page  # what was typed is kept
@@ -129,7 +129,7 @@ def test_an_exe_renamed_pdf_is_refused_and_nothing_is_stored(cast, login, media)
     good = SimpleUploadedFile("材料.pdf", PDF_BYTES, content_type="application/pdf")
     response = login(cast.users.ent1).post(reverse("appeals:h5_create"), {**form_data(), "files": [good, fake]})
     page = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "“发票.pdf”的文件内容不是允许的类型" in page
     assert "已选的附件没有保留，请重新选择" in page
     assert "申请科技型中小企业贷款贴息" in page and "我公司今年获得银行贷款300万元" in page  # kept as typed
@@ -322,5 +322,5 @@ def test_a_crafted_office_attachment_is_refused_and_nothing_is_stored(cast, logi
     response = login(cast.users.ent1).post(reverse("appeals:h5_create"),
                                            {**form_data(), "files": [SimpleUploadedFile(name, content)]})
     page = response.content.decode()
-    assert response.status_code == 200 and f"“{name}”" in page and reason in page
+    assert response.status_code == 400 and f"“{name}”" in page and reason in page
     assert Appeal.objects.count() == 0 and Attachment.objects.count() == 0 and stored_files(media) == []

@@ -20,6 +20,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_schema_conformance,
+    status_code_conformance,
 )
 
 from shanglian import testing
@@ -27,9 +28,7 @@ from shanglian.accounts.roles import Role
 
 ROLES = ["admin", "staff", "leader", "chamber1", "chamber2", "dept1", "ent1", "auditor", "outsider_staff"]
 EXAMPLES = 3
-# Not status_code_conformance: the schema documents the 4xx answers of the appeal and policy endpoints
-# only, not the 403/404 of the member registry's read-only ViewSets.
-CHECKS = [not_a_server_error, content_type_conformance, response_schema_conformance]
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 CSRF = "x" * 32
 
 
