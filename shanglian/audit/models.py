@@ -24,6 +24,8 @@ class AuditAction(models.TextChoices):
     DENIED = "denied", "越权访问"
     ACCOUNT_DISABLE = "account_disable", "停用账户"
     SMS_CODE = "sms_code", "获取短信验证码"
+    BACKUP = "backup", "备份"
+    RESTORE = "restore", "恢复备份"
 
 
 class AuditResult(models.TextChoices):

@@ -75,17 +75,19 @@ def record(
     return event
 
 
-def verify_chain(*, since_id=None):
+def verify_chain(*, since_id=None, anchored=True):
     """Walk the chain in id order; return the ids whose hash or link does not match, and the id of the
     checkpointed head if that row is gone or changed (the newest rows were deleted).
 
     A legacy (unkeyed) row after a keyed one is a downgrade and counts as broken. `since_id` starts the
     walk at that row (the periodic checkpoint only checks what was added since the last one).
+    `anchored=False` checks the rows alone, not the checkpoint (a restored database, before the
+    checkpoint is moved to it).
     """
     broken = []
     prev = None
     keyed_seen = False
-    checkpoint = read_checkpoint()
+    checkpoint = read_checkpoint() if anchored else None
     keyed_from = checkpoint.get("keyed_from") if checkpoint else None
     rows = AuditEvent.objects.order_by("id")
     if since_id is not None:
@@ -155,6 +157,27 @@ def advance_checkpoint():
         return broken
     write_checkpoint()
     return []
+
+
+def record_restore(detail):
+    """A restore put back an older database: the rows written since the backup are gone by intent, and
+    the checkpoint (which names a newer head) would report them as a truncation. Check the restored
+    chain on its own, append one RESTORE row naming the checkpoint it replaces (what the restore
+    rolled back), and anchor the checkpoint at that row if the restored chain holds. A broken restored
+    chain is recorded and the checkpoint left alone, so `verify_audit_chain` goes on reporting it.
+    Returns the broken ids of the restored chain."""
+    try:
+        previous = read_checkpoint()
+    except CheckpointError as exc:
+        previous = {"invalid": str(exc)}
+    broken = verify_chain(anchored=False)
+    replaced = ({k: previous[k] for k in ("last_id", "at", "invalid") if k in previous} if previous else None)
+    record(AuditAction.RESTORE, result=AuditResult.FAILURE if broken else AuditResult.SUCCESS,
+           object_type="backup", object_repr=f"备份 {detail.get('backup_created_at', '')}",
+           detail={**detail, "checkpoint_replaced": replaced, "restored_chain_broken": broken[:20]})
+    if not broken:
+        write_checkpoint()
+    return broken
 
 
 def purge_expired(*, now=None, dry_run=False):

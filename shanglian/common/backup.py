@@ -28,11 +28,15 @@ Restore decrypts to a temporary directory, checks every member against the manif
 mismatch, a backup from newer code (migrations this code does not know) or a non-empty target (unless
 forced), then replaces the database and the media and checks the row counts against the manifest.
 Audit rows are restored byte for byte, so the audit hash chain (keyed with a key outside the database)
-verifies afterwards as it did when the backup was taken.
+verifies afterwards as it did when the backup was taken. Both commands are audited: a backup appends a
+BACKUP row after the archive is written (so it is not in it); a restore appends a RESTORE row to the
+restored chain naming the checkpoint it replaces, and moves the checkpoint there
+(`audit.services.record_restore`), so what a restore rolled back is on record and the chain verifies.
 """
 
 import base64
 import binascii
+import getpass
 import hashlib
 import hmac
 import json
@@ -54,6 +58,9 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
+
+from shanglian.audit.models import AuditAction
+from shanglian.audit.services import record, record_restore
 
 __all__ = ["BackupError", "backup_key", "create_backup", "restore_backup", "table_row_counts"]
 
@@ -304,9 +311,25 @@ def create_backup(output, key=None):
         tar_path.unlink()
         os.chmod(partial, 0o600)
         os.replace(partial, output)
+        record(AuditAction.BACKUP, object_type="backup", object_repr=output.name[:255],
+               detail={**_summary(manifest), "os_user": _os_user()})
         return manifest
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _summary(manifest):
+    """What the audit row of a backup or a restore says about the archive (no personal data)."""
+    return {"vendor": manifest["vendor"], "tables": len(manifest["row_counts"]),
+            "rows": sum(manifest["row_counts"].values()),
+            "files": sum(1 for name in manifest["members"] if name.startswith(MEDIA_PREFIX))}
+
+
+def _os_user():
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no name for the uid (a container)
+        return str(os.getuid())
 
 
 def _sqlite_facts(path):
@@ -416,6 +439,11 @@ def restore_backup(archive, *, force=False, key=None):
         if wrong:
             raise BackupError("恢复后行数校验失败：" + "、".join(
                 f"{t}（应为 {expected[t]}，实为 {counts.get(t)}）" for t in wrong[:10]))
+        broken = record_restore({"backup_created_at": manifest["created_at"], "archive": Path(archive).name,
+                                 **_summary(manifest), "forced": force, "os_user": _os_user()})
+        if broken:
+            raise BackupError(f"数据已恢复，但备份中的审计链校验不通过（记录 {broken[:10]}）："
+                              "检查点未移动，manage.py verify_audit_chain 将继续报告。")
         return manifest
     finally:
         shutil.rmtree(work, ignore_errors=True)

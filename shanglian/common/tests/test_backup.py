@@ -107,11 +107,43 @@ def test_restore_brings_back_rows_checksums_and_files_after_changes(backup_env, 
     call_command("restore", str(archive), "--force")
 
     after = _snapshot(settings)
-    assert after[0] == before[0]
-    assert after[1] == before[1]
+    audit_table = AuditEvent._meta.db_table
+    # Every row as it was, and one more audit row: the restore itself.
+    assert after[0] == {**before[0], audit_table: before[0][audit_table] + 1}
+    assert {t: c for t, c in after[1].items() if t != audit_table} == {
+        t: c for t, c in before[1].items() if t != audit_table}
     assert after[2] == before[2]
-    assert AuditEvent.objects.count() == 3
+    assert list(AuditEvent.objects.values_list("action", flat=True).order_by("id")) == ["login"] * 3 + ["restore"]
     call_command("verify_audit_chain")
+
+
+def test_backup_and_restore_are_audited_and_the_chain_verifies_after_a_rollback(backup_env, settings):
+    """Rows written after the backup (a checkpoint taken over them) are rolled back by the restore: the
+    restore row names the checkpoint it replaces, and the checkpoint moves to it, so the chain verifies
+    instead of reporting a truncation."""
+    from shanglian.audit.services import advance_checkpoint, read_checkpoint, verify_chain
+
+    _skip_without_pg_dump()
+    _district()
+    archive = backup_env / "b.slbak"
+    call_command("backup", str(archive))
+    backup_row = AuditEvent.objects.latest("id")
+    assert backup_row.action == "backup" and backup_row.object_repr == "b.slbak"
+    assert backup_row.detail["rows"] > 0 and backup_row.detail["tables"] > 0 and backup_row.detail["os_user"]
+    for i in range(4):
+        record("login", detail={"after": i})
+    assert advance_checkpoint() == []
+    rolled_back_head = read_checkpoint()["last_id"]
+
+    call_command("restore", str(archive), "--force")
+
+    restore_row = AuditEvent.objects.latest("id")
+    assert restore_row.action == "restore" and restore_row.result == "success"
+    assert restore_row.detail["checkpoint_replaced"]["last_id"] == rolled_back_head
+    assert restore_row.detail["forced"] is True and restore_row.detail["restored_chain_broken"] == []
+    assert not AuditEvent.objects.filter(action="backup").exists()  # written after the archive, not in it
+    assert read_checkpoint()["last_id"] == restore_row.id
+    assert verify_chain() == []
 
 
 def test_restore_refuses_a_wrong_key_and_changes_nothing(backup_env, settings):
