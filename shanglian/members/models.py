@@ -130,8 +130,8 @@ class EnterpriseRole(models.Model):
         SHAREHOLDER = "shareholder", "股东"
         OTHER = "other", "其他"
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="enterprise_roles")
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="person_roles")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="enterprise_roles", verbose_name="人士")
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="person_roles", verbose_name="企业")
     role = models.CharField("职务", max_length=32, choices=Role.choices)
 
     class Meta:
