@@ -16,6 +16,7 @@ audited and done. `dependents(obj)` gives the same list to a confirmation page b
 
 import datetime
 import decimal
+from collections import Counter
 
 from django.db import transaction
 from django.db.models.deletion import ProtectedError, RestrictedError
@@ -138,10 +139,11 @@ def delete_or_refuse(*, actor, obj, along=(), detail=None):
             with transaction.atomic():
                 obj.delete()
         except (ProtectedError, RestrictedError) as exc:
+            # A protected row deeper than one hop (a dependent of something `along` takes with it).
             blocking = getattr(exc, "protected_objects", None) or getattr(exc, "restricted_objects", ())
-            labels = sorted({str(item._meta.verbose_name) for item in blocking})
-            raise Refused(f"不能删除{model._meta.verbose_name}“{obj}”：还有{'、'.join(labels)}与它关联。"
-                          "请先处理这些记录。", code="has_dependents") from None
+            found = Counter(str(item._meta.verbose_name) for item in blocking)
+            raise Refused(refusal_text(obj, sorted(found.items())), code="has_dependents") from None
+
 
 def history(obj):
     """The record's audit rows (created, changed, deleted), newest first, with their actors."""

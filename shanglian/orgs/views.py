@@ -8,13 +8,12 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
 
 from shanglian.accounts.roles import EDITOR_ROLES, FEDERATION_ROLES, Role, require_role, role_of
 from shanglian.common.forms import Form
 from shanglian.common.records import history
 from shanglian.ui.listing import Action, Column, ListPage, render_list
-from shanglian.ui.records import RecordPages, delete_page, edit_page
+from shanglian.ui.records import RecordPages, delete_page, edit_page, staff_page
 from shanglian.ui.sections import sections_for
 from shanglian.ui.shortcuts import get_visible_or_404
 
@@ -105,9 +104,7 @@ def chamber_detail(request, pk):
                    breadcrumbs=[("组织机构", None), ("商会", "orgs:chamber_list"), (chamber.name, None)])
 
 
-@never_cache
-@login_required
-@require_http_methods(["GET", "POST"])
+@staff_page
 def chamber_create(request):
     require_role(request.user, *EDITOR_ROLES)
     form = ChamberForm(request.POST or None, user=request.user)
@@ -116,9 +113,7 @@ def chamber_create(request):
                       cancel_url=reverse("orgs:chamber_list"))
 
 
-@never_cache
-@login_required
-@require_http_methods(["GET", "POST"])
+@staff_page
 def chamber_edit(request, pk):
     chamber = get_visible_or_404(selectors.chambers_editable_by(request.user), pk)
     form_class = ChamberProfileForm if role_of(request.user) == Role.CHAMBER else ChamberForm
@@ -130,9 +125,7 @@ def chamber_edit(request, pk):
                       cancel_url=reverse("orgs:chamber_detail", args=[chamber.pk]))
 
 
-@never_cache
-@login_required
-@require_http_methods(["GET", "POST"])
+@staff_page
 def chamber_delete(request, pk):
     require_role(request.user, *EDITOR_ROLES)
     chamber = get_visible_or_404(selectors.chambers_editable_by(request.user), pk)
@@ -317,9 +310,7 @@ def term_detail(request, pk):
                    breadcrumbs=[("组织机构", None), ("届次", "orgs:term_list"), (str(term), None)])
 
 
-@never_cache
-@login_required
-@require_http_methods(["GET", "POST"])
+@staff_page
 def position_create(request, pk):
     term = get_visible_or_404(selectors.terms_editable_by(request.user), pk)
     form = PositionForm(request.POST or None, user=request.user, term=term)
@@ -329,9 +320,7 @@ def position_create(request, pk):
                       cancel_url=reverse("orgs:term_detail", args=[term.pk]))
 
 
-@never_cache
-@login_required
-@require_http_methods(["GET", "POST"])
+@staff_page
 def position_edit(request, pk):
     position = get_visible_or_404(selectors.positions_editable_by(request.user), pk)
     form = PositionForm(request.POST or None, instance=position, user=request.user, term=position.term)
@@ -342,9 +331,7 @@ def position_edit(request, pk):
                       cancel_url=reverse("orgs:term_detail", args=[position.term_id]))
 
 
-@never_cache
-@login_required
-@require_http_methods(["GET", "POST"])
+@staff_page
 def position_delete(request, pk):
     position = get_visible_or_404(selectors.positions_editable_by(request.user), pk)
     term_url = reverse("orgs:term_detail", args=[position.term_id])
