@@ -44,6 +44,8 @@ ROOT = Path(__file__).resolve().parent.parent
 ROLES = ["admin", "staff", "leader", "chamber1", "dept1", "ent1", "auditor"]
 SIZES = ("demo", "city")
 SLOW_MS = 3000  # a page slower than this at its warm-up is asked fewer times (the run stays bounded)
+# The check of the hand SQL against the page's selector.
+SAME = {True: "same rows", False: "ROWS DIFFER", None: "not checked (the selectors did not finish within --timeout)"}
 BUDGET_S = 20  # default of --budget: a slow page is asked at most about this long in all (per role)
 
 
@@ -90,8 +92,12 @@ def run_size(size, var_dir, database_url, requests, timeout, budget):
     else:
         env.pop("DATABASE_URL", None)
     out = var_dir / "bench-pages.json"
-    subprocess.run([sys.executable, __file__, "--worker", str(out), "--requests", str(requests),
-                    "--timeout", str(timeout), "--budget", str(budget), "--size", size], env=env, cwd=ROOT, check=True)
+    done = subprocess.run([sys.executable, __file__, "--worker", str(out), "--requests", str(requests),
+                           "--timeout", str(timeout), "--budget", str(budget), "--size", size], env=env, cwd=ROOT)
+    if not out.exists():
+        raise SystemExit(f"the {size} run failed (exit {done.returncode})")
+    if done.returncode:
+        print(f"  the {size} run failed after the pages (exit {done.returncode}): no hand SQL figures", flush=True)
     return json.loads(out.read_text())
 
 
@@ -154,7 +160,7 @@ def write_results(rows, runs, meta, out_dir):
     for size in SIZES:
         if size in runs:
             lines.append(f"- {size}: {runs[size]['describe']}")
-    checks = [f"{k.split('|')[0]} ({size}): {'same rows' if h['same'] else 'ROWS DIFFER'}"
+    checks = [f"{k.split('|')[0]} ({size}): {SAME[h['same']]}"
               for size in SIZES for k, h in runs.get(size, {}).get("hand", {}).items()]
     if checks:
         lines += ["- hand SQL checked against the page's selector: " + "; ".join(checks)]
@@ -358,12 +364,12 @@ def worker(out, size, requests, timeout, budget):
             shown = (f"{result['p50']:.1f} / {result['p95']:.1f} ms, {result['queries']} queries"
                      if "p50" in result else f"stopped after {timeout} s")
             print(f"  {username:9} {page.label:45} {shown}", flush=True)
+    out.write_text(json.dumps({"describe": describe, "pages": pages, "hand": {}}))  # kept if what follows fails
     from hand_sql import hand_sql  # bench/hand_sql.py
 
     hand = hand_sql(users["staff"], requests, timeout, deadline)
     for key, result in hand.items():
-        print(f"  hand SQL {key:45} {result['p50']:.1f} / {result['p95']:.1f} ms, "
-              f"{'same rows' if result['same'] else 'ROWS DIFFER'}", flush=True)
+        print(f"  hand SQL {key:45} {result['p50']:.1f} / {result['p95']:.1f} ms, {SAME[result['same']]}", flush=True)
     out.write_text(json.dumps({"describe": describe, "pages": pages, "hand": hand}))
     return 0
 
