@@ -109,3 +109,12 @@ bench: $(STAMP)
 .PHONY: bench-policies
 bench-policies: $(STAMP)
 	$(BIN)/python bench/bench_policies.py
+
+# Every menu page, list variant and API list of each demo login, at the demo size and at city scale, p50/p95
+# and queries, next to hand-written SQL for the main pages (bench/results/pages-<date>.md). The city: CITY=<a
+# var dir or .sqlite3 file> (copied first), else /tmp/city once /tmp/city/READY exists, else a district of
+# 20,000 enterprises built for the run; CITY_URL=<DATABASE_URL> for one on PostgreSQL. REQUESTS=20 per page.
+.PHONY: bench-pages
+bench-pages: $(STAMP)
+	$(BIN)/python bench/bench_pages.py --requests $${REQUESTS:-20} $${CITY:+--city "$$CITY"} \
+		$${CITY_URL:+--city-url "$$CITY_URL"}

@@ -2,7 +2,6 @@
 outsider), dept1, ent1, auditor, admin — plus outsider_staff from another district federation."""
 
 import os
-from types import SimpleNamespace
 
 import pytest
 
@@ -39,42 +38,7 @@ def pytest_runtest_teardown(item, nextitem):
 
 @pytest.fixture
 def cast(db):
-    city = testing.make_federation(name="天津市工商联", level="city", region_code="120100")
-    district = testing.make_federation(name="河西区工商联", level="county", region_code="120103", parent=city)
-    other = testing.make_federation(name="南开区工商联", level="county", region_code="120104", parent=city)
-    street = testing.make_street(district, name="友谊路街道")
-    chamber1 = testing.make_chamber(district, name="友谊路街道商会", street=street, secretary_general="李秘书")
-    chamber2 = testing.make_chamber(district, name="河西区浙江商会", kind="nonlocal")
-    dept1 = testing.make_department(district, name="区税务局")
-    dept2 = testing.make_department(district, name="区人社局")
-    ent1 = testing.make_enterprise(district, name="天津友谊科技有限公司", chamber=chamber1, street=street)
-    ent2 = testing.make_enterprise(district, name="天津之江贸易有限公司", chamber=chamber2)
-    ent_other = testing.make_enterprise(other, name="南开某某餐饮有限公司")
-    person1 = testing.make_person(district, name="王建国", enterprise=ent1)
-    person2 = testing.make_person(district, name="陈浙江", enterprise=ent2)
-    memberships = SimpleNamespace(
-        ent1=testing.make_membership(district, ent1, number="HX-2020-0001"),
-        ent2=testing.make_membership(district, ent2, number="HX-2020-0002"),
-        person1=testing.make_membership(district, person1, number="HX-2020-0003"),
-        chamber1=testing.make_membership(district, chamber1, number="HX-2020-0004"),
-        ent_other=testing.make_membership(other, ent_other, number="NK-2020-0001"),
-    )
-    users = SimpleNamespace(
-        admin=testing.make_user(Role.SYSADMIN, username="admin", federation=district),
-        staff=testing.make_user(Role.STAFF, username="staff", federation=district),
-        leader=testing.make_user(Role.LEADER, username="leader", federation=district),
-        chamber1=testing.make_user(Role.CHAMBER, username="chamber1", chamber=chamber1),
-        chamber2=testing.make_user(Role.CHAMBER, username="chamber2", chamber=chamber2),
-        dept1=testing.make_user(Role.DEPARTMENT, username="dept1", department=dept1),
-        ent1=testing.make_user(Role.ENTERPRISE, username="ent1", enterprise=ent1),
-        auditor=testing.make_user(Role.AUDITOR, username="auditor", federation=district),
-        outsider_staff=testing.make_user(Role.STAFF, username="outsider", federation=other),
-    )
-    return SimpleNamespace(
-        city=city, district=district, other=other, street=street, chamber1=chamber1, chamber2=chamber2,
-        dept1=dept1, dept2=dept2, ent1=ent1, ent2=ent2, ent_other=ent_other, person1=person1, person2=person2,
-        users=users, memberships=memberships,
-    )
+    return testing.make_cast()
 
 
 @pytest.fixture

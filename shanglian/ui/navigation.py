@@ -100,9 +100,14 @@ def register_h5_tab(key, label, url_name, *, icon, order, badge=None):
     _h5_tabs[key] = H5Tab(key, label, url_name, icon, order, badge)
 
 
+def registered_h5_tabs():
+    """The tabs by position (the first is the H5 home)."""
+    return sorted(_h5_tabs.values(), key=lambda tab: tab.order)
+
+
 def h5_tabs_for(user, active=None):
     """The tab bar: each registered tab by position, with its URL, its badge count and whether it is the
     tab `active` (the key the page's view named)."""
     return [{"key": tab.key, "label": tab.label, "url": reverse(tab.url_name), "icon": tab.icon,
              "badge": tab.badge(user) if tab.badge else 0, "active": tab.key == active}
-            for tab in sorted(_h5_tabs.values(), key=lambda tab: tab.order)]
+            for tab in registered_h5_tabs()]

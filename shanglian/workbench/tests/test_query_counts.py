@@ -1,0 +1,180 @@
+"""Every menu page, list variant and API list (page_catalogue.py: the pages bench/bench_pages.py times), as
+each role of the cast, runs the same number of queries on a small district and on the same district
+grown three times over (enterprises, persons, memberships, chamber members, appeals in several states,
+policies pushed with their deliveries and messages, and the audit rows all of that writes). A count that
+grows with the data is an N+1: the failure names the page, the role and both counts.
+
+The district is built once for the module (inside a transaction rolled back at the end): each page is
+asked once to warm up, then counted on the small district and again on the grown one.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+import pytest
+from django.db import connection, transaction
+from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
+from django.urls import get_resolver
+
+from shanglian import testing
+from shanglian.accounts.middleware import needs_second_factor
+from shanglian.accounts.roles import Role
+from shanglian.appeals.models import Status
+from shanglian.appeals.tests.factories import make_appeal, submit
+from shanglian.common.models import DictItem
+from shanglian.policies.services import Eligibility, publish_policy, save_policy
+
+from .page_catalogue import pages_for
+
+pytestmark = pytest.mark.django_db  # so that pytest-django sets up the test database `answers` builds in
+
+# The cast's users (shanglian/conftest.py) and their roles.
+ROLES = {"admin": Role.SYSADMIN, "staff": Role.STAFF, "leader": Role.LEADER, "chamber1": Role.CHAMBER,
+         "chamber2": Role.CHAMBER, "dept1": Role.DEPARTMENT, "ent1": Role.ENTERPRISE, "auditor": Role.AUDITOR,
+         "outsider_staff": Role.STAFF}
+WORDS = {"appeal": "稳岗", "member": "天津"}
+SMALL, GROWN = 1, 3  # units of data added to the cast (see `grow`)
+
+# (page label, role) -> why its count grows today; each is an xfail(strict=True): fixed, it fails until removed.
+GROWING = {}
+
+CASES = [(page, role) for role, role_value in ROLES.items() for page in pages_for(role_value)]
+
+
+# The enterprise a nested API list (enterprises/{enterprise_id}/policies/) is asked for: one in the role's scope.
+ENTERPRISE_OF = {"chamber2": "ent2", "outsider_staff": "ent_other"}
+TOTAL = re.compile(r'class="total">共 (\d+) 条')
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    queries: int
+    rows: int | None  # a list's 共 N 条, an API list's count
+
+
+def _rows(response):
+    if response.status_code != 200:
+        return None
+    if response["Content-Type"].startswith("application/json"):
+        body = response.json()
+        return body.get("count") if isinstance(body, dict) else len(body)
+    found = TOTAL.search(response.content.decode())
+    return int(found.group(1)) if found else None
+
+
+def grow(cast, units, start):
+    """Add `units` units of data to the cast's district (and some to the other district): per unit, an
+    enterprise with its legal representative in each chamber, their memberships, an enterprise of the
+    other district, ent1's appeals in three states, one the desk registered for a new enterprise and sent
+    to two departments, one of the other district, and a policy published and pushed (deliveries, messages)."""
+    staff = cast.users.staff
+    subsidy = DictItem.objects.get(kind="benefit_type", code="subsidy")
+    for n in range(start, start + units):
+        for chamber in (cast.chamber1, cast.chamber2):
+            enterprise = testing.make_enterprise(cast.district, chamber=chamber, street=cast.street)
+            person = testing.make_person(cast.district, name=f"赵增{n}", enterprise=enterprise)
+            testing.make_membership(cast.district, enterprise, joined=date(2025, 3, n))
+            testing.make_membership(cast.district, person, joined=date(2026, 2, n))
+        other = testing.make_enterprise(cast.other)
+        testing.make_membership(cast.other, other)
+        for status in (Status.SUBMITTED, Status.HANDLING, Status.CLOSED):
+            make_appeal(cast, status, title=f"申请稳岗补贴政策解读{n}")
+        make_appeal(cast, Status.HANDLING, actor=staff, enterprise=enterprise, channel="phone",
+                    departments=[cast.dept1, cast.dept2])
+        submit(cast, actor=cast.users.outsider_staff, enterprise=other, channel="phone")
+        policy = save_policy(actor=staff, data={
+            "title": f"稳岗返还实施细则{n}", "department": cast.dept1, "document_number": "", "expires_on": None,
+            "benefit_type": subsidy, "full_text": "", "published_on": date(2026, 3, n)}, eligibility=Eligibility())
+        publish_policy(actor=staff, policy=policy, push=True)
+
+
+def _client(user):
+    client = Client()
+    client.force_login(user)
+    if needs_second_factor(user):
+        testing.verify_second_factor(client, user)
+    client.user = user  # whose URLs the catalogue builds (本企业信息 is the user's own enterprise)
+    return client
+
+
+def _measure(cast, clients, *, warm_up):
+    answers = {}
+    for page, role in CASES:
+        client = clients[role]
+        words = {**WORDS, "enterprise": getattr(cast, ENTERPRISE_OF.get(role, "ent1")).pk}
+        path = page.path(client.user, words)
+        if warm_up:  # a first visit may fill a cache or a session key
+            client.get(path)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(path)
+        answers[(page.label, role)] = Answer(response.status_code, len(queries), _rows(response))
+    return answers
+
+
+@pytest.fixture(scope="module")
+def answers(django_db_setup, django_db_blocker, tmp_path_factory):
+    """(page label, role) -> (Answer on the small district, Answer on the grown one)."""
+    fast = override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        AUDIT_CHECKPOINT_FILE=tmp_path_factory.mktemp("audit") / "audit-checkpoint.json",
+        STORAGES={"default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+                  "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}})
+    with django_db_blocker.unblock(), fast, transaction.atomic():
+        testing.ensure_reference_data()
+        cast = testing.make_cast()
+        clients = {role: _client(getattr(cast.users, role)) for role in ROLES}
+        grow(cast, SMALL, start=1)
+        small = _measure(cast, clients, warm_up=True)
+        grow(cast, GROWN - SMALL, start=1 + SMALL)
+        grown = _measure(cast, clients, warm_up=False)
+        transaction.set_rollback(True)
+    return {key: (small[key], grown[key]) for key in small}
+
+
+def _param(page, role):
+    marks = [pytest.mark.xfail(strict=True, reason=GROWING[(page.label, role)])] if (page.label, role) in GROWING else []
+    return pytest.param(page, role, marks=marks, id=f"{role}-{page.label}")
+
+
+@pytest.mark.parametrize(("page", "role"), [_param(page, role) for page, role in CASES])
+def test_page_runs_as_many_queries_on_a_grown_district_as_on_a_small_one(answers, page, role):
+    small, grown = answers[(page.label, role)]
+    # A menu page is the role's own (200); an API list answers 200 or refuses the role (403) at both sizes.
+    allowed = {200, 403} if page.kind == "接口" else {200}
+    assert small.status in allowed and grown.status == small.status, (
+        f"{page.label} as {role}: status {small.status} on the small district, {grown.status} grown")
+    assert grown.queries == small.queries, (
+        f"{page.label} as {role}: {small.queries} queries on the small district, {grown.queries} on it grown "
+        f"{GROWN}×")
+
+
+def test_the_grown_district_shows_every_role_more_rows(answers):
+    """The comparison above is between two sizes each role really sees: some list of every role holds more
+    rows grown than small, and the federation's main lists all do."""
+    grown_lists = {}
+    for (label, role), (small, grown) in answers.items():
+        if small.rows is not None and grown.rows is not None and grown.rows > small.rows:
+            grown_lists.setdefault(role, set()).add(label)
+    assert set(grown_lists) == set(ROLES)
+    assert grown_lists["staff"] >= {"appeals:list", "appeals:list?q={appeal}", "members:membership_list",
+                                    "members:enterprise_list", "members:person_list", "policies:list",
+                                    "/api/v1/appeals/", "/api/v1/enterprises/", "/api/v1/memberships/"}
+
+
+def test_the_catalogue_holds_every_list_and_statistics_page_of_the_site():
+    """Found, not listed: every page of our apps without a parameter whose name says list, statistics or
+    home is in some role's catalogue, and every list of /api/v1/."""
+    found = {page.name for role in set(ROLES.values()) for page in pages_for(role)}
+    ours = set()
+    for namespace, (_prefix, resolver) in get_resolver().namespace_dict.items():
+        urlconf = getattr(resolver.urlconf_name, "__name__", str(resolver.urlconf_name))
+        if urlconf.startswith("shanglian."):
+            ours |= {f"{namespace}:{name}" for name, patterns in resolver.reverse_dict.lists()
+                     if isinstance(name, str) and not any(params for _, params in patterns[0][0])}
+    wanted = {name for name in ours if name.endswith(("list", "statistics", "home", "inbox"))}
+    assert wanted and wanted - found == set()
+    assert {"/api/v1/appeals/", "/api/v1/enterprises/", "/api/v1/policies/",
+            "/api/v1/enterprises/{enterprise_id}/policies/"} <= found
