@@ -1118,28 +1118,29 @@ class _StreamGenerator(_Generator):
         return months
 
 
-def stream(result, core_plan, *, end, years, per_enterprise, seed=DEMO_SEED + 100, progress=None):
+def stream(result, core_plan, *, end, years, per_enterprise, seed=DEMO_SEED + 100, piece=5000, progress=None):
     """The appeals of the firms streamed past the core district (`result.streamed`): `per_enterprise` a
-    year for `years`, drawn, lived and written month by month with explicit ids (`saving.write_rows`:
-    COPY on PostgreSQL). Numbers continue each day's sequence after the core district's appeals."""
+    year for `years`, drawn, lived and written month by month — `piece` appeals at a time, so memory
+    holds one piece whatever the size — with explicit ids (`saving.write_rows`: COPY on PostgreSQL).
+    Numbers continue each day's sequence after the core district's appeals."""
     gen = _StreamGenerator(result, end, seed, years)
     n = round(result.streamed.enterprises * per_enterprise * years)
     per_day = _last_numbers(core_plan.appeals)
     appeal_id, assignment_id = next_id(Appeal), next_id(Assignment)
     writer = _Writer(result)
     for days, weights, count in gen.months(n):
-        if not count:
-            continue
         moments = [gen.moment(day) for day in sorted(gen.rng.choices(days, weights=weights, k=count))]
-        picks = [gen._pick_enterprise(m.date()) for m in moments]
-        gen._load(picks)
-        appeals = [gen.live(gen.draft(submitted_at=m, enterprise=e)) for m, e in zip(moments, picks, strict=True)]
-        appeals = sorted((a for a in appeals if a.submitted_at < gen.cutoff), key=lambda a: a.submitted_at)
-        for a in appeals:
-            key = f"SQ{a.submitted_at.date():%Y%m%d}"
-            per_day[key] += 1
-            a.number = f"{key}{per_day[key]:04d}"
-        appeal_id, assignment_id = writer.write(appeals, appeal_id, assignment_id, progress)
+        for start in range(0, count, piece):  # a month of a million firms' appeals is lived a piece at a time
+            part = moments[start:start + piece]
+            picks = [gen._pick_enterprise(m.date()) for m in part]
+            gen._load(picks)
+            appeals = [gen.live(gen.draft(submitted_at=m, enterprise=e)) for m, e in zip(part, picks, strict=True)]
+            appeals = sorted((a for a in appeals if a.submitted_at < gen.cutoff), key=lambda a: a.submitted_at)
+            for a in appeals:
+                key = f"SQ{a.submitted_at.date():%Y%m%d}"
+                per_day[key] += 1
+                a.number = f"{key}{per_day[key]:04d}"
+            appeal_id, assignment_id = writer.write(appeals, appeal_id, assignment_id, progress)
     _save_sequences(per_day)
     reset_sequences(Appeal, Assignment)
 
