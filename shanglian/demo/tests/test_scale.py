@@ -3,7 +3,6 @@ small district built partly streamed is coherent — counts in the core's shares
 the district over the years asked for, timelines that end in the appeal's status."""
 
 import random
-import time
 from collections import Counter
 from datetime import timedelta
 from io import StringIO
@@ -26,16 +25,15 @@ MILLION = 1_000_000
 
 
 def test_a_million_serial_names_and_uscc_are_unique_and_valid():
+    # The old generator drew names at random and gave up near 46,000 firms.
     core = ["天津鑫华科技有限公司", "天津市河西区鑫华餐厅"]
     names, codes = SerialNames(taken=core), SerialCodes(taken=["91120103MA05L0JX2B"])
     rng = random.Random(1)
-    started = time.monotonic()
     drawn = [members_demo._serial_name(rng, names, type_code=rng.choice(("private", "individual", "private", "hmt")),
                                        size=rng.choice(("micro", "small", "medium", "large")), prefix="天津",
                                        words=("科技", "商贸", "餐饮", "建筑工程", "信息技术"))
              for _ in range(MILLION)]
     uscc = [codes.uscc("120103", entity_type="2" if i % 5 == 0 else "1") for i in range(MILLION)]
-    assert time.monotonic() - started < 120  # a generous bound: the old generator stopped near 46,000
     assert len(set(drawn)) == MILLION and not set(drawn) & set(core)
     assert len(set(uscc)) == MILLION
     for code in uscc[::997]:  # the project's own validator (check characters of GB 11714 and GB 32100)
