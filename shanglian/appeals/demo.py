@@ -31,6 +31,7 @@ the actor's name with no user, as an import from another system would.
 
 import hashlib
 import random
+from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -48,10 +49,10 @@ from shanglian.demo.draws import weighted
 from shanglian.demo.files import load_toml
 from shanglian.demo.names import Names
 from shanglian.demo.registry import register
-from shanglian.demo.saving import bulk_created_ids
+from shanglian.demo.saving import bulk_created_ids, next_id, reset_sequences, write_rows
 from shanglian.members import demo as members_demo
-from shanglian.members.models import Enterprise, Person
-from shanglian.orgs.models import Department
+from shanglian.members.models import Enterprise, EnterpriseRole, Membership, Person
+from shanglian.orgs.models import Department, Street
 
 from .models import (
     OPEN_STATES,
@@ -555,6 +556,8 @@ class _Draft:
 
 
 class _Generator:
+    years = 1  # of appeals before `end`
+
     def __init__(self, members_plan, end, seed):
         self.plan, self.end, self.rng = members_plan, end, random.Random(seed)
         self.cutoff = datetime.combine(end, time(0, 1))
@@ -790,10 +793,14 @@ class _Generator:
         return "staff", RatingRecord.Source.CALLBACK, datetime.combine(day, time(rng.randint(9, 16), rng.randint(0, 59)))
 
     # Submission moments.
+    def span_days(self):
+        """The days appeals are submitted on (the `years` × 365 days before `end`) and their weights."""
+        start = self.end - timedelta(days=365 * self.years)
+        days = [start + timedelta(days=i) for i in range(365 * self.years)]
+        return days, [MONTH_WEIGHTS[d.month] * (1.0 if self.clock.workday(d) else 0.25) for d in days]
+
     def submission_days(self, n):
-        start = self.end - timedelta(days=365)
-        days = [start + timedelta(days=i) for i in range(365)]
-        weights = [MONTH_WEIGHTS[d.month] * (1.0 if self.clock.workday(d) else 0.25) for d in days]
+        days, weights = self.span_days()
         return sorted(self.rng.choices(days, weights=weights, k=n))
 
     def moment(self, day):
@@ -856,10 +863,13 @@ class _Generator:
         return drafts + [old, reopened]
 
 
-def generate(members_plan, *, end=members_demo.AS_OF, seed=DEMO_SEED):
-    """A year of appeals (the 365 days before `end`) of the members plan's district, lived up to `end`."""
+def generate(members_plan, *, end=members_demo.AS_OF, seed=DEMO_SEED, years=1,
+             per_enterprise=APPEALS_PER_ENTERPRISE):
+    """`years` of appeals (the 365 × `years` days before `end`) of the members plan's district, lived up
+    to `end`: `per_enterprise` appeals per firm and year."""
     gen = _Generator(members_plan, end, seed)
-    n = max(MIN_APPEALS, round(len(members_plan.enterprises) * APPEALS_PER_ENTERPRISE))
+    gen.years = years
+    n = max(MIN_APPEALS, round(len(members_plan.enterprises) * per_enterprise * years))
     drafts = gen.showcase()
     for day in gen.submission_days(n - len(drafts)):
         drafts.append(gen.draft(submitted_at=gen.moment(day)))
@@ -957,12 +967,21 @@ def build(result, *, end=members_demo.AS_OF, seed=DEMO_SEED, plan=None):
     return plan
 
 
-def _set_sequences(plan):
-    """The SQ<yyyymmdd> counters at the last number used each day, so new appeals continue after them."""
+def _last_numbers(appeals):
+    """{SQ<yyyymmdd>: the last sequence number used that day}."""
     last = Counter()
-    for a in plan.appeals:
+    for a in appeals:
         key, value = a.number[:10], int(a.number[10:])
         last[key] = max(last[key], value)
+    return last
+
+
+def _set_sequences(plan):
+    """The SQ<yyyymmdd> counters at the last number used each day, so new appeals continue after them."""
+    _save_sequences(_last_numbers(plan.appeals))
+
+
+def _save_sequences(last):
     existing = {row.key: row for row in NumberSequence.objects.filter(key__in=list(last))}
     for row in existing.values():
         row.last = max(row.last, last[row.key])
@@ -983,5 +1002,226 @@ def counts():
 
 @register("appeals", after=("members",), counts=counts)
 def seed(run):
-    """`seed_demo`'s step: the appeals' year ends today, so the deadline queues have something to show now."""
-    return build(run.results["members"], end=run.today)
+    """`seed_demo`'s step: the appeals' years end today, so the deadline queues have something to show now.
+    The core district's appeals are built whole; those of the firms streamed past it, month by month."""
+    result = run.results["members"]
+    plan = generate(result.plan, end=run.today, years=run.appeal_years, per_enterprise=run.appeal_rate)
+    build(result, end=run.today, plan=plan)
+    if result.streamed is not None:
+        progress = run.progress("诉求")
+        stream(result, plan, end=run.today, years=run.appeal_years, per_enterprise=run.appeal_rate,
+               progress=progress)
+        if run.report is not None:
+            run.report(progress.line("  诉求：完成 "))
+    return plan
+
+
+# --- A larger district, streamed ---------------------------------------------------------------------
+
+
+class _Record:
+    """An enterprise or person read back from the database, with the attributes a draft reads."""
+
+    __slots__ = ("contact_name", "founded", "is_local", "legal_representative", "name", "size", "street")
+
+    def __init__(self, **values):
+        for key, value in values.items():
+            setattr(self, key, value)
+
+
+class _Loaded:
+    """The stand-in of a members plan while drafting one month of streamed appeals: the firms picked
+    that month and their persons, keyed by database id."""
+
+    def __init__(self, plan, enterprises, persons):
+        self.departments, self.logins, self.members = plan.departments, plan.logins, plan.members
+        self.enterprises, self.persons = enterprises, persons
+
+
+class _StreamGenerator(_Generator):
+    """Appeals of the firms `members.demo.stream` wrote: drawn, lived and written one month at a time,
+    the firms picked from compact arrays (id, founding day, cumulative weight) of the whole district
+    and read back from the database only for the month's picks. Plans name firms and persons by id."""
+
+    def __init__(self, result, end, seed, years):
+        self.result = result
+        super().__init__(result.plan, end, seed)
+        self.years = years
+        self.login_enterprise = None  # the demo login's firm is in the core district
+        street_ids = list(Street.objects.filter(federation=result.federation).order_by("pk")
+                          .values_list("pk", flat=True))
+        self.street_index = {pk: i for i, pk in enumerate(street_ids)}
+
+    def _enterprises(self):
+        first = self.result.streamed.first_enterprise
+        district = self.result.federation
+        memberships = Membership.objects.filter(federation=district, enterprise_id__gte=first)
+        gone = set(memberships.filter(left_reason__in=members_demo.ENTERPRISE_ENDS)
+                   .values_list("enterprise_id", flat=True))
+        member = set(memberships.filter(left__isnull=True).values_list("enterprise_id", flat=True))
+        size = {"large": 3.0, "medium": 2.2, "small": 1.4, "micro": 1.0}
+        self.ids, self.founded, self.ent_cum = array("q"), array("l"), array("d")
+        total = 0.0
+        rows = (Enterprise.objects.filter(federation=district, pk__gte=first).order_by("pk")
+                .values_list("pk", "size", "is_local", "founded"))
+        for pk, ent_size, is_local, founded in rows.iterator(chunk_size=10000):
+            if pk in gone:
+                continue
+            total += size[ent_size] * (2.0 if pk in member else 1.0) * (1.0 if is_local else 0.7)
+            self.ids.append(pk)
+            self.founded.append(founded.toordinal())
+            self.ent_cum.append(total)
+        self.positions = range(len(self.ids))
+
+    def _pick_enterprise(self, day):
+        ordinal = day.toordinal()
+        while True:
+            i = self.rng.choices(self.positions, cum_weights=self.ent_cum)[0]
+            if self.founded[i] < ordinal:
+                return self.ids[i]
+
+    def _load(self, ids):
+        """The month's picked firms and their persons, read back (stand-ins of the plan's entries)."""
+        enterprises, persons = {}, {}
+        self.persons_of = defaultdict(list)
+        ids = sorted(set(ids))
+        for start in range(0, len(ids), 5000):
+            part = ids[start:start + 5000]
+            for pk, name, contact, legal, street, founded, ent_size, is_local in (
+                    Enterprise.objects.filter(pk__in=part).values_list(
+                        "pk", "name", "contact_name", "legal_representative", "street_id", "founded", "size",
+                        "is_local")):
+                enterprises[pk] = _Record(name=name, contact_name=contact, legal_representative=legal,
+                                          street=self.street_index.get(street), founded=founded, size=ent_size,
+                                          is_local=is_local)
+            for enterprise, person, name in (EnterpriseRole.objects.filter(enterprise_id__in=part)
+                                             .order_by("pk").values_list("enterprise_id", "person_id", "person__name")):
+                self.persons_of[enterprise].append(person)
+                persons[person] = _Record(name=name)
+        self.plan = _Loaded(self.result.plan, enterprises, persons)
+
+    def months(self, n):
+        """(days of the month, weights, how many appeals) for each month of the span; n appeals in all."""
+        days, weights = self.span_days()
+        total = sum(weights)
+        months, done, acc = [], 0, 0.0
+        for start in range(len(days)):
+            if start and days[start].day != 1:
+                continue
+            end = start + 1
+            while end < len(days) and days[end].day != 1:
+                end += 1
+            acc += sum(weights[start:end])
+            count = round(n * acc / total) - done
+            done += count
+            months.append((days[start:end], weights[start:end], count))
+        return months
+
+
+def stream(result, core_plan, *, end, years, per_enterprise, seed=DEMO_SEED + 100, piece=5000, progress=None):
+    """The appeals of the firms streamed past the core district (`result.streamed`): `per_enterprise` a
+    year for `years`, drawn, lived and written month by month — `piece` appeals at a time, so memory
+    holds one piece whatever the size — with explicit ids (`saving.write_rows`: COPY on PostgreSQL).
+    Numbers continue each day's sequence after the core district's appeals."""
+    gen = _StreamGenerator(result, end, seed, years)
+    n = round(result.streamed.enterprises * per_enterprise * years)
+    per_day = _last_numbers(core_plan.appeals)
+    appeal_id, assignment_id = next_id(Appeal), next_id(Assignment)
+    writer = _Writer(result)
+    for days, weights, count in gen.months(n):
+        moments = [gen.moment(day) for day in sorted(gen.rng.choices(days, weights=weights, k=count))]
+        for start in range(0, count, piece):  # a month of a million firms' appeals is lived a piece at a time
+            part = moments[start:start + piece]
+            picks = [gen._pick_enterprise(m.date()) for m in part]
+            gen._load(picks)
+            appeals = [gen.live(gen.draft(submitted_at=m, enterprise=e)) for m, e in zip(part, picks, strict=True)]
+            appeals = sorted((a for a in appeals if a.submitted_at < gen.cutoff), key=lambda a: a.submitted_at)
+            for a in appeals:
+                key = f"SQ{a.submitted_at.date():%Y%m%d}"
+                per_day[key] += 1
+                a.number = f"{key}{per_day[key]:04d}"
+            appeal_id, assignment_id = writer.write(appeals, appeal_id, assignment_id, progress)
+    _save_sequences(per_day)
+    reset_sequences(Appeal, Assignment)
+
+
+APPEAL_COLUMNS = ["id", "federation", "number", "enterprise", "person", "contact_name", "contact_mobile",
+                  "submitted_by", "channel", "category", "title", "content", "urgency", "source_note", "status",
+                  "submitted_at", "accepted_at", "first_dispatched_at", "deadline", "deadline_provisional",
+                  "replied_at", "replied_on_time", "closed_at", "rejected_reason", "is_supervised", "supervised_at",
+                  "reopen_count", "rating", "rated_at", "counterpart", "amount_involved", "legal_aid_given",
+                  "mediation_result", "updated_at"]
+ASSIGNMENT_COLUMNS = ["id", "appeal", "department", "state", "round", "dispatched_by", "dispatched_at",
+                      "sign_deadline", "deadline", "deadline_provisional", "accepted_at", "returned_at",
+                      "return_reason", "replied_at", "replied_by", "reply", "replied_on_time",
+                      "working_days_to_reply", "sign_overdue_notified_at"]
+EXTENSION_COLUMNS = ["assignment", "requested_by", "requested_at", "days", "reason", "decision", "decided_by",
+                     "decided_at", "decision_note", "old_deadline", "new_deadline"]
+RATING_COLUMNS = ["appeal", "rating", "comment", "source", "rated_by", "rated_at", "round"]
+TIMELINE_COLUMNS = ["appeal", "at", "actor", "actor_name", "action", "action_label", "from_status", "to_status",
+                    "department", "note", "internal_note"]
+
+
+class _Writer:
+    """Rows of streamed appeal plans (firms and persons named by id) with explicit ids."""
+
+    def __init__(self, result):
+        self.district = result.federation.pk
+        self.users = {name: user.pk for name, user in result.users.items()}
+        self.departments = list(Department.objects.filter(federation=result.federation).order_by("pk")
+                                .values_list("pk", flat=True))
+        self.categories = dict(AppealCategory.objects.values_list("code", "pk"))
+        self.tz = timezone.get_current_timezone()
+        self.labels = {}
+
+    def aware(self, value):
+        return value.replace(tzinfo=self.tz) if value is not None else None
+
+    def user(self, actor):
+        return self.users.get(actor) if actor else None
+
+    def label(self, action):
+        if action not in self.labels:
+            self.labels[action] = APPEAL_FLOW.label(action)
+        return self.labels[action]
+
+    def write(self, appeals, appeal_id, assignment_id, progress):
+        aware, user, now = self.aware, self.user, timezone.now()
+        appeal_rows, assignment_rows, extension_rows, rating_rows, timeline_rows = [], [], [], [], []
+        for a in appeals:
+            appeal_rows.append((
+                appeal_id, self.district, a.number, a.enterprise, a.person, a.contact_name, "", user(a.submitted_by),
+                a.channel, self.categories[a.category], a.title, a.content, a.urgency, a.source_note, a.status,
+                aware(a.submitted_at), aware(a.accepted_at), aware(a.first_dispatched_at), a.deadline,
+                a.deadline_provisional, aware(a.replied_at), a.replied_on_time, aware(a.closed_at), a.rejected_reason,
+                a.is_supervised, aware(a.supervised_at), a.reopen_count, a.rating, aware(a.rated_at), a.counterpart,
+                a.amount_involved, a.legal_aid_given, a.mediation_result, now))
+            for s in a.assignments:
+                assignment_rows.append((
+                    assignment_id, appeal_id, self.departments[s.department], s.state, s.round, user(s.dispatched_by),
+                    aware(s.dispatched_at), aware(s.sign_deadline), s.deadline, s.deadline_provisional,
+                    aware(s.accepted_at), aware(s.returned_at), s.return_reason, aware(s.replied_at),
+                    user(s.replied_by), s.reply, s.replied_on_time, s.working_days_to_reply,
+                    aware(s.sign_overdue_notified_at)))
+                extension_rows.extend(
+                    (assignment_id, user(x.requested_by), aware(x.requested_at), x.days, x.reason, x.decision,
+                     user(x.decided_by), aware(x.decided_at), x.decision_note, x.old_deadline, x.new_deadline)
+                    for x in s.extensions)
+                assignment_id += 1
+            rating_rows.extend((appeal_id, r.rating, r.comment, r.source, user(r.rated_by), aware(r.rated_at), r.round)
+                               for r in a.ratings)
+            timeline_rows.extend(
+                (appeal_id, aware(s.at), user(s.actor), s.actor_name, s.action, self.label(s.action), s.from_status,
+                 s.to_status, self.departments[s.department] if s.department is not None else None, s.note, "")
+                for s in a.steps)
+            appeal_id += 1
+        for label, model, columns, rows in (
+                ("诉求", Appeal, APPEAL_COLUMNS, appeal_rows),
+                ("交办", Assignment, ASSIGNMENT_COLUMNS, assignment_rows),
+                ("延期申请", ExtensionRequest, EXTENSION_COLUMNS, extension_rows),
+                ("评价", RatingRecord, RATING_COLUMNS, rating_rows),
+                ("办理记录", TimelineEntry, TIMELINE_COLUMNS, timeline_rows)):
+            count = write_rows(model, columns, rows)
+            if progress is not None:
+                progress.add(label, count)
+        return appeal_id, assignment_id

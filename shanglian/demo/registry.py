@@ -19,6 +19,13 @@ from django.utils.module_loading import autodiscover_modules
 
 # Enterprises in a default demo district (`seed_demo --enterprises`).
 DEFAULT_ENTERPRISES = 1500
+# A larger district is the default district (its logins, officers and showcase appeals) plus firms
+# streamed in batches on top of it (`DemoRun.extra`).
+CORE_ENTERPRISES = DEFAULT_ENTERPRISES
+# Appeals per enterprise and year: the default district's rate, and the rate of a larger district
+# (the city measured in issue 19: ~205,000 a year for 105,000 firms).
+DEFAULT_APPEALS_PER_ENTERPRISE = 0.85
+LARGE_APPEALS_PER_ENTERPRISE = 2.0
 
 
 @dataclass
@@ -27,7 +34,40 @@ class DemoRun:
 
     today: date
     enterprises: int = DEFAULT_ENTERPRISES
+    years: int | None = None  # of appeals; None: 1 for the default district, 3 for a larger one
+    appeals_per_enterprise: float | None = None  # a year; None: the default or the large rate
+    batch: int = 5000  # enterprises per streamed batch
+    report: Callable[[str], None] | None = None  # where progress lines go
     results: dict = field(default_factory=dict)  # builder name → what its function returned
+
+    @property
+    def core(self):
+        """Enterprises of the default-shaped district every run builds first."""
+        return min(self.enterprises, CORE_ENTERPRISES)
+
+    @property
+    def extra(self):
+        """Enterprises streamed on top of the core district."""
+        return self.enterprises - self.core
+
+    @property
+    def appeal_years(self):
+        if self.years is not None:
+            return self.years
+        return 1 if self.enterprises <= DEFAULT_ENTERPRISES else 3
+
+    @property
+    def appeal_rate(self):
+        if self.appeals_per_enterprise is not None:
+            return self.appeals_per_enterprise
+        return DEFAULT_APPEALS_PER_ENTERPRISE if self.enterprises <= DEFAULT_ENTERPRISES \
+            else LARGE_APPEALS_PER_ENTERPRISE
+
+    def progress(self, label):
+        """A `saving.Progress` that prints through `report`, its lines prefixed with `label`."""
+        from .saving import Progress
+
+        return Progress(None if self.report is None else (lambda line: self.report(f"  {label}：{line}")))
 
 
 @dataclass(frozen=True)

@@ -33,16 +33,17 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from shanglian.common.codes import make_id_number, make_mobile, make_uscc
 from shanglian.common.models import DictItem, IndustryCode
 from shanglian.demo import logins, orgs
 from shanglian.demo.draws import day_between, weighted, weighted_sample
 from shanglian.demo.files import load_csv, load_toml, words
-from shanglian.demo.names import BUILDING_NAMES, FOREIGN_BRANDS, SURNAMES, Names
+from shanglian.demo.names import BUILDING_NAMES, FOREIGN_BRANDS, SURNAMES, Names, SerialCodes, SerialNames
 from shanglian.demo.registry import DEFAULT_ENTERPRISES, register
-from shanglian.demo.saving import bulk_created_ids
-from shanglian.orgs.models import Chamber, Federation, Position
+from shanglian.demo.saving import bulk_created_ids, next_id, reset_sequences, write_rows
+from shanglian.orgs.models import Chamber, Federation, Position, Street
 
 from .models import (
     ChamberMembership,
@@ -278,7 +279,9 @@ def generate(enterprises=DEFAULT_ENTERPRISES, seed=DEMO_SEED):
                     positions=positions, logins=logins, members=members)
 
 
-def _enterprise(rng, names, industries):
+def _enterprise(rng, names, industries, serial=None):
+    """One firm drawn from `rng`; its name and USCC drawn at random, unique through `names`, or —
+    with `serial` (`SerialNames`, `SerialCodes`), in a large district — drawn serially."""
     type_code = weighted(rng, TYPE_WEIGHTS)
     individual = type_code == "individual"
     pool = [(row, row[1]) for row in industries if (row[3] if individual else row[2])]
@@ -326,11 +329,17 @@ def _enterprise(rng, names, industries):
             return f"{start}{brand}{word}股份有限公司"
         return f"{start}{brand}{word}有限公司"
 
-    name = names.unique(make_name)
-    uscc = make_uscc(rng, region, entity_type="2" if individual else "1")
-    while uscc in names.taken:
+    if serial is None:
+        name = names.unique(make_name)
         uscc = make_uscc(rng, region, entity_type="2" if individual else "1")
-    names.taken.add(uscc)
+        while uscc in names.taken:
+            uscc = make_uscc(rng, region, entity_type="2" if individual else "1")
+        names.taken.add(uscc)
+    else:
+        serial_names, codes = serial
+        name = _serial_name(rng, serial_names, type_code=type_code, size=size, prefix=prefix,
+                            words=shop_words if individual else company_words)
+        uscc = codes.uscc(region, entity_type="2" if individual else "1")
 
     year = 1995 + min(30, int(31 * rng.random() ** 0.75))
     founded = day_between(rng, date(year, 1, 1), date(year, 12, 31))
@@ -369,6 +378,28 @@ def _enterprise(rng, names, industries):
         plan.contact_mobile = make_mobile(rng)
         plan.contact_name = ""  # filled from the legal representative or a staff member later
     return plan
+
+
+def _serial_name(rng, serial_names, *, type_code, size, prefix, words):
+    """A unique name whose 字号 is the next serial draw (see `names.SerialNames`)."""
+    while True:
+        place, brand = serial_names.brand()
+        word = rng.choice(words)
+        if type_code == "individual":
+            street = "" if place.startswith("天津") else place
+            name = f"天津市河西区{street}{brand}{word}"
+        elif type_code in ("foreign", "hmt"):
+            name = f"{brand}（天津）{word}有限公司"
+        else:
+            start = place if prefix == "天津" else prefix  # a non-local firm carries its own place
+            if size == "large" and rng.random() < 0.4:
+                name = f"{start}{brand}{rng.choice(('实业', word))}集团有限公司"
+            elif size in ("large", "medium") and rng.random() < 0.15:
+                name = f"{start}{brand}{word}股份有限公司"
+            else:
+                name = f"{start}{brand}{word}有限公司"
+        if serial_names.claim(name):
+            return name
 
 
 def _persons(rng, names, ent_plans):
@@ -767,6 +798,7 @@ class DemoResult:
     federation: Federation
     users: dict
     plan: DemoPlan
+    streamed: "StreamResult | None" = None  # the firms `stream` wrote past the core district
 
 
 def build(enterprises=DEFAULT_ENTERPRISES, seed=DEMO_SEED, plan=None):
@@ -868,6 +900,144 @@ def _save_federation_members(plan, district, chambers, ent_ids, person_ids):
     )
 
 
+# --- A larger district, streamed --------------------------------------------------------------------
+
+
+@dataclass
+class StreamResult:
+    """What `stream` wrote past the core district: the first id of its firms and persons, and counts."""
+
+    first_enterprise: int
+    enterprises: int
+    persons: int
+
+
+def stream(result, extra, *, batch=5000, seed=DEMO_SEED, progress=None):
+    """Write `extra` more firms of the district `result` (the core district `build` saved), in batches of
+    `batch`: each batch is drawn from its own generator (`random.Random(f"{seed}:extra:<first>")`) as
+    the core district is — firms, ~2 persons per 3 firms, chamber memberships, federation members with
+    departures and dues, in the core's shares — and written with explicit ids (`saving.write_rows`:
+    COPY on PostgreSQL), so memory holds one batch. Names and USCCs are drawn serially
+    (`names.SerialNames`, `SerialCodes`): unique at any size. Chamber officers, the term's positions and
+    the logins stay those of the core district."""
+    plan, district = result.plan, result.federation
+    industries = _industry_table()
+    sections = {row[0]: row[4] for row in industries}
+    serial = (SerialNames(e.name for e in plan.enterprises), SerialCodes(e.uscc for e in plan.enterprises))
+    dicts = {(d.kind, d.code): d.pk for d in DictItem.objects.all()}
+    streets = list(Street.objects.filter(federation=district).order_by("pk").values_list("pk", flat=True))
+    chambers = list(Chamber.objects.filter(federation=district).order_by("pk").values_list("pk", flat=True))
+    ent_field = Enterprise._meta.get_field("contact_mobile_index")
+    id_field, mobile_field = Person._meta.get_field("id_number_index"), Person._meta.get_field("mobile_index")
+    numbers = Counter()
+    for m in plan.members:
+        year, sequence = m.number.split("-")[1:]
+        numbers[int(year)] = max(numbers[int(year)], int(sequence))
+    first_enterprise = ent_id = next_id(Enterprise)
+    person_id, member_id = next_id(Person), next_id(Membership)
+    written_persons = 0
+    now = timezone.now()
+    for start in range(0, extra, batch):
+        rng = random.Random(f"{seed}:extra:{start}")
+        names = Names(rng)
+        ents = [_enterprise(rng, names, industries, serial=serial) for _ in range(min(batch, extra - start))]
+        persons = _persons(rng, names, ents)
+        memberships = _memberships(rng, plan.chambers, ents, persons, sections)
+        members = _extra_members(rng, ents, persons, memberships)
+        _chamber_departure_reasons(rng, memberships)
+        for m in members:
+            numbers[m.joined.year] += 1
+            m.number = f"HX-{m.joined.year}-{numbers[m.joined.year]:04d}"
+
+        count = write_rows(Enterprise, ENTERPRISE_COLUMNS, [
+            (ent_id + i, district.pk, e.name, pinyin_initials(e.name), e.uscc, dicts[("enterprise_type", e.type_code)],
+             e.industry, e.size, e.is_high_tech, e.region_code, streets[e.street] if e.street is not None else None,
+             e.is_local, e.founded, e.employees, e.registered_capital, e.legal_representative, e.contact_name,
+             e.contact_mobile, ent_field.index_for(e.contact_mobile), e.address, now, now)
+            for i, e in enumerate(ents)])
+        _add(progress, "企业", count)
+        count = write_rows(Person, PERSON_COLUMNS, [
+            (person_id + i, district.pk, p.name, pinyin_initials(p.name), p.gender, p.birth_date.year, p.id_number,
+             id_field.index_for(p.id_number), p.mobile, mobile_field.index_for(p.mobile),
+             dicts[("political_affiliation", p.political)], dicts[("education", p.education)],
+             p.is_new_generation, now, now)
+            for i, p in enumerate(persons)])
+        _add(progress, "非公经济人士", count)
+        count = write_rows(EnterpriseRole, ["person", "enterprise", "role"], [
+            (person_id + i, ent_id + e, role) for i, p in enumerate(persons) for e, role in p.roles])
+        _add(progress, "企业任职", count)
+        count = write_rows(ChamberMembership, ["chamber", "enterprise", "joined", "status", "left", "left_reason",
+                                               "position"], [
+            (chambers[m.chamber], ent_id + m.enterprise, m.joined, m.status, m.left, m.left_reason, m.position)
+            for m in memberships])
+        _add(progress, "商会会员", count)
+        count = write_rows(Membership, MEMBERSHIP_COLUMNS, [
+            (member_id + i, district.pk, m.kind, ent_id + m.enterprise if m.enterprise is not None else None,
+             person_id + m.person if m.person is not None else None, None, m.number, m.joined, m.status,
+             m.suspended_on, m.left, m.left_reason, m.body_position, now, now)
+            for i, m in enumerate(members)])
+        _add(progress, "工商联会员", count)
+        count = write_rows(DuesRecord, ["membership", "year", "amount", "paid_on", "note"], [
+            (member_id + i, year, amount, paid_on, "") for i, m in enumerate(members) for year, amount, paid_on in m.dues])
+        _add(progress, "会费记录", count)
+        ent_id, person_id, member_id = ent_id + len(ents), person_id + len(persons), member_id + len(members)
+        written_persons += len(persons)
+    reset_sequences(Enterprise, Person, Membership)
+    return StreamResult(first_enterprise=first_enterprise, enterprises=extra, persons=written_persons)
+
+
+ENTERPRISE_COLUMNS = ["id", "federation", "name", "name_initials", "uscc", "enterprise_type", "industry", "size",
+                      "is_high_tech", "region_code", "street", "is_local", "founded", "employees",
+                      "registered_capital", "legal_representative", "contact_name", "contact_mobile",
+                      "contact_mobile_index", "address", "created_at", "updated_at"]
+PERSON_COLUMNS = ["id", "federation", "name", "name_initials", "gender", "birth_year", "id_number", "id_number_index",
+                  "mobile", "mobile_index", "political_affiliation", "education", "is_new_generation", "created_at",
+                  "updated_at"]
+MEMBERSHIP_COLUMNS = ["id", "federation", "kind", "enterprise", "person", "group", "number", "joined", "status",
+                      "suspended_on", "left", "left_reason", "body_position", "created_at", "updated_at"]
+
+
+def _add(progress, label, count):
+    if progress is not None:
+        progress.add(label, count)
+
+
+def _extra_members(rng, ent_plans, person_plans, memberships):
+    """The federation members of a streamed batch, in the core district's shares (enterprise members
+    weighted to local, traditional, larger firms; individual members to those leading a firm), with
+    departures and dues drawn as the core's."""
+    first = date(MEMBER_FIRST_YEAR, 1, 1)
+
+    def can_join(e):
+        return e.founded + timedelta(days=30) <= AS_OF
+
+    n_firms = round(len(ent_plans) * MEMBER_ENTERPRISE_SHARE)
+    self_employed = [i for i, e in enumerate(ent_plans) if e.type_code == "individual" and can_join(e)]
+    companies = [i for i, e in enumerate(ent_plans) if e.type_code != "individual" and can_join(e)]
+    size_weight = {"large": 2.5, "medium": 1.8, "small": 1.2, "micro": 1.0}
+    n_self = min(len(self_employed), round(n_firms * MEMBER_SELF_EMPLOYED_SHARE))
+    firms = set(weighted_sample(rng, self_employed, [1.0] * len(self_employed), n_self))
+    weights = [(1.3 if ent_plans[i].is_local else 1.0) * (1.0 if ent_plans[i].is_high_tech else 1.8)
+               * size_weight[ent_plans[i].size] for i in companies]
+    firms.update(weighted_sample(rng, companies, weights, max(0, n_firms - len(firms))))
+    leading = {EnterpriseRole.Role.LEGAL_REPRESENTATIVE, EnterpriseRole.Role.CHAIRMAN,
+               EnterpriseRole.Role.GENERAL_MANAGER}
+    person_weights = [(2.0 if any(role in leading for _e, role in p.roles) else 1.0)
+                      * (1.5 if any(ent in firms for ent, _role in p.roles) else 1.0) for p in person_plans]
+    persons = weighted_sample(rng, list(range(len(person_plans))), person_weights,
+                              round(len(person_plans) * MEMBER_PERSON_SHARE))
+    members = [MemberPlan(kind=Membership.Kind.ENTERPRISE, enterprise=i,
+                          joined=_join_date(rng, max(first, ent_plans[i].founded + timedelta(days=30))))
+               for i in sorted(firms)]
+    members += [MemberPlan(kind=Membership.Kind.INDIVIDUAL, person=i, joined=_join_date(rng, first))
+                for i in sorted(persons)]
+    _member_departures(rng, members, ent_plans, memberships, login_firm=-1)  # no demo login among them
+    _member_dues(rng, members, ent_plans)
+    kind_order = {Membership.Kind.ENTERPRISE: 0, Membership.Kind.INDIVIDUAL: 2}
+    members.sort(key=lambda m: (m.joined, kind_order[m.kind], m.enterprise or m.person or 0))
+    return members
+
+
 # --- Reporting -------------------------------------------------------------------------------------
 
 
@@ -891,5 +1061,12 @@ def counts():
 
 @register("members", counts=counts)
 def seed(run):
-    """`seed_demo`'s step: the whole district of `run.enterprises` firms (organisation, members, logins)."""
-    return build(enterprises=run.enterprises)
+    """`seed_demo`'s step: the district of `run.enterprises` firms (organisation, members, logins) — the
+    core district (at most the default size) built whole, the rest streamed in batches."""
+    result = build(enterprises=run.core)
+    if run.extra:
+        progress = run.progress("企业与会员")
+        result.streamed = stream(result, run.extra, batch=run.batch, progress=progress)
+        if run.report is not None:
+            run.report(progress.line("  企业与会员：完成 "))
+    return result

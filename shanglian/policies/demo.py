@@ -36,6 +36,7 @@ from shanglian.common.models import DictItem
 from shanglian.demo import orgs
 from shanglian.demo.files import load_csv, load_toml, words
 from shanglian.demo.registry import register
+from shanglian.demo.saving import write_rows
 from shanglian.members import demo as members_demo
 from shanglian.members.models import Enterprise
 from shanglian.notifications.models import Notification
@@ -305,7 +306,7 @@ def _has_conditions(policy):
 
 
 # --- Saving ----------------------------------------------------------------------------------------
-def build(result, *, end=members_demo.AS_OF, seed=DEMO_SEED, plan=None):
+def build(result, *, end=members_demo.AS_OF, seed=DEMO_SEED, plan=None, progress=None):
     """Save the policies, packages and pushes of the demo district `result` (what the "members" builder
     returned: `run.results["members"]`)."""
     plan = plan or generate(result.plan, end=end, seed=seed)
@@ -345,15 +346,24 @@ def build(result, *, end=members_demo.AS_OF, seed=DEMO_SEED, plan=None):
                                      for obj, p in zip(objs, plan.policies, strict=True) for i in p.packages],
                                     batch_size=1000)
         ent1 = ent1_user.enterprise_id if ent1_user is not None else None
-        deliveries, messages = _pushes(plan, objs, district, staff, ent1, ent1_user, tz)
-        insert_rows(PolicyDelivery, ["policy", "enterprise", "pushed_at", "pushed_by", "read_at", "read_by"],
-                    deliveries)
+
+        def flush(deliveries):
+            count = write_rows(PolicyDelivery, ["policy", "enterprise", "pushed_at", "pushed_by", "read_at", "read_by"],
+                               deliveries)
+            if progress is not None:
+                progress.add("政策推送", count)
+
+        messages = _pushes(plan, objs, district, staff, ent1, ent1_user, tz, flush)
         insert_rows(Notification, ["recipient", "kind", "title", "body", "url", "created_at", "read_at"], messages)
     return plan
 
 
-def _pushes(plan, objs, district, staff, ent1, ent1_user, tz):
-    """The deliveries of each pushed policy to the enterprises it matched on its push day, with reads."""
+FLUSH_ROWS = 20000  # deliveries written at a time: a large district's pushes are millions of rows
+
+
+def _pushes(plan, objs, district, staff, ent1, ent1_user, tz, flush):
+    """The deliveries of each pushed policy to the enterprises it matched on its push day, with reads,
+    handed to `flush` a few thousand at a time; returns the demo login's notifications."""
     end = datetime.combine(plan.end, time(0), tz)
     deliveries, messages = [], []
     scope = Enterprise.objects.filter(federation=district)
@@ -362,8 +372,8 @@ def _pushes(plan, objs, district, staff, ent1, ent1_user, tz):
             continue
         rng = random.Random(f"{plan.seed}:{index}")
         pushed_at = datetime.combine(p.push_on, PUSH_HOUR, tz)
-        targets = sorted(matching.enterprises_for_policy(obj, on=p.push_on, queryset=scope)
-                         .values_list("pk", flat=True))
+        targets = (matching.enterprises_for_policy(obj, on=p.push_on, queryset=scope).order_by("pk")
+                   .values_list("pk", flat=True).iterator(chunk_size=FLUSH_ROWS))
         for enterprise in targets:
             read_at = None
             if enterprise == ent1 and p.for_ent1:
@@ -375,10 +385,14 @@ def _pushes(plan, objs, district, staff, ent1, ent1_user, tz):
                 read_at = None
             reader = ent1_user.pk if read_at is not None and enterprise == ent1 else None
             deliveries.append((obj.pk, enterprise, pushed_at, staff.pk if staff else None, read_at, reader))
+            if len(deliveries) >= FLUSH_ROWS:
+                flush(deliveries)
+                deliveries = []
             if enterprise == ent1 and ent1_user is not None:
                 messages.append((ent1_user.pk, "policy", f"为您推荐惠企政策：{obj.title}", obj.summary[:200],
                                  reverse("policies:h5_detail", args=[obj.pk]), pushed_at, read_at))
-    return deliveries, messages
+    flush(deliveries)
+    return messages
 
 
 # --- Reporting -------------------------------------------------------------------------------------
@@ -396,4 +410,10 @@ def counts():
 @register("policies", after=("members",), counts=counts)
 def seed(run):
     """`seed_demo`'s step: the policy library up to today, pushed to the enterprises each policy matched."""
-    return build(run.results["members"], end=run.today)
+    if not run.extra:
+        return build(run.results["members"], end=run.today)
+    progress = run.progress("惠企政策")
+    plan = build(run.results["members"], end=run.today, progress=progress)
+    if run.report is not None:
+        run.report(progress.line("  惠企政策：完成 "))
+    return plan

@@ -1,6 +1,9 @@
-"""`manage.py seed_demo [--if-empty] [--enterprises N]`: the fictional demo district (demo mode only).
+"""`manage.py seed_demo [--if-empty] [--enterprises N] [--years Y] [--appeals-per-enterprise R] [--batch B]`:
+the fictional demo district (demo mode only).
 
-Runs every demo builder the apps register (`shanglian.demo.registry`), in their order, in one transaction.
+Runs every demo builder the apps register (`shanglian.demo.registry`), in their order, in one transaction,
+then refreshes the planner statistics (`ANALYZE`). Past the default size each builder streams its rows in
+batches and prints its progress (rows, rows/s, peak memory).
 """
 
 import time
@@ -11,8 +14,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from shanglian.demo import logins, orgs, registry
+from shanglian.demo import logins, orgs, registry, saving
 from shanglian.orgs.models import Federation
+
+MAX_ENTERPRISES = 1_000_000
 
 
 class Command(BaseCommand):
@@ -22,15 +27,28 @@ class Command(BaseCommand):
         parser.add_argument("--if-empty", action="store_true",
                             help="已有工商联数据时什么也不做（仍打印演示账号），可重复执行")
         parser.add_argument("--enterprises", type=int, default=registry.DEFAULT_ENTERPRISES,
-                            help=f"企业数量，默认 {registry.DEFAULT_ENTERPRISES}")
+                            help=f"企业数量，默认 {registry.DEFAULT_ENTERPRISES}，最多 {MAX_ENTERPRISES:,}")
+        parser.add_argument("--years", type=int, default=None,
+                            help="诉求覆盖的年数；默认：默认规模 1 年，更大规模 3 年")
+        parser.add_argument("--appeals-per-enterprise", type=float, default=None,
+                            help=f"每家企业每年的诉求数；默认：默认规模 {registry.DEFAULT_APPEALS_PER_ENTERPRISE}，"
+                                 f"更大规模 {registry.LARGE_APPEALS_PER_ENTERPRISE}")
+        parser.add_argument("--batch", type=int, default=5000, help="分批写入时每批的企业数，默认 5000")
 
-    def handle(self, *args, if_empty=False, enterprises=registry.DEFAULT_ENTERPRISES, **options):
+    def handle(self, *args, if_empty=False, enterprises=registry.DEFAULT_ENTERPRISES, years=None,
+               appeals_per_enterprise=None, batch=5000, **options):
         if getattr(settings, "DEMO", False) is not True:
             raise CommandError(
                 "seed_demo 仅可在演示模式下执行（设置环境变量 SHANGLIAN_DEMO=1）；生产环境不创建演示数据和演示账号。"
             )
-        if enterprises < 40:
-            raise CommandError("--enterprises 至少为 40。")
+        if not 40 <= enterprises <= MAX_ENTERPRISES:
+            raise CommandError(f"--enterprises 须在 40 到 {MAX_ENTERPRISES:,} 之间。")
+        if years is not None and not 1 <= years <= 10:
+            raise CommandError("--years 须在 1 到 10 之间。")
+        if appeals_per_enterprise is not None and not 0 < appeals_per_enterprise <= 20:
+            raise CommandError("--appeals-per-enterprise 须大于 0、不超过 20。")
+        if not 100 <= batch <= 100_000:
+            raise CommandError("--batch 须在 100 到 100,000 之间。")
         if Federation.objects.exists():
             if not if_empty:
                 raise CommandError(
@@ -47,20 +65,29 @@ class Command(BaseCommand):
         registry.discover()
         builders = registry.ordered()
         # Builders whose data shows deadlines and "new" items end their story today.
-        run = registry.DemoRun(today=timezone.localdate(), enterprises=enterprises)
+        large = enterprises > registry.CORE_ENTERPRISES  # streamed past the core district: progress printed
+        run = registry.DemoRun(today=timezone.localdate(), enterprises=enterprises, years=years,
+                               appeals_per_enterprise=appeals_per_enterprise, batch=batch,
+                               report=self.stdout.write if large else None)
         started = time.monotonic()
         try:
             with transaction.atomic():
                 for builder in builders:
+                    step = time.monotonic()
                     run.results[builder.name] = builder.build(run)
+                    if large:
+                        self.stdout.write(f"  步骤 {builder.name}：{time.monotonic() - step:.1f} 秒，"
+                                          f"内存峰值 {saving.peak_rss_mb():,.0f} MB")
         except ValidationError as exc:  # e.g. the password rules were tightened beyond the demo password
             raise CommandError("生成演示数据失败：" + "；".join(exc.messages)) from exc
+        saving.refresh_statistics()
         elapsed = time.monotonic() - started
 
         self.stdout.write(self.style.SUCCESS(f"已生成演示数据：{orgs.DISTRICT['name']}（用时 {elapsed:.1f} 秒）"))
         for builder in builders:
             for label, count in builder.counts() if builder.counts else []:
                 self.stdout.write(f"  {label}：{count:,}")
+        self.stdout.write(f"  内存峰值：{saving.peak_rss_mb():,.0f} MB")
         self._print_logins()
 
     def _print_logins(self):
