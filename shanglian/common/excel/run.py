@@ -13,14 +13,17 @@ from .xlsx_open import check_xlsx
 REQUIRED = "不能为空"
 
 
-def run_import(spec, path, *, dry_run=True, valid_only=False, progress=None):
+def run_import(spec, path, *, dry_run=True, valid_only=False, progress=None, checked=None):
     """Check every row of the file; unless `dry_run`, commit the clean rows in batches of
     `spec.batch_size` inside one transaction — nothing at all if a row failed (unless `valid_only`,
     which commits the valid rows and reports the others). Returns an `ImportReport`.
 
     Batches are written as soon as they are checked (memory stays flat for any file size); when a
     row fails and `valid_only` is off, writing stops and the transaction is rolled back at the end,
-    after every row has been checked so that the report lists every error."""
+    after every row has been checked so that the report lists every error.
+
+    `checked(excel_row, values)`, when given, receives each row that passed (the preview keeps them for
+    `commit_checked`)."""
     check_xlsx(path)
     spec.prepare()
     sheet = open_sheet(path, spec)
@@ -91,6 +94,8 @@ def run_import(spec, path, *, dry_run=True, valid_only=False, progress=None):
                         pending.clear()
                     continue
                 report.succeeded += 1
+                if checked is not None:
+                    checked(excel_row, values)
                 if writing:
                     pending.append((excel_row, values))
                     if len(pending) >= spec.batch_size:
@@ -106,6 +111,52 @@ def run_import(spec, path, *, dry_run=True, valid_only=False, progress=None):
                     flush()
                 report.committed = True
                 spec.audit(report)
+    return report
+
+
+def commit_checked(spec, rows, *, total, failed=0, valid_only=False, progress=None):
+    """Commit the rows a preview checked (`rows`: (excel_row, values) in file order, as `run_import`
+    handed them to `checked`), without reading the file again: each row is checked again by
+    `spec.recheck_row` only for what can have changed since the preview (what it names in the
+    database), then written in batches inside ONE transaction — nothing if a row now fails, unless
+    `valid_only`. `total` and `failed` are the preview's counts (the report adds the rows that fail
+    now). Returns an `ImportReport` whose errors are those of this second check."""
+    spec.prepare()
+    report = ImportReport(dry_run=False, valid_only=valid_only, total=total, failed=failed)
+    pending = []
+    written = 0
+    writing = True
+    with transaction.atomic():
+        for excel_row, values in rows:
+            reasons = spec.recheck_row(values)
+            if reasons:
+                report.failed += 1
+                report.errors.extend(RowError(excel_row, header, reason) for header, reason in reasons)
+                if not valid_only:
+                    writing = False
+                    pending.clear()
+                continue
+            report.succeeded += 1
+            if writing:
+                pending.append((excel_row, values))
+                if len(pending) >= spec.batch_size:
+                    created, updated = spec.commit(pending)
+                    report.created, report.updated = report.created + created, report.updated + updated
+                    written += len(pending)
+                    pending.clear()
+                    if progress:
+                        progress(written, total)
+        if report.errors and not valid_only:
+            transaction.set_rollback(True)
+            report.created = report.updated = 0
+        elif report.succeeded:
+            if pending:
+                created, updated = spec.commit(pending)
+                report.created, report.updated = report.created + created, report.updated + updated
+                if progress:
+                    progress(written + len(pending), total)
+            report.committed = True
+            spec.audit(report)
     return report
 
 

@@ -13,6 +13,8 @@ from pypinyin import Style, lazy_pinyin
 from pypinyin.seg.simpleseg import seg
 from stdnum.cn import ric, uscc
 
+from shanglian.common.excel.normalise import EMPTY, CellProblem
+
 
 def _word_initials(word):
     if not re.search(r"[\u4e00-\u9fff]", word):
@@ -32,14 +34,17 @@ def old_id_check_digit(body):
     return ric.calc_check_digit(body[:17] + "0")
 
 
-def old_convert_column(convert_cell, cells):
-    """Each cell on its own, as the row loop did."""
+def old_convert_column(convert_cell, cells, cache):
+    """Each cell on its own, as the row loop did (the same results as `convert_column`, no cache)."""
     out = []
     for raw in cells:
+        if raw is None or raw == "":
+            out.append(EMPTY)
+            continue
         try:
-            out.append((convert_cell(raw), None))
+            out.append(convert_cell(raw))
         except ValueError as exc:
-            out.append((None, str(exc)))
+            out.append(CellProblem(str(exc)))
     return out
 
 
