@@ -14,6 +14,7 @@
 import re
 import unicodedata
 from datetime import date
+from operator import mul
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -90,16 +91,17 @@ def normalize_mobile(value):
 def uscc_check_digit(body):
     """The check character of a 统一社会信用代码 whose first 17 characters are `body` (digits and
     capitals of the GB 32100 alphabet; anything else, or fewer characters, raises an error)."""
-    value = _USCC_VALUE
-    total = sum([value[char] * weight for char, weight in zip(body[:17], _USCC_WEIGHTS, strict=True)])
-    return _USCC_CHARS[-total % 31]
+    if len(body) < 17:
+        raise ValueError("a USCC body has 17 characters")
+    return _USCC_CHARS[-sum(map(mul, map(_USCC_VALUE.__getitem__, body[:17]), _USCC_WEIGHTS)) % 31]
 
 
 def id_check_digit(body):
     """The check character (0-9 or X) of an 18-digit 身份证号码 whose first 17 digits are `body` (ASCII
     digits; anything else, or fewer digits, raises an error)."""
-    value = _DIGIT_VALUE
-    return _ID_CHECK[sum([value[char] * weight for char, weight in zip(body[:17], _ID_WEIGHTS, strict=True)]) % 11]
+    if len(body) < 17:
+        raise ValueError("an ID number body has 17 digits")
+    return _ID_CHECK[sum(map(mul, map(_DIGIT_VALUE.__getitem__, body[:17]), _ID_WEIGHTS)) % 11]
 
 
 def _illegal_characters(value, allowed):

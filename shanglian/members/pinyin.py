@@ -39,8 +39,9 @@ def _table():
     return {chr(FIRST + offset): initial for offset, initial in enumerate(text) if initial != SEGMENT}
 
 
+@lru_cache(maxsize=65536)
 def _word_initials(word):
-    """One word as pypinyin sees it (the slow path, and the path of every text that is not Chinese)."""
+    """One word as pypinyin sees it (the slow path; names share most of their words: 有限公司, 银行)."""
     if not _CJK_RE.search(word):
         return _NOT_LATIN_RE.sub("", word.lower())  # letters and digits are kept as they are
     return "".join(part[0] for part in lazy_pinyin(word, style=Style.FIRST_LETTER) if part).lower()
