@@ -134,7 +134,7 @@ def phase_import(path, var_dir):
 def phase_slow(path, var_dir):
     """The import through the old implementations (the tests' oracles): what the slow path stores."""
     setup_django(var_dir)
-    from shanglian.common.tests import oracles
+    from shanglian.members.tests import oracles
 
     with oracles.old_implementations():
         result = phase_import(path, var_dir)
