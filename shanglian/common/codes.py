@@ -6,7 +6,7 @@ Every function takes a `random.Random`, so the same seed gives the same codes. T
 
 from datetime import date
 
-from stdnum.cn import ric, uscc
+from .validators import id_check_digit, uscc_check_digit
 
 __all__ = ["make_id_number", "make_mobile", "make_uscc"]
 
@@ -44,7 +44,7 @@ def make_uscc(rng, region_code="120103", *, authority="9", entity_type="1"):
     if len(authority) != 1 or len(entity_type) != 1 or not (authority + entity_type).isdigit():
         raise ValueError("authority and entity_type must be single digits")
     body = authority + entity_type + region_code + _org_code(rng)
-    return body + uscc.calc_check_digit(body)
+    return body + uscc_check_digit(body)
 
 
 def make_id_number(rng, region_code, birth_date, female):
@@ -57,8 +57,7 @@ def make_id_number(rng, region_code, birth_date, female):
     if sequence == 0:
         sequence = 10
     body = f"{region_code}{birth_date:%Y%m%d}{sequence:03d}"
-    # stdnum's calc_check_digit expects the number *with* a check digit position.
-    return body + ric.calc_check_digit(body + "0")
+    return body + id_check_digit(body)
 
 
 def make_mobile(rng):

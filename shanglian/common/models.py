@@ -166,6 +166,11 @@ class ImportJob(Job):
         return self._file("imports", ".xlsx")
 
     @property
+    def rows_path(self):
+        """The rows the preview checked, signed (`imports.checked`), committed without reading the file again."""
+        return self._file("imports", ".rows")
+
+    @property
     def percent(self):
         base = self.valid if self.valid_only or not self.failed else self.total
         return min(100, round(self.done * 100 / base)) if base else 0

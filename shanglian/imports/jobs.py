@@ -1,5 +1,11 @@
 """Import jobs: upload → check every row (dry run) → commit, as a Huey task with progress when large.
 
+The check keeps the rows that passed, signed, with the job (`checked`) when the kind's spec can check
+them again (`recheck_row`): the commit then writes them without reading the file again, after checking
+once more only what can have changed meanwhile (what a row names in the database, e.g. a 会员证号 taken
+by someone else since). Otherwise, or when the kept rows are missing or do not match their signature,
+the commit reads and checks the file again, as a direct import does.
+
 Entity-agnostic: each app registers its ImportSpec under a kind (`registry`)."""
 
 import logging
@@ -10,9 +16,10 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from huey.contrib.djhuey import db_task
 
-from shanglian.common.excel import ExcelError, error_report_xlsx, run_import
+from shanglian.common.excel import ExcelError, commit_checked, error_report_xlsx, run_import
 from shanglian.common.models import ImportJob
 
+from . import checked
 from .registry import is_registered, spec_for
 
 logger = logging.getLogger(__name__)
@@ -33,12 +40,16 @@ def check_upload(*, actor, kind, upload):
         for chunk in upload.chunks():
             out.write(chunk)
     try:
-        report = run_import(spec, job.path, dry_run=True)
+        if checked.can_keep(spec):
+            with checked.keeping(job, spec) as keep:
+                report = run_import(spec, job.path, dry_run=True, checked=keep)
+        else:
+            report = run_import(spec, job.path, dry_run=True)
     except BaseException:  # a refused file, or any failure: the upload is not kept without its job
         job.path.unlink(missing_ok=True)
         raise
     job.total, job.valid, job.failed = report.total, report.succeeded, report.failed
-    job.result = {"summary": report.summary,
+    job.result = {**job.result, "summary": report.summary,
                   "errors": [[e.row, e.column, e.reason] for e in report.errors[:SHOWN_ERRORS]],
                   "error_count": len(report.errors)}
     job.save()
@@ -100,7 +111,18 @@ def run(job):
             ImportJob.objects.filter(pk=job.pk).update(done=done, updated_at=timezone.now())
 
     try:
-        report = run_import(spec, job.path, dry_run=False, valid_only=job.valid_only, progress=progress)
+        if checked.available(job):  # the rows the preview checked: only what can have changed is checked again
+            report = commit_checked(spec, checked.rows(job, spec), total=job.total, failed=job.failed,
+                                    valid_only=job.valid_only, progress=progress)
+            if report.errors:  # rows that passed the preview and fail now, after those that failed then
+                errors = job.result.get("errors", []) + [[e.row, e.column, e.reason] for e in report.errors]
+                job.result = {**job.result, "errors": errors[:SHOWN_ERRORS],
+                              "error_count": job.result.get("error_count", 0) + len(report.errors)}
+                if not report.committed:
+                    job.result["message"] = (f"确认导入前，有 {len(report.errors)} 处所依据的数据已被修改（见下表），"
+                                             "未导入任何数据。请修改后重新上传。")
+        else:
+            report = run_import(spec, job.path, dry_run=False, valid_only=job.valid_only, progress=progress)
     except Exception:
         logger.exception("import job %s failed", job.pk)
         job.status = ImportJob.Status.ERROR
@@ -113,6 +135,7 @@ def run(job):
     job.save()
     if job.status == ImportJob.Status.DONE:
         job.path.unlink(missing_ok=True)
+    checked.discard(job)  # used once: a refused job is uploaded again
     return job
 
 
@@ -121,6 +144,7 @@ def purge_stale(*, hours=24):
     stale = ImportJob.objects.filter(created_at__lt=timezone.now() - timedelta(hours=hours))
     removed = 0
     for job in stale:
+        checked.discard(job)
         if job.path.exists():
             job.path.unlink()
             removed += 1

@@ -91,6 +91,8 @@ REQUIRED_BY_KIND = {
     KIND.INDIVIDUAL: ["person_name", "id_number"],
     KIND.GROUP: ["group_name"],
 }
+DICTIONARY_COLUMNS = ("enterprise_type", "political_affiliation", "education")  # choices from the 数据字典
+DICTIONARY_CHANGED = "所选的值已在数据字典中停用或删除，请重新选择"
 HEADER_OF = {column.key: column.header for column in COLUMNS}  # the rules name fields, the report headers
 KEY_OF = {column.header: column.key for column in COLUMNS}
 
@@ -131,6 +133,7 @@ class MemberImportSpec(ImportSpec):
             if number:
                 self.numbers[number] = subject
         self.file_usccs = set()  # enterprises checked earlier in this file (individuals may link to them)
+        self.dictionary_ids = None  # loaded by the first recheck_row
         self.id_index = Person._meta.get_field("id_number_index").index_for
         self.mobile_index = Person._meta.get_field("mobile_index").index_for
         self.today = timezone.localdate()
@@ -148,6 +151,24 @@ class MemberImportSpec(ImportSpec):
         errors += rules.status_errors(v, today=self.today, failed=failed)
         if kind == KIND.ENTERPRISE:
             errors += rules.not_after_today(v, ["founded"], today=self.today)
+            errors += self._named(kind, v)
+            if not v["chamber"] and v["chamber_position"]:
+                errors.append(("chamber_position", "填写商会职务时须同时填写所属商会"))
+        elif v["chamber"] or v["chamber_position"]:
+            errors.append(("chamber" if v["chamber"] else "chamber_position", rules.only_for_kind(KIND.ENTERPRISE)))
+        if kind == KIND.INDIVIDUAL:
+            errors += rules.gender_errors(v)
+        if kind == KIND.GROUP:
+            errors += self._named(kind, v)
+        if not (errors or failed):
+            errors = self._against_database(kind, v)
+        return [(HEADER_OF[field], reason) for field, reason in errors]
+
+    def _named(self, kind, v):
+        """The records of this federation a row names by name or code (its industry class, street,
+        chamber, group): their ids, set in `v`, or the errors."""
+        errors = []
+        if kind == KIND.ENTERPRISE:
             errors += rules.industry_errors(v["industry"], self.industries)
             if v["street"]:
                 v["street_id"] = self.streets.get(v["street"])
@@ -157,17 +178,26 @@ class MemberImportSpec(ImportSpec):
                 v["chamber_id"] = self.chambers.get(v["chamber"])
                 if v["chamber_id"] is None:
                     errors.append(("chamber", f"本工商联没有名为“{v['chamber']}”的商会"))
-            elif v["chamber_position"]:
-                errors.append(("chamber_position", "填写商会职务时须同时填写所属商会"))
-        elif v["chamber"] or v["chamber_position"]:
-            errors.append(("chamber" if v["chamber"] else "chamber_position", rules.only_for_kind(KIND.ENTERPRISE)))
-        if kind == KIND.INDIVIDUAL:
-            errors += rules.gender_errors(v)
-        if kind == KIND.GROUP and v["group_name"]:
+        elif kind == KIND.GROUP and v["group_name"]:
             v["group_id"] = self.chambers.get(v["group_name"])
             if v["group_id"] is None:
                 errors.append(("group_name", f"本工商联没有登记名为“{v['group_name']}”的商会或协会"))
-        if not (errors or failed):
+        return errors
+
+    def recheck_row(self, v):
+        """A row the preview passed, before it is committed from the kept rows (`commit_checked`): what
+        can have changed since is checked again against what `prepare()` loaded now — the dictionary
+        items it chose (still active), the streets, chambers and groups it names, the owners of its
+        信用代码 / 身份证号 and its 会员证号 (taken by another member meanwhile?). The rest (codes,
+        dates, required columns, duplicates inside the file) depends on the file alone."""
+        kind = v["kind"]
+        if self.dictionary_ids is None:
+            self.dictionary_ids = {column.key: set(column.choice_map().values()) for column in COLUMNS
+                                   if column.key in DICTIONARY_COLUMNS}
+        errors = [(field, DICTIONARY_CHANGED) for field, ids in self.dictionary_ids.items()
+                  if v[field] is not None and v[field] not in ids]
+        errors += self._named(kind, v)
+        if not errors:
             errors = self._against_database(kind, v)
         return [(HEADER_OF[field], reason) for field, reason in errors]
 

@@ -1,29 +1,13 @@
-import re
-from functools import lru_cache
-
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
-from pypinyin import Style, lazy_pinyin
-from pypinyin.seg.simpleseg import seg
 
 from shanglian.common.fields import BlindIndexField, EncryptedTextField
 from shanglian.common.validators import validate_id_number, validate_mobile, validate_uscc
 
-
-@lru_cache(maxsize=65536)
-def _word_initials(word):
-    if not re.search(r"[\u4e00-\u9fff]", word):
-        return re.sub(r"[^0-9a-z]", "", word.lower())  # letters and digits are kept as they are
-    return "".join(part[0] for part in lazy_pinyin(word, style=Style.FIRST_LETTER) if part).lower()
-
-
-def pinyin_initials(text):
-    """`天津市河西区某某科技有限公司` → `tjshxqmmkjyxgs`: stored and indexed for search by initials.
-
-    Converted word by word (pypinyin's own segmentation, so 银行 stays `yh`), with the words cached:
-    company names share most of their words, which makes bulk imports several times faster."""
-    return "".join(_word_initials(word) for word in seg(text or ""))[:100]
+from .pinyin import (
+    pinyin_initials,  # Enterprise.save() / Person.save(); import_writes and demo import it from here
+)
 
 
 class Enterprise(models.Model):

@@ -16,7 +16,10 @@ Import (entity-agnostic; an entity declares an `ImportSpec`), one module per sta
                    duplicates of the natural key inside the file, the spec's own checks → `ImportReport`;
                    unless dry run, the clean rows are committed in batches inside ONE transaction:
                    all-or-nothing, or only the valid rows (`valid_only=True`); `progress(done, total)`
-                   after each batch
+                   after each batch; `checked` receives each row that passed (the upload's preview
+                   keeps them). commit_checked(): commits those rows without reading the file again,
+                   after the spec's `recheck_row` (only what can have changed: what a row names in
+                   the database); cells are converted a column at a time with a cache of distinct values
     bulk.py        insert_rows() / update_rows() for commit hooks that write many rows: one `executemany`
                    per batch instead of the ORM's per-object SQL compilation
 
@@ -29,7 +32,7 @@ The audited export of a page (immediate or as a background job) is `shanglian.im
 from .bulk import insert_rows, update_rows
 from .normalise import clean_prose, clean_text, convert, converter, normalise_text, parse_date
 from .reader import open_sheet, read_rows
-from .run import run_import
+from .run import commit_checked, run_import
 from .spec import BATCH_SIZE, Column, ExcelError, FailedRow, ImportReport, ImportSpec, RowError
 from .writer import (
     XLSX_CONTENT_TYPE,
@@ -47,7 +50,7 @@ from .xlsx_open import MAX_UNCOMPRESSED_BYTES, MAX_UPLOAD_BYTES, MAX_ZIP_ENTRIES
 __all__ = [
     "BATCH_SIZE", "MAX_UNCOMPRESSED_BYTES", "MAX_UPLOAD_BYTES", "MAX_ZIP_ENTRIES", "XLSX_CONTENT_TYPE",
     "Column", "ExcelError", "FailedRow", "ImportReport", "ImportSpec", "RowError",
-    "attachment_response", "check_xlsx", "clean_prose", "clean_text", "convert", "converter",
+    "attachment_response", "check_xlsx", "commit_checked", "clean_prose", "clean_text", "convert", "converter",
     "error_report_xlsx", "export_filename", "export_workbook", "export_xlsx", "insert_rows", "neutralise",
     "normalise_text", "open_sheet", "parse_date", "read_rows", "run_import", "template_xlsx", "update_rows",
     "xlsx_response",

@@ -223,3 +223,51 @@ def convert(column, raw, labels=None):
     if raw is None or raw == "":
         return None
     return converter(column, labels)(raw)
+
+
+# --- a column at a time ------------------------------------------------------------------------------
+class CellProblem:
+    """In what `convert_column` returns: a cell that failed (`reason`), or `EMPTY` (reason None)."""
+
+    __slots__ = ("reason",)
+
+    def __init__(self, reason):
+        self.reason = reason
+
+
+EMPTY = CellProblem(None)
+CACHE_LIMIT = 20_000  # distinct raw values kept per column (codes such as 会员类型 repeat; names do not)
+
+
+def convert_column(convert_cell, cells, cache):
+    """The cells of one column (a block of rows), each through `convert_cell` (a `converter()`), with
+    `cache` ({raw: result}, kept by the caller across blocks) holding the result of each distinct raw
+    text or number already seen: a column of 会员类型, 企业类型, dates or 是/否 holds few distinct values.
+    Returns a list: the typed value (None when the cell converts to nothing), a `CellProblem` with the
+    reason when it failed, `EMPTY` for an empty cell. Exactly what converting each cell on its own gives:
+    only str and float cells are cached (a bool is equal to 1.0 and -0.0 to 0.0, but they convert
+    differently), and NaN never."""
+    out = []
+    append = out.append
+    get = cache.get
+    room = CACHE_LIMIT - len(cache)
+    for raw in cells:
+        cls = raw.__class__
+        cached = cls is str or (cls is float and raw == raw and raw != 0.0)
+        if cached:
+            result = get(raw, EMPTY if raw == "" else None)
+            if result is not None:
+                append(result)
+                continue
+        elif raw is None:
+            append(EMPTY)
+            continue
+        try:
+            result = convert_cell(raw)
+        except ValueError as exc:
+            result = CellProblem(str(exc))
+        if cached and room > 0:
+            cache[raw] = result
+            room -= 1
+        append(result)
+    return out

@@ -113,12 +113,20 @@ class ImportSpec:
                                       ("与第 N 行重复"); `unique` names further columns checked the same way
       commit(batch)                   write [(excel_row, values)] of clean rows; return (created, updated)
       audit(report)                   the audit record of a committed import (inside the transaction)
+      recheck_row(values)             optional (None: not offered): the checks of a row that passed the
+                                      preview, before it is committed from the stored checked rows
+                                      (`commit_checked`): only what can have changed since, i.e. what the
+                                      row names in the database (its keys' owners, the numbers it takes,
+                                      the records it refers to), after `prepare()` loaded them again;
+                                      sets the values `clean_row` derived from the database again; returns
+                                      [(header, reason)]
     """
 
     title = ""
     columns: list = []
     unique = ()  # keys of columns whose non-empty values must not repeat in the file (besides the natural key)
     batch_size = BATCH_SIZE
+    recheck_row = None  # a spec that can commit the rows its preview checked defines it (see above)
 
     def __init__(self, *, actor=None, title=None, columns=None, clean_row=None, natural_key=None, commit=None,
                  prepare=None, audit=None, batch_size=None):

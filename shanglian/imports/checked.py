@@ -1,0 +1,115 @@
+"""The rows an upload's preview checked, kept with its job so that 确认导入 commits them without reading
+and checking the file again (`common.excel.commit_checked`; the spec checks again only what can have
+changed since: what a row names in the database).
+
+Kept under MEDIA_ROOT/imports/<job uuid>.rows, one JSON array a line ([Excel row, value of each column of
+the spec]; dates ISO, decimals as text), written as the preview goes (memory stays flat) and signed: an
+HMAC over the job's id, its kind and every line, keyed from SECRET_KEY, is kept in the job row. A file
+that does not match its signature is never used: the commit then reads the upload again, as a direct
+import does. Deleted with the upload (after the commit, or after 24 hours)."""
+
+import hashlib
+import hmac
+import json
+from contextlib import contextmanager
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+
+MAC_KEY = "rows_mac"  # in ImportJob.result
+
+
+def _mac(job):
+    key = hashlib.sha256(b"shanglian.imports.checked-rows:" + settings.SECRET_KEY.encode()).digest()
+    mac = hmac.new(key, digestmod=hashlib.sha256)
+    mac.update(f"{job.pk}:{job.kind}\n".encode())
+    return mac
+
+
+def _codecs(spec):
+    """(keys, encode, decode) for the spec's columns: dates and decimals as text, the rest as JSON has it."""
+    keys = [column.key for column in spec.columns]
+    kinds = [column.kind for column in spec.columns]
+    dated = [index for index, kind in enumerate(kinds) if kind == "date"]
+    decimal = [index for index, kind in enumerate(kinds) if kind == "decimal"]
+
+    def encode(excel_row, values):
+        row = [values.get(key) for key in keys]
+        for index in dated:
+            if row[index] is not None:
+                row[index] = row[index].isoformat()
+        for index in decimal:
+            if row[index] is not None:
+                row[index] = str(row[index])
+        return json.dumps([excel_row, *row], ensure_ascii=False, separators=(",", ":"))
+
+    def decode(line):
+        excel_row, *row = json.loads(line)
+        for index in dated:
+            if row[index] is not None:
+                row[index] = date.fromisoformat(row[index])
+        for index in decimal:
+            if row[index] is not None:
+                row[index] = Decimal(row[index])
+        return excel_row, dict(zip(keys, row, strict=True))
+
+    return encode, decode
+
+
+def can_keep(spec):
+    """Whether the spec re-checks stored rows (`recheck_row`); otherwise the commit reads the file again."""
+    return spec.recheck_row is not None
+
+
+@contextmanager
+def keeping(job, spec):
+    """Yields `keep(excel_row, values)` for `run_import(checked=...)`; on success the signature goes into
+    `job.result` (saved by the caller)."""
+    encode, _ = _codecs(spec)
+    mac = _mac(job)
+    path = job.rows_path
+    try:
+        with open(path, "w", encoding="utf-8") as out:
+            def keep(excel_row, values):
+                line = encode(excel_row, values) + "\n"
+                mac.update(line.encode())
+                out.write(line)
+            yield keep
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    job.result[MAC_KEY] = mac.hexdigest()
+
+
+def available(job):
+    """Whether the job has checked rows whose signature is right (read once, before they are used)."""
+    expected = job.result.get(MAC_KEY)
+    if not expected or not job.rows_path.exists():
+        return False
+    mac = _mac(job)
+    with open(job.rows_path, "rb") as rows:
+        for chunk in iter(lambda: rows.read(1 << 20), b""):
+            mac.update(chunk)
+    return hmac.compare_digest(mac.hexdigest(), expected)
+
+
+class TamperedRows(Exception):
+    """The checked rows changed while they were read (raised inside the commit's transaction)."""
+
+
+def rows(job, spec):
+    """The checked rows, (excel_row, values) in file order (call `available(job)` first). The signature
+    is checked again as they are read: TamperedRows after the last one if it no longer matches."""
+    _, decode = _codecs(spec)
+    mac = _mac(job)
+    with open(job.rows_path, encoding="utf-8") as lines:
+        for line in lines:
+            mac.update(line.encode())
+            yield decode(line)
+    if not hmac.compare_digest(mac.hexdigest(), job.result.get(MAC_KEY, "")):
+        raise TamperedRows(f"the checked rows of import job {job.pk} changed after they were verified")
+
+
+def discard(job):
+    job.rows_path.unlink(missing_ok=True)

@@ -1,0 +1,58 @@
+"""The old, slow implementations, kept only as oracles: the tests (and `bench/bench_member_import.py`)
+check that the fast ones give exactly what these gave.
+
+- pinyin initials: pypinyin's word segmentation of the whole name, word by word
+- check digits: python-stdnum
+- cell conversion: each cell converted on its own (no cache of distinct values)"""
+
+import re
+from contextlib import contextmanager
+from unittest import mock
+
+from pypinyin import Style, lazy_pinyin
+from pypinyin.seg.simpleseg import seg
+from stdnum.cn import ric, uscc
+
+from shanglian.common.excel.normalise import EMPTY, CellProblem
+
+
+def _word_initials(word):
+    if not re.search(r"[\u4e00-\u9fff]", word):
+        return re.sub(r"[^0-9a-z]", "", word.lower())
+    return "".join(part[0] for part in lazy_pinyin(word, style=Style.FIRST_LETTER) if part).lower()
+
+
+def old_pinyin_initials(text):
+    return "".join(_word_initials(word) for word in seg(text or ""))[:100]
+
+
+def old_uscc_check_digit(body):
+    return uscc.calc_check_digit(body[:17])
+
+
+def old_id_check_digit(body):
+    return ric.calc_check_digit(body[:17] + "0")
+
+
+def old_convert_column(convert_cell, cells, cache):
+    """Each cell on its own, as the row loop did (the same results as `convert_column`, no cache)."""
+    out = []
+    for raw in cells:
+        if raw is None or raw == "":
+            out.append(EMPTY)
+            continue
+        try:
+            out.append(convert_cell(raw))
+        except ValueError as exc:
+            out.append(CellProblem(str(exc)))
+    return out
+
+
+@contextmanager
+def old_implementations():
+    """The import as it ran before: the old pinyin, stdnum's check digits, cell by cell conversion."""
+    with mock.patch("shanglian.members.import_writes.pinyin_initials", old_pinyin_initials), \
+            mock.patch("shanglian.common.validators.uscc_check_digit", old_uscc_check_digit), \
+            mock.patch("shanglian.common.validators.id_check_digit", old_id_check_digit), \
+            mock.patch("shanglian.common.excel.run.convert_column", old_convert_column):
+        yield
