@@ -72,7 +72,7 @@ def main():
     client.force_login(User.objects.get(username="staff"))
     print(f"database: {connection.vendor} {connection.settings_dict['NAME']}; "
           f"appeals {Appeal.objects.count()}; runs {args.runs}")
-    print(f"| page | p50 ms | p95 ms | queries | KB | rows digest |\n|---|---|---|---|---|---|")
+    print("| page | p50 ms | p95 ms | queries | KB | rows digest |\n|---|---|---|---|---|---|")
     for label, url in pages("补贴", number, "科技"):
         if args.only and args.only not in label:
             continue
