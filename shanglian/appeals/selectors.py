@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
+from django.db import connections
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
@@ -12,6 +13,7 @@ from shanglian.members.models import ChamberMembership
 from shanglian.orgs.models import Department
 from shanglian.orgs.selectors import federation_ids_in_scope
 
+from . import search
 from .models import (
     DEPARTMENT_QUEUES,
     OPEN_STATES,
@@ -120,7 +122,7 @@ def appeal_list(user, *, filters=None):
     qs = qs.filter(filter_for_queue(user, queue))
     q = (filters.get("q") or "").strip()
     if q:
-        qs = qs.filter(Q(number__iexact=q) | Q(title__icontains=q) | Q(enterprise__name__icontains=q))
+        qs = qs.filter(search.search_q(connections[qs.db], q))
     if filters.get("category"):
         qs = qs.filter(category_id=filters["category"])
     if filters.get("status"):
