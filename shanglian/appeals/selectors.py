@@ -1,5 +1,6 @@
 """Scoped reads of appeals: every list, page, export, KPI and API call starts from `appeals_visible_to`."""
 
+import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
@@ -107,11 +108,14 @@ def queue_filter(queue, on=None):
     if queue == "replied":
         return Q(status=Status.REPLIED)
     if queue == "extension":  # a department asked for more time and the desk has not decided
-        return Q(Exists(ExtensionRequest.objects.filter(assignment__appeal=OuterRef("pk"),
-                                                        decision=ExtensionRequest.Decision.PENDING)))
+        # The pending requests are few: read them, not a lookup per appeal of the federation.
+        return Q(pk__in=ExtensionRequest.objects.filter(decision=ExtensionRequest.Decision.PENDING)
+                 .values("assignment__appeal_id"))
     if queue == "callback":  # replied, not rated within the working days the enterprise is given
         limit = add_working_days(on, -CALLBACK_AFTER_WORKING_DAYS).date
-        return Q(status=Status.REPLIED, rating="", replied_at__date__lte=limit)
+        # replied on `limit` (local date) or before: a bound on the datetime, not a date computed per row.
+        day_after = timezone.make_aware(datetime.datetime.combine(limit + datetime.timedelta(days=1), datetime.time()))
+        return Q(status=Status.REPLIED, rating="", replied_at__lt=day_after)
     return Q()
 
 

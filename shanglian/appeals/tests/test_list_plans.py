@@ -70,3 +70,20 @@ def test_the_list_and_its_api_run_as_many_queries_for_3_appeals_as_for_30(cast, 
     for i in range(27):
         make_appeal(cast, title=f"更多诉求{i}")
     assert counts() == few
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_callback_queue_ends_at_local_midnight_after_its_last_day(cast):
+    from django.utils import timezone
+
+    from shanglian.appeals.models import Status
+    from shanglian.common.workdays import add_working_days
+
+    on = NOW.date()
+    limit = add_working_days(on, -selectors.CALLBACK_AFTER_WORKING_DAYS).date
+    late, next_day = make_appeal(cast, Status.REPLIED), make_appeal(cast, Status.REPLIED)
+    midnight = timezone.make_aware(datetime.datetime.combine(limit + datetime.timedelta(days=1), datetime.time()))
+    Appeal.objects.filter(pk=late.pk).update(replied_at=midnight - datetime.timedelta(microseconds=1))
+    Appeal.objects.filter(pk=next_day.pk).update(replied_at=midnight)
+    in_queue = set(Appeal.objects.filter(selectors.queue_filter("callback", on)).values_list("pk", flat=True))
+    assert in_queue == {late.pk}
