@@ -183,7 +183,13 @@ class Appeal(models.Model):
         verbose_name = "诉求"
         verbose_name_plural = "诉求"
         ordering = ["-submitted_at", "-id"]
-        indexes = [models.Index(fields=["federation", "status", "deadline"], name="appeal_fed_status_deadline")]
+        indexes = [
+            models.Index(fields=["federation", "status", "deadline"], name="appeal_fed_status_deadline"),
+            # The lists' default sort (newest first, id breaking ties) read in index order, LIMIT 20 with no
+            # sort of the federation's appeals: 全部 and the API list; one status (待受理, 已答复 …).
+            models.Index(fields=["federation", "submitted_at", "id"], name="appeal_list_fed_submitted"),
+            models.Index(fields=["federation", "status", "submitted_at", "id"], name="appeal_list_fed_st_submitted"),
+        ]
         constraints = [
             models.CheckConstraint(condition=~Q(status="rejected") | ~Q(rejected_reason=""),
                                    name="appeals_rejected_has_reason"),

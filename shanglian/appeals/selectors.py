@@ -1,8 +1,10 @@
 """Scoped reads of appeals: every list, page, export, KPI and API call starts from `appeals_visible_to`."""
 
+import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
+from django.db import connections
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
@@ -12,6 +14,7 @@ from shanglian.members.models import ChamberMembership
 from shanglian.orgs.models import Department
 from shanglian.orgs.selectors import federation_ids_in_scope
 
+from . import search
 from .models import (
     DEPARTMENT_QUEUES,
     OPEN_STATES,
@@ -105,11 +108,14 @@ def queue_filter(queue, on=None):
     if queue == "replied":
         return Q(status=Status.REPLIED)
     if queue == "extension":  # a department asked for more time and the desk has not decided
-        return Q(Exists(ExtensionRequest.objects.filter(assignment__appeal=OuterRef("pk"),
-                                                        decision=ExtensionRequest.Decision.PENDING)))
+        # The pending requests are few: read them, not a lookup per appeal of the federation.
+        return Q(pk__in=ExtensionRequest.objects.filter(decision=ExtensionRequest.Decision.PENDING)
+                 .values("assignment__appeal_id"))
     if queue == "callback":  # replied, not rated within the working days the enterprise is given
         limit = add_working_days(on, -CALLBACK_AFTER_WORKING_DAYS).date
-        return Q(status=Status.REPLIED, rating="", replied_at__date__lte=limit)
+        # replied on `limit` (local date) or before: a bound on the datetime, not a date computed per row.
+        day_after = timezone.make_aware(datetime.datetime.combine(limit + datetime.timedelta(days=1), datetime.time()))
+        return Q(status=Status.REPLIED, rating="", replied_at__lt=day_after)
     return Q()
 
 
@@ -120,7 +126,7 @@ def appeal_list(user, *, filters=None):
     qs = qs.filter(filter_for_queue(user, queue))
     q = (filters.get("q") or "").strip()
     if q:
-        qs = qs.filter(Q(number__iexact=q) | Q(title__icontains=q) | Q(enterprise__name__icontains=q))
+        qs = qs.filter(search.search_q(connections[qs.db], q))
     if filters.get("category"):
         qs = qs.filter(category_id=filters["category"])
     if filters.get("status"):

@@ -202,6 +202,8 @@ class Membership(models.Model):
         verbose_name = "工商联会员"
         verbose_name_plural = "工商联会员"
         ordering = ["id"]
+        # The member list's default sort (latest joined first, id breaking ties) in index order.
+        indexes = [models.Index(fields=["federation", "joined", "id"], name="membership_list_fed_joined")]
         constraints = [
             models.CheckConstraint(
                 name="members_membership_subject_matches_kind",

@@ -14,7 +14,7 @@ from shanglian.accounts.roles import (
 )
 from shanglian.common.selectors import filtered
 from shanglian.orgs.models import Street
-from shanglian.orgs.selectors import chambers_visible_to, federation_ids_in_scope
+from shanglian.orgs.selectors import chambers_in_scope, chambers_visible_to, federation_ids_in_scope
 
 from .models import ChamberMembership, Enterprise, EnterpriseRole, Person
 
@@ -249,7 +249,7 @@ def memberships_editable_by(user):
 def chamber_memberships_visible_to(user):
     """The chamber memberships (any status) of the chambers a user sees: a federation role, every chamber
     of its federations; a chamber secretary, its own chamber."""
-    return (ChamberMembership.objects.filter(chamber__in=chambers_visible_to(user).values("pk"))
+    return (ChamberMembership.objects.filter(chamber__in=chambers_in_scope(user).values("pk"))
             .select_related("chamber", "enterprise"))
 
 

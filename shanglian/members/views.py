@@ -21,7 +21,7 @@ from shanglian.common.masking import mask
 from shanglian.common.records import history
 from shanglian.imports.exports import audited_export
 from shanglian.orgs.models import Chamber, Street
-from shanglian.orgs.selectors import chambers_visible_to
+from shanglian.orgs.selectors import chambers_in_scope, chambers_visible_to
 from shanglian.ui.listing import Action, Column, ListPage, render_list
 from shanglian.ui.sections import sections_for
 from shanglian.ui.shortcuts import get_visible_or_404
@@ -213,7 +213,7 @@ class MembershipSearchForm(Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["chamber"].queryset = chambers_visible_to(user).order_by("id")
+        self.fields["chamber"].queryset = chambers_in_scope(user).order_by("id")
         self.fields["street"].queryset = selectors.streets_visible_to(user)
 
 

@@ -35,15 +35,19 @@ def _federation_scoped(model, user, roles=FEDERATION_ROLES):
 
 
 # --- chambers ----------------------------------------------------------------------------------------
-def chambers_visible_to(user):
+def chambers_in_scope(user):
+    """The chambers a user sees, without their member counts (a choice list, a scope subquery)."""
     role = role_of(user)
     if role in FEDERATION_ROLES:
-        qs = Chamber.objects.filter(federation_id__in=federation_ids_in_scope(user))
-    elif role == Role.CHAMBER:
-        qs = Chamber.objects.filter(pk=user.chamber_id)
-    else:
-        raise PermissionDenied("您没有访问该功能的权限。")
-    return qs.select_related("street", "federation").annotate(
+        return Chamber.objects.filter(federation_id__in=federation_ids_in_scope(user))
+    if role == Role.CHAMBER:
+        return Chamber.objects.filter(pk=user.chamber_id)
+    raise PermissionDenied("您没有访问该功能的权限。")
+
+
+def chambers_visible_to(user):
+    """The chambers a user sees, with `member_count` (active chamber members)."""
+    return chambers_in_scope(user).select_related("street", "federation").annotate(
         member_count=Count("memberships", filter=Q(memberships__status="active"), distinct=True)
     )
 

@@ -46,6 +46,8 @@ from django.db.models.functions import Cast, Length, Replace, Upper
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from shanglian.common.fulltext import TrigramIndex
+
 FTS_TABLE = "policies_policy_fts"
 VOCAB_TABLE = "policies_policy_fts_vocab"
 POLICY_TABLE = "policies_policy"
@@ -58,45 +60,10 @@ MAX_WORDS = 8
 # about n steps per matching row (bm25 too), so past a few hundred the scan is cheaper.
 MAX_TRIGRAMS = 250
 
-# Every column is indexed with one trailing space (see the module docstring); "delete" must be given
-# exactly the values that were indexed.
-SQLITE_INDEX = [
-    "CREATE VIRTUAL TABLE IF NOT EXISTS policies_policy_fts USING fts5("
-    "title, document_number, summary, full_text, content='', tokenize='trigram')",
-    "CREATE VIRTUAL TABLE IF NOT EXISTS policies_policy_fts_vocab USING fts5vocab(policies_policy_fts, 'row')",
-    """CREATE TRIGGER IF NOT EXISTS policies_policy_fts_insert AFTER INSERT ON policies_policy BEGIN
-        INSERT INTO policies_policy_fts(rowid, title, document_number, summary, full_text)
-        VALUES (new.id, new.title || ' ', new.document_number || ' ', new.summary || ' ', new.full_text || ' ');
-    END""",
-    """CREATE TRIGGER IF NOT EXISTS policies_policy_fts_delete AFTER DELETE ON policies_policy BEGIN
-        INSERT INTO policies_policy_fts(policies_policy_fts, rowid, title, document_number, summary, full_text)
-        VALUES ('delete', old.id, old.title || ' ', old.document_number || ' ', old.summary || ' ',
-                old.full_text || ' ');
-    END""",
-    """CREATE TRIGGER IF NOT EXISTS policies_policy_fts_update
-    AFTER UPDATE OF title, document_number, summary, full_text ON policies_policy
-    WHEN old.title IS NOT new.title OR old.document_number IS NOT new.document_number
-        OR old.summary IS NOT new.summary OR old.full_text IS NOT new.full_text BEGIN
-        INSERT INTO policies_policy_fts(policies_policy_fts, rowid, title, document_number, summary, full_text)
-        VALUES ('delete', old.id, old.title || ' ', old.document_number || ' ', old.summary || ' ',
-                old.full_text || ' ');
-        INSERT INTO policies_policy_fts(rowid, title, document_number, summary, full_text)
-        VALUES (new.id, new.title || ' ', new.document_number || ' ', new.summary || ' ', new.full_text || ' ');
-    END""",
-]
-SQLITE_TRIGGERS = ["policies_policy_fts_insert", "policies_policy_fts_delete", "policies_policy_fts_update"]
-SQLITE_REBUILD = [
-    "INSERT INTO policies_policy_fts(policies_policy_fts) VALUES ('delete-all')",
-    "INSERT INTO policies_policy_fts(rowid, title, document_number, summary, full_text) "
-    "SELECT id, title || ' ', document_number || ' ', summary || ' ', full_text || ' ' FROM policies_policy",
-]
-SQLITE_DROP = [
-    "DROP TRIGGER IF EXISTS policies_policy_fts_insert",
-    "DROP TRIGGER IF EXISTS policies_policy_fts_delete",
-    "DROP TRIGGER IF EXISTS policies_policy_fts_update",
-    "DROP TABLE IF EXISTS policies_policy_fts_vocab",
-    "DROP TABLE IF EXISTS policies_policy_fts",
-]
+# The SQLite FTS5 trigram index, shared with other searched lists (common/fulltext.py). Every column is
+# indexed with one trailing space (see the module docstring).
+SQLITE_SEARCH_INDEX = TrigramIndex(POLICY_TABLE, COLUMNS)
+SQLITE_TRIGGERS = SQLITE_SEARCH_INDEX.triggers
 
 POSTGRES_INDEX = ["CREATE EXTENSION IF NOT EXISTS pg_trgm"] + [
     f"CREATE INDEX IF NOT EXISTS policy_{column}_trgm ON {POLICY_TABLE} USING gin (UPPER({column}::text) gin_trgm_ops)"
@@ -108,15 +75,7 @@ def install_index(connection):
     """Create the search index for this database (idempotent). On SQLite, when the triggers were missing
     (a table remake by a later migration drops them), the index is rebuilt from the policies."""
     if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s",
-                           [POLICY_TABLE])
-            complete = set(SQLITE_TRIGGERS) <= {row[0] for row in cursor.fetchall()}
-            for statement in SQLITE_INDEX:
-                cursor.execute(statement)
-            if not complete:
-                for statement in SQLITE_REBUILD:
-                    cursor.execute(statement)
+        SQLITE_SEARCH_INDEX.install(connection)
     elif connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             for statement in POSTGRES_INDEX:
@@ -124,10 +83,12 @@ def install_index(connection):
 
 
 def remove_index(connection):
-    statements = {"sqlite": SQLITE_DROP, "postgresql": POSTGRES_DROP}.get(connection.vendor, [])
-    with connection.cursor() as cursor:
-        for statement in statements:
-            cursor.execute(statement)
+    if connection.vendor == "sqlite":
+        SQLITE_SEARCH_INDEX.remove(connection)
+    elif connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for statement in POSTGRES_DROP:
+                cursor.execute(statement)
 
 
 def search_words(text):
@@ -159,35 +120,16 @@ def _contains_q(word, lookup="icontains"):
 
 # --- SQLite: FTS5 trigram ---------------------------------------------------------------------------
 
-def _phrase(text):
-    """An FTS5 string: the text is matched literally (operators and quotes inside have no meaning)."""
-    return '"' + text.replace('"', '""') + '"'
-
-
-def _trigrams_starting_with(connection, prefix):
-    """The indexed trigrams that start with `prefix` (None when there are more than MAX_TRIGRAMS)."""
-    following = ord(prefix[-1]) + 1
-    upper = prefix[:-1] + chr(0xE000 if 0xD800 <= following < 0xE000 else following)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT term FROM policies_policy_fts_vocab WHERE term >= %s AND term < %s LIMIT %s",
-                       [prefix, upper, MAX_TRIGRAMS + 1])
-        terms = [row[0] for row in cursor.fetchall()]
-    return None if len(terms) > MAX_TRIGRAMS else terms
-
-
 def _search_sqlite(queryset, words, connection):
     groups, like_words = [], []
     for word in words:
-        if len(word) >= 3:
-            groups.append(_phrase(word))
-            continue
-        trigrams = _trigrams_starting_with(connection, word.lower()) if len(word) == 2 else None
-        if trigrams is None:
+        match = SQLITE_SEARCH_INDEX.match(connection, word, MAX_TRIGRAMS)
+        if match is None:
             like_words.append(word)
-        elif not trigrams:  # no policy contains the word
+        elif not match:  # no policy contains the word
             return queryset.annotate(rank=Value(0.0, output_field=FloatField())).none()
         else:
-            groups.append("(" + " OR ".join(_phrase(t) for t in trigrams) + ")")
+            groups.append(match)
     for word in like_words:
         queryset = queryset.filter(_contains_q(word))
     tiers, params = [], []

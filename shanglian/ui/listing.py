@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
+from shanglian.ui.templatetags.listing import page_url
+
 
 @dataclass(frozen=True)
 class Column:
@@ -50,7 +52,7 @@ class ListPage:
     row_actions: object = None  # callable(obj) -> [Action]
     empty_text: str = "暂无数据"
     per_page: int = 20
-    default_sort: str = "-id"
+    default_sort: str = "-id"  # one field; "-id" (or "id") is added after it as the tie-breaker
     tabs: list = field(default_factory=list)  # [Tab] above the search form (queues)
 
 
@@ -75,6 +77,36 @@ def _per_page(request, page):
     return asked if asked in PAGE_SIZES else page.per_page
 
 
+# Elided page links (Django's get_elided_page_range): the first and last page, two pages either side of the
+# current one, "…" between — at most 9 links whatever the number of pages.
+PAGE_LINKS_EACH_SIDE = 2
+PAGE_LINKS_AT_ENDS = 1
+
+
+def ordering(sort):
+    """The ORDER BY of a list's default sort `sort` ("field" or "-field"): the id breaks ties, in the same
+    direction, so that an index on (scope, field, id) serves the sort and the rows never swap between pages.
+    (A column the user sorts by keeps its "-id" tie-breaker.)"""
+    field = sort.lstrip("-")
+    if field in ("id", "pk"):
+        return [sort]
+    return [sort, "-id" if sort.startswith("-") else "id"]
+
+
+def page_links(paginator, page_obj, querystring):
+    """The pagination's page links: {"number", "url", "current"} or {"ellipsis": True}."""
+    if paginator.num_pages <= 1:
+        return []
+    links = []
+    for n in paginator.get_elided_page_range(page_obj.number, on_each_side=PAGE_LINKS_EACH_SIDE,
+                                             on_ends=PAGE_LINKS_AT_ENDS):
+        if n == paginator.ELLIPSIS:
+            links.append({"ellipsis": True})
+        else:
+            links.append({"number": n, "url": page_url(querystring, n), "current": n == page_obj.number})
+    return links
+
+
 def render_list(request, page, queryset):
     sortable = {c.sort for c in page.columns if c.sort}
     sort = request.GET.get("sort", "")
@@ -82,7 +114,7 @@ def render_list(request, page, queryset):
         queryset = queryset.order_by(sort, "-id")
     else:
         sort = ""
-        queryset = queryset.order_by(page.default_sort)
+        queryset = queryset.order_by(*ordering(page.default_sort))
     per_page = _per_page(request, page)
     paginator = Paginator(queryset, per_page)
     page_obj = paginator.get_page(request.GET.get("page"))
@@ -122,6 +154,7 @@ def render_list(request, page, queryset):
         "breadcrumbs": page.breadcrumbs,
         "has_actions": page.row_actions is not None,
         "page_sizes": page_sizes,
+        "page_links": page_links(paginator, page_obj, query.urlencode()),
     }
     template = "ui/list_table.html" if getattr(request, "htmx", False) else "ui/list_page.html"
     return render(request, template, context)

@@ -38,3 +38,47 @@ def test_only_long_text_columns_may_wrap(cast, login):
     assert '<td class="cell-wrap">申请稳岗补贴政策解读</td>' in page  # the title may wrap
     assert page.count('class="cell-wrap"') == 1  # the number, the enterprise, the dates … do not
     assert f">{appeal.number}</a></td>" in page
+
+
+def _links_at(number, pages=10_000):
+    from django.core.paginator import Paginator
+
+    from shanglian.ui.listing import page_links
+
+    paginator = Paginator(range(pages * 20), 20)
+    return page_links(paginator, paginator.page(number), "q=x")
+
+
+def test_pagination_at_ten_thousand_pages_links_a_bounded_number_of_pages():
+    for current in (1, 2, 5, 4_999, 5_000, 9_996, 10_000):
+        links = _links_at(current)
+        numbers = [link["number"] for link in links if "number" in link]
+        assert len(links) <= 9  # first, last, current ± 2 and two "…"
+        assert {1, current, 10_000} <= set(numbers)
+        assert [link["number"] for link in links if link.get("current")] == [current]
+        assert numbers == sorted(numbers)
+    middle = _links_at(5_000)
+    assert [link.get("number", "…") for link in middle] == [1, "…", 4998, 4999, 5000, 5001, 5002, "…", 10000]
+    assert middle[1] == {"ellipsis": True}
+    assert middle[2]["url"] == "?q=x&page=4998"
+
+
+def test_a_list_of_ten_thousand_pages_renders_a_bounded_pagination(rf):
+    """The template renders the elided links only, not a loop over every page number."""
+    from django.core.paginator import Paginator
+    from django.template.loader import render_to_string
+
+    from shanglian.ui.listing import ListPage, page_links
+
+    paginator = Paginator(range(200_000), 20)
+    page_obj = paginator.page(5_000)
+    html = render_to_string("ui/list_table.html", {
+        "page": ListPage(title="测试", columns=[]), "page_obj": page_obj, "paginator": paginator, "rows": [],
+        "headers": [], "page_sizes": [], "querystring": "", "page_links": page_links(paginator, page_obj, ""),
+    }, request=rf.get("/"))
+    pagination = html.split('<div class="pagination">')[1]
+    assert pagination.count('href="?page=') == 8  # 1, 4998, 4999, 5001, 5002, 10000, 上一页, 下一页
+    assert '<span class="current">5000</span>' in pagination
+    assert pagination.count('<span class="ellipsis">…</span>') == 2
+    assert 'href="?page=10000">10000</a>' in pagination and 'href="?page=1">1</a>' in pagination
+    assert len(pagination) < 2_000

@@ -1,0 +1,60 @@
+"""The appeal list's search through an index finds exactly what the plain substring search found:
+number (any case) | title contains | enterprise name contains — for every substring of the titles and
+names, 1-character words (a LIKE fallback) included, and after a title changes."""
+
+from django.db.models import Q
+
+from shanglian import testing
+from shanglian.appeals import selectors
+from shanglian.appeals.models import Appeal
+from shanglian.appeals.tests.factories import submit
+
+TITLES = ["申请稳岗补贴政策解读", "厂区道路积水影响通行", "补贴", "ABC企业融资 贷款贴息咨询", "100%_完成率\"统计\"口径",
+          "关于用电增容的诉求", "Wi-Fi 覆盖不足", "稳岗"]
+
+
+def _old(user, q):
+    """The search as it was: a LIKE over number, title and the enterprise's name."""
+    qs = selectors.appeals_visible_to(user)
+    return set(qs.filter(Q(number__iexact=q) | Q(title__icontains=q) | Q(enterprise__name__icontains=q))
+               .values_list("pk", flat=True))
+
+
+def _new(user, q):
+    return set(selectors.appeal_list(user, filters={"q": q}).values_list("pk", flat=True))
+
+
+def _words(texts):
+    words = set()
+    for text in texts:
+        for size in (1, 2, 3, 4):
+            words.update(text[i:i + size] for i in range(len(text) - size + 1))
+    return {w.strip() for w in words if w.strip()}
+
+
+def test_the_indexed_search_finds_what_the_substring_search_found(cast):
+    other = testing.make_enterprise(cast.district, name="天津市河西区恒远商贸有限公司", chamber=cast.chamber1)
+    appeals = [submit(cast, title=title, enterprise=other, actor=cast.users.staff) if i % 3 == 0
+               else submit(cast, title=title) for i, title in enumerate(TITLES)]
+    Appeal.objects.filter(pk=appeals[-1].pk).update(title="稳岗返还已到账")  # a changed title is found anew
+    staff = cast.users.staff
+    numbers = list(Appeal.objects.values_list("number", flat=True))
+    queries = _words([*TITLES, "稳岗返还已到账", other.name, cast.ent1.name]) | {
+        *numbers, *(n.lower() for n in numbers), numbers[0][:6], "abc", "wi-fi", "%", "_", '"', "100%", "不存在的词语"}
+    assert len(queries) > 300
+    found_any = 0
+    for q in sorted(queries):
+        expected = _old(staff, q)
+        assert _new(staff, q) == expected, q
+        found_any += bool(expected)
+    assert found_any > 250
+    assert _new(staff, "积水影响") == {appeals[1].pk}
+    assert _new(staff, "稳岗") == {appeals[0].pk, appeals[-1].pk}
+    assert _new(staff, "补贴") == {appeals[0].pk, appeals[2].pk}
+    assert _new(staff, "稳岗补贴政策") == {appeals[0].pk}
+
+
+def test_the_search_keeps_the_scope(cast):
+    mine = submit(cast, title="积水影响通行")
+    assert _new(cast.users.staff, "积水") == {mine.pk}
+    assert _new(cast.users.outsider_staff, "积水") == set()
