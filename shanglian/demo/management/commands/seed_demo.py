@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from shanglian.common.dbstats import refresh_planner_statistics
 from shanglian.demo import logins, orgs, registry
 from shanglian.orgs.models import Federation
 
@@ -55,6 +56,7 @@ class Command(BaseCommand):
                     run.results[builder.name] = builder.build(run)
         except ValidationError as exc:  # e.g. the password rules were tightened beyond the demo password
             raise CommandError("生成演示数据失败：" + "；".join(exc.messages)) from exc
+        refresh_planner_statistics()  # the planner must know the new tables' sizes (issue 19)
         elapsed = time.monotonic() - started
 
         self.stdout.write(self.style.SUCCESS(f"已生成演示数据：{orgs.DISTRICT['name']}（用时 {elapsed:.1f} 秒）"))
