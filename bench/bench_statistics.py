@@ -15,6 +15,7 @@ import os
 import re
 import statistics
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -26,7 +27,7 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.db import connection  # noqa: E402
+from django.db import OperationalError, connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
@@ -50,12 +51,37 @@ def _user(role):
         u for u in User.objects.filter(is_active=True).order_by("pk") if role_of(u) == role)
 
 
-def measure(client, path, runs):
+class Interrupted(Exception):
+    pass
+
+
+def _get(client, path, limit):
+    """The response, or Interrupted when it takes longer than `limit` seconds (SQLite: the query is
+    interrupted; PostgreSQL: statement_timeout)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET statement_timeout = {int(limit * 1000)}")
+        try:
+            return client.get(path)
+        except OperationalError as exc:
+            raise Interrupted from exc
+    connection.ensure_connection()
+    timer = threading.Timer(limit, connection.connection.interrupt)
+    timer.start()
+    try:
+        return client.get(path)
+    except OperationalError as exc:
+        raise Interrupted from exc
+    finally:
+        timer.cancel()
+
+
+def measure(client, path, runs, limit):
     times, queries, digest = [], None, None
     for n in range(runs + 1):
         with CaptureQueriesContext(connection) as captured:
             started = time.perf_counter()
-            response = client.get(path)
+            response = _get(client, path, limit)
             elapsed = (time.perf_counter() - started) * 1000
         assert response.status_code == 200, (path, response.status_code)
         if n:  # the first request warms the caches up
@@ -70,6 +96,7 @@ def measure(client, path, runs):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--limit", type=float, default=30, help="give up on a page after this many seconds")
     args = parser.parse_args()
     from shanglian.appeals.models import Appeal
     from shanglian.members.models import Enterprise
@@ -83,7 +110,12 @@ def main():
         client = Client(HTTP_HOST="127.0.0.1")
         client.force_login(user)
         verify_second_factor(client, user)
-        p50, p95, queries, digest = measure(client, path, args.runs)
+        try:
+            p50, p95, queries, digest = measure(client, path, args.runs, args.limit)
+        except Interrupted:
+            print(f"| `{path}` | {role.label} | > {args.limit * 1000:.0f} | > {args.limit * 1000:.0f} | | "
+                  f"did not finish in {args.limit:.0f} s |", flush=True)
+            continue
         print(f"| `{path}` | {role.label} | {p50:.0f} | {p95:.0f} | {queries} | {digest} |", flush=True)
 
 
