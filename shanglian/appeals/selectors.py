@@ -278,18 +278,23 @@ def appeal_detail(user, appeal):
 def department_queue_filter(user, queue, on=None):
     """Queues of a department handler, by the state of its own assignment in the current round."""
     on = on or today()
-    mine = Assignment.objects.filter(appeal_id=OuterRef("pk"), department_id=user.department_id)
+    # an IN over the department's assignments in that state (its (department, state) index), not an
+    # EXISTS tried on every appeal of its scope (issue 19)
+    mine = Assignment.objects.filter(department_id=user.department_id)
+
+    def held(assignments):
+        return Q(pk__in=assignments.values("appeal_id"))
+
     if queue == "to_sign":
-        return Q(Exists(mine.filter(state=Assignment.State.ASSIGNED)))
+        return held(mine.filter(state=Assignment.State.ASSIGNED))
     if queue == "handling":
-        return Q(Exists(mine.filter(state=Assignment.State.HANDLING)))
+        return held(mine.filter(state=Assignment.State.HANDLING))
     if queue == "overdue":
-        return Q(Exists(mine.overdue(on)))
+        return held(mine.overdue(on))
     if queue == "due_soon":
-        return Q(Exists(mine.filter(state__in=Assignment.HELD_STATES, deadline__gte=on,
-                                    deadline__lte=due_soon_limit(on))))
+        return held(mine.filter(state__in=Assignment.HELD_STATES, deadline__gte=on, deadline__lte=due_soon_limit(on)))
     if queue == "replied":
-        return Q(Exists(mine.filter(state=Assignment.State.REPLIED)))
+        return held(mine.filter(state=Assignment.State.REPLIED))
     return Q()
 
 

@@ -124,7 +124,9 @@ def test_the_sql_figures_equal_a_python_count_of_the_rows(world, period):
     appeals = list(Appeal.objects.filter(federation=world.district))
     assignments = list(Assignment.objects.filter(appeal__federation=world.district))
 
-    assert _counts(figures.overall(scope, period, today=TODAY)) == _expected(appeals, assignments, period)[None]
+    overall = _expected(appeals, assignments, period)[None]
+    assert _counts(figures.overall(scope, period, today=TODAY)) == overall
+    assert _counts(figures.kpi_report(staff, period, today=TODAY).overall) == overall  # the sum of the categories
 
     expected = _expected(appeals, assignments, period, key=lambda a: a.category_id)
     assert {row.key: _counts(row) for row in figures.by_category(scope, period, today=TODAY)} == {
