@@ -40,7 +40,7 @@ PAGES = [  # (role, path)
     (Role.STAFF, "/appeals/statistics/"), (Role.CHAMBER, "/appeals/statistics/"),
     (Role.DEPARTMENT, "/appeals/statistics/"), (Role.STAFF, "/members/statistics/"),
 ]
-TOKENS = re.compile(rb'(nonce="[^"]*"|name="csrfmiddlewaretoken" value="[^"]*"|csrf[-_]?token[^>]*)')
+TOKENS = re.compile(rb'(nonce="[^"]*"|name="csrfmiddlewaretoken" value="[^"]*"|"X-CSRFToken": "[^"]*")')
 
 
 def _user(role):
