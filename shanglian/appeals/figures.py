@@ -30,15 +30,20 @@ A department's rows are the appeals dispatched to it that it did not return. Rat
 as `Decimal` with one decimal, rounded half up; a rate, mean or score over nothing is None (shown "—").
 
 Everything is counted by the database (conditional `Count`/`Sum` with GROUP BY): the overall figures
-cost three queries, each breakdown one or two, whatever the number of appeals.
+cost three queries, each breakdown one to three, whatever the number of appeals. At city scale (issue 19)
+each query reads only the rows it counts, through an index whose first column is the scope: the appeals
+of the period through (federation, submitted_at) — the overdue ones, which count whatever the period,
+through (federation, status, deadline), in the same query (`WHERE in the period OR overdue`) — months are
+buckets of submission-time ranges (a CASE over the month boundaries in Asia/Shanghai, not a date
+truncation the database runs per row, which on SQLite is a Python function), and 服务企业数 reads the
+distinct enterprises of the scoped appeals once instead of looking for an appeal per enterprise.
 """
 
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import datetime, time
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Sum, Value, When
 from django.utils import timezone
 
 from shanglian.accounts.roles import MEMBER_READER_ROLES, READER_ROLES, Role, require_role, role_of
@@ -47,7 +52,14 @@ from shanglian.common.periods import Period
 from shanglian.members.models import Enterprise
 from shanglian.ui.figures import YEAR_AGO, Figure, figure, get, mean, share
 
-from .models import RATING_POINTS, Assignment, Rating, Status, assignment_overdue_q, overdue_q
+from .models import (
+    RATING_POINTS,
+    Assignment,
+    Rating,
+    Status,
+    assignment_overdue_q,
+    overdue_q,
+)
 from .selectors import appeals_visible_to
 
 NOT_ACCEPTED = (Status.SUBMITTED, Status.REJECTED)
@@ -145,86 +157,153 @@ def _appeal_counts(period, today):
     }
 
 
-def _reply_days():
-    replied = Q(replied_at__isnull=False, working_days_to_reply__isnull=False)
+def _period_counts(period):
+    """`_appeal_counts` without the overdue count, for rows already narrowed to the period."""
+    counts = _appeal_counts(period, None)
+    del counts["overdue"]
+    return counts
+
+
+def _split_counts(scope, period, today, group=(), *, overdue=True):
+    """The rows of `_appeal_counts` as two queries, each read through its own index: the appeals of the
+    period (federation, submitted_at, …) and those overdue now whatever the period (federation, status,
+    deadline); an OR of the two would read every appeal of the scope. [(period row, overdue row)] by
+    the `group` fields' values (one pair with no `group`); without `overdue`, no overdue row."""
+    counted = scope.filter(_in_period(period)).order_by()
+    late = scope.filter(overdue_q(today)).order_by()
+    if not group:
+        return [(counted.aggregate(**_period_counts(period)),
+                 late.aggregate(overdue=Count("pk")) if overdue else None)]
+    rows = {tuple(row[g] for g in group): row for row in counted.values(*group).annotate(**_period_counts(period))}
+    lates = {tuple(row[g] for g in group): row for row in late.values(*group).annotate(overdue=Count("pk"))}
+    return [(rows.get(key), lates.get(key)) for key in sorted(set(rows) | set(lates))]
+
+
+def _reply_days(prefix=""):
+    replied = Q(**{f"{prefix}replied_at__isnull": False, f"{prefix}working_days_to_reply__isnull": False})
     return {
-        "reply_days_total": Sum("working_days_to_reply", filter=replied),
-        "reply_days_count": Count("pk", filter=replied),
+        "reply_days_total": Sum(f"{prefix}working_days_to_reply", filter=replied),
+        "reply_days_count": Count(f"{prefix}pk", filter=replied),
     }
 
 
+def _days_by(scope, period, *group, **annotations):
+    """The reply days of the scope's appeals of the period, grouped by appeal fields (or by nothing):
+    read from the appeals' index joined to their assignments' index, never from the rows themselves."""
+    qs = scope.filter(_in_period(period)).order_by()
+    if annotations:
+        qs = qs.annotate(**annotations)
+    if not group:
+        return qs.aggregate(**_reply_days("assignments__"))
+    return {row[group[0]]: row for row in qs.values(*group).annotate(**_reply_days("assignments__"))}
+
+
 def _assignments_of(scope, period):
-    """Replied assignments are looked at only for appeals of the scope submitted in the period."""
-    return Assignment.objects.filter(_in_period(period, "appeal__"), appeal_id__in=scope.values("pk"))
+    """Replied assignments are looked at only for appeals of the scope submitted in the period: the ids
+    of those appeals come from the scope's index, the assignments from theirs (no appeal row is read)."""
+    return Assignment.objects.filter(appeal_id__in=scope.filter(_in_period(period)).order_by().values("pk"))
 
 
 def _today(today):
     return today or timezone.localdate()
 
 
-def overall(scope, period, *, today=None):
-    """The overall figures of the scoped appeals (three queries with `enterprises_enrolled`)."""
-    counts = scope.order_by().aggregate(**_appeal_counts(period, _today(today)))
-    days = _assignments_of(scope, period).order_by().aggregate(**_reply_days())
-    return _figures("合计", None, counts, days)
+def overall(scope, period, *, today=None, overdue=True):
+    """The overall figures of the scoped appeals (three queries; two without `overdue`, whose figure is
+    then 0: a comparison with another period does not need it — it counts whatever the period)."""
+    (counts, late), = _split_counts(scope, period, _today(today), overdue=overdue)
+    days = _days_by(scope, period)
+    return _figures("合计", None, counts, late, days)
+
+
+def _category_rows(scope, period, today):
+    """Every category's row, empty ones too (three queries)."""
+    group = ("category_id", "category__name", "category__order")
+    rows = _split_counts(scope, period, today, group=group)
+    days = _days_by(scope, period, "category_id")
+    result = [_figures((counted or late)["category__name"], key, counted, late, days.get(key))
+              for key, counted, late in _keyed(rows, "category_id")]
+    order = {key: (counted or late)["category__order"] for key, counted, late in _keyed(rows, "category_id")}
+    return sorted(result, key=lambda row: (order[row.key], row.key))
 
 
 def by_category(scope, period, *, today=None):
-    """One row per category with any figure (overdue ones count whatever the period): two queries."""
-    rows = (scope.order_by().values("category_id", "category__name", "category__order")
-            .annotate(**_appeal_counts(period, _today(today))).order_by("category__order", "category_id"))
-    days = {row["appeal__category_id"]: row for row in
-            _assignments_of(scope, period).order_by().values("appeal__category_id").annotate(**_reply_days())}
-    result = [_figures(row["category__name"], row["category_id"], row, days.get(row["category_id"]))
-              for row in rows]
-    return [row for row in result if not row.is_empty]
+    """One row per category with any figure (overdue ones count whatever the period): three queries."""
+    return [row for row in _category_rows(scope, period, _today(today)) if not row.is_empty]
 
 
-def _month_key(value):
-    value = timezone.localtime(value) if isinstance(value, datetime) and timezone.is_aware(value) else value
-    return date(value.year, value.month, 1)
+def _total(rows):
+    """The overall row as the sum of the category rows: every appeal has exactly one category."""
+    return Figures(**{name: sum(getattr(row, name) for row in rows) for name in COUNT_FIELDS})
+
+
+def _keyed(rows, field):
+    """(key, period row, overdue row) of `_split_counts` rows grouped by one field."""
+    return [((counted or late)[field], counted, late) for counted, late in rows]
+
+
+def _month_bucket(field, months):
+    """The index in `months` (first days of months, ascending) of the month `field` falls in, as a CASE
+    over the months' first instants in the current timezone (Asia/Shanghai): rows are grouped by a
+    comparison with constants, not by a date truncation run per row."""
+    tz = timezone.get_current_timezone()
+    whens = [When(**{f"{field}__lt": datetime.combine(month, time.min, tzinfo=tz)}, then=Value(n - 1))
+             for n, month in enumerate(months) if n]
+    return Case(*whens, default=Value(len(months) - 1), output_field=IntegerField())
 
 
 def by_month(scope, period, *, today=None):
     """One row per month of the period up to this month (months without appeals too, for a continuous
     chart): two queries. Overdue here: open appeals submitted in that month that are past their deadline."""
-    tz = timezone.get_current_timezone()
-    rows = {_month_key(row["month"]): row for row in
-            scope.filter(_in_period(period)).order_by().annotate(month=TruncMonth("submitted_at", tzinfo=tz))
-            .values("month").annotate(**_appeal_counts(period, _today(today))).order_by("month")}
-    days = {_month_key(row["month"]): row for row in
-            _assignments_of(scope, period).order_by()
-            .annotate(month=TruncMonth("appeal__submitted_at", tzinfo=tz)).values("month")
-            .annotate(**_reply_days()).order_by("month")}
-    last = _today(today)  # a month that has not begun yet has no appeals to show: no row, no zero in the chart
-    return [_figures(f"{month.year}年{month.month}月", month, rows.get(month), days.get(month))
-            for month in period.months() if month <= last]
+    today = _today(today)
+    months = period.months()
+    rows = {row["month"]: row for row in
+            scope.filter(_in_period(period)).order_by().annotate(month=_month_bucket("submitted_at", months))
+            .values("month").annotate(**_appeal_counts(period, today)).order_by("month")}
+    days = _days_by(scope, period, "month", month=_month_bucket("submitted_at", months))
+    last = today  # a month that has not begun yet has no appeals to show: no row, no zero in the chart
+    return [_figures(f"{month.year}年{month.month}月", month, rows.get(n), days.get(n))
+            for n, month in enumerate(months) if month <= last]
 
 
 def by_department(scope, period, *, today=None, department_id=None):
-    """One row per department that holds (or held) appeals of the scope: one query over the
-    departments' assignments that were not returned. Appeals are counted once per department
-    (distinct), replies once per assignment (every round)."""
-    p = _in_period(period, "appeal__")
+    """One row per department that holds (or held) appeals of the scope: two queries over the
+    departments' assignments that were not returned — those of the period's appeals, and those late now
+    (whatever the period). Appeals are counted once per department (distinct), replies once per
+    assignment (every round)."""
     today = _today(today)
-    replied = p & Q(replied_at__isnull=False)
-    qs = Assignment.objects.filter(appeal_id__in=scope.values("pk")).exclude(state=Assignment.State.RETURNED)
+    # From the appeals of the period (the scope's index) joined to their assignments that were not
+    # returned (one join: the filter and the counts share it); the late ones (few, whatever the period)
+    # from the assignments' state, each checked against the scope.
+    mine = {"assignments__state__in": [state for state in Assignment.State if state != Assignment.State.RETURNED]}
     if department_id is not None:
-        qs = qs.filter(department_id=department_id)
-    rows = (qs.order_by().values("department_id", "department__name").annotate(
-        received=Count("appeal_id", distinct=True, filter=p),
-        accepted=Count("appeal_id", distinct=True, filter=p & ~Q(appeal__status__in=NOT_ACCEPTED)),
-        closed=Count("appeal_id", distinct=True, filter=p & Q(appeal__status=Status.CLOSED)),
-        replied=Count("pk", filter=replied),
-        replied_on_time=Count("pk", filter=replied & Q(replied_on_time=True)),
-        reply_days_total=Sum("working_days_to_reply", filter=replied & Q(working_days_to_reply__isnull=False)),
-        reply_days_count=Count("pk", filter=replied & Q(working_days_to_reply__isnull=False)),
-        satisfied=Count("appeal_id", distinct=True, filter=p & Q(appeal__rating=Rating.SATISFIED)),
-        basically=Count("appeal_id", distinct=True, filter=p & Q(appeal__rating=Rating.BASICALLY)),
-        unsatisfied=Count("appeal_id", distinct=True, filter=p & Q(appeal__rating=Rating.UNSATISFIED)),
-        overdue=Count("appeal_id", distinct=True, filter=assignment_overdue_q(today)),
-    ).order_by("department_id"))
-    result = [_figures(row["department__name"], row["department_id"], row) for row in rows]
+        mine["assignments__department_id"] = department_id
+    replied = Q(assignments__replied_at__isnull=False)
+    with_days = replied & Q(assignments__working_days_to_reply__isnull=False)
+    rows = (scope.filter(_in_period(period)).filter(**mine).order_by()
+            .values("assignments__department_id", "assignments__department__name").annotate(
+        received=Count("pk", distinct=True),
+        accepted=Count("pk", distinct=True, filter=~Q(status__in=NOT_ACCEPTED)),
+        closed=Count("pk", distinct=True, filter=Q(status=Status.CLOSED)),
+        replied=Count("assignments__pk", filter=replied),
+        replied_on_time=Count("assignments__pk", filter=replied & Q(assignments__replied_on_time=True)),
+        reply_days_total=Sum("assignments__working_days_to_reply", filter=with_days),
+        reply_days_count=Count("assignments__pk", filter=with_days),
+        satisfied=Count("pk", distinct=True, filter=Q(rating=Rating.SATISFIED)),
+        basically=Count("pk", distinct=True, filter=Q(rating=Rating.BASICALLY)),
+        unsatisfied=Count("pk", distinct=True, filter=Q(rating=Rating.UNSATISFIED)),
+    ))
+    held = Assignment.objects.exclude(state=Assignment.State.RETURNED)
+    if department_id is not None:
+        held = held.filter(department_id=department_id)
+    late = (held.filter(assignment_overdue_q(today), Exists(scope.order_by().filter(pk=OuterRef("appeal_id"))))
+            .order_by().values("department_id", "department__name").annotate(overdue=Count("appeal_id", distinct=True)))
+    rows = [{"department_id": row.pop("assignments__department_id"),
+             "department__name": row.pop("assignments__department__name"), **row} for row in rows]
+    found = {}
+    for row in [*rows, *late]:
+        found.setdefault(row["department_id"], []).append(row)
+    result = [_figures(parts[0]["department__name"], key, *parts) for key, parts in sorted(found.items())]
     return [row for row in result if not row.is_empty]
 
 
@@ -237,8 +316,9 @@ def enterprises_enrolled(user, scope, period):
 def enrolled_enterprises(user, scope, period):
     """The enterprises `enterprises_enrolled` counts."""
     _, end = period.bounds
-    with_appeal = Exists(scope.order_by().filter(enterprise_id=OuterRef("pk"), submitted_at__lt=end))
-    enrolled = Q(with_appeal)
+    # The distinct enterprises of the scoped appeals, read once (an IN over a subquery the database runs
+    # once), not an appeal looked for per enterprise.
+    enrolled = Q(pk__in=scope.order_by().filter(submitted_at__lt=end).values("enterprise_id"))
     if role_of(user) in MEMBER_READER_ROLES:  # a department has no member scope
         from shanglian.members.selectors import enterprises_visible_to
 
@@ -267,8 +347,8 @@ class KpiReport:
 
 def _held_by(department_id):
     """Appeals dispatched to the department that it did not return (what its row counts)."""
-    return Exists(Assignment.objects.filter(appeal_id=OuterRef("pk"), department_id=department_id)
-                  .exclude(state=Assignment.State.RETURNED))
+    return Q(pk__in=Assignment.objects.filter(department_id=department_id).exclude(state=Assignment.State.RETURNED)
+             .values("appeal_id"))
 
 
 def kpi_scope(user):
@@ -288,12 +368,14 @@ def kpi_report(user, period, *, today=None, breakdowns=True):
     one). A department user gets its own department's row only."""
     scope = kpi_scope(user)
     today = _today(today)
-    report = KpiReport(period=period, overall=overall(scope, period, today=today),
+    categories = _category_rows(scope, period, today) if breakdowns else None
+    report = KpiReport(period=period, overall=overall(scope, period, today=today) if categories is None
+                       else _total(categories),
                        enterprises_enrolled=enterprises_enrolled(user, scope, period), scope=scope)
     if breakdowns:
         own = user.department_id if role_of(user) == Role.DEPARTMENT else None
         report.by_department = by_department(scope, period, today=today, department_id=own)
-        report.by_category = by_category(scope, period, today=today)
+        report.by_category = [row for row in categories if not row.is_empty]
         report.by_month = by_month(scope, period, today=today)
     return report
 
@@ -415,8 +497,10 @@ def overall_figures(user, report, *, today=None, compare=True):
     today = _today(today)
     scope = report.scope
     period = report.period
-    previous = overall(scope, period.previous(), today=today) if compare and compare != YEAR_AGO else None
-    year_ago = overall(scope, period.year_ago(), today=today) if compare else None
+    # 当前超期 is not compared (it counts whatever the period): the other periods need no overdue count
+    previous = (overall(scope, period.previous(), today=today, overdue=False)
+                if compare and compare != YEAR_AGO else None)
+    year_ago = overall(scope, period.year_ago(), today=today, overdue=False) if compare else None
     result = {}
     for key, _label, _unit, attribute, records, _definition, compared, _alert in OVERALL:
         spec = get(f"appeals.{key}")

@@ -189,6 +189,12 @@ class Appeal(models.Model):
             # sort of the federation's appeals: 全部 and the API list; one status (待受理, 已答复 …).
             models.Index(fields=["federation", "submitted_at", "id"], name="appeal_list_fed_submitted"),
             models.Index(fields=["federation", "status", "submitted_at", "id"], name="appeal_list_fed_st_submitted"),
+            # The KPIs (figures.py) of a federation's scope read the appeals of a period from this index
+            # alone: the scope, the submission instant, then every column they count or group by (issue 19).
+            models.Index(fields=["federation", "submitted_at", "status", "rating", "replied_on_time", "category",
+                                 "deadline", "enterprise"], name="appeal_fed_submitted_kpi"),
+            # A chamber's scope: the appeals of its member enterprises, by submission instant.
+            models.Index(fields=["enterprise", "submitted_at"], name="appeal_enterprise_submitted"),
         ]
         constraints = [
             models.CheckConstraint(condition=~Q(status="rejected") | ~Q(rejected_reason=""),
@@ -278,7 +284,12 @@ class Assignment(models.Model):
         verbose_name = "派单"
         verbose_name_plural = "派单"
         ordering = ["id"]
-        indexes = [models.Index(fields=["department", "state"], name="assignment_dept_state")]
+        indexes = [
+            models.Index(fields=["department", "state"], name="assignment_dept_state"),
+            # The reply figures of the KPIs (figures.py) per appeal, from this index alone (issue 19).
+            models.Index(fields=["appeal", "department", "state", "replied_at", "replied_on_time",
+                                 "working_days_to_reply", "deadline"], name="assignment_appeal_kpi"),
+        ]
 
     def __str__(self):
         return f"{self.appeal.number} → {self.department}"

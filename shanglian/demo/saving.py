@@ -63,13 +63,6 @@ def reset_sequences(*models):
                 cursor.execute(sql)
 
 
-def refresh_statistics():
-    """Planner statistics for the tables just filled (`ANALYZE`): without them SQLite and PostgreSQL
-    plan the first queries on a large district as if its tables were empty."""
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-
-
 def peak_rss_mb():
     """The peak resident memory of this process so far, in MB (Linux reports KB)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

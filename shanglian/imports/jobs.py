@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from huey.contrib.djhuey import db_task
 
+from shanglian.common.dbstats import refresh_planner_statistics
 from shanglian.common.excel import ExcelError, commit_checked, error_report_xlsx, run_import
 from shanglian.common.models import ImportJob
 
@@ -135,6 +136,7 @@ def run(job):
     job.save()
     if job.status == ImportJob.Status.DONE:
         job.path.unlink(missing_ok=True)
+        refresh_planner_statistics()  # the rows just written change the tables' sizes (issue 19)
     checked.discard(job)  # used once: a refused job is uploaded again
     return job
 

@@ -215,7 +215,11 @@ class PolicyDelivery(models.Model):
         verbose_name = "政策推送"
         verbose_name_plural = "政策推送"
         constraints = [models.UniqueConstraint(fields=["policy", "enterprise"], name="policies_delivery_unique")]
-        indexes = [models.Index(fields=["enterprise", "policy"], name="delivery_enterprise")]
+        indexes = [
+            models.Index(fields=["enterprise", "policy"], name="delivery_enterprise"),
+            # The push figures (figures.py) of a federation's policies in a period, from the index alone.
+            models.Index(fields=["policy", "pushed_at", "read_at"], name="delivery_policy_pushed"),
+        ]
 
     def __str__(self):
         return f"{self.policy} → {self.enterprise}"

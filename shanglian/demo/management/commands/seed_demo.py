@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from shanglian.common.dbstats import refresh_planner_statistics
 from shanglian.demo import logins, orgs, registry, saving
 from shanglian.orgs.models import Federation
 
@@ -80,7 +81,7 @@ class Command(BaseCommand):
                                           f"内存峰值 {saving.peak_rss_mb():,.0f} MB")
         except ValidationError as exc:  # e.g. the password rules were tightened beyond the demo password
             raise CommandError("生成演示数据失败：" + "；".join(exc.messages)) from exc
-        saving.refresh_statistics()
+        refresh_planner_statistics()  # the planner must know the new tables' sizes (issue 19)
         elapsed = time.monotonic() - started
 
         self.stdout.write(self.style.SUCCESS(f"已生成演示数据：{orgs.DISTRICT['name']}（用时 {elapsed:.1f} 秒）"))

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('appeals', '0003_appeal_contact_mobile_internal_note'),
+        ('appeals', '0004_kpi_indexes'),
         ('members', '0004_enterprise_role_labels'),
         ('orgs', '0002_validation_messages_and_unique_names'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -18,5 +18,5 @@ def remove(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("appeals", "0004_list_sort_indexes")]
+    dependencies = [("appeals", "0005_list_sort_indexes")]
     operations = [migrations.RunPython(install, remove)]
