@@ -15,7 +15,10 @@ STAMP := $(VENV)/.installed
 ARTIFACTS := test-artifacts
 
 PIP_FLAGS := --disable-pip-version-check --no-input --progress-bar off
-PYTEST_BASE := -m "not browser" -q
+# The unit suites run on every core (pytest-xdist; TEST_WORKERS=0 runs them in one process): each worker has
+# its own test database and var dir; a test module stays on one worker (its module fixtures are built once).
+TEST_WORKERS ?= auto
+PYTEST_BASE := -m "not browser" -q -n $(TEST_WORKERS) --dist loadfile
 PYTEST_ARGS ?=
 
 # Each test run gets its own var/ dir (secrets, SQLite, media), removed afterwards, so tests never

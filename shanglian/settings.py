@@ -18,6 +18,9 @@ from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("SHANGLIAN_VAR_DIR", BASE_DIR / "var"))
+if os.environ.get("PYTEST_XDIST_WORKER"):  # each worker of a parallel test run: its own secrets, media, queue
+    VAR_DIR = VAR_DIR / os.environ["PYTEST_XDIST_WORKER"]
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 
 def env_bool(name, default=False):
