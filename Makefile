@@ -119,6 +119,8 @@ bench-policies: $(STAMP)
 #   .venv/bin/python bench/load_city_pg.py --source /tmp/city --db city      # minutes; --replace to redo
 #   make bench-pages CITY=/tmp/pgcity/var/city CITY_URL=$(scripts/pgcity.sh url city) ONLY=city REQUESTS=5
 #   scripts/pgcity.sh stop
+# Another city beside it: load_city_pg.py --source /tmp/city1m --db city1m, then CITY=/tmp/pgcity/var/city1m
+# CITY_URL=$(scripts/pgcity.sh url city1m). After a merge that adds migrations, bench-pages migrates the database.
 .PHONY: bench-pages
 bench-pages: $(STAMP)
 	$(BIN)/python bench/bench_pages.py --requests $${REQUESTS:-20} $${CITY:+--city "$$CITY"} \
