@@ -116,8 +116,15 @@ bench-policies: $(STAMP)
 # Every menu page, list variant and API list of each demo login, at the demo size and at city scale, p50/p95
 # and queries, next to hand-written SQL for the main pages (bench/results/pages-<date>.md). The city: CITY=<a
 # var dir or .sqlite3 file> (copied first), else /tmp/city once /tmp/city/READY exists, else a district of
-# 20,000 enterprises built for the run; CITY_URL=<DATABASE_URL> for one on PostgreSQL. REQUESTS=20 per page.
+# 20,000 enterprises built for the run; CITY_URL=<DATABASE_URL> for one on PostgreSQL (CITY then names the var
+# dir holding its keys). REQUESTS=20 per page. The city on PostgreSQL (a persistent cluster in /tmp/pgcity):
+#   scripts/pgcity.sh start
+#   .venv/bin/python bench/load_city_pg.py --source /tmp/city --db city      # minutes; --replace to redo
+#   make bench-pages CITY=/tmp/pgcity/var/city CITY_URL=$(scripts/pgcity.sh url city) ONLY=city REQUESTS=5
+#   scripts/pgcity.sh stop
+# Another city beside it: load_city_pg.py --source /tmp/city1m --db city1m, then CITY=/tmp/pgcity/var/city1m
+# CITY_URL=$(scripts/pgcity.sh url city1m). After a merge that adds migrations, bench-pages migrates the database.
 .PHONY: bench-pages
 bench-pages: $(STAMP)
 	$(BIN)/python bench/bench_pages.py --requests $${REQUESTS:-20} $${CITY:+--city "$$CITY"} \
-		$${CITY_URL:+--city-url "$$CITY_URL"}
+		$${CITY_URL:+--city-url "$$CITY_URL"} $${ONLY:+--only "$$ONLY"}

@@ -18,13 +18,15 @@ Databases, each in its own process, never the original file:
   demo  --demo DIR (a var dir holding db.sqlite3), else built: migrate + seed_demo in a scratch dir
   city  --city DIR (a var dir or a .sqlite3 file; copied to a scratch dir with SQLite's backup API first),
         else /tmp/city when /tmp/city/READY exists, else built: seed_demo --enterprises N (--city-enterprises)
-        --city-url: the city on PostgreSQL (a DATABASE_URL; the bench signs in there, so its sessions and
-        TOTP device rows are written to it)
+        --city-url: the city on PostgreSQL (a DATABASE_URL; migrated first; the bench signs in there, so its
+        sessions and TOTP device rows are written to it), with --city naming the var dir that holds the keys
+        its PII columns were encrypted with (bench/load_city_pg.py copies a SQLite city there and makes that dir)
 Hand SQL (staff; timed like the pages, checked to give the same rows as the page's selector): the appeals'
 first page (count, 20 rows, their departments), the member list's and the enterprise list's first pages,
 and the statistics page's overall KPIs (one aggregate, 服务企业数's appeal half, 当前超期).
 
-Output: a table on stdout and bench/results/pages-<date>.md and .tsv. Figures are printed, never asserted.
+Output: a table on stdout and bench/results/pages-<date>.md and .tsv (--name; pages-<date>-city-pg with --city-url
+--only city). Figures are printed, never asserted.
 """
 
 import argparse
@@ -51,9 +53,11 @@ BUDGET_S = 20  # default of --budget: a slow page is asked at most about this lo
 
 # --- the parent: databases, processes, the table -----------------------------------------------------
 
-def _manage(var_dir, *args):
+def _manage(var_dir, *args, database_url=None):
     env = {**os.environ, "SHANGLIAN_VAR_DIR": str(var_dir), "SHANGLIAN_DEMO": "1"}
     env.pop("DATABASE_URL", None)
+    if database_url:
+        env["DATABASE_URL"] = database_url
     subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], env=env, cwd=ROOT, check=True,
                    stdout=subprocess.DEVNULL)
 
@@ -148,10 +152,10 @@ HEADERS = ["page", "role", "kind", "demo p50", "demo p95", "demo queries", "city
            "city queries", "hand SQL p95 demo / city", "target ms", "city p95 ok"]
 
 
-def write_results(rows, runs, meta, out_dir):
+def write_results(rows, runs, meta, out_dir, name):
     out_dir.mkdir(parents=True, exist_ok=True)
     stamp = date.today().isoformat()
-    tsv = out_dir / f"pages-{stamp}.tsv"
+    tsv = out_dir / f"{name}.tsv"
     tsv.write_text("\t".join(HEADERS) + "\n" + "".join("\t".join(r) + "\n" for r in rows), encoding="utf-8")
     lines = [f"# Page timings, {stamp}", "",
              f"Branch `{meta['branch']}` at {meta['commit']}; {meta['requests']} requests per page after one warm-up, "
@@ -166,7 +170,7 @@ def write_results(rows, runs, meta, out_dir):
         lines += ["- hand SQL checked against the page's selector: " + "; ".join(checks)]
     lines += ["", "| " + " | ".join(HEADERS) + " |", "|" + "---|" * len(HEADERS)]
     lines += ["| " + " | ".join(c.replace("|", "\\|") for c in r) + " |" for r in rows]
-    md = out_dir / f"pages-{stamp}.md"
+    md = out_dir / f"{name}.md"
     md.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return md, tsv
 
@@ -194,6 +198,8 @@ def main():
                         help="the size built when no city database is given and /tmp/city is not ready")
     parser.add_argument("--only", choices=SIZES, help="one size only")
     parser.add_argument("--out", default=str(ROOT / "bench" / "results"))
+    parser.add_argument("--name", help="the results' file name without extension (default pages-<date>, "
+                                       "pages-<date>-city-pg for --city-url --only city)")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--size", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -217,6 +223,14 @@ def main():
                     build(var_dir)
             elif args.city_url:
                 url = args.city_url
+                # The PII columns were encrypted with the keys the city was built with: --city names the var
+                # dir holding them (bench/load_city_pg.py's). The database is brought to this code's schema.
+                keys = Path(args.city or "") / "dev-secrets.json"
+                if not args.city or not keys.exists():
+                    raise SystemExit("--city-url needs --city <the var dir holding the city's dev-secrets.json>, "
+                                     "e.g. /tmp/pgcity/var/city (see bench/load_city_pg.py)")
+                shutil.copy(keys, var_dir / "dev-secrets.json")
+                _manage(var_dir, "migrate", "--noinput", "-v0", database_url=url)
             elif args.city or Path("/tmp/city/READY").exists():
                 copy_sqlite(args.city or "/tmp/city", var_dir)
                 # The copy was built by some earlier commit: bring it to this code's schema (indexes, the
@@ -236,7 +250,8 @@ def main():
         if size in runs:
             print(f"{size}: {runs[size]['describe']}")
     print_table(rows)
-    md, tsv = write_results(rows, runs, meta, Path(args.out))
+    name = args.name or f"pages-{date.today().isoformat()}" + ("-city-pg" if args.city_url and args.only == "city" else "")
+    md, tsv = write_results(rows, runs, meta, Path(args.out), name)
     print(f"\nwritten: {md.relative_to(ROOT) if md.is_relative_to(ROOT) else md}, {tsv.name}")
     return 0
 
@@ -302,7 +317,7 @@ def measure_page(client, path, requests, timeout, budget):
         if response is None:
             return {"timeout": timeout}
         times.append(ms)
-    with CaptureQueriesContext(connection) as queries, deadline(timeout):
+    with deadline(timeout), CaptureQueriesContext(connection) as queries:  # PostgreSQL: the SETs not counted
         client.get(path)
     return {"p50": percentile(times, 0.5), "p95": percentile(times, 0.95), "n": len(times), "asked": asked,
             "queries": len(queries)}

@@ -19,57 +19,14 @@ if [[ $# -eq 0 ]]; then
     exit 2
 fi
 
-PG_USER="${PG_USER:-shanglian-pg}"
 PG_DB="${PG_DB:-shanglian}"
 PG_TMP_PARENT="${PG_TMP_PARENT:-/tmp}"
 
-log() { echo "with-postgres: $*" >&2; }
-now() { date +%s.%N; }
-since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'; }
+# shellcheck source=scripts/pg-lib.sh
+source "$(dirname "$0")/pg-lib.sh"
 
-find_bindir() {
-    local d
-    d="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1 || true)"
-    if [[ -n "$d" && -x "$d/initdb" ]]; then
-        echo "$d"
-        return 0
-    fi
-    # Not Debian's layout: take whatever initdb is on PATH.
-    if command -v initdb >/dev/null 2>&1; then
-        dirname "$(readlink -f "$(command -v initdb)")"
-        return 0
-    fi
-    return 1
-}
-
-# --- 1. PostgreSQL binaries ----------------------------------------------------------------------
-if ! bindir="$(find_bindir)"; then
-    if [[ $EUID -ne 0 ]]; then
-        log "initdb not found and not root: install PostgreSQL (Debian: apt-get install postgresql)"
-        exit 1
-    fi
-    t0="$(now)"
-    log "initdb not found: installing Debian postgresql"
-    # We only need the binaries: don't let the package create (or start) its own 'main' cluster.
-    mkdir -p /etc/postgresql-common/createcluster.d
-    echo "create_main_cluster = false" > /etc/postgresql-common/createcluster.d/50-no-main-cluster.conf
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq </dev/null
-    apt-get install -y -qq --no-install-recommends postgresql </dev/null >/dev/null
-    bindir="$(find_bindir)" || { log "postgresql installed but initdb still not found"; exit 1; }
-    log "installed PostgreSQL in $(since "$t0") s"
-fi
-
-# --- 2. Who runs the server --------------------------------------------------------------------
-if [[ $EUID -eq 0 ]]; then
-    if ! id -u "$PG_USER" >/dev/null 2>&1; then
-        useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin "$PG_USER"
-        log "created system user $PG_USER"
-    fi
-    as_pg() { runuser -u "$PG_USER" -- "$@"; }
-else
-    as_pg() { "$@"; }
-fi
+# --- 1. PostgreSQL binaries, 2. who runs the server -----------------------------------------------
+pg_setup
 
 # --- 3. Fresh cluster in a temp dir, always cleaned up --------------------------------------------
 tmp="$(mktemp -d "$PG_TMP_PARENT/shanglian-pg.XXXXXX")"
@@ -131,16 +88,6 @@ if ! as_pg "$bindir/initdb" -D "$data" --auth=trust --username=postgres -E UTF8 
 fi
 t_initdb="$(since "$t_start")"
 
-free_port() {
-    python3 - <<'EOF'
-import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])
-s.close()
-EOF
-}
-
 # A throw-away cluster: durability off for speed.
 for attempt in 1 2 3; do
     port="$(free_port)"
@@ -157,13 +104,7 @@ for attempt in 1 2 3; do
     [[ $attempt -eq 3 ]] && { log "could not start PostgreSQL"; exit 1; }
 done
 
-for _ in $(seq 1 100); do
-    if "$bindir/pg_isready" -q -h 127.0.0.1 -p "$port" -U postgres; then
-        break
-    fi
-    sleep 0.1
-done
-"$bindir/pg_isready" -q -h 127.0.0.1 -p "$port" -U postgres || { log "server not ready"; exit 1; }
+wait_ready "$port" || { log "server not ready"; exit 1; }
 
 "$bindir/createdb" -h 127.0.0.1 -p "$port" -U postgres "$PG_DB"
 version="$("$bindir/postgres" --version | awk '{print $3}')"

@@ -272,7 +272,9 @@ def generate(enterprises=DEFAULT_ENTERPRISES, seed=DEMO_SEED):
     positions = _positions(rng, person_plans, ent_plans)
     logins = _logins(chambers, memberships, ent_plans, departments, person_plans, positions)
     # Drawn last, so that everything above stays what it was before federation members existed.
-    members = _federation_members(rng, chambers, ent_plans, person_plans, memberships, positions, logins)
+    officers = {person: BODY_POSITIONS[title] for person, title, _c in positions if title in BODY_POSITIONS}
+    members = _number_members(_federation_members(rng, ent_plans, person_plans, memberships, officers=officers,
+                                                  chambers=chambers, login_firm=logins["enterprise"]), Counter())
     _chamber_departure_reasons(rng, memberships)
     return DemoPlan(seed=seed, departments=departments, chambers=chambers, villages=villages,
                     enterprises=ent_plans, persons=person_plans, memberships=memberships,
@@ -636,13 +638,16 @@ def _join_date(rng, earliest, latest=AS_OF):
     return day_between(rng, max(date(year, 1, 1), earliest), min(date(year, 12, 31), latest))
 
 
-def _federation_members(rng, chambers, ent_plans, person_plans, memberships, positions, logins):
-    """The district federation's enterprise, group and individual members, with departures and dues."""
+def _federation_members(rng, ent_plans, person_plans, memberships, *, officers=None, chambers=(), login_firm=None):
+    """The federation's enterprise, individual and group members drawn among `ent_plans` and `person_plans`,
+    with departures and dues, in joining order (numbered by `_number_members`). The core district passes its
+    term's officers ({person: body position}: members before the term began), its chambers (the group
+    members) and the demo login's firm (a member that stays); a streamed batch of firms passes none of them
+    and draws the rest exactly as the core does, in the same shares."""
+    officers = officers or {}
     first = date(MEMBER_FIRST_YEAR, 1, 1)
     term_start = orgs.TERM["start"]
-    officers = {person: BODY_POSITIONS[title] for person, title, _c in positions if title in BODY_POSITIONS}
     officer_firms = {ent for person in officers for ent, _role in person_plans[person].roles}
-    login_firm = logins["enterprise"]
 
     # Enterprise members: a quota of 个体工商户, the rest weighted to local, traditional, larger firms.
     def can_join(e):
@@ -652,7 +657,7 @@ def _federation_members(rng, chambers, ent_plans, person_plans, memberships, pos
     self_employed = [i for i, e in enumerate(ent_plans) if e.type_code == "individual" and can_join(e)]
     companies = [i for i, e in enumerate(ent_plans) if e.type_code != "individual" and can_join(e)]
     size_weight = {"large": 2.5, "medium": 1.8, "small": 1.2, "micro": 1.0}
-    firms = {login_firm} if can_join(ent_plans[login_firm]) else set()
+    firms = {login_firm} if login_firm is not None and can_join(ent_plans[login_firm]) else set()
     n_self = min(len(self_employed), round(n_firms * MEMBER_SELF_EMPLOYED_SHARE))
     firms.update(weighted_sample(rng, self_employed, [1.0] * len(self_employed),
                                   max(0, n_self - sum(ent_plans[i].type_code == "individual" for i in firms))))
@@ -678,9 +683,11 @@ def _federation_members(rng, chambers, ent_plans, person_plans, memberships, pos
         rng, others, [person_weight(person_plans[i]) for i in others], n_persons - len(officers)))
 
     # Group members: chambers of the district, the two with demo logins among them.
-    rest = list(range(2, len(chambers)))
-    groups = [0, 1] + sorted(weighted_sample(
-        rng, rest, [1.0 + max(0, 2020 - chambers[c].founded.year) / 5 for c in rest], MEMBER_GROUPS - 2))
+    groups = []
+    if chambers:
+        rest = list(range(2, len(chambers)))
+        groups = [0, 1] + sorted(weighted_sample(
+            rng, rest, [1.0 + max(0, 2020 - chambers[c].founded.year) / 5 for c in rest], MEMBER_GROUPS - 2))
 
     members = []
     for i in sorted(firms):
@@ -696,11 +703,14 @@ def _federation_members(rng, chambers, ent_plans, person_plans, memberships, pos
 
     _member_departures(rng, members, ent_plans, memberships, login_firm)
     _member_dues(rng, members, ent_plans)
-
-    # Member numbers in joining order: HX-<year joined>-<sequence in that year>.
     kind_order = {Membership.Kind.ENTERPRISE: 0, Membership.Kind.GROUP: 1, Membership.Kind.INDIVIDUAL: 2}
     members.sort(key=lambda m: (m.joined, kind_order[m.kind], m.enterprise or m.person or m.group or 0))
-    sequence = Counter()
+    return members
+
+
+def _number_members(members, sequence):
+    """Member numbers in joining order: HX-<year joined>-<sequence in that year>, counted on from `sequence`
+    (a Counter of the numbers already given per year; updated)."""
     for m in members:
         sequence[m.joined.year] += 1
         m.number = f"HX-{m.joined.year}-{sequence[m.joined.year]:04d}"
@@ -717,7 +727,7 @@ def _member_departures(rng, members, ent_plans, memberships, login_firm):
 
     def may_leave(m):
         return (m.kind != Membership.Kind.GROUP and m.body_position == Membership.BodyPosition.MEMBER
-                and m.enterprise != login_firm)
+                and (login_firm is None or m.enterprise != login_firm))
 
     mortal = [m for m in members if may_leave(m)]
     candidates = [m for m in mortal if (AS_OF - m.joined).days > 365]
@@ -943,11 +953,8 @@ def stream(result, extra, *, batch=5000, seed=DEMO_SEED, progress=None):
         ents = [_enterprise(rng, names, industries, serial=serial) for _ in range(min(batch, extra - start))]
         persons = _persons(rng, names, ents)
         memberships = _memberships(rng, plan.chambers, ents, persons, sections)
-        members = _extra_members(rng, ents, persons, memberships)
+        members = _number_members(_federation_members(rng, ents, persons, memberships), numbers)
         _chamber_departure_reasons(rng, memberships)
-        for m in members:
-            numbers[m.joined.year] += 1
-            m.number = f"HX-{m.joined.year}-{numbers[m.joined.year]:04d}"
 
         count = write_rows(Enterprise, ENTERPRISE_COLUMNS, [
             (ent_id + i, district.pk, e.name, pinyin_initials(e.name), e.uscc, dicts[("enterprise_type", e.type_code)],
@@ -1000,42 +1007,6 @@ MEMBERSHIP_COLUMNS = ["id", "federation", "kind", "enterprise", "person", "group
 def _add(progress, label, count):
     if progress is not None:
         progress.add(label, count)
-
-
-def _extra_members(rng, ent_plans, person_plans, memberships):
-    """The federation members of a streamed batch, in the core district's shares (enterprise members
-    weighted to local, traditional, larger firms; individual members to those leading a firm), with
-    departures and dues drawn as the core's."""
-    first = date(MEMBER_FIRST_YEAR, 1, 1)
-
-    def can_join(e):
-        return e.founded + timedelta(days=30) <= AS_OF
-
-    n_firms = round(len(ent_plans) * MEMBER_ENTERPRISE_SHARE)
-    self_employed = [i for i, e in enumerate(ent_plans) if e.type_code == "individual" and can_join(e)]
-    companies = [i for i, e in enumerate(ent_plans) if e.type_code != "individual" and can_join(e)]
-    size_weight = {"large": 2.5, "medium": 1.8, "small": 1.2, "micro": 1.0}
-    n_self = min(len(self_employed), round(n_firms * MEMBER_SELF_EMPLOYED_SHARE))
-    firms = set(weighted_sample(rng, self_employed, [1.0] * len(self_employed), n_self))
-    weights = [(1.3 if ent_plans[i].is_local else 1.0) * (1.0 if ent_plans[i].is_high_tech else 1.8)
-               * size_weight[ent_plans[i].size] for i in companies]
-    firms.update(weighted_sample(rng, companies, weights, max(0, n_firms - len(firms))))
-    leading = {EnterpriseRole.Role.LEGAL_REPRESENTATIVE, EnterpriseRole.Role.CHAIRMAN,
-               EnterpriseRole.Role.GENERAL_MANAGER}
-    person_weights = [(2.0 if any(role in leading for _e, role in p.roles) else 1.0)
-                      * (1.5 if any(ent in firms for ent, _role in p.roles) else 1.0) for p in person_plans]
-    persons = weighted_sample(rng, list(range(len(person_plans))), person_weights,
-                              round(len(person_plans) * MEMBER_PERSON_SHARE))
-    members = [MemberPlan(kind=Membership.Kind.ENTERPRISE, enterprise=i,
-                          joined=_join_date(rng, max(first, ent_plans[i].founded + timedelta(days=30))))
-               for i in sorted(firms)]
-    members += [MemberPlan(kind=Membership.Kind.INDIVIDUAL, person=i, joined=_join_date(rng, first))
-                for i in sorted(persons)]
-    _member_departures(rng, members, ent_plans, memberships, login_firm=-1)  # no demo login among them
-    _member_dues(rng, members, ent_plans)
-    kind_order = {Membership.Kind.ENTERPRISE: 0, Membership.Kind.INDIVIDUAL: 2}
-    members.sort(key=lambda m: (m.joined, kind_order[m.kind], m.enterprise or m.person or 0))
-    return members
 
 
 # --- Reporting -------------------------------------------------------------------------------------
