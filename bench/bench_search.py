@@ -2,6 +2,8 @@
 
     SHANGLIAN_DEMO=1 SHANGLIAN_VAR_DIR=/tmp/search-city .venv/bin/python bench/bench_search.py [--runs 10]
     scripts/with-postgres.sh .venv/bin/python bench/bench_search.py   (DATABASE_URL set: PostgreSQL)
+    cp bench/bench_search.py /tmp/b.py; cd /work/main && SHANGLIAN_ROOT=/work/main .venv/bin/python /tmp/b.py
+                                                                    (the same pages on another checkout's code)
 
 For each demo login that has the page (the first word; the others as staff), one warm-up then `--runs` requests (django.test.Client, force_login and
 the second factor, DEBUG off); prints p50/p95 ms (wall clock, and CPU time of the process: SQLite runs in it, so on a shared machine
