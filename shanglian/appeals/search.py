@@ -1,30 +1,39 @@
 """The appeal list's search box through an index (common/fulltext.py, the policy library's approach).
 
-    search_q(connection, text)   a Q for the appeals whose number is `text`, whose title contains it or
-                                 whose enterprise's name contains it — the rows that
-                                 `number__iexact | title__icontains | enterprise__name__icontains` finds
+    search_filter(connection, text)   a filter for the appeals whose number is `text`, whose title contains it
+                                      or whose enterprise's name contains it — the rows that
+                                      `number__iexact | title__icontains | enterprise__name__icontains` finds
 
 The title is searched through an index: on SQLite the FTS5 trigram table `appeals_appeal_fts` (a 1-character
 word, or a 2-character one starting too many trigrams, falls back to LIKE); on PostgreSQL the bigram
-column `appeals_appeal.search_bigrams` with its GIN index (a 3+-character word is then checked with LIKE on
-the candidates only). The number (SQ + digits, upper case) is looked up through its unique index. The
-enterprise names are a LIKE over the enterprises (far fewer rows than appeals), then the appeals of those
-enterprises through the foreign-key index. The three are one `id IN (… UNION ALL …)`: each part is read
-through its index (an OR of the three conditions would be tested on every appeal of the federation). Installed by migration 0005 and, on SQLite, again after every
-migrate (a table remake drops the triggers).
+column `appeals_appeal.search_bigrams` with its GIN index (candidates checked with LIKE). The number (SQ +
+digits, upper case) is looked up through its unique index. The enterprise names through the enterprises'
+own index (members/search.py), then the appeals of those enterprises through the foreign-key index. The
+three are one `id IN (… UNION ALL …)`: each part is read through its index (an OR of the three conditions
+would be tested on every appeal of the federation).
+
+How the page reads the matches (SQLite, issue 19): the count reads the matching appeals by id (its cost grows
+with the matches, not with the federation). The page of 20 rows, when the word is common (more than
+`DENSE_MATCHES` appeals, e.g. 贷款: 43,000 of 600,000), walks the list's sort index and keeps the appeals
+that are in the match set, stopping after the page — instead of reading, joining and sorting every match to
+keep 20. Which of the two the database does is decided by `MatchedIds` when the query is compiled: one
+extra query counts the matches (a count of the index, not of the appeals). Installed by migration 0006 and,
+on SQLite, again after every migrate (a table remake drops the triggers).
 """
 
-from django.db.models import Q
-from django.db.models.expressions import RawSQL
+from django.db.models import BooleanField, Expression, F, Q
 
-from shanglian.common.fulltext import BigramIndex, TrigramIndex
-from shanglian.members.models import Enterprise
+from shanglian.common.fulltext import BigramIndex, TrigramIndex, containing_ids
+from shanglian.members import search as member_search
 
 from .models import Appeal
 
 TABLE = "appeals_appeal"
 SQLITE_INDEX = TrigramIndex(TABLE, ("title",))
 POSTGRES_INDEX = BigramIndex(TABLE, ("title",))
+
+# Past this many matching appeals a page of the list walks its sort index (SQLite; see the module's doc).
+DENSE_MATCHES = 2000
 
 
 def install_index(connection):
@@ -45,31 +54,61 @@ def remove_index(connection):
 
 
 def _title_ids(connection, text):
-    """(SQL, params) of the ids of the appeals whose title contains `text`, through the index where there is
-    one; None when no title contains it."""
-    if connection.vendor == "sqlite":
-        match = SQLITE_INDEX.match(connection, text)
-        if match == "":
-            return None
-        if match is not None:
-            return f"SELECT rowid FROM {SQLITE_INDEX.fts} WHERE {SQLITE_INDEX.fts} MATCH %s", [match]  # noqa: S608
-    elif connection.vendor == "postgresql" and len(text) >= 2:
-        candidates = Appeal.objects.extra(where=[POSTGRES_INDEX.where(TABLE)], params=[text])  # noqa: S610
-        if len(text) > 2:  # a 2-character word is one piece: the index lookup is exact
-            candidates = candidates.filter(title__icontains=text)
-        return candidates.order_by().values("id").query.sql_with_params()
-    return Appeal.objects.filter(title__icontains=text).order_by().values("id").query.sql_with_params()
+    """(SQL, params) of the ids of the appeals whose title contains `text`; None when no title contains it."""
+    return containing_ids(connection, Appeal.objects.order_by(), Q(title__icontains=text), text,
+                          sqlite_index=SQLITE_INDEX, postgres_index=POSTGRES_INDEX)
 
 
-def search_q(connection, text):
-    """The appeals found by `text`: one `id IN (… UNION ALL …)` of the title, number and enterprise matches,
-    each read through its own index (an OR of three conditions would be tested on every appeal)."""
-    parts = [Appeal.objects.filter(number=text.upper()).order_by().values("id").query.sql_with_params()] if text.upper().isascii() else []
-    parts.append(Appeal.objects.filter(enterprise__in=Enterprise.objects.filter(name__icontains=text).values("id"))
-                 .order_by().values("id").query.sql_with_params())
+def matches_sql(connection, text):
+    """(SQL, params) of the ids of the appeals found by `text` (a UNION ALL of the number, enterprise and title
+    matches; an appeal may come twice)."""
+    parts = []
+    if text.upper().isascii():
+        parts.append(Appeal.objects.filter(number=text.upper()).order_by().values("id").query.sql_with_params())
+    enterprises = member_search.enterprise_name_ids(connection, text)
+    if enterprises is not None:
+        parts.append((f"SELECT U9.id FROM {TABLE} U9 WHERE U9.enterprise_id IN ({enterprises[0]})",  # noqa: S608
+                      enterprises[1]))
     title = _title_ids(connection, text)
     if title is not None:
         parts.append(title)
-    sql = " UNION ALL ".join(part_sql for part_sql, _ in parts)
-    params = [param for _, part_params in parts for param in part_params]
-    return Q(pk__in=RawSQL(sql, params))  # noqa: S611 — SQL of the ORM and the index's constants; text is a parameter
+    if not parts:
+        return "SELECT NULL WHERE 0 = 1", []
+    return " UNION ALL ".join(sql for sql, _ in parts), [p for _, params in parts for p in params]
+
+
+class MatchedIds(Expression):
+    """`id IN (the matches)`. With `walk` (SQLite, a common word) a query that sorts and takes a slice gets
+    `+id IN (…)`: the id is then no index key, so SQLite reads the list's sort index in order and tests each
+    appeal against the match set, stopping after the slice; a count reads the matches by id."""
+
+    conditional = True
+    output_field = BooleanField()
+
+    def __init__(self, sql, params, *, walk=False, pk=None):
+        super().__init__(output_field=BooleanField())
+        self.sql, self.params, self.walk = sql, list(params), walk
+        self.pk = pk if pk is not None else F("pk")
+
+    def get_source_expressions(self):
+        return [self.pk]
+
+    def set_source_expressions(self, exprs):
+        (self.pk,) = exprs
+
+    def as_sql(self, compiler, connection):
+        pk_sql, pk_params = compiler.compile(self.pk)
+        query = compiler.query
+        probe = self.walk and query.high_mark is not None and bool(query.order_by)
+        return f"{'+' if probe else ''}{pk_sql} IN ({self.sql})", [*pk_params, *self.params]
+
+
+def search_filter(connection, text):
+    """The filter of the appeals found by `text` (see the module's doc)."""
+    sql, params = matches_sql(connection, text)
+    walk = False
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM ({sql})", params)  # noqa: S608
+            walk = cursor.fetchone()[0] > DENSE_MATCHES
+    return MatchedIds(sql, params, walk=walk)

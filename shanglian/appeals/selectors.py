@@ -125,7 +125,7 @@ def appeal_list(user, *, filters=None):
     qs = qs.filter(filter_for_queue(user, queue))
     q = (filters.get("q") or "").strip()
     if q:
-        qs = qs.filter(search.search_q(connections[qs.db], q))
+        qs = qs.filter(search.search_filter(connections[qs.db], q))
     if filters.get("category"):
         qs = qs.filter(category_id=filters["category"])
     if filters.get("status"):

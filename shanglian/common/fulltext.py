@@ -176,3 +176,44 @@ class BigramIndex:
     def where(self, alias):
         """SQL (one %s: the word) true for the rows of `alias` whose pieces include every piece of the word."""
         return f"{alias}.search_bigrams @> {self.function}(UPPER(%s))"
+
+
+# --- Which rows contain a word: the index where it gives exactly the rows of the old LIKE definition -------
+
+def folds_outside_ascii(word):
+    """Whether the word holds a cased letter outside ASCII: FTS5 folds its case, LIKE does not (and Python's
+    lower() may even change its length), so such a word is matched with LIKE alone."""
+    return any(not c.isascii() and (c.lower() != c or c.upper() != c) for c in word)
+
+
+def has_ascii_letters(word):
+    """Whether the word holds an ASCII letter: a row character FTS5 folds to one (the Kelvin sign to "k")
+    would be a false candidate, so the index's candidates are checked with LIKE."""
+    return any(c.isascii() and c.isalpha() for c in word)
+
+
+def containing_ids(connection, queryset, like_q, word, *, sqlite_index, postgres_index, columns=None):
+    """(sql, params) of the ids of `queryset`'s rows for which `like_q` (the old icontains definition over the
+    indexed columns, or over `columns` of them) holds for `word`, read through the index where that gives the
+    same rows; None when the index says no row contains it. `queryset` is unordered and unfiltered."""
+    exact = queryset.filter(like_q)
+    if folds_outside_ascii(word):
+        return exact.values("id").query.sql_with_params()
+    if connection.vendor == "sqlite" and sqlite_index is not None:
+        match = sqlite_index.match(connection, word)
+        if match == "":
+            return None
+        if match is not None:
+            if columns:  # an FTS5 column filter: only these columns' text
+                match = "{" + " ".join(columns) + "} : (" + match + ")"
+            rowids = f"SELECT rowid FROM {sqlite_index.fts} WHERE {sqlite_index.fts} MATCH %s"  # noqa: S608
+            if not has_ascii_letters(word):  # CJK, digits, punctuation: the index is exact
+                return rowids, [match]
+            from django.db.models.expressions import RawSQL
+
+            return exact.filter(pk__in=RawSQL(rowids, [match])).values("id").query.sql_with_params()  # noqa: S611
+    elif connection.vendor == "postgresql" and postgres_index is not None and len(word) >= 2:
+        table = queryset.model._meta.db_table
+        candidates = queryset.extra(where=[postgres_index.where(table)], params=[word])  # noqa: S610
+        return candidates.filter(like_q).values("id").query.sql_with_params()
+    return exact.values("id").query.sql_with_params()

@@ -1,7 +1,23 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _reinstall_search_index(sender, using="default", **kwargs):
+    """On SQLite, a migration that remakes the enterprise or person table drops the search triggers; put them
+    back (and rebuild the index only then). Idempotent, cheap when nothing is missing."""
+    from django.db import connections
+
+    from .search import install_index
+
+    connection = connections[using]
+    if connection.vendor == "sqlite":
+        install_index(connection)
 
 
 class MembersConfig(AppConfig):
     name = "shanglian.members"
     label = "members"
     verbose_name = "会员管理"
+
+    def ready(self):
+        post_migrate.connect(_reinstall_search_index, sender=self, dispatch_uid="members_search_index")

@@ -1,5 +1,6 @@
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models.functions import Upper
 from django.urls import reverse
 
 from shanglian.common.fields import BlindIndexField, EncryptedTextField
@@ -48,6 +49,8 @@ class Enterprise(models.Model):
         verbose_name = "企业"
         verbose_name_plural = "企业"
         ordering = ["id"]
+        # The list search's uscc__iexact, read as UPPER(uscc) = UPPER(q) (members/search.py).
+        indexes = [models.Index(Upper("uscc"), name="enterprise_uscc_upper")]
 
     def __str__(self):
         return self.name
@@ -202,8 +205,10 @@ class Membership(models.Model):
         verbose_name = "工商联会员"
         verbose_name_plural = "工商联会员"
         ordering = ["id"]
-        # The member list's default sort (latest joined first, id breaking ties) in index order.
-        indexes = [models.Index(fields=["federation", "joined", "id"], name="membership_list_fed_joined")]
+        # The member list's default sort (latest joined first, id breaking ties) in index order; the list
+        # search's number__iexact, read as UPPER(number) = UPPER(q) (members/search.py).
+        indexes = [models.Index(fields=["federation", "joined", "id"], name="membership_list_fed_joined"),
+                   models.Index(Upper("number"), name="membership_number_upper")]
         constraints = [
             models.CheckConstraint(
                 name="members_membership_subject_matches_kind",

@@ -1,6 +1,7 @@
 """Scoped reads of enterprises and persons: every list, page, export and API starts here."""
 
 from django.core.exceptions import PermissionDenied
+from django.db import connections
 from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
 from django.db.models.functions import Length
 
@@ -16,6 +17,7 @@ from shanglian.common.selectors import filtered
 from shanglian.orgs.models import Street
 from shanglian.orgs.selectors import chambers_in_scope, chambers_visible_to, federation_ids_in_scope
 
+from . import search
 from .models import ChamberMembership, Enterprise, EnterpriseRole, Person
 
 
@@ -40,7 +42,7 @@ def enterprise_list(user, *, filters=None):
     filters = filters or {}
     q = (filters.get("q") or "").strip()
     if q:
-        qs = qs.filter(Q(name__icontains=q) | Q(name_initials__icontains=q.lower()) | Q(uscc__iexact=q))
+        qs = qs.filter(search.enterprise_q(connections[qs.db], q))
     qs = filtered(qs, filters, {"industry_division": "industry__code__startswith", "street": "street_id",
                                 "enterprise_type": "enterprise_type_id"})
     if filters.get("incomplete"):
@@ -201,11 +203,7 @@ def membership_list(user, *, filters=None):
     filters = filters or {}
     q = (filters.get("q") or "").strip()
     if q:
-        qs = qs.filter(
-            Q(enterprise__name__icontains=q) | Q(enterprise__name_initials__icontains=q.lower())
-            | Q(enterprise__uscc__iexact=q) | Q(person__name__icontains=q)
-            | Q(person__name_initials__icontains=q.lower()) | Q(group__name__icontains=q) | Q(number__iexact=q)
-        )
+        qs = qs.filter(search.membership_q(connections[qs.db], q))
     qs = filtered(qs, filters, {"kind": "kind", "status": "status", "street": "enterprise__street",
                                 "industry_division": "enterprise__industry__code__startswith",
                                 "enterprise_type": "enterprise__enterprise_type"})
