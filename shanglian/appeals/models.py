@@ -195,6 +195,10 @@ class Appeal(models.Model):
                                  "deadline", "enterprise"], name="appeal_fed_submitted_kpi"),
             # A chamber's scope: the appeals of its member enterprises, by submission instant.
             models.Index(fields=["enterprise", "submitted_at"], name="appeal_enterprise_submitted"),
+            # A chamber's queue counts: its members' appeals by status (and deadline, rating, reply instant),
+            # from the index alone.
+            models.Index(fields=["enterprise", "status", "deadline", "rating", "replied_at"],
+                         name="appeal_enterprise_queue"),
         ]
         constraints = [
             models.CheckConstraint(condition=~Q(status="rejected") | ~Q(rejected_reason=""),
@@ -285,7 +289,9 @@ class Assignment(models.Model):
         verbose_name_plural = "派单"
         ordering = ["id"]
         indexes = [
-            models.Index(fields=["department", "state"], name="assignment_dept_state"),
+            # A department's scope and its queues (selectors.appeals_visible_to, department_queue_filter,
+            # queue_counts): the appeal ids of its assignments in a state / past a deadline, from the index alone.
+            models.Index(fields=["department", "state", "deadline", "appeal"], name="assignment_dept_queue"),
             # The reply figures of the KPIs (figures.py) per appeal, from this index alone (issue 19).
             models.Index(fields=["appeal", "department", "state", "replied_at", "replied_on_time",
                                  "working_days_to_reply", "deadline"], name="assignment_appeal_kpi"),
