@@ -8,7 +8,7 @@ page 50, the API lists, 会员/企业/人员, a department's page): one warm-up 
 django.test.Client (force_login, the second factor where the role needs it, DEBUG off); p50/p95 of the server
 time (wall clock), the query count of one request, and a digest of the rows shown (the table's rows / the API's
 numbers and the total, as bench_lists.py): run it with two versions of the code on the same database and the
-digests must be equal. `--label` tags the rows; `--tsv FILE` appends them; `--explain` prints the plan of each
+digests must be equal (BENCH_CODE=<checkout> runs that checkout's code). `--label` tags the rows; `--tsv FILE` appends them; `--explain` prints the plan of each
 page's slowest query. Times are printed, never asserted.
 """
 
@@ -19,9 +19,10 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+# BENCH_CODE=/path/to/a/checkout measures that checkout's code (e.g. main, for the "before" column).
+ROOT = Path(os.environ.get("BENCH_CODE") or Path(__file__).resolve().parent.parent)
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shanglian.settings")
 
 
