@@ -8,7 +8,7 @@ from django.db.models import Q
 
 from shanglian import testing
 from shanglian.members import selectors
-from shanglian.members.models import ChamberMembership, EnterpriseRole, Enterprise, Membership, Person
+from shanglian.members.models import ChamberMembership, Enterprise, EnterpriseRole, Membership, Person
 
 
 @pytest.fixture
