@@ -149,9 +149,17 @@ def appeal_list(user, *, filters=None):
     """The appeals of the list page, the API list and the export: the scope and the filters. A chamber's
     and a department's rows are read in order (`appeals_visible_to(in_order=True)`) and counted as a
     semi-join (`AppealQuerySet.counted_as`): the same rows either way."""
-    if role_of(user) in (Role.CHAMBER, Role.DEPARTMENT):
-        return _appeal_list(user, filters, in_order=True).counted_as(_appeal_list(user, filters, in_order=False))
-    return _appeal_list(user, filters, in_order=False)
+    role = role_of(user)
+    if role not in (Role.CHAMBER, Role.DEPARTMENT):
+        return _appeal_list(user, filters, in_order=False)
+    rows = _appeal_list(user, filters, in_order=True)
+    queue = (filters or {}).get("queue") or "all"
+    if role == Role.DEPARTMENT and not any(v for k, v in (filters or {}).items() if k != "queue") \
+            and queue in DEPARTMENT_QUEUES:
+        # a queue tab as opened: its appeals are those of the department's assignments in the queue (every
+        # assignment's appeal exists and lies in the scope), counted from the index alone
+        return rows.counted_as(department_queue_assignments(user, queue).order_by().values("appeal_id").distinct())
+    return rows.counted_as(_appeal_list(user, filters, in_order=False))
 
 
 def _appeal_list(user, filters, *, in_order):
@@ -182,7 +190,7 @@ def queue_counts(user):
     keys = [key for key in queues_for(user) if key != "all"]
     if role_of(user) == Role.DEPARTMENT:
         on = today()
-        return {key: department_queue_assignments(user, key, on).values("appeal_id").distinct().count()
+        return {key: department_queue_assignments(user, key, on).order_by().values("appeal_id").distinct().count()
                 for key in keys}
     qs = appeals_visible_to(user)
     return {key: qs.filter(filter_for_queue(user, key)).count() for key in keys}
