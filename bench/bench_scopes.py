@@ -6,7 +6,8 @@
 For each demo login (dept1, chamber1, admin, staff, leader) and each of its list pages (诉求 全部 and a queue,
 page 50, the API lists, 会员/企业/人员, a department's page): one warm-up request, then --runs requests through
 django.test.Client (force_login, the second factor where the role needs it, DEBUG off); p50/p95 of the server
-time (wall clock), the query count of one request, and a digest of the rows shown (the table's rows / the API's
+time (wall clock; and the median CPU time of the process: SQLite runs in it, so on a shared machine it is the
+steadier figure), the query count of one request, and a digest of the rows shown (the table's rows / the API's
 numbers and the total, as bench_lists.py): run it with two versions of the code on the same database and the
 digests must be equal (BENCH_CODE=<checkout> runs that checkout's code). `--label` tags the rows; `--tsv FILE` appends them; `--explain` prints the plan of each
 page's slowest query. Times are printed, never asserted.
@@ -67,7 +68,7 @@ def main():
 
     print(f"database: {connection.vendor} {connection.settings_dict['NAME']}; appeals {Appeal.objects.count():,}; "
           f"runs {args.runs}; {args.label}")
-    print("| role | page | p50 ms | p95 ms | queries | rows digest |\n|---|---|---|---|---|---|")
+    print("| role | page | p50 ms | p95 ms | CPU p50 ms | queries | rows digest |\n|---|---|---|---|---|---|---|")
     out = open(args.tsv, "a") if args.tsv else None
     for username in args.roles.split(","):
         user = User.objects.get(username=username)
@@ -80,19 +81,21 @@ def main():
                 continue
             response = client.get(url)
             if response.status_code != 200:
-                print(f"| {username} | {name} | status {response.status_code} | | | |")
+                print(f"| {username} | {name} | status {response.status_code} | | | | |")
                 continue
-            times = []
+            times, cpu = [], []
             for _ in range(args.runs):
-                start = time.perf_counter()
+                start, start_cpu = time.perf_counter(), time.process_time()
                 client.get(url)
                 times.append((time.perf_counter() - start) * 1000)
+                cpu.append((time.process_time() - start_cpu) * 1000)
             with CaptureQueriesContext(connection) as queries:
                 response = client.get(url)
             html = response.content.decode()
             p50 = statistics.median(times)
             p95 = statistics.quantiles(times, n=20)[-1] if len(times) > 1 else times[0]
-            row = [username, name, f"{p50:.1f}", f"{p95:.1f}", str(len(queries)), digest(html)]
+            row = [username, name, f"{p50:.1f}", f"{p95:.1f}", f"{statistics.median(cpu):.1f}", str(len(queries)),
+                   digest(html)]
             print("| " + " | ".join(row) + " |", flush=True)
             if out:
                 out.write("\t".join([args.label, connection.vendor, *row]) + "\n")
