@@ -92,6 +92,36 @@ class AppealQuerySet(models.QuerySet):
     def overdue(self, on=None):
         return self.filter(overdue_q(on))
 
+    # --- one set of rows read in one form and counted in another (selectors.appeal_list's `in_order`) ----
+    # The ordered page of a large scope is read walking an index in the list's order and testing each row's
+    # membership; its count is cheaper as a semi-join from the scope's own list. `counted_as(other)` gives
+    # this queryset's rows with `count()` taken from `other` (the same rows by definition, see
+    # tests/test_scope_plans.py). Kept through ordering and related loading only: any other change
+    # (a filter, a slice, values…) counts its own rows again.
+    def counted_as(self, queryset):
+        clone = self._chain()
+        clone._count_source = queryset
+        return clone
+
+    def count(self):
+        source = getattr(self, "_count_source", None)
+        if source is not None and self._result_cache is None:
+            return source.count()
+        return super().count()
+
+    def _keeping_count(self, clone):
+        clone._count_source = getattr(self, "_count_source", None)
+        return clone
+
+    def order_by(self, *field_names):
+        return self._keeping_count(super().order_by(*field_names))
+
+    def select_related(self, *fields):
+        return self._keeping_count(super().select_related(*fields))
+
+    def prefetch_related(self, *lookups):
+        return self._keeping_count(super().prefetch_related(*lookups))
+
 
 # States in which a department holds it.
 WITH_DEPARTMENT_STATES = (Status.ASSIGNED, Status.HANDLING, Status.REOPENED)
@@ -195,6 +225,10 @@ class Appeal(models.Model):
                                  "deadline", "enterprise"], name="appeal_fed_submitted_kpi"),
             # A chamber's scope: the appeals of its member enterprises, by submission instant.
             models.Index(fields=["enterprise", "submitted_at"], name="appeal_enterprise_submitted"),
+            # A chamber's queue counts: its members' appeals by status (and deadline, rating, reply instant),
+            # from the index alone.
+            models.Index(fields=["enterprise", "status", "deadline", "rating", "replied_at"],
+                         name="appeal_enterprise_queue"),
         ]
         constraints = [
             models.CheckConstraint(condition=~Q(status="rejected") | ~Q(rejected_reason=""),
@@ -285,7 +319,9 @@ class Assignment(models.Model):
         verbose_name_plural = "派单"
         ordering = ["id"]
         indexes = [
-            models.Index(fields=["department", "state"], name="assignment_dept_state"),
+            # A department's scope and its queues (selectors.appeals_visible_to, department_queue_filter,
+            # queue_counts): the appeal ids of its assignments in a state / past a deadline, from the index alone.
+            models.Index(fields=["department", "state", "deadline", "appeal"], name="assignment_dept_queue"),
             # The reply figures of the KPIs (figures.py) per appeal, from this index alone (issue 19).
             models.Index(fields=["appeal", "department", "state", "replied_at", "replied_on_time",
                                  "working_days_to_reply", "deadline"], name="assignment_appeal_kpi"),

@@ -125,6 +125,8 @@ class EnterpriseRole(models.Model):
         verbose_name = "企业任职"
         verbose_name_plural = "企业任职"
         constraints = [models.UniqueConstraint(fields=["person", "enterprise", "role"], name="members_role_unique")]
+        # A chamber secretary's persons and memberships: the persons of its members' enterprises, from the index.
+        indexes = [models.Index(fields=["enterprise", "person"], name="role_enterprise_person")]
 
     def __str__(self):
         return f"{self.person} · {self.enterprise} · {self.get_role_display()}"
@@ -152,6 +154,8 @@ class ChamberMembership(models.Model):
         verbose_name = "商会会员"
         verbose_name_plural = "商会会员"
         constraints = [models.UniqueConstraint(fields=["chamber", "enterprise"], name="members_chamber_enterprise")]
+        # A chamber secretary's scope (`selectors.chamber_member_ids`): its active members, from the index alone.
+        indexes = [models.Index(fields=["chamber", "status", "enterprise"], name="chambermember_chamber_status")]
 
     def __str__(self):
         return f"{self.chamber} · {self.enterprise}"

@@ -1,0 +1,163 @@
+"""A chamber's and a department's appeal scopes at city scale (issue 19): the list reads them in another form
+than it counts them (`appeals_visible_to(in_order=True)`, `AppealQuerySet.counted_as`). Whatever the form, the
+rows, their order and their number are those of the plain definitions, on varied data: returned and
+reopened assignments, several departments, members that left the chamber, appeals submitted at one instant."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.db import connection
+from django.db.models import Exists, OuterRef
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from shanglian import testing
+from shanglian.appeals import selectors, services
+from shanglian.appeals.models import Appeal, Assignment, Status
+from shanglian.appeals.tests.factories import department_user, make_appeal, submit
+from shanglian.members.models import ChamberMembership
+from shanglian.ui.listing import ordering
+
+NOW = datetime.datetime(2026, 11, 23, 10, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=8)))
+SORTS = [ordering("-submitted_at"), ["submitted_at", "id"], ["deadline", "-id"], ["-number", "-id"]]
+
+
+@pytest.fixture
+def varied(cast):
+    """Appeals of chamber1's member, of a former member, of chamber2's member and of another federation's
+    enterprise, in every state, to dept1, dept2 or both; one returned by dept1, one reopened (two rounds)."""
+    former = testing.make_enterprise(cast.district, name="天津旧会员实业有限公司", chamber=cast.chamber1)
+    ChamberMembership.objects.filter(enterprise=former).update(status=ChamberMembership.Status.LEFT)
+    appeals = []
+    for i, status in enumerate([Status.SUBMITTED, Status.ASSIGNED, Status.HANDLING, Status.REPLIED, Status.CLOSED,
+                                Status.REOPENED, Status.REJECTED, Status.ACCEPTED]):
+        departments = [[cast.dept1], [cast.dept2], [cast.dept1, cast.dept2]][i % 3]
+        appeals.append(make_appeal(cast, status, departments=departments, title=f"成员诉求{i}"))
+        if status not in (Status.CLOSED, Status.REOPENED):  # (rated by ent1's login in the factory)
+            appeals.append(make_appeal(cast, status, departments=departments, enterprise=cast.ent2,
+                                       actor=cast.users.staff, title=f"二商会诉求{i}"))
+    appeals.append(make_appeal(cast, Status.HANDLING, departments=[cast.dept2], enterprise=former,
+                               actor=cast.users.staff, title="旧会员诉求"))
+    appeals.append(make_appeal(cast, Status.ASSIGNED, departments=[cast.dept1], title="待签收诉求"))
+    returned = make_appeal(cast, Status.ASSIGNED, departments=[cast.dept1, cast.dept2], title="退回的诉求")
+    services.return_appeal(actor=department_user(cast, cast.dept1), appeal=returned, reason="不属于本部门职责")
+    appeals.append(submit(cast, actor=cast.users.outsider_staff, enterprise=cast.ent_other, title="外区诉求"))
+    # some appeals submitted at one instant: the id decides
+    Appeal.objects.filter(pk__in=[a.pk for a in appeals[:6]]).update(submitted_at=NOW)
+    return cast
+
+
+def _reference_chamber(user):
+    members = set(ChamberMembership.objects.filter(chamber_id=user.chamber_id, status="active")
+                  .values_list("enterprise_id", flat=True))
+    return Appeal.objects.filter(enterprise_id__in=sorted(members))
+
+
+def _reference_department(user, **assignment):
+    return Appeal.objects.filter(Exists(Assignment.objects.filter(appeal_id=OuterRef("pk"),
+                                                                  department_id=user.department_id, **assignment)))
+
+
+def _same(queryset, reference):
+    for sort in SORTS:
+        rows = list(queryset.order_by(*sort).values_list("pk", flat=True))
+        assert rows == list(reference.order_by(*sort).values_list("pk", flat=True)), sort
+        assert list(queryset.order_by(*sort)[2:5]) == list(reference.order_by(*sort)[2:5])
+    assert queryset.count() == reference.count() > 0
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_chamber_lists_exactly_the_appeals_of_its_active_members(varied):
+    user = varied.users.chamber1
+    _same(selectors.appeal_list(user, filters={}), _reference_chamber(user))
+    _same(selectors.appeals_visible_to(user, in_order=True), _reference_chamber(user))
+    handling = _reference_chamber(user).filter(selectors.queue_filter("handling"))
+    _same(selectors.appeal_list(user, filters={"queue": "handling"}), handling)
+    assert not selectors.appeal_list(user, filters={}).filter(title__in=["旧会员诉求", "二商会诉求0"]).exists()
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_department_lists_exactly_the_appeals_dispatched_to_it_returned_ones_too(varied):
+    user = varied.users.dept1
+    _same(selectors.appeal_list(user, filters={}), _reference_department(user))
+    assert selectors.appeal_list(user, filters={}).filter(title="退回的诉求").exists()
+    assert not selectors.appeal_list(user, filters={}).filter(title="旧会员诉求").exists()
+
+
+@time_machine.travel(NOW, tick=False)
+@pytest.mark.parametrize(("queue", "states"), [("to_sign", ["assigned"]), ("handling", ["handling"]),
+                                               ("replied", ["replied"])])
+def test_a_department_queue_and_its_count_are_those_of_its_own_assignments(varied, queue, states):
+    user = varied.users.dept1
+    reference = _reference_department(user, state__in=states)
+    _same(selectors.appeal_list(user, filters={"queue": queue}), reference)
+    assert selectors.queue_counts(user)[queue] == reference.count()
+
+
+@time_machine.travel(NOW, tick=False)
+def test_every_department_queue_count_equals_its_list(varied):
+    user = varied.users.dept1
+    for queue, count in selectors.queue_counts(user).items():
+        assert count == selectors.appeal_list(user, filters={"queue": queue}).count() == len(
+            selectors.appeal_list(user, filters={"queue": queue})), queue
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_department_filter_of_the_federation_list_keeps_its_rows(varied):
+    staff = varied.users.staff
+    reference = Appeal.objects.filter(federation=varied.district).filter(
+        Exists(Assignment.objects.filter(appeal_id=OuterRef("pk"), department=varied.dept2)))
+    _same(selectors.appeal_list(staff, filters={"department": varied.dept2.pk}), reference)
+
+
+def test_a_filter_after_counted_as_counts_its_own_rows(varied):
+    user = varied.users.dept1
+    listed = selectors.appeal_list(user, filters={})
+    assert listed.filter(status=Status.CLOSED).count() == _reference_department(user).filter(
+        status=Status.CLOSED).count()
+    assert listed.order_by("-id").count() == _reference_department(user).count()
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_department_page_section_counts_its_appeals_for_the_department_and_the_federation(varied, login):
+    for user in (varied.users.dept1, varied.users.staff):
+        page = login(user).get(reverse("orgs:department_detail", args=[varied.dept1.pk])).content.decode()
+        total = _reference_department(varied.users.dept1).count()
+        assert f">{total} 件</a>" in page
+
+
+def _plan(queryset):
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+        return " | ".join(row[-1] for row in cursor.fetchall())
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="EXPLAIN QUERY PLAN is SQLite's")
+@pytest.mark.parametrize("username", ["chamber1", "dept1"])
+def test_the_first_page_of_a_chamber_or_department_walks_the_sort_index_without_sorting(cast, username):
+    user = getattr(cast.users, username)
+    plan = _plan(selectors.appeal_list(user, filters={}).order_by(*ordering("-submitted_at"))[:20])
+    assert "appeals_appeal_submitted_at" in plan and "TEMP B-TREE" not in plan
+
+
+@time_machine.travel(NOW, tick=False)
+@pytest.mark.parametrize("username", ["chamber1", "dept1"])
+def test_a_chamber_or_department_list_runs_as_many_queries_for_3_appeals_as_for_12(cast, login, username):
+    client = login(getattr(cast.users, username))
+
+    def counts():
+        result = []
+        for url in (reverse("appeals:list"), reverse("appeals:list") + "?queue=handling", "/api/v1/appeals/"):
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            result.append(len(queries))
+        return result
+
+    for i in range(3):
+        make_appeal(cast, Status.HANDLING, title=f"诉求{i}")
+    few = counts()
+    for i in range(9):
+        make_appeal(cast, Status.HANDLING, title=f"更多诉求{i}")
+    assert counts() == few
