@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('members', '0005_membership_list_sort_index'),
+        ('members', '0006_search_indexes'),
         ('orgs', '0002_validation_messages_and_unique_names'),
     ]
 
