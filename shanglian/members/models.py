@@ -149,6 +149,10 @@ class ChamberMembership(models.Model):
         verbose_name = "商会会员"
         verbose_name_plural = "商会会员"
         constraints = [models.UniqueConstraint(fields=["chamber", "enterprise"], name="members_chamber_enterprise")]
+        # Counts per chamber read this index alone: 在册会员 of the chamber list (chamber, status) and
+        # 会员统计's chamber memberships in force (chamber, status, joined, left → enterprise).
+        indexes = [models.Index(fields=["chamber", "status", "joined", "left", "enterprise"],
+                                name="chambermember_chamber_counts")]
 
     def __str__(self):
         return f"{self.chamber} · {self.enterprise}"
@@ -203,7 +207,11 @@ class Membership(models.Model):
         verbose_name_plural = "工商联会员"
         ordering = ["id"]
         # The member list's default sort (latest joined first, id breaking ties) in index order.
-        indexes = [models.Index(fields=["federation", "joined", "id"], name="membership_list_fed_joined")]
+        indexes = [models.Index(fields=["federation", "joined", "id"], name="membership_list_fed_joined"),
+                   # 会员统计 (members/figures.py) counts memberships by kind and by the dates that decide
+                   # "in force" from this index alone, without reading the rows.
+                   models.Index(fields=["federation", "joined", "kind", "left", "suspended_on", "enterprise"],
+                                name="membership_figures")]
         constraints = [
             models.CheckConstraint(
                 name="members_membership_subject_matches_kind",
