@@ -4,15 +4,20 @@ SQLite, or DATABASE_URL), with the demo logins of `seed_demo`.
 
     SHANGLIAN_VAR_DIR=/tmp/counts-city SHANGLIAN_DEMO=1 .venv/bin/python bench/bench_counts.py [--runs 10]
 
-For each page: p50/p95 of the server time in ms over `--runs` requests (after one warm-up), the query count,
-and a digest of the response with the per-request tokens (CSP nonce, CSRF token) taken out. Run it with the
+For each page: p50/p95 of the server time in ms over `--runs` requests (after one warm-up), p50/p95 of the
+CPU time of this process in the same requests (SQLite runs in-process, so on SQLite it is the whole work;
+on a shared machine it is steadier than the wall time, which waits for a core), the query count, and a
+digest of the response with the per-request tokens (CSP nonce, CSRF token) taken out. Run it with the
 old code and the new one on the same database copy: equal digests mean the same page, so the same figures.
 Times are printed, never asserted (`make bench-pages` is the general benchmark; this one is narrow).
 """
 
 import argparse
+import hashlib
 import os
+import statistics
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(os.environ.get("SHANGLIAN_ROOT", Path(__file__).resolve().parent.parent))
@@ -51,6 +56,28 @@ def _paths(path):
     return path.format(chamber=chamber, street=street)
 
 
+def _p95(values):
+    values = sorted(values)
+    return values[min(len(values) - 1, round(0.95 * (len(values) - 1)))]
+
+
+def measure(client, path, runs, limit):
+    """(wall p50, wall p95, cpu p50, cpu p95, queries, digest) of `runs` requests after one warm-up."""
+    wall, cpu, queries, digest = [], [], None, None
+    for n in range(runs + 1):
+        with CaptureQueriesContext(connection) as captured:
+            started, started_cpu = time.perf_counter(), time.process_time()
+            response = _get(client, path, limit)
+            elapsed, elapsed_cpu = time.perf_counter() - started, time.process_time() - started_cpu
+        assert response.status_code == 200, (path, response.status_code)
+        if n:  # the first request warms the caches up
+            wall.append(elapsed * 1000)
+            cpu.append(elapsed_cpu * 1000)
+        queries = len(captured)
+        digest = hashlib.sha256(TOKENS.sub(b"", response.content)).hexdigest()[:12]
+    return statistics.median(wall), _p95(wall), statistics.median(cpu), _p95(cpu), queries, digest
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=10)
@@ -62,8 +89,8 @@ def main():
     print(f"# {args.label} on {connection.vendor}: {Enterprise.objects.count():,} enterprises, "
           f"{Membership.objects.count():,} memberships, {ChamberMembership.objects.count():,} chamber memberships, "
           f"{args.runs} runs")
-    print("| page | user | p50 ms | p95 ms | queries | digest |")
-    print("|---|---|---:|---:|---:|---|")
+    print("| page | user | p50 ms | p95 ms | cpu p50 ms | cpu p95 ms | queries | digest |")
+    print("|---|---|---:|---:|---:|---:|---:|---|")
     for usernames, path in PAGES:
         path = _paths(path)
         for username in usernames:
@@ -72,11 +99,12 @@ def main():
             client.force_login(user)
             verify_second_factor(client, user)
             try:
-                p50, p95, queries, digest = measure(client, path, args.runs, args.limit)
+                p50, p95, cpu50, cpu95, queries, digest = measure(client, path, args.runs, args.limit)
             except Interrupted:
-                print(f"| `{path}` | {username} | > {args.limit * 1000:.0f} | | | did not finish |", flush=True)
+                print(f"| `{path}` | {username} | > {args.limit * 1000:.0f} | | | | | did not finish |", flush=True)
                 continue
-            print(f"| `{path}` | {username} | {p50:.1f} | {p95:.1f} | {queries} | {digest} |", flush=True)
+            print(f"| `{path}` | {username} | {p50:.1f} | {p95:.1f} | {cpu50:.1f} | {cpu95:.1f} | {queries} | {digest} |",
+                  flush=True)
 
 
 if __name__ == "__main__":

@@ -82,9 +82,10 @@ def _page(request):
     series = figures.year_end_series(memberships, years)
     average = figures.average_annual_growth(series)
     basis = figures.growth_basis(series)
-    pairs = figures.three_more_three_less(memberships, on)
+    groups = figures.street_groups(memberships, on)  # 按街道 and three pairs of 三多三少: one query
+    pairs = figures.three_more_three_less(memberships, on, kinds=kinds, groups=groups)
     chambers = figures.chamber_rows(memberships, on, chambers=chambers_in_scope(user))
-    streets = figures.street_rows(memberships, on)
+    streets = figures.street_rows(memberships, on, groups=groups)
 
     growth_note = "年均增长率：—"
     if average is not None:

@@ -146,6 +146,8 @@ def test_member_figures_equal_a_plain_count_of_the_rows_on_every_date(district, 
     for on in DATES:
         assert by_date[on] == _kinds(rows, on) == figures.counts_by_kind(scope, on), on
         assert {p.key: (p.more, p.less) for p in figures.three_more_three_less(scope, on)} == _pairs(rows, on), on
+        page_pairs = figures.three_more_three_less(scope, on, kinds=by_date[on], groups=figures.street_groups(scope, on))
+        assert {p.key: (p.more, p.less) for p in page_pairs} == _pairs(rows, on), on
         assert _same_ranking(figures.chamber_rows(scope, on, chambers=chambers_in_scope(user)),
                              _chambers(user, rows, on)), on
         assert _same_ranking(figures.street_rows(scope, on), _streets(rows, on)), on
