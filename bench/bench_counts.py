@@ -29,9 +29,10 @@ import django  # noqa: E402
 
 django.setup()
 
-from bench_statistics import Interrupted, measure  # noqa: E402
+from bench_statistics import TOKENS, Interrupted, _get  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from shanglian.accounts.models import User  # noqa: E402
 from shanglian.testing import verify_second_factor  # noqa: E402
