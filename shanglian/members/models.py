@@ -155,7 +155,11 @@ class ChamberMembership(models.Model):
         verbose_name_plural = "商会会员"
         constraints = [models.UniqueConstraint(fields=["chamber", "enterprise"], name="members_chamber_enterprise")]
         # A chamber secretary's scope (`selectors.chamber_member_ids`): its active members, from the index alone.
-        indexes = [models.Index(fields=["chamber", "status", "enterprise"], name="chambermember_chamber_status")]
+        # Counts per chamber read the second alone: 在册会员 of the chamber list (chamber, status) and
+        # 会员统计's chamber memberships in force (chamber, status, joined, left → enterprise).
+        indexes = [models.Index(fields=["chamber", "status", "enterprise"], name="chambermember_chamber_status"),
+                   models.Index(fields=["chamber", "status", "joined", "left", "enterprise"],
+                                name="chambermember_chamber_counts")]
 
     def __str__(self):
         return f"{self.chamber} · {self.enterprise}"
@@ -212,7 +216,11 @@ class Membership(models.Model):
         # The member list's default sort (latest joined first, id breaking ties) in index order; the list
         # search's number__iexact, read as UPPER(number) = UPPER(q) (members/search.py).
         indexes = [models.Index(fields=["federation", "joined", "id"], name="membership_list_fed_joined"),
-                   models.Index(Upper("number"), name="membership_number_upper")]
+                   models.Index(Upper("number"), name="membership_number_upper"),
+                   # 会员统计 (members/figures.py) counts memberships by kind and by the dates that decide
+                   # "in force" from this index alone, without reading the rows.
+                   models.Index(fields=["federation", "joined", "kind", "left", "suspended_on", "enterprise"],
+                                name="membership_figures")]
         constraints = [
             models.CheckConstraint(
                 name="members_membership_subject_matches_kind",

@@ -14,7 +14,7 @@ from django.views.decorators.cache import never_cache
 
 from shanglian.common.periods import Period
 from shanglian.imports.exports import audited_export
-from shanglian.orgs.selectors import chambers_visible_to
+from shanglian.orgs.selectors import chambers_in_scope
 from shanglian.ui import figures as ui
 from shanglian.ui.listing import Column
 from shanglian.ui.periods import AS_OF_FIELDS, PeriodForm
@@ -63,10 +63,9 @@ def _page(request):
     period = as_period(on)
     user = request.user
 
-    # 在册会员 by kind, now, a year ago and at the previous year end: three queries.
-    kinds = figures.counts_by_kind(memberships, on)
-    year_ago = figures.counts_by_kind(memberships, period.year_ago().end)
-    previous = figures.counts_by_kind(memberships, period.previous().end)
+    # 在册会员 by kind, now, a year ago and at the previous year end: one query.
+    by_date = figures.counts_by_kind_on(memberships, [on, period.year_ago().end, period.previous().end])
+    kinds, year_ago, previous = by_date[on], by_date[period.year_ago().end], by_date[period.previous().end]
     cards = []
     for key, dom_id, label in [("total", "total-members", "会员总数"), ("enterprise", "enterprise-members", "企业会员"),
                                ("group", "group-members", "团体会员"), ("individual", "individual-members", "个人会员")]:
@@ -83,9 +82,10 @@ def _page(request):
     series = figures.year_end_series(memberships, years)
     average = figures.average_annual_growth(series)
     basis = figures.growth_basis(series)
-    pairs = figures.three_more_three_less(memberships, on)
-    chambers = figures.chamber_rows(memberships, on, chambers=chambers_visible_to(user))
-    streets = figures.street_rows(memberships, on)
+    groups = figures.street_groups(memberships, on)  # 按街道 and three pairs of 三多三少: one query
+    pairs = figures.three_more_three_less(memberships, on, kinds=kinds, groups=groups)
+    chambers = figures.chamber_rows(memberships, on, chambers=chambers_in_scope(user))
+    streets = figures.street_rows(memberships, on, groups=groups)
 
     growth_note = "年均增长率：—"
     if average is not None:

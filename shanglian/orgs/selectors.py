@@ -6,7 +6,8 @@ gets `PermissionDenied`) and `*_editable_by(user)` (what a user may change; read
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, Count, Q, Value, When
+from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 
 from shanglian.accounts.roles import EDITOR_ROLES, FEDERATION_ROLES, Role, require_role, role_of
 from shanglian.accounts.selectors import users_in_role
@@ -45,11 +46,22 @@ def chambers_in_scope(user):
     raise PermissionDenied("您没有访问该功能的权限。")
 
 
+def count_of(model, field, **filters):
+    """The number of `model` rows whose `field` is the outer row, as a correlated subquery: computed for
+    the rows a query reads (a list page's 20 rows, not every chamber of the federation then paginated),
+    each one range of the index that starts with `field`, and dropped by `count()` (the paginator)."""
+    rows = model.objects.filter(**{field: OuterRef("pk")}, **filters).order_by().values(field)
+    return Coalesce(Subquery(rows.annotate(n=Count("*")).values("n")), 0, output_field=IntegerField())
+
+
+def _chamber_memberships():
+    return Chamber._meta.get_field("memberships").related_model  # members.ChamberMembership (a higher floor)
+
+
 def chambers_visible_to(user):
     """The chambers a user sees, with `member_count` (active chamber members)."""
     return chambers_in_scope(user).select_related("street", "federation").annotate(
-        member_count=Count("memberships", filter=Q(memberships__status="active"), distinct=True)
-    )
+        member_count=count_of(_chamber_memberships(), "chamber", status="active"))
 
 
 def chambers_editable_by(user):
@@ -119,7 +131,8 @@ def department_handlers(department):
 def streets_in_scope(user):
     """The streets of the user's federations (the organisation's own street pages: federation roles)."""
     return _federation_scoped(Street, user).select_related("federation").annotate(
-        chamber_count=Count("chambers", distinct=True), enterprise_count=Count("enterprises", distinct=True))
+        chamber_count=count_of(Chamber, "street"),
+        enterprise_count=count_of(Street._meta.get_field("enterprises").related_model, "street"))
 
 
 def streets_editable_by(user):
