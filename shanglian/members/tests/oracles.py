@@ -3,9 +3,13 @@ check that the fast ones give exactly what these gave.
 
 - pinyin initials: pypinyin's word segmentation of the whole name, word by word
 - check digits: python-stdnum
-- cell conversion: each cell converted on its own (no cache of distinct values)"""
+- cell conversion: each cell converted on its own (no cache of distinct values)
+- the normalisers of codes and the blind index (HMAC) before their fast paths"""
 
+import hashlib
+import hmac
 import re
+import unicodedata
 from contextlib import contextmanager
 from unittest import mock
 
@@ -56,3 +60,31 @@ def old_implementations():
             mock.patch("shanglian.common.validators.id_check_digit", old_id_check_digit), \
             mock.patch("shanglian.common.excel.run.convert_column", old_convert_column):
         yield
+
+
+# --- codes and blind indexes: the normalisers and the HMAC as they were written before their fast paths
+def old_normalize_code(value):
+    """normalize_uscc / normalize_id_number before the fast path for codes already plain."""
+    text = "" if value is None else unicodedata.normalize("NFKC", str(value))
+    return re.sub(r"[\s\u200b\u200c\u200d\u2060\ufeff]+", "", text).upper()
+
+
+def old_normalize_mobile(value):
+    text = "" if value is None else unicodedata.normalize("NFKC", str(value))
+    text = re.sub(r"[-()]", "", re.sub(r"[\s\u200b\u200c\u200d\u2060\ufeff]+", "", text))
+    for prefix in ("+86", "0086"):
+        if text.startswith(prefix):
+            return text[len(prefix):]
+    if text.startswith("86") and len(text) == 13:
+        return text[2:]
+    return text
+
+
+def old_blind_index(value, normalize, key):
+    if value is None:
+        return ""
+    text = normalize(value) if normalize else value
+    text = unicodedata.normalize("NFKC", str(text)).strip()
+    if not text:
+        return ""
+    return hmac.new(key, text.encode(), hashlib.sha256).hexdigest()
