@@ -11,6 +11,8 @@ copy of the same freshly migrated SQLite database (same secrets, same bench user
   flow      the upload flow: `jobs.check_upload` (preview) then `jobs.commit` (reuses the checked rows)
   slow      (unless --no-match) the import again with the old implementations the tests keep as oracles
             (pypinyin's full segmentation, python-stdnum's check digits, cell by cell conversion)
+  before    (with --baseline DIR) the import with the code of another checkout (e.g. `git archive main`),
+            on the same file and database: before and after in one run
 Prints seconds, rows/s, CPU seconds and peak RSS of each, the import/floor ratio (aim >= 60 %), flow/commit
 (aim <= 1.2) — both in wall-clock time and in the process's CPU time, which the load of other processes on
 a shared machine inflates far less — and whether the import, the flow and the slow path stored exactly the
@@ -44,7 +46,7 @@ def setup_django(var_dir):
     os.environ["HUEY_IMMEDIATE"] = "1"  # a large commit runs as the Huey task, here in-process
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shanglian.settings")
     os.environ.pop("DATABASE_URL", None)
-    sys.path.insert(0, str(ROOT))
+    sys.path.insert(0, os.environ.get("BENCH_CODE_ROOT") or str(ROOT))  # --baseline: the code before
     import django
 
     django.setup()
@@ -200,9 +202,10 @@ def phase_floor(path, var_dir, source_db):
             "read": read, "insert": insert, "peak_mb": peak_mb()}
 
 
-def run_phase(name, path, var_dir, *extra):
+def run_phase(name, path, var_dir, *extra, code_root=None):
+    env = {**os.environ, "BENCH_CODE_ROOT": code_root} if code_root else None
     out = subprocess.run([sys.executable, __file__, "--phase", name, "--file", str(path), "--var", var_dir, *extra],
-                         capture_output=True, text=True)
+                         capture_output=True, text=True, env=env)
     if out.returncode:
         sys.exit(f"phase {name} failed:\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -218,6 +221,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--no-match", action="store_true", help="skip the slow path (the old implementations)")
+    parser.add_argument("--baseline", help="a checkout of the code before: its import is measured too")
     parser.add_argument("--phase")
     parser.add_argument("--file")
     parser.add_argument("--var")
@@ -246,6 +250,8 @@ def main():
         check = run_phase("check", path, fresh(base, template, "check"))
         flow = run_phase("flow", path, fresh(base, template, "flow"))
         slow = None if args.no_match else run_phase("slow", path, fresh(base, template, "slow"))
+        before = run_phase("import", path, fresh(base, template, "before"),
+                           code_root=os.path.abspath(args.baseline)) if args.baseline else None
         assert imported["failed"] == 0 and imported["created"] == args.rows, imported
         rate = {name: result["rows"] / result["seconds"]
                 for name, result in (("floor", floor), ("check", check), ("import", imported), ("flow", flow))}
@@ -262,6 +268,8 @@ def main():
         line("flow: upload preview + commit", flow, f"   (preview {flow['preview']:.2f} s, commit {flow['commit']:.2f} s)")
         if slow:
             line("slow path (old implementations)", slow)
+        if before:
+            line(f"before: the import with {args.baseline}", before)
         peak = max(imported["peak_mb"], flow["peak_mb"], check["peak_mb"])
         print(f"import / floor: {rate['import'] / rate['floor'] * 100:.0f} % of the floor's rows/s "
               f"({floor['cpu'] / imported['cpu'] * 100:.0f} % in CPU time)  (aim >= 60 %); "
@@ -274,6 +282,11 @@ def main():
             same_slow = slow["digest"] == imported["digest"]
             print(f"the import stored {'the same rows as' if same_slow else 'OTHER ROWS than'} the slow path "
                   f"(old implementations) on all {args.rows:,} rows")
+        if before:
+            print(f"before -> after: import x{before['seconds'] / imported['seconds']:.2f} in wall-clock time, "
+                  f"x{before['cpu'] / imported['cpu']:.2f} in CPU time; the baseline import was "
+                  f"{floor['cpu'] / before['cpu'] * 100:.0f} % of the floor in CPU time; it stored "
+                  + ("the same rows" if before["digest"] == imported["digest"] else "OTHER ROWS"))
         if not same_flow or (slow and not same_slow):
             sys.exit(1)
 

@@ -45,17 +45,15 @@ def _prepared(model, fields, rows, connection):
         if many is not None:
             columns[i] = many(column, connection)
             continue
-        memo = {} if model_field.get_internal_type() in _MEMO_TYPES else None
+        if model_field.get_internal_type() in _MEMO_TYPES:
+            # each distinct value adapted once (the first of equal ones, as a set keeps it); None stays None
+            adapted = {value: adapt(value) for value in dict.fromkeys(column) if value is not None}
+            adapted[None] = None
+            columns[i] = list(map(adapted.__getitem__, column))
+            continue
         for j, value in enumerate(column):
-            if value is None:
-                continue
-            if memo is None:
+            if value is not None:
                 column[j] = adapt(value)
-            else:
-                adapted = memo.get(value)
-                if adapted is None:
-                    adapted = memo[value] = adapt(value)
-                column[j] = adapted
     return model_fields, list(zip(*columns, strict=True))
 
 
