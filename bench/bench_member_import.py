@@ -10,7 +10,8 @@ copy of the same freshly migrated SQLite database (same secrets, same bench user
   check     the dry run alone (what the upload page shows as the preview)
   flow      the upload flow: `jobs.check_upload` (preview) then `jobs.commit` (reuses the checked rows)
   slow      (unless --no-match) the import again with the old implementations the tests keep as oracles
-            (pypinyin's full segmentation, python-stdnum's check digits, cell by cell conversion)
+            (pypinyin's full segmentation, python-stdnum's check digits, cell by cell conversion, the
+            plain code normalisers, each blind index and each encryption one value at a time)
   before    (with --baseline DIR) the import with the code of another checkout (e.g. `git archive main`),
             on the same file and database: before and after in one run
 Prints seconds, rows/s, CPU seconds and peak RSS of each, the import/floor ratio (aim >= 60 %), flow/commit

@@ -52,13 +52,31 @@ def old_convert_column(convert_cell, cells, cache):
     return out
 
 
+def _old_blind_indexes(values, normalizer=None):
+    from django.conf import settings
+    from django.utils.module_loading import import_string
+
+    normalize = import_string(normalizer) if isinstance(normalizer, str) else normalizer
+    return [old_blind_index(value, normalize, settings.SHANGLIAN_BLIND_INDEX_KEY) for value in values]
+
+
 @contextmanager
 def old_implementations():
-    """The import as it ran before: the old pinyin, stdnum's check digits, cell by cell conversion."""
+    """The import as it ran before: the old pinyin, stdnum's check digits, cell by cell conversion, the
+    plain normalisers, the blind index one value at a time (hmac.new) and each value encrypted alone."""
+    from shanglian.common.fields import EncryptedTextField
+
     with mock.patch("shanglian.members.import_writes.pinyin_initials", old_pinyin_initials), \
             mock.patch("shanglian.common.validators.uscc_check_digit", old_uscc_check_digit), \
             mock.patch("shanglian.common.validators.id_check_digit", old_id_check_digit), \
-            mock.patch("shanglian.common.excel.run.convert_column", old_convert_column):
+            mock.patch("shanglian.common.excel.run.convert_column", old_convert_column), \
+            mock.patch("shanglian.common.validators.normalize_uscc", old_normalize_code), \
+            mock.patch("shanglian.common.validators.normalize_id_number", old_normalize_code), \
+            mock.patch("shanglian.common.validators.normalize_mobile", old_normalize_mobile), \
+            mock.patch("shanglian.common.fields.blind_indexes", _old_blind_indexes), \
+            mock.patch("shanglian.common.fields.blind_index", lambda value, normalizer=None: _old_blind_indexes(
+                [value], normalizer)[0]), \
+            mock.patch.object(EncryptedTextField, "get_db_prep_save_many", None):
         yield
 
 
