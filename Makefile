@@ -104,8 +104,10 @@ clean:
 
 # --- Benchmarks (figures printed, never asserted) ---------------------------------------------------
 bench: $(STAMP)
-	$(BIN)/python bench/bench_member_import.py --rows $${ROWS:-100000}
+	$(BIN)/python bench/bench_member_import.py --rows $${ROWS:-100000} $${BASELINE:+--baseline "$$BASELINE"}
 	$(BIN)/python bench/bench_policies.py
+	@$(WITH_TEST_VAR) echo "== the pinyin table's full sweep (every phrase and character; the suite samples them)"; \
+	SHANGLIAN_FULL_SWEEP=1 $(BIN)/pytest -q -p no:randomly shanglian/members/tests/test_pinyin.py
 
 # 10,000 policies × 100,000 enterprises: search, an enterprise's matches, a policy's match count (SQLite;
 # PostgreSQL too when DATABASE_URL is set, e.g. scripts/with-postgres.sh make bench-policies).

@@ -27,7 +27,7 @@ from django.db import models
 from django.db.models.lookups import Exact
 from django.db.models.signals import pre_save
 
-from .crypto import blind_index, get_cipher
+from .crypto import blind_index, blind_indexes, get_cipher
 
 __all__ = ["BlindIndexField", "EncryptedTextField"]
 
@@ -48,6 +48,20 @@ class EncryptedTextField(models.TextField):
         if value is None or value == "":
             return value
         return get_cipher().encrypt(value)
+
+    def get_db_prep_save_many(self, values, connection):
+        """`[self.get_db_prep_save(v, connection) for v in values]`, the non-empty texts encrypted in one
+        batch (`FieldCipher.encrypt_many`: the same tokens, a fresh nonce for each)."""
+        prepared, positions = list(values), []
+        for i, value in enumerate(prepared):
+            if value.__class__ is str:
+                if value:
+                    positions.append(i)
+            elif value is not None:
+                prepared[i] = self.get_db_prep_save(value, connection)  # not a plain str: one at a time
+        for i, token in zip(positions, get_cipher().encrypt_many([prepared[i] for i in positions]), strict=True):
+            prepared[i] = token
+        return prepared
 
     def formfield(self, **kwargs):
         # Every encrypted value is a short one (a mobile, an ID number, a key): one line, not the textarea
@@ -136,6 +150,10 @@ class BlindIndexField(models.CharField):
     def index_for(self, value):
         """The index a value would get: use it to look rows up (`filter(<field>=index_for(v))`)."""
         return blind_index(value, self.normalizer)
+
+    def index_for_many(self, values):
+        """`[self.index_for(v) for v in values]`, in one batch."""
+        return blind_indexes(values, self.normalizer)
 
     def pre_save(self, model_instance, add):
         value = self.index_for(getattr(model_instance, self.source))

@@ -12,6 +12,13 @@ bounded chunks, and refused when (issue 18.1):
   measured here from the XML itself and refused beyond MAX_SHEET_ROWS / MAX_SHEET_COLUMNS /
   MAX_SHEET_CELLS.
 Memory stays at one chunk plus a short carry, whatever the file.
+
+The extent is measured in two passes only when it has to be: the first bounds it from above (the
+rectangle of every referenced cell, empty or not, when every <c> and <row> tag carries a plain
+reference first — what Excel, WPS, openpyxl and xlsxwriter write: a handful of C-speed scans a chunk);
+a part whose bound exceeds a limit is measured again exactly, cell by cell as calamine places them,
+and refused only then, with the exact extent in the message. A bound is never smaller than the exact
+extent, so what the bound accepts the exact measure accepts too.
 """
 
 import re
@@ -39,6 +46,13 @@ _ROW_REF = re.compile(rb'<row r="(\d{1,7})"')
 _PREFIXED = re.compile(rb"<[A-Za-z_][\w.-]*:(?:c|row)[\s>/]")
 _SHARED_STRINGS = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sst\s[^>]*?uniqueCount\s*=\s*[\"']\s*\+?(\d+)")
 _REF = re.compile(rb"(?:^|\s)r\s*=\s*[\"']\s*\$?([A-Za-z]*)\$?(\d*)\s*[\"']")
+# The bound: a <c>/<row> tag (its name ends at a space, ">" or "/") that does not start with a plain
+# reference sends the chunk to the exact measure; the rows and columns of every reference bound it.
+_UNPLAIN_CELL = re.compile(rb'<c(?=[\s>/])(?! r="[A-Z]{1,3}[1-9]\d{0,6}")')
+_UNPLAIN_ROW = re.compile(rb'<row(?=[\s>/])(?! r="[1-9]\d{0,6}")')
+_REF_ROWS = re.compile(rb'<c r="[A-Z]{1,3}(\d{1,7})"')
+_WIDE_REF = re.compile(rb'<c r="[A-Z]{2,3}\d')
+_REF_COLUMNS = re.compile(rb'<c r="([A-Z]{1,3})\d')
 
 TOO_LARGE = "文件解压后过大，疑似异常文件，已拒绝。"
 NOT_OFFICE = "文件不是有效的 Office 文档（结构损坏），已拒绝。"
@@ -59,15 +73,86 @@ def _column_number(letters):
     return number
 
 
+_BEYOND = {}
+
+
+def _beyond(number):
+    """(a pattern, a bound): the pattern finds a cell reference whose row is past the bound, the
+    bound being the largest number with as many digits as `number` and a first digit no larger —
+    7 → 9, 1,234 → 1,999, 100,001 → 199,999 — so that when it finds nothing, every reference (plain:
+    no leading zero, at most 7 digits) is at most the bound."""
+    text = str(number)
+    digits, first = len(text), int(text[0])
+    found = _BEYOND.get((digits, first))
+    if found is None:
+        past = [rb"\d{%d}" % (digits + 1)] + ([rb'[%d-9]\d{%d}"' % (first + 1, digits - 1)] if first < 9 else [])
+        found = _BEYOND[digits, first] = (re.compile(rb'<c r="[A-Z]{1,3}(?:' + b"|".join(past) + rb")"),
+                                          (first + 1) * 10 ** (digits - 1) - 1)
+    return found
+
+
+class _Rescan(Exception):
+    """A bound exceeded a limit: the part is measured again exactly before it is refused."""
+
+
 class _Extent:
     """The rows and columns of the cells that hold something, as calamine places them (a cell's own
-    r="B7", else the next position after the previous one; self-closed <c/> cells are empty)."""
+    r="B7", else the next position after the previous one; self-closed <c/> cells are empty).
 
-    def __init__(self, name):
+    With `bounded`, a chunk whose tags all carry plain references is bounded instead (`_bound`): the
+    rectangle then holds every referenced cell, empty ones too, which is never smaller than the exact
+    extent; `check` raises `_Rescan` rather than refuse on a bound."""
+
+    def __init__(self, name, *, bounded=False):
         self.name = name
         self.row = self.column = 0
         self.top = self.left = None
         self.bottom = self.right = 0
+        self.bounded = bounded
+        self.inexact = False
+
+    def measure(self, data):
+        if not (self.bounded and self._bound(data)):
+            self.feed(data)
+
+    def _bound(self, data):
+        """Bound the cells of `data` from above when every <c> and <row> tag starts with a plain
+        reference (r="B7", r="7"); returns False (nothing done) otherwise. The rows: at most the
+        bound `_beyond` draws from the last row's number, when no reference lies past it (one scan),
+        else the largest reference; the columns: A to Z when no reference has two letters."""
+        if _UNPLAIN_CELL.search(data) or _UNPLAIN_ROW.search(data) \
+                or ((b":c" in data or b":row" in data) and _PREFIXED.search(data)):
+            return False
+        last_row = data.rfind(b'<row r="')
+        if last_row != -1:
+            start = last_row + len(b'<row r="')
+            self.row = int(data[start:data.index(b'"', start)])
+        if b'<c r="' in data:
+            if _WIDE_REF.search(data):
+                columns = [_column_number(letters) for letters in set(_REF_COLUMNS.findall(data))]
+                left, right = min(columns), max(columns)
+            else:
+                left, right = 1, 26
+            top = bottom = None
+            if self.row:
+                beyond, limit = _beyond(self.row)
+                if self._fits(1, limit, left, right) and not beyond.search(data):
+                    top, bottom = 1, limit
+            if bottom is None:
+                numbers = [int(number) for number in set(_REF_ROWS.findall(data))]
+                top, bottom = min(numbers), max(numbers)
+            self._extend(top, bottom, left, right)
+            self.inexact = True
+        self.column = self.right  # for a later positional cell only: an overestimate of its column
+        return True
+
+    def _fits(self, top, bottom, left, right):
+        """Whether the extent stays within the limits once (top, bottom, left, right) is added."""
+        if self.top is not None:
+            top, left = min(self.top, top), min(self.left, left)
+            bottom, right = max(self.bottom, bottom), max(self.right, right)
+        rows, columns = bottom - top + 1, right - left + 1
+        return rows <= MAX_SHEET_ROWS and columns <= MAX_SHEET_COLUMNS and rows * columns <= MAX_SHEET_CELLS
 
     def feed(self, data):
         """Measure the complete tags in `data`. When every <c> and <row> starts with its reference
@@ -109,8 +194,9 @@ class _Extent:
     def check(self):
         if self.top is None:
             return
-        rows, columns = self.bottom - self.top + 1, self.right - self.left + 1
-        if rows > MAX_SHEET_ROWS or columns > MAX_SHEET_COLUMNS or rows * columns > MAX_SHEET_CELLS:
+        if not self._fits(self.top, self.bottom, self.left, self.right):
+            if self.inexact:
+                raise _Rescan
             raise UnsafeDocument(
                 f"工作表的数据区域异常（第 {self.top}–{self.bottom} 行、第 {self.left}–{self.right} 列，"
                 f"超过 {MAX_SHEET_ROWS} 行、{MAX_SHEET_COLUMNS} 列或 {MAX_SHEET_CELLS} 个单元格的上限），"
@@ -128,11 +214,19 @@ def _check_shared_strings(head, entry):
 
 def _scan_entry(archive, entry, budget):
     """Inflate one entry in chunks; returns its inflated size. Refuses DTDs in XML parts and an absurd
-    worksheet extent; raises when `budget` (the bytes still allowed in all) is exceeded."""
+    worksheet extent; raises when `budget` (the bytes still allowed in all) is exceeded. An extent
+    bounded beyond a limit is measured again exactly before it is refused."""
+    try:
+        return _scan(archive, entry, budget, bounded=True)
+    except _Rescan:
+        return _scan(archive, entry, budget, bounded=False)
+
+
+def _scan(archive, entry, budget, *, bounded):
     name = entry.filename.lower()
     is_xml = name.endswith(_XML_SUFFIXES)
     # every XML part, not only xl/worksheets/: the workbook's relationships may put a sheet anywhere
-    extent = _Extent(entry.filename) if is_xml else None
+    extent = _Extent(entry.filename, bounded=bounded) if is_xml else None
     inflated, tail, carry = 0, b"", b""
     with archive.open(entry) as member:
         while chunk := member.read(_CHUNK):
@@ -153,13 +247,13 @@ def _scan_entry(archive, entry, budget):
                 cut = data.rfind(b"<")
                 if cut == -1 or data.find(b">", cut) != -1:
                     cut = len(data)  # the buffer ends outside a tag
-                extent.feed(data[:cut])
+                extent.measure(data[:cut])
                 carry = data[cut:]
                 if len(carry) > _MAX_TAG:
                     raise UnsafeDocument(NOT_OFFICE)
                 extent.check()
     if extent is not None:
-        extent.feed(carry)
+        extent.measure(carry)
         extent.check()
     return inflated
 

@@ -53,6 +53,10 @@ _PROVINCE_CODES = frozenset(
     "61 62 63 64 65 71 81 82 83".split()
 )
 _MOBILE_RE = re.compile(r"1[3-9]\d{9}")
+# Already normalised: ASCII digits and capitals (NFKC, removing spaces and upper-casing change nothing).
+_PLAIN_CODE_RE = re.compile(r"[0-9A-Z]+")
+_PLAIN_DIGITS_RE = re.compile(r"[0-9]+")
+_USCC_TAIL_RE = re.compile(r"[0-9A-HJ-NPQRTUWXY]{10}")  # positions 9-18 within _USCC_CHARS
 
 
 def _text(value):
@@ -67,16 +71,23 @@ def _strip_invisible(value):
 
 def normalize_uscc(value):
     """NFKC (full-width letters and digits become ASCII), remove all spaces, upper case."""
+    if value.__class__ is str and _PLAIN_CODE_RE.fullmatch(value):
+        return value
     return _strip_invisible(_text(value)).upper()
 
 
 def normalize_id_number(value):
     """NFKC, remove all spaces, upper case (a trailing lower-case x becomes X)."""
+    if value.__class__ is str and _PLAIN_CODE_RE.fullmatch(value):
+        return value
     return _strip_invisible(_text(value)).upper()
 
 
 def normalize_mobile(value):
     """NFKC, remove spaces, hyphens and brackets, and drop a leading +86, 0086 or 86 country code."""
+    if value.__class__ is str and _PLAIN_DIGITS_RE.fullmatch(value) and not value.startswith("0086") \
+            and not (len(value) == 13 and value.startswith("86")):
+        return value  # digits alone, no country code: already normalised
     text = _MOBILE_SEPARATORS_RE.sub("", _strip_invisible(_text(value)))
     for prefix in ("+86", "0086"):
         if text.startswith(prefix):
@@ -128,7 +139,7 @@ def validate_uscc(value):
             "统一社会信用代码前8位（登记管理部门、机构类别和登记管理机关行政区划码）应为数字。",
             code="invalid_characters",
         )
-    illegal = _illegal_characters(code[8:], _USCC_ALPHABET)
+    illegal = "" if _USCC_TAIL_RE.fullmatch(code, 8) else _illegal_characters(code[8:], _USCC_ALPHABET)
     if illegal:
         raise ValidationError(
             "统一社会信用代码含有非法字符“%(chars)s”（只允许数字和除 I、O、Z、S、V 以外的大写字母）。",

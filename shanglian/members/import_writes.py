@@ -21,7 +21,7 @@ class MemberRowWriter:
     Enterprises, persons, their links, memberships and chamber memberships are each inserted or
     updated with one `executemany` per batch (`insert_rows` / `update_rows`): bulk_create spends most
     of its time compiling SQL per object. Model.save() is not called, so what it would compute is
-    computed here: pinyin initials, blind indexes (through the fields' own `index_for`), timestamps;
+    computed here: pinyin initials, blind indexes (through the fields' own `index_for_many`), timestamps;
     encrypted fields are encrypted by the fields themselves. An empty optional cell keeps the stored
     value (COALESCE) on update."""
 
@@ -49,7 +49,8 @@ class MemberRowWriter:
     def __init__(self, spec):
         self.spec = spec
         self.federation_id = spec.federation.pk
-        self.contact_index = Enterprise._meta.get_field("contact_mobile_index").index_for
+        self.contact_indexes = Enterprise._meta.get_field("contact_mobile_index").index_for_many
+        self.mobile_indexes = Person._meta.get_field("mobile_index").index_for_many
 
     def write(self, rows):
         now = timezone.now()
@@ -60,13 +61,18 @@ class MemberRowWriter:
         self._chambers(rows)
         return created, updated
 
+    @staticmethod
+    def _indexes(rows, field, index_for_many):
+        """The blind index of each row's `field` (None where it is empty), computed in one batch."""
+        given = [v[field] for v in rows if v[field]]
+        indexes = iter(index_for_many(given))
+        return [next(indexes) if v[field] else None for v in rows]
+
     def _enterprises(self, rows, now):
         spec, new, changed = self.spec, [], []
-        for v in rows:
-            if v["kind"] != Membership.Kind.ENTERPRISE:
-                continue
+        rows = [v for v in rows if v["kind"] == Membership.Kind.ENTERPRISE]
+        for v, mobile_index in zip(rows, self._indexes(rows, "contact_mobile", self.contact_indexes), strict=True):
             name, mobile = v["enterprise_name"], v["contact_mobile"]
-            mobile_index = self.contact_index(mobile) if mobile else None
             found = spec.enterprises.get(v["uscc"])
             if found is None:
                 new.append((self.federation_id, name, pinyin_initials(name), v["uscc"], v["enterprise_type"],
@@ -88,11 +94,9 @@ class MemberRowWriter:
 
     def _persons(self, rows, now):
         spec, new, changed = self.spec, [], []
-        for v in rows:
-            if v["kind"] != Membership.Kind.INDIVIDUAL:
-                continue
+        rows = [v for v in rows if v["kind"] == Membership.Kind.INDIVIDUAL]
+        for v, mobile_index in zip(rows, self._indexes(rows, "mobile", self.mobile_indexes), strict=True):
             name, ident, mobile = v["person_name"], v["id_number"], v["mobile"]
-            mobile_index = spec.mobile_index(mobile) if mobile else None
             found = spec.persons.get(v["id_index"])
             if found is None:
                 new.append((self.federation_id, name, pinyin_initials(name), v["gender"], birth_year_of(ident), ident,

@@ -135,7 +135,6 @@ class MemberImportSpec(ImportSpec):
         self.file_usccs = set()  # enterprises checked earlier in this file (individuals may link to them)
         self.dictionary_ids = None  # loaded by the first recheck_row
         self.id_index = Person._meta.get_field("id_number_index").index_for
-        self.mobile_index = Person._meta.get_field("mobile_index").index_for
         self.today = timezone.localdate()
         self.writer = None
 

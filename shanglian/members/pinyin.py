@@ -7,7 +7,8 @@ CJK block is looked up in a table (`data/pinyin_initials.txt`: one character per
 U+9FFF, its initial, or `*`). Only a run of Chinese characters holding a `*` — one of the ~280
 characters whose reading changes inside a phrase of pypinyin's dictionary (行, 长, 重, 银…), one
 without a reading, or a character outside that block — is segmented into words and converted by
-pypinyin as before. The table is derived from the installed pypinyin; a test rebuilds it from
+pypinyin as before. A name with none of these (most names) is converted by one `str.translate`
+through the table, Latin letters lowered and other ASCII dropped on the way. The table is derived from the installed pypinyin; a test rebuilds it from
 pypinyin's dictionaries and fails when an upgrade changes it (`python -m
 shanglian.members.tests.test_pinyin` writes it again)."""
 
@@ -39,6 +40,20 @@ def _table():
     return {chr(FIRST + offset): initial for offset, initial in enumerate(text) if initial != SEGMENT}
 
 
+@lru_cache(maxsize=1)
+def _translation():
+    """For `str.translate`: each character of the table → its initial, A-Z → a-z, every other ASCII
+    character but 0-9 and a-z → nothing. What it leaves outside ASCII needs the path by runs."""
+    mapping = {ord(char): initial for char, initial in _table().items()}
+    for code in range(128):
+        char = chr(code)
+        if "A" <= char <= "Z":
+            mapping[code] = char.lower()
+        elif not ("0" <= char <= "9" or "a" <= char <= "z"):
+            mapping[code] = None
+    return mapping
+
+
 @lru_cache(maxsize=65536)
 def _word_initials(word):
     """One word as pypinyin sees it (the slow path; names share most of their words: 有限公司, 银行)."""
@@ -61,6 +76,9 @@ def pinyin_initials(text):
     """The initials of `text` (at most 100 characters), exactly as pypinyin's word segmentation gives them."""
     if not text:
         return ""
+    quick = text.translate(_translation())
+    if quick.isascii():  # every character was ASCII or in the table
+        return quick[:MAX_LENGTH]
     table = _table()
     out = []
     position, end = 0, len(text)

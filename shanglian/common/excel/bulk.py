@@ -29,33 +29,32 @@ _MEMO_TYPES = frozenset({"DateField", "DateTimeField", "DecimalField"})  # pure 
 
 
 def _prepared(model, fields, rows, connection):
+    """The rows with each value adapted for the database, a column at a time: dates and timestamps
+    repeat (one `now` per batch), so each distinct one is adapted once; a field that prepares a batch
+    itself (`get_db_prep_save_many`: an encrypted field encrypts every value afresh, in one batch) gets
+    its whole column; any other adapter each value."""
     model_fields = [model._meta.get_field(name) for name in fields]
-    adapters = []
-    for i, model_field in enumerate(model_fields):
-        adapt = _adapter(model_field, connection)
-        if adapt is not None:
-            # dates and timestamps repeat (one `now` per batch): adapt each distinct value once. Never
-            # for other adapters — an encrypted field must encrypt every value afresh.
-            memo = {} if model_field.get_internal_type() in _MEMO_TYPES else None
-            adapters.append((i, adapt, memo))
+    adapters = [(i, model_field, adapt) for i, model_field in enumerate(model_fields)
+                if (adapt := _adapter(model_field, connection)) is not None]
     if not adapters:
         return model_fields, rows
-    prepared = []
-    for row in rows:
-        row = list(row)
-        for i, adapt, memo in adapters:
-            value = row[i]
-            if value is None:
-                continue
-            if memo is None:
-                row[i] = adapt(value)
-            else:
-                adapted = memo.get(value)
-                if adapted is None:
-                    adapted = memo[value] = adapt(value)
-                row[i] = adapted
-        prepared.append(row)
-    return model_fields, prepared
+    columns = [list(column) for column in zip(*rows, strict=True)]
+    for i, model_field, adapt in adapters:
+        column = columns[i]
+        many = getattr(model_field, "get_db_prep_save_many", None)
+        if many is not None:
+            columns[i] = many(column, connection)
+            continue
+        if model_field.get_internal_type() in _MEMO_TYPES:
+            # each distinct value adapted once (the first of equal ones, as a set keeps it); None stays None
+            adapted = {value: adapt(value) for value in dict.fromkeys(column) if value is not None}
+            adapted[None] = None
+            columns[i] = list(map(adapted.__getitem__, column))
+            continue
+        for j, value in enumerate(column):
+            if value is not None:
+                column[j] = adapt(value)
+    return model_fields, list(zip(*columns, strict=True))
 
 
 def insert_rows(model, fields, rows):

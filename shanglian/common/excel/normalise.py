@@ -247,6 +247,8 @@ def convert_column(convert_cell, cells, cache):
     reason when it failed, `EMPTY` for an empty cell. Exactly what converting each cell on its own gives:
     only str and float cells are cached (a bool is equal to 1.0 and -0.0 to 0.0, but they convert
     differently), and NaN never."""
+    if set(map(type, cells)) <= _CACHED_TYPES:
+        return _convert_cached(convert_cell, cells, cache)
     out = []
     append = out.append
     get = cache.get
@@ -270,4 +272,33 @@ def convert_column(convert_cell, cells, cache):
             cache[raw] = result
             room -= 1
         append(result)
+    return out
+
+
+_CACHED_TYPES = frozenset({str, float})
+
+
+def _convert_cached(convert_cell, cells, cache):
+    """`convert_column` for a block of text and float cells only (no bool, which equals 1.0): every cell
+    looked up in the cache at C speed, then the misses converted. 0.0, -0.0 and NaN are never cached
+    (so never found); "" is EMPTY."""
+    out = list(map(cache.get, cells))
+    if None not in out:
+        return out
+    room = CACHE_LIMIT - len(cache)
+    for index, result in enumerate(out):
+        if result is not None:
+            continue
+        raw = cells[index]
+        if raw == "":
+            out[index] = EMPTY
+            continue
+        try:
+            result = convert_cell(raw)
+        except ValueError as exc:
+            result = CellProblem(str(exc))
+        if room > 0 and (raw.__class__ is str or (raw == raw and raw != 0.0)):
+            cache[raw] = result
+            room -= 1
+        out[index] = result
     return out

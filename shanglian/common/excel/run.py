@@ -11,6 +11,7 @@ from .spec import ExcelError, FailedRow, ImportReport, RowError
 from .xlsx_open import check_xlsx
 
 REQUIRED = "不能为空"
+_NONE_FAILED = frozenset()  # what `clean_row` is told failed in a row whose cells all converted
 
 
 def run_import(spec, path, *, dry_run=True, valid_only=False, progress=None, checked=None):
@@ -64,13 +65,14 @@ def run_import(spec, path, *, dry_run=True, valid_only=False, progress=None, che
                     continue  # blank rows (and the template's preformatted empty rows) are skipped
                 values = dict(absent)
                 values.update(zip(keys, row_values, strict=True))
-                reasons = problems.get(index) or []
-                cells = block[index]
-                width = len(cells)
+                reasons = problems.get(index)
                 report.total += 1
-                failed_headers = {header for header, _ in reasons}
-                reasons.extend((header, reason) for header, reason in spec.clean_row(values, failed_headers)
-                               if not header or header not in failed_headers)
+                if reasons:
+                    failed_headers = {header for header, _ in reasons}
+                    reasons.extend((header, reason) for header, reason in spec.clean_row(values, failed_headers)
+                                   if not header or header not in failed_headers)
+                else:
+                    reasons = list(spec.clean_row(values, _NONE_FAILED))
                 if not reasons:
                     key = spec.natural_key(values)
                     if key is not None:
@@ -82,6 +84,8 @@ def run_import(spec, path, *, dry_run=True, valid_only=False, progress=None, che
                         if value is not None and (first := unique_seen.setdefault(value, excel_row)) != excel_row:
                             reasons.append((unique_header, f"与第 {first} 行重复"))
                 if reasons:
+                    cells = block[index]
+                    width = len(cells)
                     report.failed += 1
                     report.errors.extend(RowError(excel_row, header, reason) for header, reason in reasons)
                     report.failed_rows.append(FailedRow(
@@ -171,8 +175,12 @@ def _convert_block(block, plan, caches):
     columns, problems, blank = [], {}, None
     for (position, _, header, required, convert_cell), cache in zip(plan, caches, strict=True):
         out = convert_column(convert_cell, [row[position] for row in block], cache)
-        empty = {index for index, value in enumerate(out) if value is EMPTY}
-        blank = empty if blank is None else blank & empty
+        if blank is None or blank:
+            empty = {index for index, value in enumerate(out) if value is EMPTY} if EMPTY in out else set()
+            blank = empty if blank is None else blank & empty
+        if CellProblem not in set(map(type, out)) and not (required and None in out):
+            columns.append(out)  # nothing failed, nothing required missing: the common case
+            continue
         for index, value in enumerate(out):
             if value.__class__ is CellProblem:
                 out[index] = None

@@ -2,6 +2,7 @@
 is refused before python-calamine allocates that extent (a value in XFD1048576 was a 512 GB allocation
 and SIGABRT); DTDs/entities and zip bombs are refused; ordinary sheets pass."""
 
+import io
 import os
 import subprocess
 import sys
@@ -9,8 +10,11 @@ import textwrap
 import time
 import tracemalloc
 from pathlib import Path
+from unittest import mock
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from shanglian.common import ooxml
 from shanglian.common.excel import Column, ExcelError, ImportSpec, check_xlsx, open_sheet
@@ -125,3 +129,59 @@ def test_a_sheet_kept_outside_xl_worksheets_is_measured_too(tmp_path):
     content = xlsx_bytes(HEADER, parts={"xl/elsewhere/data.xml": sheet_xml([*HEADER, ("XFD1048576", "远")])})
     with pytest.raises(ooxml.UnsafeDocument, match="数据区域异常"):
         ooxml.check_ooxml(_write(tmp_path, "elsewhere.xlsx", content))
+
+
+# --- the bound: whatever the sheet, the same verdict and message as the exact measure --------------------
+def _letters(column):
+    text = ""
+    while column:
+        column, rest = divmod(column - 1, 26)
+        text = chr(65 + rest) + text
+    return text
+
+
+_CELL = st.tuples(st.one_of(st.integers(1, 30), st.integers(1, 260_000), st.sampled_from([99_999, 100_001, 199_999,
+                                                                                        200_000, 200_001])),
+                  st.one_of(st.integers(1, 30), st.integers(1, 400), st.sampled_from([26, 27, 200, 201, 16_384])),
+                  st.sampled_from(["filled", "filled", "empty", "positional", "lower"]))
+
+
+def _sheet(cells, unordered, bare_rows):
+    rows = {}
+    for row, column, kind in cells:
+        ref = {"filled": f' r="{_letters(column)}{row}"', "empty": f' r="{_letters(column)}{row}"',
+               "positional": "", "lower": f' r="{_letters(column).lower()}{row}"'}[kind]
+        rows.setdefault(row, []).append(f"<c{ref}/>" if kind == "empty" else f'<c{ref} t="inlineStr"><is><t>x</t></is></c>')
+    order = sorted(rows, reverse=unordered)
+    body = "".join(f'<row{"" if bare_rows and i % 3 == 2 else f" r={chr(34)}{row}{chr(34)}"}>{"".join(rows[row])}</row>'
+                   for i, row in enumerate(order))
+    return sheet_xml(HEADER).replace("</sheetData>", body + "</sheetData>")
+
+
+def _verdict(content):
+    try:
+        ooxml.check_ooxml(io.BytesIO(content))
+    except ooxml.UnsafeDocument as exc:
+        return str(exc)
+    return None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_CELL, max_size=40), st.booleans(), st.booleans(), st.sampled_from([1 << 20, 256, 64]))
+def test_a_bounded_measure_refuses_exactly_what_the_exact_measure_refuses_with_the_same_message(
+        cells, unordered, bare_rows, chunk):
+    content = xlsx_bytes(sheet=_sheet(cells, unordered, bare_rows))
+    with mock.patch.object(ooxml, "_CHUNK", chunk):
+        bounded = _verdict(content)
+        with mock.patch.object(ooxml._Extent, "_bound", lambda self, data: False):
+            exact = _verdict(content)
+    assert bounded == exact
+
+
+def test_a_large_plain_sheet_is_bounded_without_a_second_exact_pass(tmp_path):
+    cells = [*HEADER]
+    for row in range(2, 3_002):
+        cells += [(f"A{row}", f"T{row}"), (f"P{row}", "名称")]
+    path = _write(tmp_path, "plain.xlsx", xlsx_bytes(cells))
+    with mock.patch.object(ooxml._Extent, "feed", side_effect=AssertionError("measured cell by cell")):
+        ooxml.check_ooxml(path)

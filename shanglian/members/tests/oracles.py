@@ -3,9 +3,13 @@ check that the fast ones give exactly what these gave.
 
 - pinyin initials: pypinyin's word segmentation of the whole name, word by word
 - check digits: python-stdnum
-- cell conversion: each cell converted on its own (no cache of distinct values)"""
+- cell conversion: each cell converted on its own (no cache of distinct values)
+- the normalisers of codes and the blind index (HMAC) before their fast paths"""
 
+import hashlib
+import hmac
 import re
+import unicodedata
 from contextlib import contextmanager
 from unittest import mock
 
@@ -48,11 +52,57 @@ def old_convert_column(convert_cell, cells, cache):
     return out
 
 
+def _old_blind_indexes(values, normalizer=None):
+    from django.conf import settings
+    from django.utils.module_loading import import_string
+
+    normalize = import_string(normalizer) if isinstance(normalizer, str) else normalizer
+    return [old_blind_index(value, normalize, settings.SHANGLIAN_BLIND_INDEX_KEY) for value in values]
+
+
 @contextmanager
 def old_implementations():
-    """The import as it ran before: the old pinyin, stdnum's check digits, cell by cell conversion."""
+    """The import as it ran before: the old pinyin, stdnum's check digits, cell by cell conversion, the
+    plain normalisers, the blind index one value at a time (hmac.new) and each value encrypted alone."""
+    from shanglian.common.fields import EncryptedTextField
+
     with mock.patch("shanglian.members.import_writes.pinyin_initials", old_pinyin_initials), \
             mock.patch("shanglian.common.validators.uscc_check_digit", old_uscc_check_digit), \
             mock.patch("shanglian.common.validators.id_check_digit", old_id_check_digit), \
-            mock.patch("shanglian.common.excel.run.convert_column", old_convert_column):
+            mock.patch("shanglian.common.excel.run.convert_column", old_convert_column), \
+            mock.patch("shanglian.common.validators.normalize_uscc", old_normalize_code), \
+            mock.patch("shanglian.common.validators.normalize_id_number", old_normalize_code), \
+            mock.patch("shanglian.common.validators.normalize_mobile", old_normalize_mobile), \
+            mock.patch("shanglian.common.fields.blind_indexes", _old_blind_indexes), \
+            mock.patch("shanglian.common.fields.blind_index", lambda value, normalizer=None: _old_blind_indexes(
+                [value], normalizer)[0]), \
+            mock.patch.object(EncryptedTextField, "get_db_prep_save_many", None):
         yield
+
+
+# --- codes and blind indexes: the normalisers and the HMAC as they were written before their fast paths
+def old_normalize_code(value):
+    """normalize_uscc / normalize_id_number before the fast path for codes already plain."""
+    text = "" if value is None else unicodedata.normalize("NFKC", str(value))
+    return re.sub(r"[\s\u200b\u200c\u200d\u2060\ufeff]+", "", text).upper()
+
+
+def old_normalize_mobile(value):
+    text = "" if value is None else unicodedata.normalize("NFKC", str(value))
+    text = re.sub(r"[-()]", "", re.sub(r"[\s\u200b\u200c\u200d\u2060\ufeff]+", "", text))
+    for prefix in ("+86", "0086"):
+        if text.startswith(prefix):
+            return text[len(prefix):]
+    if text.startswith("86") and len(text) == 13:
+        return text[2:]
+    return text
+
+
+def old_blind_index(value, normalize, key):
+    if value is None:
+        return ""
+    text = normalize(value) if normalize else value
+    text = unicodedata.normalize("NFKC", str(text)).strip()
+    if not text:
+        return ""
+    return hmac.new(key, text.encode(), hashlib.sha256).hexdigest()

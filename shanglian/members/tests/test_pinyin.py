@@ -1,8 +1,17 @@
 """The pinyin initials: the per-character table gives exactly what pypinyin's word segmentation gives.
 
 `python -m shanglian.members.tests.test_pinyin` writes the table (`members/data/pinyin_initials.txt`)
-again from the installed pypinyin (after an upgrade that changes its dictionaries)."""
+again from the installed pypinyin (after an upgrade that changes its dictionaries), with the digest of
+the dictionaries it was built from (`pinyin_initials.source`).
 
+The suite proves it on a seeded sample (a few seconds): the installed dictionaries are the ones the table
+was built from (their digest), a fixed sample of the phrases, characters and names gives the old
+initials. The full sweep — the table rebuilt from every phrase, every phrase and every character of
+the table compared, 1,500 random names — runs with SHANGLIAN_FULL_SWEEP=1 (`make bench` does)."""
+
+import hashlib
+import os
+import random
 import sys
 
 import pytest
@@ -13,6 +22,10 @@ from pypinyin.constants import PHRASES_DICT, PINYIN_DICT
 
 from shanglian.members.pinyin import FIRST, LAST, SEGMENT, TABLE_PATH, pinyin_initials
 from shanglian.members.tests.oracles import old_pinyin_initials
+
+FULL = os.environ.get("SHANGLIAN_FULL_SWEEP") == "1"
+SOURCE_PATH = TABLE_PATH.with_suffix(".source")
+_SAMPLE = random.Random(19)
 
 
 def _initial(char):
@@ -42,29 +55,51 @@ def build_table():
     return "".join(table[chr(code)] or SEGMENT for code in range(FIRST, LAST + 1))
 
 
-def test_the_table_is_what_the_installed_pypinyin_gives():
-    built = build_table()
-    assert TABLE_PATH.read_text(encoding="utf-8").rstrip("\n") == built, (
+def dictionaries_digest():
+    """The dictionaries the table is built from: every reading of the table's block, every phrase."""
+    digest = hashlib.sha256()
+    for code in range(FIRST, LAST + 1):
+        digest.update(f"{code}:{PINYIN_DICT.get(code)}\n".encode())
+    for phrase in sorted(PHRASES_DICT):
+        digest.update(f"{phrase}:{PHRASES_DICT[phrase]}\n".encode())
+    return digest.hexdigest()
+
+
+def test_the_table_was_built_from_the_installed_dictionaries():
+    assert SOURCE_PATH.read_text(encoding="utf-8").strip() == dictionaries_digest(), (
         "pypinyin changed: run python -m shanglian.members.tests.test_pinyin to write the table again")
-    assert 200 < built.count(SEGMENT) < 400  # the characters read differently inside a phrase, and a few without a reading
+    table = TABLE_PATH.read_text(encoding="utf-8").rstrip("\n")
+    assert 200 < table.count(SEGMENT) < 400  # the characters read differently inside a phrase, and a few without a reading
+    if FULL:
+        assert table == build_table()
+
+
+_SEGMENTED = {chr(FIRST + offset) for offset, initial in enumerate(TABLE_PATH.read_text(encoding="utf-8"))
+              if initial == SEGMENT}
+_PHRASES = sorted(PHRASES_DICT)
+_WITH_SEGMENTED = [phrase for phrase in _PHRASES if any(char in _SEGMENTED for char in phrase)]
 
 
 def test_every_phrase_of_the_dictionary_gives_the_old_initials():
-    for phrase in PHRASES_DICT:
+    """All of them in the full sweep; else 1,000 phrases holding a character read differently in words
+    and 1,000 others, drawn with a fixed seed."""
+    phrases = _PHRASES if FULL else _SAMPLE.sample(_WITH_SEGMENTED, 1000) + _SAMPLE.sample(_PHRASES, 1000)
+    for phrase in phrases:
         assert pinyin_initials(phrase) == old_pinyin_initials(phrase), phrase
 
 
 def test_every_character_of_the_table_gives_the_old_initials():
-    for code in range(FIRST, LAST + 1):
+    """All of them in the full sweep; else every character read differently in words and 2,000 others."""
+    codes = range(FIRST, LAST + 1) if FULL else sorted(
+        {ord(char) for char in _SEGMENTED} | set(_SAMPLE.sample(range(FIRST, LAST + 1), 2000)))
+    for code in codes:
         assert pinyin_initials(chr(code)) == old_pinyin_initials(chr(code)), hex(code)
 
 
 # Names built from pieces a name is made of, the characters read differently in phrases, phrases in which
 # they are, Latin letters, digits, punctuation, full-width forms, characters outside the table's block
 # (〇, CJK extension A and B, compatibility ideographs) and any character at all.
-_SENSITIVE = sorted(set("行长重乐银单大朝厦会参曾省调说藏") | {  # and every other one of the table
-    chr(FIRST + offset) for offset, initial in enumerate(TABLE_PATH.read_text(encoding="utf-8") if TABLE_PATH.exists() else "")
-    if initial == SEGMENT})
+_SENSITIVE = sorted(set("行长重乐银单大朝厦会参曾省调说藏") | _SEGMENTED)  # and every other one of the table
 _PIECES = ["天津", "市", "河西区", "科技", "有限公司", "商贸", "银行", "分行", "行长", "重庆", "长安", "长春", "音乐",
            "快乐", "中国工商银行", "重要", "长江", "单于", "大夫", "A", "b", "Z9", "（", "）", "(", ")", "-", " ", "·",
            "　", "ＡＢＣ", "１２３", "〇", "㐀", "\U00020000", "豈", "İ", "ß", "Σ", "0", "号", "有限责任公司", "厦门", "朝阳"]
@@ -73,7 +108,7 @@ _NAMES = st.lists(st.one_of(st.sampled_from(_PIECES), st.sampled_from(_SENSITIVE
                   max_size=40).map("".join)
 
 
-@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=1500 if FULL else 300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_NAMES)
 def test_any_name_gives_the_old_initials(name):
     assert pinyin_initials(name) == old_pinyin_initials(name)
@@ -90,4 +125,5 @@ def test_words_decide_the_initial_of_a_character_read_differently_in_them(name, 
 if __name__ == "__main__":
     TABLE_PATH.parent.mkdir(exist_ok=True)
     TABLE_PATH.write_text(build_table() + "\n", encoding="utf-8")
-    sys.stdout.write(f"wrote {TABLE_PATH}\n")
+    SOURCE_PATH.write_text(dictionaries_digest() + "\n", encoding="utf-8")
+    sys.stdout.write(f"wrote {TABLE_PATH} and {SOURCE_PATH}\n")
