@@ -222,8 +222,9 @@ def _sums(names=APPEAL_COUNTS):
     return {name: Sum(name) for name in names}
 
 
-def _late(scope, today):
-    return scope.filter(overdue_q(today)).order_by()
+def _late(source, today):
+    """The scope's appeals overdue now, read from the open ones (few) through their index."""
+    return source.appeals().filter(overdue_q(today)).order_by()
 
 
 def overall(scope, period, *, today=None, overdue=True, source=None):
@@ -231,7 +232,7 @@ def overall(scope, period, *, today=None, overdue=True, source=None):
     then 0: a comparison with another period does not need it — it counts whatever the period). With a
     `source` (the scope in summary terms), one query over the summary rows plus the overdue one."""
     if source is not None:
-        late = _late(scope, _today(today)).aggregate(overdue=Count("pk")) if overdue else None
+        late = _late(source, _today(today)).aggregate(overdue=Count("pk")) if overdue else None
         return _figures("合计", None, source.stats(period).aggregate(**_sums()), late)
     (counts, late), = _split_counts(scope, period, _today(today), overdue=overdue)
     days = _days_by(scope, period)
@@ -243,7 +244,7 @@ def _category_rows(scope, period, today, source=None):
     group = ("category_id", "category__name", "category__order")
     if source is not None:
         counted = {row["category_id"]: row for row in source.stats(period).values(*group).annotate(**_sums())}
-        lates = {row["category_id"]: row for row in _late(scope, today).values(*group).annotate(overdue=Count("pk"))}
+        lates = {row["category_id"]: row for row in _late(source, today).values(*group).annotate(overdue=Count("pk"))}
         rows = [(counted.get(key), lates.get(key)) for key in sorted(set(counted) | set(lates))]
         days = {}
     else:
@@ -288,8 +289,13 @@ def by_month(scope, period, *, today=None, source=None):
     if source is not None:
         rows = {row["month"]: row for row in source.stats(period).annotate(
             month=_month_bucket("day", months, dates=True)).values("month").annotate(**_sums()).order_by("month")}
-        days = {row["month"]: row for row in _late(scope, today).filter(_in_period(period))
-                .annotate(month=_month_bucket("submitted_at", months)).values("month").annotate(overdue=Count("pk"))}
+        # the late ones of the period's months, bucketed without a range on submitted_at in the WHERE
+        # (which would read the period's appeals instead of the few open ones): -1 before, len after
+        start, end = period.bounds
+        month = Case(When(submitted_at__lt=start, then=Value(-1)), When(submitted_at__gte=end, then=Value(len(months))),
+                     default=_month_bucket("submitted_at", months), output_field=IntegerField())
+        days = {row["month"]: row for row in _late(source, today).annotate(month=month).values("month")
+                .annotate(overdue=Count("pk"))}
     else:
         rows = {row["month"]: row for row in
                 scope.filter(_in_period(period)).order_by().annotate(month=_month_bucket("submitted_at", months))
@@ -315,7 +321,7 @@ def by_department(scope, period, *, today=None, department_id=None, source=None)
     if source is not None:
         rows = list(source.department_stats(period, department_id).values("department_id", "department__name")
                     .annotate(**_department_sums()).order_by())
-        return _department_rows(rows, scope, today, department_id)
+        return _department_rows(rows, source.appeals(), today, department_id)
     # From the appeals of the period (the scope's index) joined to their assignments that were not
     # returned (one join: the filter and the counts share it); the late ones (few, whatever the period)
     # from the assignments' state, each checked against the scope.
@@ -363,7 +369,8 @@ def enterprises_enrolled(user, scope, period, source=None):
     if source is None:
         return enrolled_enterprises(user, scope, period).count()
     reach = source.reach(period)
-    many = source.federations is None or len(source.federations) > 1
+    # one row per enterprise and federation, one per enterprise for a department
+    many = source.department is None and len(source.federations) > 1
     count = reach.values("enterprise_id").distinct().count() if many else reach.count()
     if role_of(user) in MEMBER_READER_ROLES:
         count += _account_holders(user, period).exclude(
@@ -377,7 +384,8 @@ def _account_holders(user, period):
 
     _, end = period.bounds
     accounts = users_in_role(Role.ENTERPRISE, date_joined__lt=end).values("enterprise_id")
-    return Enterprise.objects.filter(pk__in=accounts).filter(pk__in=enterprises_visible_to(user).order_by().values("pk"))
+    visible = enterprises_visible_to(user).order_by().filter(pk=OuterRef("pk"))  # checked for the few holders only
+    return Enterprise.objects.filter(pk__in=accounts).filter(Exists(visible))
 
 
 def enrolled_enterprises(user, scope, period):

@@ -484,8 +484,9 @@ class AppealDayStat(models.Model):
 
 class AppealReach(models.Model):
     """The local day of an enterprise's first appeal in a federation (no department), or of the first one a
-    department holds (with the department): 服务企业数 counts the distinct enterprises whose first day is
-    up to the period's end. Derived data, kept like `AppealDayStat`."""
+    department holds in any federation (with the department; `federation` is then that appeal's):
+    服务企业数 counts the enterprises whose first day is up to the period's end. Derived data, kept like
+    `AppealDayStat`."""
 
     federation = models.ForeignKey("orgs.Federation", on_delete=models.CASCADE, related_name="+")
     department = models.ForeignKey("orgs.Department", null=True, on_delete=models.CASCADE, related_name="+")
@@ -498,8 +499,8 @@ class AppealReach(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["enterprise", "federation"], condition=Q(department__isnull=True),
                                     name="appeal_reach_unique_all"),
-            models.UniqueConstraint(fields=["enterprise", "department", "federation"],
-                                    condition=Q(department__isnull=False), name="appeal_reach_unique_department"),
+            models.UniqueConstraint(fields=["enterprise", "department"], condition=Q(department__isnull=False),
+                                    name="appeal_reach_unique_department"),
         ]
         indexes = [models.Index(fields=["federation", "department", "first_day", "enterprise"],
                                 name="appeal_reach_fed_day"),

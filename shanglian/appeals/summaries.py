@@ -16,7 +16,10 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
+
+from shanglian.orgs.models import Federation
 
 from .models import Appeal, AppealDayStat, AppealReach, Assignment, Rating, Status, stat_key
 
@@ -76,7 +79,8 @@ def _add(row, counts):
 
 class _Fold:
     """Summary rows of a set of appeals: (federation, department or None, day, category) → counts, and
-    (federation, department or None, enterprise) → first day."""
+    (federation, None, enterprise) / (None, department, enterprise) → (first day, its federation): a
+    department's first day is over every federation, so that it counts an enterprise once."""
 
     def __init__(self):
         self.stats = defaultdict(lambda: dict.fromkeys(APPEAL_COUNTS + DEPARTMENT_COUNTS, 0))
@@ -95,17 +99,17 @@ class _Fold:
             _add(row, counts)
             if department is not None:
                 _add(row, _department_counts(held[department]))
-            key = (federation, department, enterprise)
-            if key not in self.reach or day < self.reach[key]:
-                self.reach[key] = day
+            key = (federation if department is None else None, department, enterprise)
+            if key not in self.reach or (day, federation) < self.reach[key]:
+                self.reach[key] = (day, federation)
 
     def stat_rows(self):
         return [AppealDayStat(federation_id=f, department_id=d, day=day, category_id=c, **counts)
                 for (f, d, day, c), counts in self.stats.items()]
 
     def reach_rows(self):
-        return [AppealReach(federation_id=f, department_id=d, enterprise_id=e, first_day=day)
-                for (f, d, e), day in self.reach.items()]
+        return [AppealReach(federation_id=federation, department_id=d, enterprise_id=e, first_day=day)
+                for (_, d, e), (day, federation) in self.reach.items()]
 
 
 def _fold(appeals):
@@ -129,7 +133,7 @@ def _appeals():
 
 def refresh(federation_id, category_id, submitted_at, enterprise_id):
     """Recompute the summary rows of the appeals submitted on that local day in that federation and
-    category, and the enterprise's first days in that federation (all departments), from the appeals."""
+    category, and the enterprise's first days (every federation and department), from the appeals."""
     day = local_day(submitted_at)
     start, end = _day_bounds(day)
     with transaction.atomic():
@@ -137,8 +141,8 @@ def refresh(federation_id, category_id, submitted_at, enterprise_id):
                                        submitted_at__gte=start, submitted_at__lt=end))
         AppealDayStat.objects.filter(federation_id=federation_id, category_id=category_id, day=day).delete()
         AppealDayStat.objects.bulk_create(fold.stat_rows())
-        reach = _fold(_appeals().filter(federation_id=federation_id, enterprise_id=enterprise_id))
-        AppealReach.objects.filter(federation_id=federation_id, enterprise_id=enterprise_id).delete()
+        reach = _fold(_appeals().filter(enterprise_id=enterprise_id))
+        AppealReach.objects.filter(enterprise_id=enterprise_id).delete()
         AppealReach.objects.bulk_create(reach.reach_rows())
 
 
@@ -171,9 +175,9 @@ def rebuild(*, chunk=20000):
             part = _fold(appeals)
             for key, counts in part.stats.items():
                 _add(fold.stats[key], counts)
-            for key, day in part.reach.items():
-                if key not in fold.reach or day < fold.reach[key]:
-                    fold.reach[key] = day
+            for key, first in part.reach.items():
+                if key not in fold.reach or first < fold.reach[key]:
+                    fold.reach[key] = first
         stats, reach = fold.stat_rows(), fold.reach_rows()
         AppealDayStat.objects.bulk_create(stats, batch_size=2000)
         AppealReach.objects.bulk_create(reach, batch_size=2000)
@@ -190,6 +194,23 @@ class Source:
     department: int | None = None
     category: int | None = None
     empty: bool = False
+
+    def appeals(self):
+        """The scope's appeals themselves, as a query an index on (federation, status, deadline) serves:
+        for the live figures (当前超期) over the few open appeals."""
+        federations = self.federations
+        if federations is None:  # a department: its appeals are of any federation (few: a list)
+            federations = tuple(Federation.objects.order_by("pk").values_list("pk", flat=True))
+        qs = Appeal.objects.filter(federation_id__in=federations)
+        if self.empty:
+            return qs.none()
+        if self.category is not None:
+            qs = qs.filter(category_id=self.category)
+        if self.department is not None:
+            held = Assignment.objects.filter(appeal_id=OuterRef("pk"), department_id=self.department).exclude(
+                state=Assignment.State.RETURNED)
+            qs = qs.filter(Exists(held))
+        return qs
 
     def _narrow(self, qs):
         if self.empty:
@@ -218,7 +239,8 @@ class Source:
             else qs.filter(department__isnull=False)
 
     def reach(self, period):
-        """The (federation, enterprise) rows of the enterprises with a first appeal up to the period end."""
+        """The rows of the enterprises with a first appeal (held by the department) up to the period end:
+        one per enterprise and federation (one per enterprise for a department)."""
         qs = self._narrow(AppealReach.objects.filter(first_day__lte=period.end))
         return qs.filter(department_id=self.department) if self.department is not None \
             else qs.filter(department__isnull=True)

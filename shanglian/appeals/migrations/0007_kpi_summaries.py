@@ -63,7 +63,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '诉求企业首次日期',
                 'verbose_name_plural': '诉求企业首次日期',
                 'indexes': [models.Index(fields=['federation', 'department', 'first_day', 'enterprise'], name='appeal_reach_fed_day'), models.Index(fields=['department', 'first_day', 'enterprise'], name='appeal_reach_dept_day')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('department__isnull', True)), fields=('enterprise', 'federation'), name='appeal_reach_unique_all'), models.UniqueConstraint(condition=models.Q(('department__isnull', False)), fields=('enterprise', 'department', 'federation'), name='appeal_reach_unique_department')],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('department__isnull', True)), fields=('enterprise', 'federation'), name='appeal_reach_unique_all'), models.UniqueConstraint(condition=models.Q(('department__isnull', False)), fields=('enterprise', 'department'), name='appeal_reach_unique_department')],
             },
         ),
         migrations.RunPython(_rebuild, migrations.RunPython.noop),
