@@ -35,10 +35,12 @@ from shanglian.accounts.models import User  # noqa: E402
 from shanglian.accounts.roles import Role, role_of  # noqa: E402
 from shanglian.testing import verify_second_factor  # noqa: E402
 
+ROLES = (Role.SYSADMIN, Role.STAFF, Role.LEADER, Role.CHAMBER, Role.DEPARTMENT)
 PAGES = [  # (role, path)
-    (Role.STAFF, "/"), (Role.LEADER, "/"), (Role.CHAMBER, "/"), (Role.DEPARTMENT, "/"),
-    (Role.STAFF, "/appeals/statistics/"), (Role.CHAMBER, "/appeals/statistics/"),
-    (Role.DEPARTMENT, "/appeals/statistics/"), (Role.STAFF, "/members/statistics/"),
+    *[(role, "/") for role in ROLES], *[(role, "/appeals/statistics/") for role in ROLES],
+    (Role.STAFF, "/appeals/statistics/?year=2025"), (Role.DEPARTMENT, "/appeals/statistics/?year=2025"),
+    (Role.STAFF, "/appeals/statistics/?start=2024-03-15&end=2026-06-30"),
+    (Role.STAFF, "/members/statistics/"),
 ]
 TOKENS = re.compile(rb'(nonce="[^"]*"|name="csrfmiddlewaretoken" value="[^"]*"|"X-CSRFToken": "[^"]*")')
 

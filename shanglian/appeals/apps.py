@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_delete, post_migrate, post_save
 
 
 def _reinstall_search_index(sender, using="default", **kwargs):
@@ -21,3 +21,11 @@ class AppealsConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(_reinstall_search_index, sender=self, dispatch_uid="appeals_search_index")
+        # The KPI summaries follow every appeal and assignment write, in its transaction (summaries.py).
+        from . import summaries
+        from .models import Appeal, Assignment
+
+        for signal in (post_save, post_delete):
+            signal.connect(summaries.appeal_written, sender=Appeal, dispatch_uid=f"appeal_stats_{signal is post_save}")
+            signal.connect(summaries.assignment_written, sender=Assignment,
+                           dispatch_uid=f"assignment_stats_{signal is post_save}")

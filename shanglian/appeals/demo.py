@@ -54,6 +54,7 @@ from shanglian.members import demo as members_demo
 from shanglian.members.models import Enterprise, EnterpriseRole, Membership, Person
 from shanglian.orgs.models import Department, Street
 
+from . import summaries
 from .models import (
     OPEN_STATES,
     Appeal,
@@ -1013,6 +1014,7 @@ def seed(run):
                progress=progress)
         if run.report is not None:
             run.report(progress.line("  诉求：完成 "))
+    summaries.rebuild()  # the rows were bulk-created: no save() kept the KPI summaries in step
     return plan
 
 

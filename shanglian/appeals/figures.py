@@ -46,10 +46,18 @@ from decimal import Decimal
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Sum, Value, When
 from django.utils import timezone
 
-from shanglian.accounts.roles import MEMBER_READER_ROLES, READER_ROLES, Role, require_role, role_of
+from shanglian.accounts.roles import (
+    FEDERATION_ROLES,
+    MEMBER_READER_ROLES,
+    READER_ROLES,
+    Role,
+    require_role,
+    role_of,
+)
 from shanglian.accounts.selectors import users_in_role
 from shanglian.common.periods import Period
 from shanglian.members.models import Enterprise
+from shanglian.orgs.selectors import federation_ids_in_scope
 from shanglian.ui.figures import YEAR_AGO, Figure, figure, get, mean, share
 
 from .models import (
@@ -61,6 +69,7 @@ from .models import (
     overdue_q,
 )
 from .selectors import appeals_visible_to
+from .summaries import APPEAL_COUNTS, Source
 
 NOT_ACCEPTED = (Status.SUBMITTED, Status.REJECTED)
 POINTS = {rating: Decimal(points) for rating, points in RATING_POINTS.items()}
@@ -208,28 +217,48 @@ def _today(today):
     return today or timezone.localdate()
 
 
-def overall(scope, period, *, today=None, overdue=True):
+# --- from the maintained summaries (`summaries.Source`: the same scope as `scope`) -----------------------------
+def _sums(names=APPEAL_COUNTS):
+    return {name: Sum(name) for name in names}
+
+
+def _late(source, today):
+    """The scope's appeals overdue now, read from the open ones (few) through their index."""
+    return source.appeals().filter(overdue_q(today)).order_by()
+
+
+def overall(scope, period, *, today=None, overdue=True, source=None):
     """The overall figures of the scoped appeals (three queries; two without `overdue`, whose figure is
-    then 0: a comparison with another period does not need it — it counts whatever the period)."""
+    then 0: a comparison with another period does not need it — it counts whatever the period). With a
+    `source` (the scope in summary terms), one query over the summary rows plus the overdue one."""
+    if source is not None:
+        late = _late(source, _today(today)).aggregate(overdue=Count("pk")) if overdue else None
+        return _figures("合计", None, source.stats(period).aggregate(**_sums()), late)
     (counts, late), = _split_counts(scope, period, _today(today), overdue=overdue)
     days = _days_by(scope, period)
     return _figures("合计", None, counts, late, days)
 
 
-def _category_rows(scope, period, today):
-    """Every category's row, empty ones too (three queries)."""
+def _category_rows(scope, period, today, source=None):
+    """Every category's row, empty ones too (three queries; two from the summaries)."""
     group = ("category_id", "category__name", "category__order")
-    rows = _split_counts(scope, period, today, group=group)
-    days = _days_by(scope, period, "category_id")
+    if source is not None:
+        counted = {row["category_id"]: row for row in source.stats(period).values(*group).annotate(**_sums())}
+        lates = {row["category_id"]: row for row in _late(source, today).values(*group).annotate(overdue=Count("pk"))}
+        rows = [(counted.get(key), lates.get(key)) for key in sorted(set(counted) | set(lates))]
+        days = {}
+    else:
+        rows = _split_counts(scope, period, today, group=group)
+        days = _days_by(scope, period, "category_id")
     result = [_figures((counted or late)["category__name"], key, counted, late, days.get(key))
               for key, counted, late in _keyed(rows, "category_id")]
     order = {key: (counted or late)["category__order"] for key, counted, late in _keyed(rows, "category_id")}
     return sorted(result, key=lambda row: (order[row.key], row.key))
 
 
-def by_category(scope, period, *, today=None):
+def by_category(scope, period, *, today=None, source=None):
     """One row per category with any figure (overdue ones count whatever the period): three queries."""
-    return [row for row in _category_rows(scope, period, _today(today)) if not row.is_empty]
+    return [row for row in _category_rows(scope, period, _today(today), source) if not row.is_empty]
 
 
 def _total(rows):
@@ -242,36 +271,57 @@ def _keyed(rows, field):
     return [((counted or late)[field], counted, late) for counted, late in rows]
 
 
-def _month_bucket(field, months):
+def _month_bucket(field, months, *, dates=False):
     """The index in `months` (first days of months, ascending) of the month `field` falls in, as a CASE
-    over the months' first instants in the current timezone (Asia/Shanghai): rows are grouped by a
-    comparison with constants, not by a date truncation run per row."""
+    over the months' first instants in the current timezone (Asia/Shanghai) — or their first days for a
+    date `field` — : rows are grouped by a comparison with constants, not by a date truncation run per row."""
     tz = timezone.get_current_timezone()
-    whens = [When(**{f"{field}__lt": datetime.combine(month, time.min, tzinfo=tz)}, then=Value(n - 1))
-             for n, month in enumerate(months) if n]
+    whens = [When(**{f"{field}__lt": month if dates else datetime.combine(month, time.min, tzinfo=tz)},
+                  then=Value(n - 1)) for n, month in enumerate(months) if n]
     return Case(*whens, default=Value(len(months) - 1), output_field=IntegerField())
 
 
-def by_month(scope, period, *, today=None):
+def by_month(scope, period, *, today=None, source=None):
     """One row per month of the period up to this month (months without appeals too, for a continuous
     chart): two queries. Overdue here: open appeals submitted in that month that are past their deadline."""
     today = _today(today)
     months = period.months()
-    rows = {row["month"]: row for row in
-            scope.filter(_in_period(period)).order_by().annotate(month=_month_bucket("submitted_at", months))
-            .values("month").annotate(**_appeal_counts(period, today)).order_by("month")}
-    days = _days_by(scope, period, "month", month=_month_bucket("submitted_at", months))
+    if source is not None:
+        rows = {row["month"]: row for row in source.stats(period).annotate(
+            month=_month_bucket("day", months, dates=True)).values("month").annotate(**_sums()).order_by("month")}
+        # the late ones of the period's months, bucketed without a range on submitted_at in the WHERE
+        # (which would read the period's appeals instead of the few open ones): -1 before, len after
+        start, end = period.bounds
+        month = Case(When(submitted_at__lt=start, then=Value(-1)), When(submitted_at__gte=end, then=Value(len(months))),
+                     default=_month_bucket("submitted_at", months), output_field=IntegerField())
+        days = {row["month"]: row for row in _late(source, today).annotate(month=month).values("month")
+                .annotate(overdue=Count("pk"))}
+    else:
+        rows = {row["month"]: row for row in
+                scope.filter(_in_period(period)).order_by().annotate(month=_month_bucket("submitted_at", months))
+                .values("month").annotate(**_appeal_counts(period, today)).order_by("month")}
+        days = _days_by(scope, period, "month", month=_month_bucket("submitted_at", months))
     last = today  # a month that has not begun yet has no appeals to show: no row, no zero in the chart
     return [_figures(f"{month.year}年{month.month}月", month, rows.get(n), days.get(n))
             for n, month in enumerate(months) if month <= last]
 
 
-def by_department(scope, period, *, today=None, department_id=None):
+def _department_sums():
+    own = {name: Sum(f"department_{name}") for name in ("replied", "replied_on_time", "reply_days_total",
+                                                        "reply_days_count")}
+    return {**_sums(("received", "accepted", "closed", "satisfied", "basically", "unsatisfied")), **own}
+
+
+def by_department(scope, period, *, today=None, department_id=None, source=None):
     """One row per department that holds (or held) appeals of the scope: two queries over the
     departments' assignments that were not returned — those of the period's appeals, and those late now
     (whatever the period). Appeals are counted once per department (distinct), replies once per
     assignment (every round)."""
     today = _today(today)
+    if source is not None:
+        rows = list(source.department_stats(period, department_id).values("department_id", "department__name")
+                    .annotate(**_department_sums()).order_by())
+        return _department_rows(rows, source.appeals(), today, department_id)
     # From the appeals of the period (the scope's index) joined to their assignments that were not
     # returned (one join: the filter and the counts share it); the late ones (few, whatever the period)
     # from the assignments' state, each checked against the scope.
@@ -293,13 +343,18 @@ def by_department(scope, period, *, today=None, department_id=None):
         basically=Count("pk", distinct=True, filter=Q(rating=Rating.BASICALLY)),
         unsatisfied=Count("pk", distinct=True, filter=Q(rating=Rating.UNSATISFIED)),
     ))
+    rows = [{"department_id": row.pop("assignments__department_id"),
+             "department__name": row.pop("assignments__department__name"), **row} for row in rows]
+    return _department_rows(rows, scope, today, department_id)
+
+
+def _department_rows(rows, scope, today, department_id):
+    """The departments' rows with their late appeals now (whatever the period), from the assignments."""
     held = Assignment.objects.exclude(state=Assignment.State.RETURNED)
     if department_id is not None:
         held = held.filter(department_id=department_id)
     late = (held.filter(assignment_overdue_q(today), Exists(scope.order_by().filter(pk=OuterRef("appeal_id"))))
             .order_by().values("department_id", "department__name").annotate(overdue=Count("appeal_id", distinct=True)))
-    rows = [{"department_id": row.pop("assignments__department_id"),
-             "department__name": row.pop("assignments__department__name"), **row} for row in rows]
     found = {}
     for row in [*rows, *late]:
         found.setdefault(row["department_id"], []).append(row)
@@ -307,10 +362,30 @@ def by_department(scope, period, *, today=None, department_id=None):
     return [row for row in result if not row.is_empty]
 
 
-def enterprises_enrolled(user, scope, period):
+def enterprises_enrolled(user, scope, period, source=None):
     """服务企业数: distinct enterprises with an appeal in the scope submitted up to the period end, plus
-    the enterprises of the user's member scope with an active enterprise account created by then."""
-    return enrolled_enterprises(user, scope, period).count()
+    the enterprises of the user's member scope with an active enterprise account created by then. From
+    the summaries: the enterprises whose first appeal is by then, plus the account holders without one."""
+    if source is None:
+        return enrolled_enterprises(user, scope, period).count()
+    reach = source.reach(period)
+    # one row per enterprise and federation, one per enterprise for a department
+    many = source.department is None and len(source.federations) > 1
+    count = reach.values("enterprise_id").distinct().count() if many else reach.count()
+    if role_of(user) in MEMBER_READER_ROLES:
+        count += _account_holders(user, period).exclude(
+            Exists(reach.filter(enterprise_id=OuterRef("pk")))).count()
+    return count
+
+
+def _account_holders(user, period):
+    """The enterprises of the user's member scope with an active enterprise account created by the end."""
+    from shanglian.members.selectors import enterprises_visible_to
+
+    _, end = period.bounds
+    accounts = users_in_role(Role.ENTERPRISE, date_joined__lt=end).values("enterprise_id")
+    visible = enterprises_visible_to(user).order_by().filter(pk=OuterRef("pk"))  # checked for the few holders only
+    return Enterprise.objects.filter(pk__in=accounts).filter(Exists(visible))
 
 
 def enrolled_enterprises(user, scope, period):
@@ -337,6 +412,7 @@ class KpiReport:
     by_category: list = field(default_factory=list)
     by_month: list = field(default_factory=list)
     scope: object = None  # the KPI scope the figures were counted in (kpi_scope), for what is drawn from it next
+    source: Source | None = None  # the same scope in the summaries' terms (kpi_source)
 
     @property
     def headline(self):
@@ -363,26 +439,51 @@ def kpi_scope(user):
     return scope
 
 
-def kpi_report(user, period, *, today=None, breakdowns=True):
+def kpi_source(user, *, category=None, department=None, summaries=True):
+    """The user's KPI scope (`kpi_scope`, narrowed as `_narrowed`) in the terms of the maintained
+    summaries: a federation role's federations, a department's own appeals; None (count the appeals
+    themselves) for a chamber, whose scope is its members' appeals, or when `summaries` is False."""
+    if not summaries:
+        return None
+    role = role_of(user)
+    if role in FEDERATION_ROLES:
+        source = Source(federations=tuple(federation_ids_in_scope(user)), category=category)
+    elif role == Role.DEPARTMENT:
+        source = Source(department=user.department_id, category=category)
+    else:
+        return None
+    if department is not None:
+        if role == Role.DEPARTMENT and department != user.department_id:
+            return replace(source, empty=True)
+        source = replace(source, department=department)
+    return source
+
+
+def kpi_report(user, period, *, today=None, breakdowns=True, summaries=True):
     """Every figure of the statistics page for the user's scope (PermissionDenied for roles without
-    one). A department user gets its own department's row only."""
+    one). A department user gets its own department's row only. With `summaries` (the default) the
+    figures are read from the maintained summaries where the scope has them; without, from the appeals
+    (the same figures: tests compare the two)."""
     scope = kpi_scope(user)
+    source = kpi_source(user, summaries=summaries)
     today = _today(today)
-    categories = _category_rows(scope, period, today) if breakdowns else None
-    report = KpiReport(period=period, overall=overall(scope, period, today=today) if categories is None
-                       else _total(categories),
-                       enterprises_enrolled=enterprises_enrolled(user, scope, period), scope=scope)
+    categories = _category_rows(scope, period, today, source) if breakdowns else None
+    report = KpiReport(period=period, overall=overall(scope, period, today=today, source=source)
+                       if categories is None else _total(categories),
+                       enterprises_enrolled=enterprises_enrolled(user, scope, period, source), scope=scope,
+                       source=source)
     if breakdowns:
         own = user.department_id if role_of(user) == Role.DEPARTMENT else None
-        report.by_department = by_department(scope, period, today=today, department_id=own)
+        report.by_department = by_department(scope, period, today=today, department_id=own, source=source)
         report.by_category = [row for row in categories if not row.is_empty]
-        report.by_month = by_month(scope, period, today=today)
+        report.by_month = by_month(scope, period, today=today, source=source)
     return report
 
 
-def department_figures(user, period, *, today=None):
+def department_figures(user, period, *, today=None, summaries=True):
     """A department user's own row (zeros when it has none)."""
-    rows = by_department(appeals_visible_to(user), period, today=today, department_id=user.department_id)
+    rows = by_department(appeals_visible_to(user), period, today=today, department_id=user.department_id,
+                         source=kpi_source(user, summaries=summaries))
     if rows:
         return rows[0]
     return replace(Figures(), label=str(user.department or ""), key=user.department_id)
@@ -469,10 +570,12 @@ def _register(key, label, unit, attribute, records, definition, compared, alert)
         """Narrowed to a department, the figure is its row of 按部门 (the same definitions) and the records
         those behind that row."""
         scope = _narrowed(user, category=category, department=department)
+        source = kpi_source(user, category=category, department=department)
         today = _today(today)
         if department is None:
-            return getattr(overall(scope, period, today=today), attribute), records(scope, period, today)
-        rows = by_department(scope, period, today=today, department_id=department)
+            return (getattr(overall(scope, period, today=today, source=source), attribute),
+                    records(scope, period, today))
+        rows = by_department(scope, period, today=today, department_id=department, source=source)
         row = rows[0] if rows else Figures()
         own_records = DEPARTMENT_RECORDS.get(key)
         return (getattr(row, attribute),
@@ -498,9 +601,10 @@ def overall_figures(user, report, *, today=None, compare=True):
     scope = report.scope
     period = report.period
     # 当前超期 is not compared (it counts whatever the period): the other periods need no overdue count
-    previous = (overall(scope, period.previous(), today=today, overdue=False)
+    source = report.source
+    previous = (overall(scope, period.previous(), today=today, overdue=False, source=source)
                 if compare and compare != YEAR_AGO else None)
-    year_ago = overall(scope, period.year_ago(), today=today, overdue=False) if compare else None
+    year_ago = overall(scope, period.year_ago(), today=today, overdue=False, source=source) if compare else None
     result = {}
     for key, _label, _unit, attribute, records, _definition, compared, _alert in OVERALL:
         spec = get(f"appeals.{key}")

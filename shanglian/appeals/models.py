@@ -65,6 +65,14 @@ def assignment_overdue_q(on=None):
     return Q(state__in=Assignment.HELD_STATES, deadline__lt=on or timezone.localdate())
 
 
+def stat_key(appeal):
+    """What places an appeal in the KPI summaries (`AppealDayStat`, `AppealReach`): (federation, category,
+    submitted_at, enterprise), None for a field not loaded."""
+    values = appeal.__dict__
+    return (values.get("federation_id"), values.get("category_id"), values.get("submitted_at"),
+            values.get("enterprise_id"))
+
+
 # The work queues of the desk's and the departments' lists (key: tab label); selectors define what each holds.
 QUEUES = {
     "pending_accept": "待受理",
@@ -242,6 +250,14 @@ class Appeal(models.Model):
 
     def get_absolute_url(self):
         return reverse("appeals:detail", args=[self.pk])
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        """Remember where the loaded appeal sits in the KPI summaries, so that a save moving it (another
+        day or category) also recomputes the rows it leaves (`summaries.appeal_written`)."""
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_stat_key = stat_key(instance)
+        return instance
 
     @property
     def is_open(self):
@@ -457,3 +473,74 @@ class Attachment(StoredFile):
     class Meta(StoredFile.Meta):
         verbose_name = "附件"
         verbose_name_plural = "附件"
+
+
+# --- maintained summaries of the KPIs (issue 19; `shanglian.appeals.summaries` keeps them) -------------------
+class AppealDayStat(models.Model):
+    """The KPI counts of the appeals submitted on one local day in one federation and category
+    (`figures.Figures` without 当前超期, which counts whatever the period): with no department, of all
+    those appeals; with a department, of those it holds (dispatched to it and not returned), plus its own
+    replies (`department_*`: every round of its assignments, as its 按部门 row counts them). Derived
+    data: `summaries.refresh` recomputes a row from the appeals, `rebuild_appeal_stats` all of them."""
+
+    federation = models.ForeignKey("orgs.Federation", on_delete=models.CASCADE, related_name="+")
+    department = models.ForeignKey("orgs.Department", null=True, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    category = models.ForeignKey(AppealCategory, on_delete=models.CASCADE, related_name="+")
+    received = models.PositiveIntegerField(default=0)
+    accepted = models.PositiveIntegerField(default=0)
+    closed = models.PositiveIntegerField(default=0)
+    replied = models.PositiveIntegerField(default=0)
+    replied_on_time = models.PositiveIntegerField(default=0)
+    reply_days_total = models.PositiveIntegerField(default=0)
+    reply_days_count = models.PositiveIntegerField(default=0)
+    satisfied = models.PositiveIntegerField(default=0)
+    basically = models.PositiveIntegerField(default=0)
+    unsatisfied = models.PositiveIntegerField(default=0)
+    department_replied = models.PositiveIntegerField(default=0)
+    department_replied_on_time = models.PositiveIntegerField(default=0)
+    department_reply_days_total = models.PositiveIntegerField(default=0)
+    department_reply_days_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "诉求日统计"
+        verbose_name_plural = "诉求日统计"
+        constraints = [
+            models.UniqueConstraint(fields=["federation", "day", "category"], condition=Q(department__isnull=True),
+                                    name="appeal_day_stat_unique_all"),
+            models.UniqueConstraint(fields=["department", "day", "category", "federation"],
+                                    condition=Q(department__isnull=False), name="appeal_day_stat_unique_department"),
+        ]
+        indexes = [models.Index(fields=["federation", "department", "day"], name="appeal_day_stat_fed_day"),
+                   models.Index(fields=["department", "day"], name="appeal_day_stat_dept_day")]
+
+    def __str__(self):
+        return f"{self.day} {self.category_id} {self.department_id or '-'}: {self.received}"
+
+
+class AppealReach(models.Model):
+    """The local day of an enterprise's first appeal in a federation (no department), or of the first one a
+    department holds in any federation (with the department; `federation` is then that appeal's):
+    服务企业数 counts the enterprises whose first day is up to the period's end. Derived data, kept like
+    `AppealDayStat`."""
+
+    federation = models.ForeignKey("orgs.Federation", on_delete=models.CASCADE, related_name="+")
+    department = models.ForeignKey("orgs.Department", null=True, on_delete=models.CASCADE, related_name="+")
+    enterprise = models.ForeignKey("members.Enterprise", on_delete=models.CASCADE, related_name="+")
+    first_day = models.DateField()
+
+    class Meta:
+        verbose_name = "诉求企业首次日期"
+        verbose_name_plural = "诉求企业首次日期"
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "federation"], condition=Q(department__isnull=True),
+                                    name="appeal_reach_unique_all"),
+            models.UniqueConstraint(fields=["enterprise", "department"], condition=Q(department__isnull=False),
+                                    name="appeal_reach_unique_department"),
+        ]
+        indexes = [models.Index(fields=["federation", "department", "first_day", "enterprise"],
+                                name="appeal_reach_fed_day"),
+                   models.Index(fields=["department", "first_day", "enterprise"], name="appeal_reach_dept_day")]
+
+    def __str__(self):
+        return f"{self.enterprise_id} {self.department_id or '-'}: {self.first_day}"

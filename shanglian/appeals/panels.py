@@ -67,7 +67,7 @@ def appeal_kpis(user):
             "kpi_note": "同比为与上年同期相比；当前超期不受统计期间限制。",
             "open_count": waiting.count(), "open_appeals": list(waiting[:OPEN_SHOWN]), "show_open": True,
         })
-    report.by_month = figures.by_month(report.scope, period)
+    report.by_month = figures.by_month(report.scope, period, source=report.source)
     cards = [card for card in cards if card.key != "appeals.average_reply_days"]
     chart = months_chart("本年各月诉求量、办结量与满意度，明细见诉求统计") if report.overall.received else None
     return Panel("appeals/_home_kpis.html", {

@@ -15,7 +15,7 @@ from django.utils import timezone
 from shanglian import testing
 from shanglian.accounts.models import User
 from shanglian.accounts.roles import Role
-from shanglian.appeals import figures
+from shanglian.appeals import figures, summaries
 from shanglian.appeals.models import OPEN_STATES, Appeal, Assignment, Rating, Status
 from shanglian.common.periods import Period
 
@@ -76,6 +76,7 @@ def world(cast):
                     replied_on_time=rng.choice([True, False]) if replied else None,
                     working_days_to_reply=rng.choice([None, 0, 1, 2, 5]) if replied else None))
     Assignment.objects.bulk_create(assignments)
+    summaries.rebuild()  # bulk_create bypasses the saves that keep the KPI summaries
     testing.make_user(Role.ENTERPRISE, username="stat-ent", enterprise=enterprises[-1])
     return cast
 

@@ -1,0 +1,263 @@
+"""The maintained summaries of the appeal KPIs (issue 19): `AppealDayStat` (the counts of `figures.Figures`
+per federation, local day of submission, category and — for the 按部门 rows and a department's own
+figures — department) and `AppealReach` (the day of each enterprise's first appeal, for 服务企业数).
+
+Who keeps them: every save or delete of an `Appeal` or an `Assignment` recomputes, in the same
+transaction, the rows its appeal falls in — the whole (federation, day, category) bucket and the
+(federation, enterprise) reach, from the appeal rows, never by +1/−1 — through the model signals
+connected in `apps.py`: the services, the admin and the test factories all save through the ORM.
+Writers that bypass `save()` (the demo builders' `bulk_create`) call `rebuild()` at the end, as does
+`manage.py rebuild_appeal_stats`. `figures.py` reads them through a `Source` (the user's KPI scope in
+summary terms); 当前超期 counts whatever the period and stays a live query (open appeals are few).
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from shanglian.orgs.models import Federation
+
+from .models import Appeal, AppealDayStat, AppealReach, Assignment, Rating, Status, stat_key
+
+NOT_ACCEPTED = (Status.SUBMITTED, Status.REJECTED)
+APPEAL_COUNTS = ("received", "accepted", "closed", "replied", "replied_on_time", "reply_days_total",
+                 "reply_days_count", "satisfied", "basically", "unsatisfied")
+DEPARTMENT_COUNTS = ("department_replied", "department_replied_on_time", "department_reply_days_total",
+                     "department_reply_days_count")
+APPEAL_FIELDS = ("pk", "federation_id", "enterprise_id", "category_id", "submitted_at", "status", "rating",
+                 "replied_on_time")
+ASSIGNMENT_FIELDS = ("appeal_id", "department_id", "state", "replied_at", "replied_on_time", "working_days_to_reply")
+RATING_FIELDS = {Rating.SATISFIED: "satisfied", Rating.BASICALLY: "basically", Rating.UNSATISFIED: "unsatisfied"}
+
+
+def local_day(moment):
+    """The local date (Asia/Shanghai) of an instant: the day a period's bounds put it in."""
+    return timezone.localtime(moment, timezone.get_default_timezone()).date()
+
+
+def _day_bounds(day):
+    tz = timezone.get_default_timezone()
+    return datetime.combine(day, time.min, tzinfo=tz), datetime.combine(day + timedelta(days=1), time.min, tzinfo=tz)
+
+
+# --- folding appeal rows into summary rows -------------------------------------------------------------------
+def _appeal_counts(appeal, assignments):
+    replied = [a for a in assignments if a["replied_at"] is not None and a["working_days_to_reply"] is not None]
+    counts = {
+        "received": 1,
+        "accepted": int(appeal["status"] not in NOT_ACCEPTED),
+        "closed": int(appeal["status"] == Status.CLOSED),
+        "replied": int(appeal["replied_on_time"] is not None),
+        "replied_on_time": int(appeal["replied_on_time"] is True),
+        "reply_days_total": sum(a["working_days_to_reply"] for a in replied),
+        "reply_days_count": len(replied),
+    }
+    if appeal["rating"] in RATING_FIELDS:
+        counts[RATING_FIELDS[appeal["rating"]]] = 1
+    return counts
+
+
+def _department_counts(own):
+    replied = [a for a in own if a["replied_at"] is not None]
+    with_days = [a for a in replied if a["working_days_to_reply"] is not None]
+    return {
+        "department_replied": len(replied),
+        "department_replied_on_time": sum(1 for a in replied if a["replied_on_time"] is True),
+        "department_reply_days_total": sum(a["working_days_to_reply"] for a in with_days),
+        "department_reply_days_count": len(with_days),
+    }
+
+
+def _add(row, counts):
+    for name, value in counts.items():
+        row[name] += value
+
+
+class _Fold:
+    """Summary rows of a set of appeals: (federation, department or None, day, category) → counts, and
+    (federation, None, enterprise) / (None, department, enterprise) → (first day, its federation): a
+    department's first day is over every federation, so that it counts an enterprise once."""
+
+    def __init__(self):
+        self.stats = defaultdict(lambda: dict.fromkeys(APPEAL_COUNTS + DEPARTMENT_COUNTS, 0))
+        self.reach = {}
+
+    def add(self, appeal, assignments):
+        day = local_day(appeal["submitted_at"])
+        federation, enterprise = appeal["federation_id"], appeal["enterprise_id"]
+        counts = _appeal_counts(appeal, assignments)
+        held = defaultdict(list)  # the departments holding it (dispatched, not returned) → their assignments
+        for a in assignments:
+            if a["state"] != Assignment.State.RETURNED:
+                held[a["department_id"]].append(a)
+        for department in [None, *held]:
+            row = self.stats[(federation, department, day, appeal["category_id"])]
+            _add(row, counts)
+            if department is not None:
+                _add(row, _department_counts(held[department]))
+            key = (federation if department is None else None, department, enterprise)
+            if key not in self.reach or (day, federation) < self.reach[key]:
+                self.reach[key] = (day, federation)
+
+    def stat_rows(self):
+        return [AppealDayStat(federation_id=f, department_id=d, day=day, category_id=c, **counts)
+                for (f, d, day, c), counts in self.stats.items()]
+
+    def reach_rows(self):
+        return [AppealReach(federation_id=federation, department_id=d, enterprise_id=e, first_day=day)
+                for (_, d, e), (day, federation) in self.reach.items()]
+
+
+def _fold(appeals):
+    """Fold appeal rows (dicts of APPEAL_FIELDS, at most a few thousand) with their assignments."""
+    appeals = list(appeals)
+    by_appeal = defaultdict(list)
+    ids = [a["pk"] for a in appeals]
+    for start in range(0, len(ids), 900):  # SQLite's variable limit
+        for row in Assignment.objects.filter(appeal_id__in=ids[start:start + 900]).order_by().values(*ASSIGNMENT_FIELDS):
+            by_appeal[row["appeal_id"]].append(row)
+    fold = _Fold()
+    for appeal in appeals:
+        fold.add(appeal, by_appeal.get(appeal["pk"], ()))
+    return fold
+
+
+# --- keeping them in step ------------------------------------------------------------------------------------
+def _appeals():
+    return Appeal.objects.order_by().values(*APPEAL_FIELDS)
+
+
+def refresh(federation_id, category_id, submitted_at, enterprise_id):
+    """Recompute the summary rows of the appeals submitted on that local day in that federation and
+    category, and the enterprise's first days (every federation and department), from the appeals."""
+    day = local_day(submitted_at)
+    start, end = _day_bounds(day)
+    with transaction.atomic():
+        fold = _fold(_appeals().filter(federation_id=federation_id, category_id=category_id,
+                                       submitted_at__gte=start, submitted_at__lt=end))
+        AppealDayStat.objects.filter(federation_id=federation_id, category_id=category_id, day=day).delete()
+        AppealDayStat.objects.bulk_create(fold.stat_rows())
+        reach = _fold(_appeals().filter(enterprise_id=enterprise_id))
+        AppealReach.objects.filter(enterprise_id=enterprise_id).delete()
+        AppealReach.objects.bulk_create(reach.reach_rows())
+
+
+def refresh_appeal_keys(keys):
+    """`refresh` every distinct (federation, category, submitted_at, enterprise) of `keys` (None skipped)."""
+    done = set()
+    for key in keys:
+        if key is None or None in key:
+            continue
+        federation_id, category_id, submitted_at, enterprise_id = key
+        bucket = (federation_id, category_id, local_day(submitted_at), enterprise_id)
+        if bucket not in done:
+            done.add(bucket)
+            refresh(federation_id, category_id, submitted_at, enterprise_id)
+
+
+def rebuild(*, chunk=20000):
+    """Recompute every summary row from the appeals (streamed by id, bounded in memory); returns the
+    number of (stat, reach) rows written."""
+    with transaction.atomic():
+        AppealDayStat.objects.all().delete()
+        AppealReach.objects.all().delete()
+        fold = _Fold()
+        last = 0
+        while True:
+            appeals = list(_appeals().filter(pk__gt=last).order_by("pk")[:chunk])
+            if not appeals:
+                break
+            last = appeals[-1]["pk"]
+            part = _fold(appeals)
+            for key, counts in part.stats.items():
+                _add(fold.stats[key], counts)
+            for key, first in part.reach.items():
+                if key not in fold.reach or first < fold.reach[key]:
+                    fold.reach[key] = first
+        stats, reach = fold.stat_rows(), fold.reach_rows()
+        AppealDayStat.objects.bulk_create(stats, batch_size=2000)
+        AppealReach.objects.bulk_create(reach, batch_size=2000)
+    return len(stats), len(reach)
+
+
+# --- reading them ----------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Source:
+    """A KPI scope in summary terms: the appeals of some federations (None: any), or those a department
+    holds, optionally of one category; `empty` for a scope that holds nothing."""
+
+    federations: tuple | None = None
+    department: int | None = None
+    category: int | None = None
+    empty: bool = False
+
+    def appeals(self):
+        """The scope's appeals themselves, as a query an index on (federation, status, deadline) serves:
+        for the live figures (当前超期) over the few open appeals."""
+        federations = self.federations
+        if federations is None:  # a department: its appeals are of any federation (few: a list)
+            federations = tuple(Federation.objects.order_by("pk").values_list("pk", flat=True))
+        qs = Appeal.objects.filter(federation_id__in=federations)
+        if self.empty:
+            return qs.none()
+        if self.category is not None:
+            qs = qs.filter(category_id=self.category)
+        if self.department is not None:
+            held = Assignment.objects.filter(appeal_id=OuterRef("pk"), department_id=self.department).exclude(
+                state=Assignment.State.RETURNED)
+            qs = qs.filter(Exists(held))
+        return qs
+
+    def _narrow(self, qs):
+        if self.empty:
+            return qs.none()
+        if self.federations is not None:
+            qs = qs.filter(federation_id__in=self.federations)
+        return qs
+
+    def stats(self, period):
+        """The rows of the scope's appeals submitted in the period (appeal counts)."""
+        qs = self._narrow(AppealDayStat.objects.filter(day__gte=period.start, day__lte=period.end))
+        if self.category is not None:
+            qs = qs.filter(category_id=self.category)
+        return qs.filter(department_id=self.department) if self.department is not None \
+            else qs.filter(department__isnull=True)
+
+    def department_stats(self, period, department_id=None):
+        """The departments' rows (counts of the appeals each holds, and its own replies)."""
+        qs = self._narrow(AppealDayStat.objects.filter(day__gte=period.start, day__lte=period.end))
+        if self.category is not None:
+            qs = qs.filter(category_id=self.category)
+        department_id = department_id if department_id is not None else self.department
+        if self.department is not None and department_id != self.department:
+            return qs.none()
+        return qs.filter(department_id=department_id) if department_id is not None \
+            else qs.filter(department__isnull=False)
+
+    def reach(self, period):
+        """The rows of the enterprises with a first appeal (held by the department) up to the period end:
+        one per enterprise and federation (one per enterprise for a department)."""
+        qs = self._narrow(AppealReach.objects.filter(first_day__lte=period.end))
+        return qs.filter(department_id=self.department) if self.department is not None \
+            else qs.filter(department__isnull=True)
+
+
+# --- the signals that keep them (connected in apps.py) -----------------------------------------------------------
+def appeal_written(sender, instance, raw=False, **kwargs):
+    """post_save / post_delete of an Appeal: its rows, and those it was in when loaded if its keys moved."""
+    if raw:  # loaddata: rebuild afterwards
+        return
+    refresh_appeal_keys([stat_key(instance), getattr(instance, "_loaded_stat_key", None)])
+    instance._loaded_stat_key = stat_key(instance)
+
+
+def assignment_written(sender, instance, raw=False, **kwargs):
+    """post_save / post_delete of an Assignment: the rows of its appeal."""
+    if raw:
+        return
+    refresh_appeal_keys(Appeal.objects.filter(pk=instance.appeal_id).values_list(
+        "federation_id", "category_id", "submitted_at", "enterprise_id"))

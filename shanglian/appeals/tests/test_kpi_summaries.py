@@ -1,0 +1,131 @@
+"""The maintained KPI summaries (`appeals.summaries`, issue 19): the figures read from them equal the
+figures counted from the appeals (the raw path, `summaries=False`) for every role that has them, every
+breakdown, narrowed figures and several periods, on the varied data of test_kpis_against_python; after
+each kind of service write, the rows kept by the saves equal the rows a rebuild computes from scratch."""
+
+from dataclasses import astuple
+from datetime import date
+
+import pytest
+from django.core.management import call_command
+
+from shanglian.appeals import figures, summaries
+from shanglian.appeals.models import AppealDayStat, AppealReach, Status
+from shanglian.common.periods import Period
+from shanglian.ui.figures import compute
+
+from .factories import department_user, make_appeal
+from .test_kpis_against_python import PERIODS, TODAY, world  # noqa: F401  (world: the varied data)
+from .test_services import ACTIONS, ALL_STATES, TABLE
+
+
+def _report(user, period, summaries):
+    report = figures.kpi_report(user, period, today=TODAY, summaries=summaries)
+    return (astuple(report.overall), report.enterprises_enrolled, [astuple(r) for r in report.by_department],
+            [astuple(r) for r in report.by_category], [astuple(r) for r in report.by_month])
+
+
+def _users(cast):
+    return {"admin": cast.users.admin, "staff": cast.users.staff, "leader": cast.users.leader,
+            "dept1": cast.users.dept1, "dept2": department_user(cast, cast.dept2)}
+
+
+@pytest.mark.parametrize("period", [*PERIODS, Period.year(2024), Period.custom(date(2024, 11, 1), date(2026, 2, 28))],
+                         ids=lambda p: p.label)
+def test_every_figure_from_the_summaries_equals_the_count_of_the_appeals(world, period):  # noqa: F811
+    for name, user in _users(world).items():
+        assert figures.kpi_source(user) is not None, name
+        assert _report(user, period, True) == _report(user, period, False), name
+
+
+def test_a_department_row_and_the_comparisons_from_the_summaries_equal_the_raw_ones(world):  # noqa: F811
+    period = Period.year(2025)
+    for name, user in _users(world).items():
+        summary = figures.department_figures(user, period, today=TODAY) if name.startswith("dept") else None
+        raw = figures.department_figures(user, period, today=TODAY, summaries=False) if summary else None
+        assert summary == raw, name
+        scope = figures.kpi_scope(user)
+        for other in (period.previous(), period.year_ago()):
+            assert figures.overall(scope, other, today=TODAY, source=figures.kpi_source(user)) == figures.overall(
+                scope, other, today=TODAY), name
+
+
+@pytest.mark.parametrize("key", ["received", "closure_rate", "on_time_rate", "average_reply_days",
+                                 "satisfaction_score", "overdue"])
+def test_a_figure_narrowed_to_a_category_or_a_department_equals_its_raw_count(world, key):  # noqa: F811
+    period = Period.custom(date(2024, 12, 31), date(2025, 6, 30))
+    categories = sorted({row.key for row in figures.by_category(figures.kpi_scope(world.users.staff), period,
+                                                                today=TODAY)})
+    for user in (world.users.staff, world.users.dept1):
+        narrowings = [{"category": c} for c in categories] + [
+            {"department": d.pk} for d in (world.dept1, world.dept2)] + [{"category": categories[0],
+                                                                            "department": world.dept1.pk}]
+        for narrowing in narrowings:
+            value = compute(f"appeals.{key}", user=user, period=period, today=TODAY, **narrowing).value
+            scope = figures._narrowed(user, **narrowing)
+            if "department" in narrowing:
+                rows = figures.by_department(scope, period, today=TODAY, department_id=narrowing["department"])
+                raw = getattr(rows[0] if rows else figures.Figures(), key)
+            else:
+                raw = getattr(figures.overall(scope, period, today=TODAY), key)
+            assert value == raw, (user.username, narrowing)
+
+
+def test_the_chamber_counts_its_members_appeals_without_summaries(world):  # noqa: F811
+    assert figures.kpi_source(world.users.chamber1) is None
+    report = figures.kpi_report(world.users.chamber1, Period.year(2025), today=TODAY)
+    assert report.source is None
+
+
+def _rows():
+    stats = sorted(AppealDayStat.objects.values_list(
+        "federation_id", "department_id", "day", "category_id", *summaries.APPEAL_COUNTS, *summaries.DEPARTMENT_COUNTS),
+        key=str)
+    reach = sorted(AppealReach.objects.values_list("federation_id", "department_id", "enterprise_id", "first_day"),
+                   key=str)
+    return stats, reach
+
+
+def _kept_rows_equal_rebuilt_rows():
+    kept = _rows()
+    summaries.rebuild()
+    return kept == _rows()
+
+
+ALLOWED = [(state, action) for state in ALL_STATES for action, outcome in TABLE[state].items()
+           if isinstance(outcome, str)]
+
+
+@pytest.mark.parametrize(("state", "action"), ALLOWED, ids=lambda v: str(v))
+def test_after_each_service_write_the_kept_summaries_equal_a_rebuild(cast, state, action):
+    """make_appeal drives the services to `state` (every save keeps the summaries), then one action."""
+    other = make_appeal(cast, Status.CLOSED, departments=[cast.dept1, cast.dept2])  # a neighbour in the same buckets
+    appeal = make_appeal(cast, state, departments=[cast.dept1])
+    if action == "decide_extension":
+        appeal = ACTIONS["request_extension"](cast, appeal)
+    ACTIONS[action](cast, appeal)
+    assert other.pk != appeal.pk
+    assert AppealDayStat.objects.exists()
+    year = Period.year(appeal.submitted_at.year)
+    expected = {name: _report(user, year, False) for name, user in _users(cast).items()}
+    assert _kept_rows_equal_rebuilt_rows()
+    assert {name: _report(user, year, True) for name, user in _users(cast).items()} == expected
+
+
+def test_moving_an_appeal_to_another_day_or_deleting_it_recomputes_both_buckets(cast):
+    appeal = make_appeal(cast, Status.CLOSED)
+    appeal.submitted_at = appeal.submitted_at.replace(year=appeal.submitted_at.year - 1)
+    appeal.save()
+    assert _kept_rows_equal_rebuilt_rows()
+    appeal.assignments.all().delete()
+    assert _kept_rows_equal_rebuilt_rows()
+
+
+def test_the_rebuild_command_restores_the_summaries_after_a_bulk_write(cast):
+    make_appeal(cast, Status.CLOSED)
+    expected = _rows()
+    AppealDayStat.objects.all().delete()
+    AppealReach.objects.all().delete()
+    call_command("rebuild_appeal_stats")
+    assert _rows() == expected
+    assert expected[0] and expected[1]
