@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from shanglian import testing
 from shanglian.appeals import selectors
 from shanglian.appeals.models import Appeal
 from shanglian.appeals.tests.factories import make_appeal
@@ -17,11 +18,7 @@ from shanglian.ui.listing import ordering
 NOW = datetime.datetime(2026, 11, 23, 10, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=8)))
 
 
-def _plan(queryset):
-    sql, params = queryset.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
-        return " | ".join(row[-1] for row in cursor.fetchall())
+_plan = testing.sqlite_plan
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="EXPLAIN QUERY PLAN is SQLite's")

@@ -127,11 +127,7 @@ def test_the_department_page_section_counts_its_appeals_for_the_department_and_t
         assert f">{total} 件</a>" in page
 
 
-def _plan(queryset):
-    sql, params = queryset.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
-        return " | ".join(row[-1] for row in cursor.fetchall())
+_plan = testing.sqlite_plan
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="EXPLAIN QUERY PLAN is SQLite's")
