@@ -93,13 +93,18 @@ def main():
               f"{len(queries)} | "
               f"{len(html) / 1024:.0f} | {digest(html)} |", flush=True)
         if args.explain:
-            slowest = max(queries.captured_queries, key=lambda q: float(q["time"]))
-            print(f"    slowest ({slowest['time']} s): {slowest['sql'][:300]}")
-            prefix = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
-            with connection.cursor() as cursor:
-                cursor.execute(prefix + slowest["sql"])
-                for row in cursor.fetchall():
-                    print("     ", row[-1])
+            print_slowest(connection, queries, top=1)
+
+
+def print_slowest(connection, queries, *, top):
+    """The `top` slowest of the captured queries, each with its plan (EXPLAIN QUERY PLAN / EXPLAIN)."""
+    prefix = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
+    for query in sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[:top]:
+        print(f"    {query['time']} s: {query['sql'][:400]}")
+        with connection.cursor() as cursor:
+            cursor.execute(prefix + query["sql"])
+            for row in cursor.fetchall():
+                print("      ", row[-1])
 
 
 if __name__ == "__main__":

@@ -56,7 +56,7 @@ def main():
     import django
 
     django.setup()
-    from bench_lists import digest
+    from bench_lists import digest, print_slowest
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -101,14 +101,7 @@ def main():
                 out.write("\t".join([args.label, connection.vendor, *row]) + "\n")
                 out.flush()
             if args.explain:
-                slowest = sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[:2]
-                for query in slowest:
-                    print(f"    {query['time']} s: {query['sql'][:400]}")
-                    prefix = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
-                    with connection.cursor() as cursor:
-                        cursor.execute(prefix + query["sql"])
-                        for plan_row in cursor.fetchall():
-                            print("      ", plan_row[-1])
+                print_slowest(connection, queries, top=2)
 
 
 if __name__ == "__main__":
