@@ -131,7 +131,7 @@ def test_missing_required_column_is_named(db, xlsx):
     (book([["x", "y"]], headers=["甲", "乙"]), "未找到表头行"),
     (book([], headers=HEADERS), "没有数据"),
     (book([["A01", "甲", "甲"]], headers=["编码", "名称", "名字"]), "出现了不止一次"),
-])
+], ids=["empty", "no-header", "no-rows", "repeated-column"])  # ids, not the bytes: they hold a zip timestamp
 def test_unusable_sheets_get_a_chinese_message(db, xlsx, content, message):
     with pytest.raises(ExcelError, match=message):
         run_import(ToySpec(), xlsx(content))
@@ -283,7 +283,7 @@ def _zip(entries):
     b"<html><body>not a workbook</body></html>",
     b"PK\x03\x04 truncated",
     _zip({"word/document.xml": "<w/>", "[Content_Types].xml": "<Types/>"}),  # a .docx renamed
-])
+], ids=["exe", "html", "truncated-zip", "docx"])
 def test_what_is_not_an_xlsx_is_refused_by_content(db, xlsx, content):
     with pytest.raises(ExcelError, match="不是有效的 Excel（.xlsx）文件"):
         run_import(ToySpec(), xlsx(content))
