@@ -227,15 +227,16 @@ def _late(source, today):
     return source.appeals().filter(overdue_q(today)).order_by()
 
 
-def overall(scope, period, *, today=None, overdue=True, source=None):
+def overall(scope, period, *, today=None, overdue=True, source=None, reply_days=True):
     """The overall figures of the scoped appeals (three queries; two without `overdue`, whose figure is
-    then 0: a comparison with another period does not need it — it counts whatever the period). With a
+    then 0: a comparison with another period does not need it — it counts whatever the period; one less
+    without `reply_days`, whose sums are then 0, for a caller that shows no 平均答复用时). With a
     `source` (the scope in summary terms), one query over the summary rows plus the overdue one."""
     if source is not None:
         late = _late(source, _today(today)).aggregate(overdue=Count("pk")) if overdue else None
         return _figures("合计", None, source.stats(period).aggregate(**_sums()), late)
     (counts, late), = _split_counts(scope, period, _today(today), overdue=overdue)
-    days = _days_by(scope, period)
+    days = _days_by(scope, period) if reply_days else None
     return _figures("合计", None, counts, late, days)
 
 
@@ -413,6 +414,7 @@ class KpiReport:
     by_month: list = field(default_factory=list)
     scope: object = None  # the KPI scope the figures were counted in (kpi_scope), for what is drawn from it next
     source: Source | None = None  # the same scope in the summaries' terms (kpi_source)
+    reply_days: bool = True  # False: 平均答复用时 not counted (nor in the comparisons of `overall_figures`)
 
     @property
     def headline(self):
@@ -459,19 +461,22 @@ def kpi_source(user, *, category=None, department=None, summaries=True):
     return source
 
 
-def kpi_report(user, period, *, today=None, breakdowns=True, summaries=True):
+def kpi_report(user, period, *, today=None, breakdowns=True, summaries=True, enrolled=True, reply_days=True):
     """Every figure of the statistics page for the user's scope (PermissionDenied for roles without
     one). A department user gets its own department's row only. With `summaries` (the default) the
     figures are read from the maintained summaries where the scope has them; without, from the appeals
-    (the same figures: tests compare the two)."""
+    (the same figures: tests compare the two). A caller that does not show 服务企业数 (`enrolled=False`:
+    None) or 平均答复用时 (`reply_days=False`, overall only: None) saves their queries — on the raw path of a
+    chamber's 工作台 the most costly ones."""
     scope = kpi_scope(user)
     source = kpi_source(user, summaries=summaries)
     today = _today(today)
     categories = _category_rows(scope, period, today, source) if breakdowns else None
-    report = KpiReport(period=period, overall=overall(scope, period, today=today, source=source)
+    report = KpiReport(period=period, overall=overall(scope, period, today=today, source=source,
+                                                      reply_days=reply_days or source is not None)
                        if categories is None else _total(categories),
-                       enterprises_enrolled=enterprises_enrolled(user, scope, period, source), scope=scope,
-                       source=source)
+                       enterprises_enrolled=enterprises_enrolled(user, scope, period, source) if enrolled else None,
+                       scope=scope, source=source, reply_days=reply_days or breakdowns or source is not None)
     if breakdowns:
         own = user.department_id if role_of(user) == Role.DEPARTMENT else None
         report.by_department = by_department(scope, period, today=today, department_id=own, source=source)
@@ -602,9 +607,15 @@ def overall_figures(user, report, *, today=None, compare=True):
     period = report.period
     # 当前超期 is not compared (it counts whatever the period): the other periods need no overdue count
     source = report.source
-    previous = (overall(scope, period.previous(), today=today, overdue=False, source=source)
-                if compare and compare != YEAR_AGO else None)
-    year_ago = overall(scope, period.year_ago(), today=today, overdue=False, source=source) if compare else None
+    days = report.reply_days
+    year_ago = overall(scope, period.year_ago(), today=today, overdue=False, source=source,
+                       reply_days=days) if compare else None
+    previous = None
+    if compare and compare != YEAR_AGO:
+        # a whole year's 环比 and 同比 are the same year: counted once (two aggregates of the raw path less)
+        previous = (year_ago if period.previous() == period.year_ago()
+                    else overall(scope, period.previous(), today=today, overdue=False, source=source,
+                                 reply_days=days))
     result = {}
     for key, _label, _unit, attribute, records, _definition, compared, _alert in OVERALL:
         spec = get(f"appeals.{key}")

@@ -239,3 +239,29 @@ def test_a_chambers_figures_equal_a_python_count_of_its_active_members_appeals(w
     with_account = {u.enterprise_id for u in User.objects.filter(is_active=True, enterprise_id__in=members,
                                                                  date_joined__lt=end) if u.role == Role.ENTERPRISE}
     assert report.enterprises_enrolled == len(with_appeal | with_account)
+
+
+def test_the_chamber_home_cards_skip_only_figures_they_do_not_show(world):
+    """The chamber's 工作台 counts neither 服务企业数 nor 平均答复用时 (not among its cards): every card it shows
+    — value, 同比 — is the one of the full report; a whole year's 环比 (the year before) is counted once
+    for 同比 and 环比 and equals the comparison counted on its own."""
+    from shanglian.appeals.panels import CHAMBER_CARDS
+    from shanglian.ui.figures import YEAR_AGO
+
+    chamber = world.users.chamber1
+    period = Period.custom(date(2025, 1, 1), TODAY)
+    full = figures.overall_figures(chamber, figures.kpi_report(chamber, period, today=TODAY, breakdowns=False),
+                                   today=TODAY, compare=YEAR_AGO)
+    lean_report = figures.kpi_report(chamber, period, today=TODAY, breakdowns=False, enrolled=False, reply_days=False)
+    lean = figures.overall_figures(chamber, lean_report, today=TODAY, compare=YEAR_AGO)
+    assert lean_report.enterprises_enrolled is None and lean["average_reply_days"].value is None
+    shown = [key.removeprefix("appeals.") for key in CHAMBER_CARDS]
+    assert [(lean[k].value, lean[k].year_ago) for k in shown] == [(full[k].value, full[k].year_ago) for k in shown]
+    assert any(full[k].value for k in shown)
+
+    year = Period.year(2025)
+    cards = figures.overall_figures(chamber, figures.kpi_report(chamber, year, today=TODAY), today=TODAY)
+    before = figures.overall(figures.kpi_scope(chamber), Period.year(2024), today=TODAY, overdue=False)
+    for key, _label, _unit, attribute, *_rest, compared, _alert in figures.OVERALL:
+        if compared:
+            assert cards[key].previous == cards[key].year_ago == getattr(before, attribute), key
