@@ -198,13 +198,17 @@ def _reply_days(prefix=""):
 
 def _days_by(scope, period, *group, **annotations):
     """The reply days of the scope's appeals of the period, grouped by appeal fields (or by nothing):
-    read from the appeals' index joined to their assignments' index, never from the rows themselves."""
+    read from the appeals' index joined to their assignments' index, never from the rows themselves.
+    Keyed by the group's value (by the tuple of the values with several group fields)."""
     qs = scope.filter(_in_period(period)).order_by()
     if annotations:
         qs = qs.annotate(**annotations)
     if not group:
         return qs.aggregate(**_reply_days("assignments__"))
-    return {row[group[0]]: row for row in qs.values(*group).annotate(**_reply_days("assignments__"))}
+    rows = qs.values(*group).annotate(**_reply_days("assignments__"))
+    if len(group) > 1:
+        return {tuple(row[g] for g in group): row for row in rows}
+    return {row[group[0]]: row for row in rows}
 
 
 def _assignments_of(scope, period):
@@ -305,6 +309,39 @@ def by_month(scope, period, *, today=None, source=None):
     last = today  # a month that has not begun yet has no appeals to show: no row, no zero in the chart
     return [_figures(f"{month.year}年{month.month}月", month, rows.get(n), days.get(n))
             for n, month in enumerate(months) if month <= last]
+
+
+def _categories_and_months(scope, period, today):
+    """The raw path's `_category_rows` and `by_month` together (a chamber's scope, counted from the appeals):
+    the period's counts and reply days grouped by category and month at once — two reads of the period's
+    appeals instead of four — each breakdown the sum of the groups over the other key; the categories' late
+    appeals (whatever the period) one more query, as in `_category_rows`. The same rows as the two."""
+    months = period.months()
+    month = _month_bucket("submitted_at", months)
+    group = ("category_id", "category__name", "category__order")
+    counted = (scope.filter(_in_period(period)).order_by().annotate(month=month)
+               .values(*group, "month").annotate(**_appeal_counts(period, today)))
+    days = _days_by(scope, period, "category_id", "month", month=month)
+    late = {row["category_id"]: row for row in scope.filter(overdue_q(today)).order_by().values(*group)
+            .annotate(overdue=Count("pk"))}
+    by_category, by_month, names = {}, {}, {}
+    for row in counted:
+        key, n = row["category_id"], row["month"]
+        names[key] = (row["category__name"], row["category__order"])
+        period_row = {name: row[name] for name in COUNT_FIELDS if name in row and name != "overdue"}
+        by_category.setdefault(key, []).append(period_row)
+        by_month.setdefault(n, []).append(row)
+    for (key, n), row in days.items():
+        by_category.setdefault(key, []).append(row)
+        by_month.setdefault(n, []).append(row)
+    for key, row in late.items():
+        names[key] = (row["category__name"], row["category__order"])
+        by_category.setdefault(key, []).append(row)
+    categories = sorted((_figures(names[key][0], key, *rows) for key, rows in by_category.items()),
+                        key=lambda row: (names[row.key][1], row.key))
+    month_rows = [_figures(f"{first.year}年{first.month}月", first, *by_month.get(n, ()))
+                  for n, first in enumerate(months) if first <= today]
+    return categories, month_rows
 
 
 def _department_sums():
@@ -471,7 +508,11 @@ def kpi_report(user, period, *, today=None, breakdowns=True, summaries=True, enr
     scope = kpi_scope(user)
     source = kpi_source(user, summaries=summaries)
     today = _today(today)
-    categories = _category_rows(scope, period, today, source) if breakdowns else None
+    categories = months = None
+    if breakdowns and source is None:
+        categories, months = _categories_and_months(scope, period, today)
+    elif breakdowns:
+        categories = _category_rows(scope, period, today, source)
     report = KpiReport(period=period, overall=overall(scope, period, today=today, source=source,
                                                       reply_days=reply_days or source is not None)
                        if categories is None else _total(categories),
@@ -481,7 +522,7 @@ def kpi_report(user, period, *, today=None, breakdowns=True, summaries=True, enr
         own = user.department_id if role_of(user) == Role.DEPARTMENT else None
         report.by_department = by_department(scope, period, today=today, department_id=own, source=source)
         report.by_category = [row for row in categories if not row.is_empty]
-        report.by_month = by_month(scope, period, today=today, source=source)
+        report.by_month = months if months is not None else by_month(scope, period, today=today, source=source)
     return report
 
 
