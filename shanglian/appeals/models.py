@@ -231,8 +231,12 @@ class Appeal(models.Model):
             # alone: the scope, the submission instant, then every column they count or group by (issue 19).
             models.Index(fields=["federation", "submitted_at", "status", "rating", "replied_on_time", "category",
                                  "deadline", "enterprise"], name="appeal_fed_submitted_kpi"),
-            # A chamber's scope: the appeals of its member enterprises, by submission instant.
-            models.Index(fields=["enterprise", "submitted_at"], name="appeal_enterprise_submitted"),
+            # A chamber's scope: the appeals of its member enterprises, by submission instant — and its KPIs
+            # (figures.py, counted from the appeals: chamber membership changes over time, so there are no
+            # summaries for it) read the period's appeals of each member from this index alone, every column
+            # they count or group by after the instant (the federation's `appeal_fed_submitted_kpi`, issue 19).
+            models.Index(fields=["enterprise", "submitted_at", "status", "rating", "replied_on_time", "category",
+                                 "deadline"], name="appeal_enterprise_kpi"),
             # A chamber's queue counts: its members' appeals by status (and deadline, rating, reply instant),
             # from the index alone.
             models.Index(fields=["enterprise", "status", "deadline", "rating", "replied_at"],

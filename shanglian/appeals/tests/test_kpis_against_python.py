@@ -193,3 +193,75 @@ def test_a_month_bucket_starts_at_local_midnight_not_utc_midnight(world):
     assert rows[date(2025, 11, 1)] == sum(1 for d in local if d.year == 2025 and d.month == 11)
     assert appeals.filter(submitted_at=december).exists()
     assert appeals.filter(submitted_at=december - timedelta(seconds=1)).exists()
+
+
+@pytest.mark.parametrize("period", PERIODS, ids=lambda p: p.label)
+def test_a_chambers_figures_equal_a_python_count_of_its_active_members_appeals(world, period):
+    """A chamber secretary's KPIs are counted from the appeals (no summaries: chamber membership changes over
+    time), read through the index `appeal_enterprise_kpi` from its active members' ids: the same figures as
+    a Python count of the appeals of its active members — not those of a member that left, nor another
+    chamber's — overall, per category, per month, per department, and 服务企业数."""
+    from shanglian.members.models import ChamberMembership
+
+    chamber = world.users.chamber1
+    extra = list(Appeal.objects.filter(federation=world.district).exclude(
+        enterprise__in=[world.ent1, world.ent2]).values_list("enterprise_id", flat=True).distinct().order_by(
+        "enterprise_id"))
+    active, left, elsewhere = extra[0], extra[1], extra[2]
+    ChamberMembership.objects.create(chamber=world.chamber1, enterprise_id=active, joined=date(2020, 1, 1))
+    ChamberMembership.objects.create(chamber=world.chamber1, enterprise_id=left, joined=date(2020, 1, 1),
+                                     status=ChamberMembership.Status.LEFT, left=date(2024, 1, 1))
+    ChamberMembership.objects.create(chamber=world.chamber2, enterprise_id=elsewhere, joined=date(2020, 1, 1))
+    members = set(ChamberMembership.objects.filter(chamber=world.chamber1, status="active")
+                  .values_list("enterprise_id", flat=True))
+    assert active in members and left not in members and elsewhere not in members
+    appeals = [a for a in Appeal.objects.all() if a.enterprise_id in members]
+    assert len({a.enterprise_id for a in appeals}) >= 2
+    assignments = list(Assignment.objects.filter(appeal__in=[a.pk for a in appeals]))
+
+    report = figures.kpi_report(chamber, period, today=TODAY)
+    assert report.source is None
+    assert _counts(report.overall) == _expected(appeals, assignments, period)[None]
+    assert _counts(figures.overall(report.scope, period, today=TODAY)) == _expected(appeals, assignments, period)[None]
+    expected = _expected(appeals, assignments, period, key=lambda a: a.category_id)
+    assert {row.key: _counts(row) for row in report.by_category} == {k: v for k, v in expected.items() if v}
+    months = _expected([a for a in appeals if period.start <= _local_day(a.submitted_at) <= period.end],
+                       assignments, period, key=lambda a: _local_day(a.submitted_at).replace(day=1))
+    assert {row.key: _counts(row) for row in report.by_month} == {
+        m: months.get(m, {}) for m in period.months() if m <= TODAY}
+    held = [s for s in assignments if s.state != Assignment.State.RETURNED]
+    assert {row.key for row in report.by_department} == {
+        s.department_id for s in held
+        if period.start <= _local_day(s.appeal.submitted_at) <= period.end
+        or (s.state in Assignment.HELD_STATES and s.deadline < TODAY)}
+    end = period.bounds[1]
+    with_appeal = {a.enterprise_id for a in appeals if a.submitted_at < end}
+    with_account = {u.enterprise_id for u in User.objects.filter(is_active=True, enterprise_id__in=members,
+                                                                 date_joined__lt=end) if u.role == Role.ENTERPRISE}
+    assert report.enterprises_enrolled == len(with_appeal | with_account)
+
+
+def test_the_chamber_home_cards_skip_only_figures_they_do_not_show(world):
+    """The chamber's 工作台 counts neither 服务企业数 nor 平均答复用时 (not among its cards): every card it shows
+    — value, 同比 — is the one of the full report; a whole year's 环比 (the year before) is counted once
+    for 同比 and 环比 and equals the comparison counted on its own."""
+    from shanglian.appeals.panels import CHAMBER_CARDS
+    from shanglian.ui.figures import YEAR_AGO
+
+    chamber = world.users.chamber1
+    period = Period.custom(date(2025, 1, 1), TODAY)
+    full = figures.overall_figures(chamber, figures.kpi_report(chamber, period, today=TODAY, breakdowns=False),
+                                   today=TODAY, compare=YEAR_AGO)
+    lean_report = figures.kpi_report(chamber, period, today=TODAY, breakdowns=False, enrolled=False, reply_days=False)
+    lean = figures.overall_figures(chamber, lean_report, today=TODAY, compare=YEAR_AGO)
+    assert lean_report.enterprises_enrolled is None and lean["average_reply_days"].value is None
+    shown = [key.removeprefix("appeals.") for key in CHAMBER_CARDS]
+    assert [(lean[k].value, lean[k].year_ago) for k in shown] == [(full[k].value, full[k].year_ago) for k in shown]
+    assert any(full[k].value for k in shown)
+
+    year = Period.year(2025)
+    cards = figures.overall_figures(chamber, figures.kpi_report(chamber, year, today=TODAY), today=TODAY)
+    before = figures.overall(figures.kpi_scope(chamber), Period.year(2024), today=TODAY, overdue=False)
+    for key, _label, _unit, attribute, *_rest, compared, _alert in figures.OVERALL:
+        if compared:
+            assert cards[key].previous == cards[key].year_ago == getattr(before, attribute), key

@@ -9,6 +9,7 @@ from collections import Counter
 from datetime import date, timedelta
 
 import pytest
+from django.db.models import Q
 
 from shanglian import testing
 from shanglian.common.models import DictItem
@@ -153,6 +154,21 @@ def test_member_figures_equal_a_plain_count_of_the_rows_on_every_date(district, 
         assert _same_ranking(figures.street_rows(scope, on), _streets(rows, on)), on
     assert [(r.year, r.in_force, r.previous, r.joined, r.left, r.suspended)
             for r in figures.year_end_series(scope, YEARS)] == _year_ends(rows, YEARS)
+
+
+@pytest.mark.parametrize("who", ["chamber1", "chamber2"])
+def test_a_chambers_memberships_are_the_plain_definition_on_the_varied_data(district, who):
+    """The chamber secretary's scope, read as a UNION of index lookups (`selectors.chamber_membership_ids`), is
+    the plain definition — memberships of its active member enterprises, of persons with a role in one, and
+    its own group membership — so the figures above, counted on it, are those of the plain definition."""
+    user = getattr(district.users, who)
+    members = ChamberMembership.objects.filter(chamber_id=user.chamber_id, status="active").values("enterprise_id")
+    reference = Membership.objects.filter(
+        Q(enterprise_id__in=members) | Q(person__enterprise_roles__enterprise_id__in=members)
+        | Q(group_id=user.chamber_id)).distinct()
+    assert sorted(memberships_visible_to(user).values_list("pk", flat=True)) == sorted(
+        reference.values_list("pk", flat=True))
+    assert memberships_visible_to(user).count() == reference.count() > 0
 
 
 def test_the_reference_data_has_every_case(district):
