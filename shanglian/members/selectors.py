@@ -18,7 +18,7 @@ from shanglian.orgs.models import Street
 from shanglian.orgs.selectors import chambers_in_scope, chambers_visible_to, federation_ids_in_scope
 
 from . import search
-from .models import ChamberMembership, Enterprise, EnterpriseRole, Person
+from .models import ChamberMembership, Enterprise, EnterpriseRole, Person, incomplete_enterprise_q
 
 
 # A chamber secretary's scopes are semi-joins on the chamber's active members (`pk IN (…)`, each list read from
@@ -55,10 +55,6 @@ def enterprise_list(user, *, filters=None):
     if filters.get("incomplete"):
         qs = qs.filter(incomplete_enterprise_q())
     return qs
-
-
-def incomplete_enterprise_q():
-    return Q(contact_name="") | Q(street__isnull=True) | Q(employees__isnull=True)
 
 
 def enterprise_profile(enterprise):

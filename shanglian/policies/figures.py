@@ -8,6 +8,7 @@ from django.db.models import Count, Q
 
 from shanglian.ui.figures import figure, share
 
+from . import summaries as push_summaries
 from .models import Policy, PolicyDelivery
 from .selectors import policies_visible_to
 
@@ -25,21 +26,33 @@ def published_policies(*, user, period):
             .filter(published_on__gte=period.start, published_on__lte=period.end))
 
 
-def deliveries(user, period):
-    """The pushes of the user's policies to enterprises in `period`."""
+def deliveries(user, period, policies=None):
+    """The pushes of the user's policies (`policies`, when already at hand) to enterprises in `period`."""
     start, end = period.bounds
-    return PolicyDelivery.objects.filter(policy__in=policies_visible_to(user).order_by().values("pk"),
+    policies = policies_visible_to(user) if policies is None else policies
+    return PolicyDelivery.objects.filter(policy__in=policies.order_by().values("pk"),
                                          pushed_at__gte=start, pushed_at__lt=end)
 
 
+def push_counts(user, period, summaries):
+    """(pushed, read) in `period` and the pushes themselves: the counts summed from the maintained push-day
+    summary (`summaries.py`), or counted from the deliveries with `summaries=False` (the tests compare)."""
+    policies = policies_visible_to(user)
+    records = deliveries(user, period, policies)
+    if summaries:
+        return (*push_summaries.push_counts(policies, period), records)
+    counts = records.aggregate(total=Count("pk"), read=Count("pk", filter=Q(read_at__isnull=False)))
+    return counts["total"], counts["read"], records
+
+
 @figure("policies.deliveries", label="政策推送", unit="家次", definition="统计期间内把政策推送给企业的次数（一条政策推送给一家企业计一次）")
-def policy_deliveries(*, user, period):
-    return deliveries(user, period)
+def policy_deliveries(*, user, period, summaries=True):
+    pushed, _, records = push_counts(user, period, summaries)
+    return pushed, records
 
 
 @figure("policies.read_rate", label="推送已读率", unit="%",
         definition="统计期间内的推送中企业已阅读的比例；记录为期间内的推送（分母）")
-def read_rate(*, user, period):
-    records = deliveries(user, period)
-    counts = records.aggregate(total=Count("pk"), read=Count("pk", filter=Q(read_at__isnull=False)))
-    return share(counts["read"], counts["total"]), records
+def read_rate(*, user, period, summaries=True):
+    pushed, read, records = push_counts(user, period, summaries)
+    return share(read, pushed), records

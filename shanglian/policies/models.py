@@ -223,3 +223,38 @@ class PolicyDelivery(models.Model):
 
     def __str__(self):
         return f"{self.policy} → {self.enterprise}"
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        """Remember the push-day bucket of the loaded delivery, so that a save moving it (another policy or
+        push time) also recomputes the bucket it leaves (`summaries.delivery_written`)."""
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_push_key = push_key(instance)
+        return instance
+
+
+def push_key(delivery):
+    """What places a delivery in the push-day summary (`PolicyPushDay`): (policy, pushed_at), None for a
+    field not loaded."""
+    values = delivery.__dict__
+    return values.get("policy_id"), values.get("pushed_at")
+
+
+class PolicyPushDay(models.Model):
+    """The pushes of one policy on one local day (Asia/Shanghai) and how many of them have been read:
+    the 政策推送 and 推送已读率 figures (`figures.py`) summed over a period without walking the deliveries.
+    Derived data: `summaries.refresh` recomputes a row from the deliveries (never +1/−1),
+    `rebuild_policy_stats` all of them."""
+
+    policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    pushed = models.PositiveIntegerField(default=0)
+    read = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "政策推送日统计"
+        verbose_name_plural = "政策推送日统计"
+        constraints = [models.UniqueConstraint(fields=["policy", "day"], name="policies_push_day_unique")]
+
+    def __str__(self):
+        return f"{self.policy_id} {self.day}: {self.pushed}/{self.read}"

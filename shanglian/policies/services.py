@@ -22,7 +22,7 @@ from shanglian.common.uploads import check_uploads, kept_files, remove_stored
 from shanglian.notifications.services import notify
 from shanglian.orgs.models import Department, Street
 
-from . import matching, selectors
+from . import matching, selectors, summaries
 from .models import Policy, PolicyAttachment, PolicyDelivery, PolicyIndustry, delimited
 
 ATTACHMENT_FOLDER = "policies"
@@ -226,6 +226,8 @@ def push_policy(*, actor, policy, sms=False):
     PolicyDelivery.objects.bulk_create(
         [PolicyDelivery(policy=policy, enterprise_id=pk, pushed_at=now, pushed_by=actor) for pk in targets],
         batch_size=PUSH_BATCH)
+    if targets:  # a bulk insert sends no signals: its push-day bucket is recomputed here
+        summaries.refresh(policy.pk, now)
     users = users_in_role(Role.ENTERPRISE, enterprise_id__in=targets)
     url = reverse("policies:h5_detail", args=[policy.pk])
     notify(list(users), kind="policy", title=f"为您推荐惠企政策：{policy.title}", body=policy.summary[:200],
@@ -241,8 +243,13 @@ def record_read(*, actor, policy):
     """An enterprise user opened a policy pushed to the enterprise: the first read is kept."""
     if role_of(actor) != Role.ENTERPRISE or not actor.enterprise_id:
         return False
-    return bool(PolicyDelivery.objects.filter(policy=policy, enterprise_id=actor.enterprise_id,
-                                              read_at__isnull=True).update(read_at=timezone.now(), read_by=actor))
+    unread = PolicyDelivery.objects.filter(policy=policy, enterprise_id=actor.enterprise_id, read_at__isnull=True)
+    with transaction.atomic():
+        pushed_at = unread.values_list("pushed_at", flat=True).first()
+        if pushed_at is None or not unread.update(read_at=timezone.now(), read_by=actor):
+            return False
+        summaries.refresh(policy.pk, pushed_at)  # an update sends no signals
+    return True
 
 
 @transaction.atomic

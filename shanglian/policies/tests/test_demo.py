@@ -141,3 +141,17 @@ def test_the_demo_enterprise_has_matches_pushed_to_it_and_unread(district):
     newest = inbox.order_by("-created_at").first()
     assert newest.title.startswith("为您推荐惠企政策：") and newest.read_at is None
     assert timezone.localtime(newest.created_at).date() >= END - timedelta(days=7)
+
+
+def test_the_push_day_summary_matches_the_bulk_written_deliveries(district):
+    from shanglian.common.periods import Period
+    from shanglian.policies.models import PolicyPushDay
+    from shanglian.ui.figures import compute
+
+    assert PolicyPushDay.objects.exists()
+    staff = district[0].users["staff"]
+    for period in (Period.custom(date(2026, 1, 1), END), Period.custom(date(2024, 1, 1), END)):
+        for key in ("policies.deliveries", "policies.read_rate"):
+            fast = compute(key, user=staff, period=period, compare=True)
+            slow = compute(key, user=staff, period=period, compare=True, summaries=False)
+            assert (fast.value, fast.year_ago) == (slow.value, slow.year_ago)
