@@ -4,26 +4,24 @@ name (SHANGLIAN_VAR_DIR's SQLite, or DATABASE_URL), with the demo logins of `see
     SHANGLIAN_VAR_DIR=/tmp/wb-city SHANGLIAN_DEMO=1 .venv/bin/python bench/bench_workbench.py [--runs 10]
     ... bench/bench_workbench.py --profile staff      # the slowest queries and functions of one request
 
-For each role: p50/p95 of the server time and the mean CPU time of this process per request, in ms over
-`--runs` requests (after one warm-up), the query count and a digest of the page without its per-request
-tokens (`bench_statistics.TOKENS`): run it before and after a change on the same database — equal digests
+For each role: p50/p95 of the server time and the median CPU time of this process per request, in ms over
+`--runs` requests (after one warm-up; `bench_statistics.measure`), the query count and a digest of the page without its
+per-request tokens: run it before and after a change on the same database — equal digests
 mean the same figures. Times are printed, never asserted.
 """
 
 import argparse
 import cProfile
-import hashlib
 import io
 import pstats
-import statistics
-import time
 
-from bench_statistics import TOKENS, CaptureQueriesContext, Client, _user, connection, verify_second_factor
+from bench_statistics import CaptureQueriesContext, Client, _user, connection, measure, verify_second_factor
 
 from shanglian.accounts.roles import Role
 
 ROLES = {"admin": Role.SYSADMIN, "staff": Role.STAFF, "leader": Role.LEADER}
 PATH = "/"
+LIMIT = 120  # seconds after which a request is stopped (bench_statistics.measure)
 
 
 def _client(role):
@@ -32,24 +30,6 @@ def _client(role):
     client.force_login(user)
     verify_second_factor(client, user)
     return client
-
-
-def measure(client, runs):
-    walls, cpus, queries, digest = [], [], None, None
-    for n in range(runs + 1):
-        with CaptureQueriesContext(connection) as captured:
-            wall, cpu = time.perf_counter(), time.process_time()
-            response = client.get(PATH)
-            wall, cpu = (time.perf_counter() - wall) * 1000, (time.process_time() - cpu) * 1000
-        assert response.status_code == 200, response.status_code
-        if n:  # the first request warms the caches up
-            walls.append(wall)
-            cpus.append(cpu)
-        queries = len(captured)
-        digest = hashlib.sha256(TOKENS.sub(b"", response.content)).hexdigest()[:12]
-    walls.sort()
-    p95 = walls[min(len(walls) - 1, round(0.95 * (len(walls) - 1)))]
-    return statistics.median(walls), p95, statistics.mean(cpus), queries, digest
 
 
 def profile(role, top):
@@ -88,7 +68,7 @@ def main():
     print("| role | p50 ms | p95 ms | CPU ms/request | queries | digest |")
     print("|---|---:|---:|---:|---:|---|")
     for name, role in ROLES.items():
-        p50, p95, cpu, queries, digest = measure(_client(role), args.runs)
+        p50, p95, cpu, queries, digest = measure(_client(role), PATH, args.runs, LIMIT)
         print(f"| {name} | {p50:.0f} | {p95:.0f} | {cpu:.0f} | {queries} | {digest} |", flush=True)
 
 
