@@ -13,12 +13,11 @@ summary terms); 当前超期 counts whatever the period and stays a live query (
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef
-from django.utils import timezone
 
+from shanglian.common.periods import day_bounds, local_day
 from shanglian.orgs.models import Federation
 
 from .models import Appeal, AppealDayStat, AppealReach, Assignment, Rating, Status, stat_key
@@ -32,16 +31,6 @@ APPEAL_FIELDS = ("pk", "federation_id", "enterprise_id", "category_id", "submitt
                  "replied_on_time")
 ASSIGNMENT_FIELDS = ("appeal_id", "department_id", "state", "replied_at", "replied_on_time", "working_days_to_reply")
 RATING_FIELDS = {Rating.SATISFIED: "satisfied", Rating.BASICALLY: "basically", Rating.UNSATISFIED: "unsatisfied"}
-
-
-def local_day(moment):
-    """The local date (Asia/Shanghai) of an instant: the day a period's bounds put it in."""
-    return timezone.localtime(moment, timezone.get_default_timezone()).date()
-
-
-def _day_bounds(day):
-    tz = timezone.get_default_timezone()
-    return datetime.combine(day, time.min, tzinfo=tz), datetime.combine(day + timedelta(days=1), time.min, tzinfo=tz)
 
 
 # --- folding appeal rows into summary rows -------------------------------------------------------------------
@@ -135,7 +124,7 @@ def refresh(federation_id, category_id, submitted_at, enterprise_id):
     """Recompute the summary rows of the appeals submitted on that local day in that federation and
     category, and the enterprise's first days (every federation and department), from the appeals."""
     day = local_day(submitted_at)
-    start, end = _day_bounds(day)
+    start, end = day_bounds(day)
     with transaction.atomic():
         fold = _fold(_appeals().filter(federation_id=federation_id, category_id=category_id,
                                        submitted_at__gte=start, submitted_at__lt=end))

@@ -25,6 +25,17 @@ YEAR, QUARTER, MONTH, CUSTOM = "year", "quarter", "month", "custom"
 KINDS = (YEAR, QUARTER, MONTH, CUSTOM)
 
 
+def local_day(moment):
+    """The local date (Asia/Shanghai) of an instant: the day a period's bounds put it in."""
+    return timezone.localtime(moment, timezone.get_default_timezone()).date()
+
+
+def day_bounds(day):
+    """The instants a local day starts and ends at: [start, end)."""
+    tz = timezone.get_default_timezone()
+    return datetime.combine(day, time.min, tzinfo=tz), datetime.combine(day + timedelta(days=1), time.min, tzinfo=tz)
+
+
 def _month_end(year, month):
     return date(year, month, calendar.monthrange(year, month)[1])
 

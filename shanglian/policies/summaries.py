@@ -12,24 +12,14 @@ enter the summary: the figures apply the user's visible policies when they read 
 """
 
 from collections import defaultdict
-from datetime import datetime, time, timedelta
 
 from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+
+from shanglian.common.periods import day_bounds, local_day
 
 from .models import PolicyDelivery, PolicyPushDay, push_key
-
-
-def local_day(moment):
-    """The local date (Asia/Shanghai) of an instant: the day a period's bounds put it in."""
-    return timezone.localtime(moment, timezone.get_default_timezone()).date()
-
-
-def _day_bounds(day):
-    tz = timezone.get_default_timezone()
-    return datetime.combine(day, time.min, tzinfo=tz), datetime.combine(day + timedelta(days=1), time.min, tzinfo=tz)
 
 
 def _counted(deliveries):
@@ -53,7 +43,7 @@ def _fold(rows):
 def refresh(policy_id, pushed_at):
     """Recompute the row of the deliveries of `policy_id` pushed on the local day of `pushed_at`."""
     day = local_day(pushed_at)
-    start, end = _day_bounds(day)
+    start, end = day_bounds(day)
     with transaction.atomic():
         rows = _fold(_counted(PolicyDelivery.objects.filter(policy_id=policy_id, pushed_at__gte=start,
                                                              pushed_at__lt=end)))
