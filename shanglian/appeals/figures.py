@@ -62,6 +62,7 @@ from shanglian.ui.figures import YEAR_AGO, Figure, figure, get, mean, share
 
 from .models import (
     RATING_POINTS,
+    AppealReach,
     Assignment,
     Rating,
     Status,
@@ -400,10 +401,15 @@ def _department_rows(rows, scope, today, department_id):
     return [row for row in result if not row.is_empty]
 
 
-def enterprises_enrolled(user, scope, period, source=None):
+def enterprises_enrolled(user, scope, period, source=None, *, summaries=False):
     """服务企业数: distinct enterprises with an appeal in the scope submitted up to the period end, plus
     the enterprises of the user's member scope with an active enterprise account created by then. From
-    the summaries: the enterprises whose first appeal is by then, plus the account holders without one."""
+    the summaries: the enterprises whose first appeal is by then, plus the account holders without one —
+    for a chamber (`summaries`, no `source`: its scope is its members' appeals) its members with a first
+    appeal by then in any federation or an account, one probe per member instead of every appeal of its
+    members up to the end (which grows with the years kept)."""
+    if source is None and summaries and role_of(user) == Role.CHAMBER:
+        return _chamber_members_enrolled(user, period).count()
     if source is None:
         return enrolled_enterprises(user, scope, period).count()
     reach = source.reach(period)
@@ -414,6 +420,20 @@ def enterprises_enrolled(user, scope, period, source=None):
         count += _account_holders(user, period).exclude(
             Exists(reach.filter(enterprise_id=OuterRef("pk")))).count()
     return count
+
+
+def _chamber_members_enrolled(user, period):
+    """The chamber's active members with a first appeal (`AppealReach`, any federation) up to the period end
+    or an active enterprise account created by then: the enterprises `enrolled_enterprises` gives a chamber
+    (every appeal of its scope is a member's; its member scope is the same members)."""
+    from shanglian.members.selectors import chamber_member_ids
+
+    _, end = period.bounds
+    reached = AppealReach.objects.filter(enterprise_id=OuterRef("pk"), department__isnull=True,
+                                         first_day__lte=period.end)
+    accounts = users_in_role(Role.ENTERPRISE, enterprise_id=OuterRef("pk"), date_joined__lt=end)
+    return Enterprise.objects.filter(pk__in=chamber_member_ids(user.chamber_id)).filter(
+        Q(Exists(reached)) | Q(Exists(accounts)))
 
 
 def _account_holders(user, period):
@@ -516,7 +536,8 @@ def kpi_report(user, period, *, today=None, breakdowns=True, summaries=True, enr
     report = KpiReport(period=period, overall=overall(scope, period, today=today, source=source,
                                                       reply_days=reply_days or source is not None)
                        if categories is None else _total(categories),
-                       enterprises_enrolled=enterprises_enrolled(user, scope, period, source) if enrolled else None,
+                       enterprises_enrolled=enterprises_enrolled(user, scope, period, source, summaries=summaries)
+                       if enrolled else None,
                        scope=scope, source=source, reply_days=reply_days or breakdowns or source is not None)
     if breakdowns:
         own = user.department_id if role_of(user) == Role.DEPARTMENT else None

@@ -77,6 +77,40 @@ def test_the_chamber_counts_its_members_appeals_without_summaries(world):  # noq
     assert report.source is None
 
 
+def test_a_chambers_enterprises_served_from_the_first_appeal_days_equal_the_count_of_its_members_appeals(world):  # noqa: F811
+    """服务企业数 of a chamber: its members with a first appeal by the period end in any federation, or an
+    account by then; a member that is not active (suspended) and a non-member are not counted."""
+    from datetime import datetime, timedelta
+
+    from django.utils import timezone
+
+    from shanglian import testing
+    from shanglian.accounts.roles import Role
+    from shanglian.members.models import ChamberMembership, Enterprise
+
+    chamber = world.chamber1
+    ChamberMembership.objects.create(chamber=chamber, enterprise=world.ent_other, joined=date(2024, 1, 1),
+                                     status=ChamberMembership.Status.ACTIVE)  # its appeals are of another federation
+    holder = Enterprise.objects.get(name="天津统计测试5有限公司")  # has the account "stat-ent"
+    ChamberMembership.objects.create(chamber=chamber, enterprise=holder, joined=date(2024, 1, 1),
+                                     status=ChamberMembership.Status.ACTIVE)
+    ChamberMembership.objects.create(chamber=chamber, enterprise=world.ent2, joined=date(2024, 1, 1),
+                                     status=ChamberMembership.Status.SUSPENDED)
+    late = testing.make_enterprise(world.district, name="天津晚开账号有限公司", chamber=chamber)
+    account = testing.make_user(Role.ENTERPRISE, username="late-ent", enterprise=late)
+    account.date_joined = timezone.make_aware(datetime(2025, 3, 1, 9)) + timedelta(hours=15)  # 2 March local
+    account.save(update_fields=["date_joined"])
+    user = world.users.chamber1
+    counts = []
+    for period in [*PERIODS, Period.year(2024), Period.year(2025), Period.custom(date(2024, 11, 1), date(2026, 2, 28)),
+                   Period.custom(date(2025, 3, 1), date(2025, 3, 1)), Period.custom(date(2025, 3, 2), date(2025, 3, 2))]:
+        raw = figures.kpi_report(user, period, today=TODAY, summaries=False, breakdowns=False).enterprises_enrolled
+        kept = figures.kpi_report(user, period, today=TODAY, breakdowns=False).enterprises_enrolled
+        assert kept == raw == figures.enrolled_enterprises(user, figures.kpi_scope(user), period).count(), period.label
+        counts.append(raw)
+    assert len(set(counts)) > 1 and max(counts) >= 3  # the periods tell the members apart
+
+
 def _rows():
     stats = sorted(AppealDayStat.objects.values_list(
         "federation_id", "department_id", "day", "category_id", *summaries.APPEAL_COUNTS, *summaries.DEPARTMENT_COUNTS),
