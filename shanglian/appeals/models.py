@@ -484,11 +484,19 @@ class AppealDayStat(models.Model):
     """The KPI counts of the appeals submitted on one local day in one federation and category
     (`figures.Figures` without 当前超期, which counts whatever the period): with no department, of all
     those appeals; with a department, of those it holds (dispatched to it and not returned), plus its own
-    replies (`department_*`: every round of its assignments, as its 按部门 row counts them). Derived
-    data: `summaries.refresh` recomputes a row from the appeals, `rebuild_appeal_stats` all of them."""
+    replies (`department_*`: every round of its assignments, as its 按部门 row counts them). A month row
+    (`span` MONTH, `day` the month's first day) holds the sums of the month's day rows of the same keys,
+    so that a long period sums a row per month and only its partial months by the day. Derived data:
+    `summaries.refresh` recomputes a day row from the appeals and its month row from the day rows,
+    `rebuild_appeal_stats` all of them."""
+
+    class Span(models.TextChoices):
+        DAY = "d", "日"
+        MONTH = "m", "月"
 
     federation = models.ForeignKey("orgs.Federation", on_delete=models.CASCADE, related_name="+")
     department = models.ForeignKey("orgs.Department", null=True, on_delete=models.CASCADE, related_name="+")
+    span = models.CharField(max_length=1, choices=Span.choices, default=Span.DAY)
     day = models.DateField()
     category = models.ForeignKey(AppealCategory, on_delete=models.CASCADE, related_name="+")
     received = models.PositiveIntegerField(default=0)
@@ -510,13 +518,13 @@ class AppealDayStat(models.Model):
         verbose_name = "诉求日统计"
         verbose_name_plural = "诉求日统计"
         constraints = [
-            models.UniqueConstraint(fields=["federation", "day", "category"], condition=Q(department__isnull=True),
-                                    name="appeal_day_stat_unique_all"),
-            models.UniqueConstraint(fields=["department", "day", "category", "federation"],
+            models.UniqueConstraint(fields=["federation", "span", "day", "category"],
+                                    condition=Q(department__isnull=True), name="appeal_day_stat_unique_all"),
+            models.UniqueConstraint(fields=["department", "span", "day", "category", "federation"],
                                     condition=Q(department__isnull=False), name="appeal_day_stat_unique_department"),
         ]
-        indexes = [models.Index(fields=["federation", "department", "day"], name="appeal_day_stat_fed_day"),
-                   models.Index(fields=["department", "day"], name="appeal_day_stat_dept_day")]
+        indexes = [models.Index(fields=["federation", "department", "span", "day"], name="appeal_day_stat_fed_day"),
+                   models.Index(fields=["department", "span", "day"], name="appeal_day_stat_dept_day")]
 
     def __str__(self):
         return f"{self.day} {self.category_id} {self.department_id or '-'}: {self.received}"

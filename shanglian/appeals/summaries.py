@@ -13,9 +13,10 @@ summary terms); 当前超期 counts whatever the period and stays a live query (
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q, Sum
 
 from shanglian.common.periods import day_bounds, local_day
 from shanglian.orgs.models import Federation
@@ -30,6 +31,7 @@ DEPARTMENT_COUNTS = ("department_replied", "department_replied_on_time", "depart
 APPEAL_FIELDS = ("pk", "federation_id", "enterprise_id", "category_id", "submitted_at", "status", "rating",
                  "replied_on_time")
 ASSIGNMENT_FIELDS = ("appeal_id", "department_id", "state", "replied_at", "replied_on_time", "working_days_to_reply")
+DAY, MONTH = AppealDayStat.Span.DAY, AppealDayStat.Span.MONTH
 RATING_FIELDS = {Rating.SATISFIED: "satisfied", Rating.BASICALLY: "basically", Rating.UNSATISFIED: "unsatisfied"}
 
 
@@ -92,9 +94,17 @@ class _Fold:
             if key not in self.reach or (day, federation) < self.reach[key]:
                 self.reach[key] = (day, federation)
 
-    def stat_rows(self):
-        return [AppealDayStat(federation_id=f, department_id=d, day=day, category_id=c, **counts)
+    def stat_rows(self, *, months=True):
+        """The day rows, and (`months`) the month rows summing them: for a fold of every appeal."""
+        rows = [AppealDayStat(federation_id=f, department_id=d, day=day, category_id=c, **counts)
                 for (f, d, day, c), counts in self.stats.items()]
+        if months:
+            sums = defaultdict(lambda: dict.fromkeys(APPEAL_COUNTS + DEPARTMENT_COUNTS, 0))
+            for (f, d, day, c), counts in self.stats.items():
+                _add(sums[(f, d, day.replace(day=1), c)], counts)
+            rows += [AppealDayStat(federation_id=f, department_id=d, span=MONTH, day=first, category_id=c, **counts)
+                     for (f, d, first, c), counts in sums.items()]
+        return rows
 
     def reach_rows(self):
         return [AppealReach(federation_id=federation, department_id=d, enterprise_id=e, first_day=day)
@@ -115,6 +125,27 @@ def _fold(appeals):
     return fold
 
 
+def _next_month(first):
+    """The first day of the month after the month `first` (a first day) begins."""
+    return (first + timedelta(days=32)).replace(day=1)
+
+
+def spans(period):
+    """The summary rows whose sums are the period's: the month rows of its whole months, the day rows of
+    the days before the first whole month and after the last (all day rows when it holds no whole month)."""
+    first = period.start if period.start.day == 1 else _next_month(period.start.replace(day=1))
+    after = period.end + timedelta(days=1)
+    stop = after if after.day == 1 else after.replace(day=1)  # the day after the last whole month
+    if first >= stop:
+        return Q(span=DAY, day__gte=period.start, day__lte=period.end)
+    rows = Q(span=MONTH, day__gte=first, day__lt=stop)
+    if period.start < first:
+        rows |= Q(span=DAY, day__gte=period.start, day__lt=first)
+    if stop <= period.end:
+        rows |= Q(span=DAY, day__gte=stop, day__lte=period.end)
+    return rows
+
+
 # --- keeping them in step ------------------------------------------------------------------------------------
 def _appeals():
     return Appeal.objects.order_by().values(*APPEAL_FIELDS)
@@ -128,8 +159,16 @@ def refresh(federation_id, category_id, submitted_at, enterprise_id):
     with transaction.atomic():
         fold = _fold(_appeals().filter(federation_id=federation_id, category_id=category_id,
                                        submitted_at__gte=start, submitted_at__lt=end))
-        AppealDayStat.objects.filter(federation_id=federation_id, category_id=category_id, day=day).delete()
-        AppealDayStat.objects.bulk_create(fold.stat_rows())
+        bucket = AppealDayStat.objects.filter(federation_id=federation_id, category_id=category_id)
+        bucket.filter(span=DAY, day=day).delete()
+        AppealDayStat.objects.bulk_create(fold.stat_rows(months=False))
+        # the month row of each department (and of none): the sums of the month's day rows
+        first = day.replace(day=1)
+        month = (bucket.filter(span=DAY, day__gte=first, day__lt=_next_month(first)).order_by()
+                 .values("department_id").annotate(**{name: Sum(name) for name in APPEAL_COUNTS + DEPARTMENT_COUNTS}))
+        bucket.filter(span=MONTH, day=first).delete()
+        AppealDayStat.objects.bulk_create([AppealDayStat(federation_id=federation_id, category_id=category_id,
+                                                         span=MONTH, day=first, **row) for row in month])
         reach = _fold(_appeals().filter(enterprise_id=enterprise_id))
         AppealReach.objects.filter(enterprise_id=enterprise_id).delete()
         AppealReach.objects.bulk_create(reach.reach_rows())
@@ -210,7 +249,7 @@ class Source:
 
     def stats(self, period):
         """The rows of the scope's appeals submitted in the period (appeal counts)."""
-        qs = self._narrow(AppealDayStat.objects.filter(day__gte=period.start, day__lte=period.end))
+        qs = self._narrow(AppealDayStat.objects.filter(spans(period)))
         if self.category is not None:
             qs = qs.filter(category_id=self.category)
         return qs.filter(department_id=self.department) if self.department is not None \
@@ -218,7 +257,7 @@ class Source:
 
     def department_stats(self, period, department_id=None):
         """The departments' rows (counts of the appeals each holds, and its own replies)."""
-        qs = self._narrow(AppealDayStat.objects.filter(day__gte=period.start, day__lte=period.end))
+        qs = self._narrow(AppealDayStat.objects.filter(spans(period)))
         if self.category is not None:
             qs = qs.filter(category_id=self.category)
         department_id = department_id if department_id is not None else self.department

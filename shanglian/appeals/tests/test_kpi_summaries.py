@@ -30,7 +30,10 @@ def _users(cast):
             "dept1": cast.users.dept1, "dept2": department_user(cast, cast.dept2)}
 
 
-@pytest.mark.parametrize("period", [*PERIODS, Period.year(2024), Period.custom(date(2024, 11, 1), date(2026, 2, 28))],
+@pytest.mark.parametrize("period", [*PERIODS, Period.year(2024), Period.custom(date(2024, 11, 1), date(2026, 2, 28)),
+                                    Period.custom(date(2024, 11, 15), date(2026, 2, 10)),  # partial months at both ends
+                                    Period.custom(date(2025, 3, 5), date(2025, 3, 20)),  # within one month
+                                    Period.custom(date(2025, 1, 31), date(2025, 3, 1))],  # one whole month, a day each side
                          ids=lambda p: p.label)
 def test_every_figure_from_the_summaries_equals_the_count_of_the_appeals(world, period):  # noqa: F811
     for name, user in _users(world).items():
@@ -111,10 +114,25 @@ def test_a_chambers_enterprises_served_from_the_first_appeal_days_equal_the_coun
     assert len(set(counts)) > 1 and max(counts) >= 3  # the periods tell the members apart
 
 
+def test_a_period_sums_the_month_rows_of_its_whole_months_and_the_day_rows_of_the_rest(world):  # noqa: F811
+    day, month = AppealDayStat.Span.DAY, AppealDayStat.Span.MONTH
+
+    def read(start, end):
+        rows = AppealDayStat.objects.filter(summaries.spans(Period.custom(start, end)))
+        return {span: set(rows.filter(span=span).values_list("day", flat=True)) for span in (day, month)}
+
+    year = read(date(2025, 1, 1), date(2025, 12, 31))
+    assert not year[day] and year[month] and all(d.year == 2025 and d.day == 1 for d in year[month])
+    edges = read(date(2025, 1, 31), date(2025, 3, 1))  # 31 Jan and 1 Mar by the day, February by the month
+    assert edges[day] <= {date(2025, 1, 31), date(2025, 3, 1)} and edges[month] <= {date(2025, 2, 1)}
+    inside = read(date(2025, 3, 5), date(2025, 3, 20))  # no whole month: by the day
+    assert not inside[month] and all(date(2025, 3, 5) <= d <= date(2025, 3, 20) for d in inside[day])
+
+
 def _rows():
     stats = sorted(AppealDayStat.objects.values_list(
-        "federation_id", "department_id", "day", "category_id", *summaries.APPEAL_COUNTS, *summaries.DEPARTMENT_COUNTS),
-        key=str)
+        "federation_id", "department_id", "span", "day", "category_id", *summaries.APPEAL_COUNTS,
+        *summaries.DEPARTMENT_COUNTS), key=str)
     reach = sorted(AppealReach.objects.values_list("federation_id", "department_id", "enterprise_id", "first_day"),
                    key=str)
     return stats, reach
