@@ -60,6 +60,10 @@ class Enterprise(models.Model):
             models.Index(Upper("uscc"), name="enterprise_uscc_upper"),
             # The 工作台 todo 信息不完整的企业 (a few % of a city's 100k firms) counted from this index alone.
             models.Index(fields=["federation"], condition=incomplete_enterprise_q(), name="enterprise_incomplete"),
+            # 会员统计's 按街道 and "三多三少" (`figures.street_groups`) read what they group and count of each
+            # enterprise member from this index, not from the wide rows (city scale: 50,000 members, ×1.8).
+            models.Index(fields=["id", "street", "enterprise_type", "is_local", "is_high_tech"],
+                         name="enterprise_member_sides"),
         ]
 
     def __str__(self):

@@ -82,3 +82,21 @@ def test_a_year_end_row_drills_into_that_year_end(cast, login):
     client = login(cast.users.staff)
     html = client.get(RECORDS, {"figure": "members.in_force", "on": date(2019, 12, 31).isoformat()}).content.decode()
     assert "会员总数（2019年12月31日）：0个" in html
+
+
+def test_the_street_groups_read_the_enterprise_members_sides_from_an_index(cast):
+    from django.db import connection
+    from django.db.models import Count
+
+    from shanglian.common.dbstats import refresh_planner_statistics
+    from shanglian.members.selectors import membership_in_force_q
+    from shanglian.testing import sqlite_plan
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's plan")
+    refresh_planner_statistics()  # as after a migration, a seed or an import
+    on = date(2026, 6, 30)
+    groups = (figures._members(memberships_visible_to(cast.users.staff))
+              .filter(membership_in_force_q(on), kind="enterprise").values("enterprise__street_id")
+              .annotate(n=Count("pk"), **{side: Count("pk", filter=q) for side, q in figures.ENTERPRISE_SIDES.items()}))
+    assert "COVERING INDEX enterprise_member_sides" in sqlite_plan(groups)
