@@ -246,9 +246,18 @@ def members_in_force(user, *, on):
     return memberships_visible_to(user).filter(membership_in_force_q(on))
 
 
+MEMBERSHIP_RELATED = ("enterprise__enterprise_type", "enterprise__industry", "enterprise__street", "person", "group")
+
+
 def membership_list(user, *, filters=None):
-    """The member registry list: scope, then the search form's filters."""
-    qs = memberships_visible_to(user).select_related("enterprise__industry", "enterprise__street", "group")
+    """The member registry list: scope, then the search form's filters. A chamber's rows (a few thousand)
+    are sorted before their enterprises, persons and groups are read — by the page's ids (prefetched): joined,
+    PostgreSQL joins all of them first and sorts after (issue 19)."""
+    qs = memberships_visible_to(user)
+    if role_of(user) == Role.CHAMBER:
+        qs = qs.select_related(None).prefetch_related(*MEMBERSHIP_RELATED)
+    else:
+        qs = qs.select_related("enterprise__industry", "enterprise__street", "group")
     filters = filters or {}
     q = (filters.get("q") or "").strip()
     if q:
