@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db import connections
-from django.db.models import Count, ExpressionWrapper, F, IntegerField, Q
+from django.db.models import Count, ExpressionWrapper, F, IntegerField, Q, Sum
 from django.db.models.lookups import In
 from django.utils import timezone
 
@@ -23,6 +23,7 @@ from .models import (
     WITH_DEPARTMENT_STATES,
     Appeal,
     AppealCategory,
+    AppealDayStat,
     Assignment,
     ExtensionRequest,
     Status,
@@ -151,7 +152,11 @@ def appeal_list(user, *, filters=None):
     semi-join (`AppealQuerySet.counted_as`): the same rows either way."""
     role = role_of(user)
     if role not in (Role.CHAMBER, Role.DEPARTMENT):
-        return _appeal_list(user, filters, in_order=False)
+        rows = _appeal_list(user, filters, in_order=False)
+        if role in FEDERATION_ROLES and not any(v for k, v in (filters or {}).items() if k != "queue") \
+                and ((filters or {}).get("queue") or "all") == "all":
+            return rows.counted_as(ReceivedCount(tuple(federation_ids_in_scope(user))))  # 全部, as opened
+        return rows
     rows = _appeal_list(user, filters, in_order=True)
     queue = (filters or {}).get("queue") or "all"
     if role == Role.DEPARTMENT and not any(v for k, v in (filters or {}).items() if k != "queue") \
@@ -160,6 +165,21 @@ def appeal_list(user, *, filters=None):
         # assignment's appeal exists and lies in the scope), counted from the index alone
         return rows.counted_as(department_queue_assignments(user, queue).order_by().values("appeal_id").distinct())
     return rows.counted_as(_appeal_list(user, filters, in_order=False))
+
+
+@dataclass(frozen=True)
+class ReceivedCount:
+    """The number of appeals of `federations` — every appeal, the federation's 全部 — summed from the
+    maintained day summaries (`AppealDayStat.received` of the rows without a department: one per appeal, kept in
+    the appeal's own transaction, see summaries.py): a sum of ~12,000 day rows instead of counting 600,000
+    appeals (issue 19). Stands in for the list's count through `counted_as`."""
+
+    federations: tuple
+
+    def count(self):
+        total = (AppealDayStat.objects.filter(department__isnull=True, federation_id__in=self.federations)
+                 .aggregate(total=Sum("received"))["total"])
+        return total or 0
 
 
 def _appeal_list(user, filters, *, in_order):

@@ -136,6 +136,9 @@ class BigramIndex:
 
     table: str
     columns: tuple
+    # Planner statistics on the column: off by default (see install_statements); on where the search reads the
+    # column on each row of an index walk (appeals/search.py), where the planner must know a common word.
+    statistics: bool = False
     function = "shanglian_bigrams"  # as in BIGRAMS_FUNCTION
 
     def _searched(self, row):
@@ -148,8 +151,9 @@ class BigramIndex:
             # IMMUTABLE: with a constant argument the planner computes the query's pieces once.
             BIGRAMS_FUNCTION,
             f"ALTER TABLE {self.table} ADD COLUMN IF NOT EXISTS search_bigrams text[] NOT NULL DEFAULT '{{}}'",
-            # No statistics: the planner then assumes a word is rare and reads the GIN index (see policies 0004).
-            f"ALTER TABLE {self.table} ALTER COLUMN search_bigrams SET STATISTICS 0",
+            # No statistics: the planner then assumes a word is rare and reads the GIN index (see policies 0004);
+            # with them (-1: the default target) it knows how many rows hold each common piece.
+            f"ALTER TABLE {self.table} ALTER COLUMN search_bigrams SET STATISTICS {-1 if self.statistics else 0}",
             f"""CREATE OR REPLACE FUNCTION {fill}() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
                 NEW.search_bigrams := {self.function}({self._searched("NEW")});

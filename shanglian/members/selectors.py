@@ -2,7 +2,18 @@
 
 from django.core.exceptions import PermissionDenied
 from django.db import connections
-from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Expression,
+    F,
+    IntegerField,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Length
 
 from shanglian.accounts.roles import (
@@ -29,6 +40,35 @@ def chamber_member_ids(chamber_id):
     """The ids of a chamber's active member enterprises (a subquery; index `chambermember_chamber_status`)."""
     return ChamberMembership.objects.filter(
         chamber_id=chamber_id, status=ChamberMembership.Status.ACTIVE).values("enterprise_id")
+
+
+class ListedIn(Expression):
+    """`field IN (ids)` for a short list (a chamber's members): on PostgreSQL `field = ANY(ARRAY(ids))`, the
+    same rows, which the planner reads by probing `field`'s index once per listed id. With `IN (ids)` it
+    reads the whole other table (100,000 enterprises, every membership by the enterprise index) to hash-join
+    it with the few thousand ids: 60 ms a query for chamber1's member list at city scale (issue 19)."""
+
+    conditional = True
+    output_field = BooleanField()
+
+    def __init__(self, field, ids):
+        super().__init__(output_field=BooleanField())
+        self.lhs = F(field) if isinstance(field, str) else field
+        self.ids = ids if isinstance(ids, Subquery) else Subquery(ids.order_by())
+
+    def get_source_expressions(self):
+        return [self.lhs, self.ids]
+
+    def set_source_expressions(self, exprs):
+        self.lhs, self.ids = exprs
+
+    def as_sql(self, compiler, connection, template="%s IN %s"):
+        lhs, lhs_params = compiler.compile(self.lhs)
+        ids, ids_params = compiler.compile(self.ids)  # "(SELECT …)"
+        return template % (lhs, ids), [*lhs_params, *ids_params]
+
+    def as_postgresql(self, compiler, connection):
+        return self.as_sql(compiler, connection, template="%s = ANY(ARRAY%s)")
 
 
 def enterprises_visible_to(user):
@@ -77,7 +117,8 @@ def streets_visible_to(user):
         return Street.objects.filter(federation_id__in=federation_ids_in_scope(user))
     if role == Role.CHAMBER:
         own = user.chamber.street_id if user.chamber_id else None
-        return Street.objects.filter(Q(pk=own) | Q(pk__in=enterprises_visible_to(user).values("street_id")))
+        members = Enterprise.objects.filter(ListedIn("pk", chamber_member_ids(user.chamber_id)))
+        return Street.objects.filter(Q(pk=own) | Q(pk__in=members.values("street_id")))
     raise PermissionDenied("您没有访问该功能的权限。")
 
 
@@ -195,19 +236,28 @@ def chamber_membership_ids(chamber_id):
     from .models import Membership
 
     member_enterprises = chamber_member_ids(chamber_id)
-    persons = EnterpriseRole.objects.filter(enterprise_id__in=member_enterprises).values("person_id")
+    persons = EnterpriseRole.objects.filter(ListedIn("enterprise_id", member_enterprises)).values("person_id")
     ids = Membership.objects.order_by().values("pk")
-    return ids.filter(enterprise_id__in=member_enterprises).union(
-        ids.filter(person_id__in=persons), ids.filter(group_id=chamber_id))
+    return ids.filter(ListedIn("enterprise_id", member_enterprises)).union(
+        ids.filter(ListedIn("person_id", persons)), ids.filter(group_id=chamber_id))
 
 
 def members_in_force(user, *, on):
     return memberships_visible_to(user).filter(membership_in_force_q(on))
 
 
+MEMBERSHIP_RELATED = ("enterprise__enterprise_type", "enterprise__industry", "enterprise__street", "person", "group")
+
+
 def membership_list(user, *, filters=None):
-    """The member registry list: scope, then the search form's filters."""
-    qs = memberships_visible_to(user).select_related("enterprise__industry", "enterprise__street", "group")
+    """The member registry list: scope, then the search form's filters. A chamber's rows (a few thousand)
+    are sorted before their enterprises, persons and groups are read — by the page's ids (prefetched): joined,
+    PostgreSQL joins all of them first and sorts after (issue 19)."""
+    qs = memberships_visible_to(user)
+    if role_of(user) == Role.CHAMBER:
+        qs = qs.select_related(None).prefetch_related(*MEMBERSHIP_RELATED)
+    else:
+        qs = qs.select_related("enterprise__industry", "enterprise__street", "group")
     filters = filters or {}
     q = (filters.get("q") or "").strip()
     if q:

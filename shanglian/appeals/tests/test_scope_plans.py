@@ -157,3 +157,33 @@ def test_a_chamber_or_department_list_runs_as_many_queries_for_3_appeals_as_for_
     for i in range(9):
         make_appeal(cast, Status.HANDLING, title=f"更多诉求{i}")
     assert counts() == few
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_federation_list_as_opened_counts_its_appeals_from_the_day_summaries(varied, login):
+    """全部 of a federation role counts its appeals from the maintained summaries (`ReceivedCount`): the number
+    is the appeals' own count for every federation login, after a new appeal and a move to another federation;
+    a filter or another queue counts its own rows."""
+    from shanglian.appeals import summaries
+    from shanglian.orgs.selectors import federation_ids_in_scope
+
+    # `varied` moved six appeals to one instant with update(), which bypasses the summaries: such a writer
+    # rebuilds them (summaries.py); every write below goes through save().
+    summaries.rebuild()
+    submit(varied, title="新登记的诉求")
+    moved = Appeal.objects.get(title="成员诉求1")
+    moved.federation = varied.users.outsider_staff.federation
+    moved.save()
+    users = [varied.users.admin, varied.users.staff, varied.users.leader, varied.users.outsider_staff]
+    for user in users:
+        raw = Appeal.objects.filter(federation_id__in=federation_ids_in_scope(user))
+        listed = selectors.appeal_list(user, filters={"queue": "all", "q": "", "category": None})
+        assert isinstance(listed._count_source, selectors.ReceivedCount)
+        assert listed.count() == raw.count() > 0
+        assert listed.order_by("-submitted_at", "-id").count() == raw.count()
+        replied = selectors.appeal_list(user, filters={"queue": "replied"})
+        assert replied.count() == raw.filter(status=Status.REPLIED).count()
+        assert selectors.appeal_list(user, filters={"status": Status.CLOSED}).count() == raw.filter(
+            status=Status.CLOSED).count()
+    page = login(varied.users.staff).get(reverse("appeals:list")).content.decode()
+    assert f"共 {Appeal.objects.filter(federation=varied.district).count()} 条" in page

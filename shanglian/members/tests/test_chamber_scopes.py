@@ -64,3 +64,35 @@ def test_another_chamber_sees_none_of_them(varied):
     assert not selectors.enterprises_visible_to(user).filter(name="天津第二会员有限公司").exists()
     assert not selectors.persons_visible_to(user).filter(name="李两家").exists()
     assert not selectors.memberships_visible_to(user).filter(enterprise__name="天津第二会员有限公司").exists()
+
+
+def test_a_chamber_member_list_and_street_choices_keep_their_rows_in_the_listed_form(varied):
+    """The member list (related rows prefetched for a chamber) and the street choices read the chamber's members
+    as `= ANY(ARRAY(…))` on PostgreSQL (`ListedIn`), `IN (…)` on SQLite: the rows of the plain definitions."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from shanglian.orgs.models import Street
+
+    user = varied.users.chamber1
+    street = Street.objects.create(federation=varied.district, name="会员所在街道", code="120199002")
+    Enterprise.objects.filter(name="天津第二会员有限公司").update(street=street)
+    Enterprise.objects.filter(name="天津旧会员实业有限公司").update(
+        street=Street.objects.create(federation=varied.district, name="旧会员所在街道", code="120199001"))
+    members = ChamberMembership.objects.filter(chamber_id=user.chamber_id, status="active").values("enterprise_id")
+    expected_streets = set(Street.objects.filter(
+        Q(pk=user.chamber.street_id) | Q(pk__in=Enterprise.objects.filter(pk__in=members).values("street_id")))
+        .values_list("pk", flat=True))
+    with CaptureQueriesContext(connection) as queries:
+        assert set(selectors.streets_visible_to(user).values_list("pk", flat=True)) == expected_streets
+    assert street.pk in expected_streets and "旧会员所在街道" not in {s.name for s in selectors.streets_visible_to(user)}
+    listed = "= ANY(ARRAY(SELECT" if connection.vendor == "postgresql" else " IN (SELECT"
+    assert listed in queries[-1]["sql"]
+    reference = Membership.objects.filter(
+        Q(enterprise_id__in=members) | Q(person__enterprise_roles__enterprise_id__in=members)
+        | Q(group_id=user.chamber_id)).distinct().order_by("-joined", "-id")
+    rows = list(selectors.membership_list(user).order_by("-joined", "-id"))
+    assert rows == list(reference)
+    assert [m.subject_name for m in rows] == [m.subject_name for m in reference]
+    assert [(m.enterprise.enterprise_type_id, m.enterprise.street_id) for m in rows if m.enterprise_id] == [
+        (m.enterprise.enterprise_type_id, m.enterprise.street_id) for m in reference if m.enterprise_id]
