@@ -170,14 +170,15 @@ def appeal_list(user, *, filters=None):
 @dataclass(frozen=True)
 class ReceivedCount:
     """The number of appeals of `federations` — every appeal, the federation's 全部 — summed from the
-    maintained day summaries (`AppealDayStat.received` of the rows without a department: one per appeal, kept in
-    the appeal's own transaction, see summaries.py): a sum of ~12,000 day rows instead of counting 600,000
-    appeals (issue 19). Stands in for the list's count through `counted_as`."""
+    maintained summaries (`AppealDayStat.received` of the month rows without a department: every appeal once,
+    kept in the appeal's own transaction, see summaries.py): a sum of a few hundred month rows instead of
+    counting 600,000 appeals (issue 19). Stands in for the list's count through `counted_as`."""
 
     federations: tuple
 
     def count(self):
-        total = (AppealDayStat.objects.filter(department__isnull=True, federation_id__in=self.federations)
+        total = (AppealDayStat.objects.filter(department__isnull=True, federation_id__in=self.federations,
+                                              span=AppealDayStat.Span.MONTH)
                  .aggregate(total=Sum("received"))["total"])
         return total or 0
 

@@ -27,7 +27,7 @@ def _month_rows(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('appeals', '0009_chamber_kpi_index'),
+        ('appeals', '0010_title_search_statistics'),
         ('orgs', '0002_validation_messages_and_unique_names'),
     ]
 
