@@ -65,31 +65,16 @@ def _sum(condition):
 
 def counts_by_kind_on(memberships, dates):
     """`counts_by_kind` on each of `dates` ({date: counts}), in one query."""
-    return member_counts(memberships, dates=dates)[0]
-
-
-def _kind_counts(figures, dates):
+    dates = sorted(set(dates))
+    figures = _by_dates(memberships).aggregate(**{
+        f"{kind.value}_{i}": _sum(Q(kind=kind) & membership_in_force_q(on))
+        for i, on in enumerate(dates) for kind in KINDS})
     result = {}
     for i, on in enumerate(dates):
         counts = {kind.value: figures[f"{kind.value}_{i}"] for kind in KINDS}
         counts["total"] = sum(counts.values())
         result[on] = counts
     return result
-
-
-def member_counts(memberships, *, dates=(), joined=(), years=()):
-    """In one query over the groups of `_by_dates`: the counts by kind in force on each of `dates`
-    ({date: counts}, as `counts_by_kind_on`), the memberships that joined in each (first day, last day) of
-    `joined` ({(first, last): n}, as the figure `members.joined`), and the `year_end_series` of `years`."""
-    dates, joined, years = sorted(set(dates)), sorted(set(joined)), sorted(set(years))
-    aggregates = {f"{kind.value}_{i}": _sum(Q(kind=kind) & membership_in_force_q(on))
-                  for i, on in enumerate(dates) for kind in KINDS}
-    aggregates.update({f"joined_range_{i}": _sum(Q(joined__gte=first, joined__lte=last))
-                       for i, (first, last) in enumerate(joined)})
-    aggregates.update(_year_end_aggregates(years))
-    figures = _by_dates(memberships).aggregate(**aggregates) if aggregates else {}
-    return (_kind_counts(figures, dates), {span: figures[f"joined_range_{i}"] for i, span in enumerate(joined)},
-            _year_ends(figures, years))
 
 
 # --- 会员年均增长率 / 349家→700家 --------------------------------------------------------------------------
@@ -118,22 +103,16 @@ def year_end_series(memberships, years):
 
     The year-end counts need not reconcile with joins − departures: a suspension also ends "in force",
     and members who joined and left within the year appear in both columns."""
-    return member_counts(memberships, years=years)[2]
-
-
-def _year_end_aggregates(years):
+    years = sorted(set(years))
     if not years:
-        return {}
+        return []
     ends = sorted(set(years) | {y - 1 for y in years})
     aggregates = {f"in_force_{y}": _sum(membership_in_force_q(date(y, 12, 31))) for y in ends}
     for y in years:
         aggregates[f"joined_{y}"] = _sum(Q(joined__year=y))
         aggregates[f"left_{y}"] = _sum(Q(left__year=y))
         aggregates[f"suspended_{y}"] = _sum(Q(suspended_on__year=y))
-    return aggregates
-
-
-def _year_ends(figures, years):
+    figures = _by_dates(memberships).aggregate(**aggregates)
     return [
         YearEnd(year=y, in_force=figures[f"in_force_{y}"], previous=figures[f"in_force_{y - 1}"],
                 joined=figures[f"joined_{y}"], left=figures[f"left_{y}"], suspended=figures[f"suspended_{y}"])

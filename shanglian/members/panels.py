@@ -10,11 +10,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from shanglian.accounts.roles import FEDERATION_ROLES, Role, role_of
-from shanglian.ui.figures import Chart, Figure, compute, get
+from shanglian.ui.figures import YEAR_AGO, Chart, compute
 from shanglian.ui.panels import Panel, register
 from shanglian.ui.periods import AS_OF_FIELDS, PeriodForm
 
-from .figures import member_counts
+from .figures import year_end_series
 from .models import ChamberMembership
 from .selectors import chamber_member_list, memberships_visible_to
 from .statistics_views import _records_url, as_period
@@ -29,35 +29,16 @@ def _card(key, user, on, *, compare=False, label=None, **params):
     return replace(figure, label=label or figure.label, records_url=_records_url(key, on, **params))
 
 
-def _counted(key, on, value, *, label, previous=None, year_ago=None):
-    """The card of the registered figure `key` for the year up to `on` with the values already counted (the
-    same definitions: `figures.member_counts` counts what the figure's records are)."""
-    spec = get(key)
-    return Figure(label=label or spec.label, definition=spec.definition, value=value, unit=spec.unit, key=key,
-                  period=as_period(on), previous=previous, year_ago=year_ago, alert=spec.alert,
-                  records_url=_records_url(key, on))
-
-
 def _federation_panel(user, today):
     memberships = memberships_visible_to(user)
     if not memberships.exists():
         return Panel("members/_home_members.html", {"title": "会员发展", "empty": True})
-    # the three cards (在册会员 with 同比 and 环比, 企业会员 and 本年新入会 with 同比) and the year ends of
-    # the last five years: one query (`figures.member_counts`)
-    period = as_period(today)
-    year_ago, previous = period.year_ago(), period.previous()
-    kinds, joined, series = member_counts(
-        memberships, dates=[today, year_ago.end, previous.end],
-        joined=[(period.start, period.end), (year_ago.start, year_ago.end)],
-        years=PeriodForm(fields=AS_OF_FIELDS).years())
     cards = [
-        _counted("members.in_force", today, kinds[today]["total"], label="在册会员",
-                 previous=kinds[previous.end]["total"], year_ago=kinds[year_ago.end]["total"]),
-        _counted("members.in_force.enterprise", today, kinds[today]["enterprise"], label=None,
-                 year_ago=kinds[year_ago.end]["enterprise"]),
-        _counted("members.joined", today, joined[(period.start, period.end)], label="本年新入会",
-                 year_ago=joined[(year_ago.start, year_ago.end)]),
+        _card("members.in_force", user, today, compare=True, label="在册会员"),
+        _card("members.in_force.enterprise", user, today, compare=YEAR_AGO),
+        _card("members.joined", user, today, compare=YEAR_AGO, label="本年新入会"),
     ]
+    series = year_end_series(memberships, PeriodForm(fields=AS_OF_FIELDS).years())
     chart_data = {
         "years": [f"{row.year}年" for row in series],
         "inForce": [row.in_force for row in series],

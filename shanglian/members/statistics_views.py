@@ -63,9 +63,8 @@ def _page(request):
     period = as_period(on)
     user = request.user
 
-    # 在册会员 by kind, now, a year ago and at the previous year end, and the year ends of `years`: one query.
-    by_date, _, series = figures.member_counts(memberships, dates=[on, period.year_ago().end, period.previous().end],
-                                               years=years)
+    # 在册会员 by kind, now, a year ago and at the previous year end: one query.
+    by_date = figures.counts_by_kind_on(memberships, [on, period.year_ago().end, period.previous().end])
     kinds, year_ago, previous = by_date[on], by_date[period.year_ago().end], by_date[period.previous().end]
     cards = []
     for key, dom_id, label in [("total", "total-members", "会员总数"), ("enterprise", "enterprise-members", "企业会员"),
@@ -80,6 +79,7 @@ def _page(request):
     kind_rows.append(ui.Row(("合计", kinds["total"], figures.share(kinds["total"], kinds["total"])), label="合计",
                             records_url=_records_url("members.in_force", on), total=True))
 
+    series = figures.year_end_series(memberships, years)
     average = figures.average_annual_growth(series)
     basis = figures.growth_basis(series)
     groups = figures.street_groups(memberships, on)  # 按街道 and three pairs of 三多三少: one query
