@@ -14,12 +14,25 @@ import json
 from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
+from operator import itemgetter
 
 from django.conf import settings
 
 MAC_KEY = "rows_mac"  # in ImportJob.result
-_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # what json.dumps builds for each call
 _BUFFERED = 2000  # lines written (and signed) at a time: the same file and signature as line by line
+
+
+def _as_text(value):
+    """What JSON has no type for, as text: a date ISO (2024-03-05), a decimal as it prints."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} is not kept in checked rows")
+
+
+# what json.dumps builds for each call; dates and decimals become text inside the C encoder
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_as_text)
 
 
 def _mac(job):
@@ -30,21 +43,20 @@ def _mac(job):
 
 
 def _codecs(spec):
-    """(keys, encode, decode) for the spec's columns: dates and decimals as text, the rest as JSON has it."""
+    """(encode, decode) for the spec's columns: dates and decimals as text, the rest as JSON has it."""
     keys = [column.key for column in spec.columns]
     kinds = [column.kind for column in spec.columns]
     dated = [index for index, kind in enumerate(kinds) if kind == "date"]
     decimal = [index for index, kind in enumerate(kinds) if kind == "decimal"]
+    row_of = itemgetter(*keys) if len(keys) > 1 else (lambda values: (values[keys[0]],))
+    encode_line = _ENCODER.encode
 
     def encode(excel_row, values):
-        row = [values.get(key) for key in keys]
-        for index in dated:
-            if row[index] is not None:
-                row[index] = row[index].isoformat()
-        for index in decimal:
-            if row[index] is not None:
-                row[index] = str(row[index])
-        return _ENCODER.encode([excel_row, *row])
+        try:
+            row = row_of(values)  # every column's key is in the values run_import hands over
+        except KeyError:
+            row = [values.get(key) for key in keys]
+        return encode_line([excel_row, *row])
 
     def decode(line):
         excel_row, *row = json.loads(line)
