@@ -10,6 +10,7 @@ in statements of several hundred rows (issue 19). The rows and their order are t
 import sqlite3
 
 from django.db import connections, router
+from django.db.backends.base.operations import BaseDatabaseOperations
 
 ROWS_PER_STATEMENT = 500  # at most; fewer when the rows are wide (the database's limit of parameters)
 _POSTGRESQL_PARAMS = 65_535  # the protocol's limit of parameters in one statement
@@ -20,18 +21,33 @@ _PLAIN_TYPES = frozenset({"AutoField", "BigAutoField", "SmallAutoField", "BigInt
                           "TextField"})
 
 
+_PREPARATION = ("to_python", "get_prep_value", "get_db_prep_value", "get_db_prep_save")
+
+
+def _prepares_as_django(model_field):
+    """Whether the field prepares values as the Django field it derives from does (a project field such
+    as `BlindIndexField(CharField)` that overrides none of the preparation methods)."""
+    cls = type(model_field)
+    base = next(klass for klass in cls.__mro__ if klass.__module__.startswith("django."))
+    return all(getattr(cls, name) is getattr(base, name) for name in _PREPARATION)
+
+
 def _adapter(model_field, connection):
     """How a Python value becomes a database value for this field: None when it goes as it is."""
     internal = model_field.get_internal_type()
-    if internal in _PLAIN_TYPES and type(model_field).__module__.startswith("django."):
+    if internal in _PLAIN_TYPES and _prepares_as_django(model_field):
         return None
     if internal == "DateField":
         return connection.ops.adapt_datefield_value
     if internal == "DateTimeField":
         return connection.ops.adapt_datetimefield_value
     if internal == "DecimalField":
+        adapt = connection.ops.adapt_decimalfield_value
+        if getattr(adapt, "__func__", None) is BaseDatabaseOperations.adapt_decimalfield_value \
+                and _prepares_as_django(model_field):
+            return None  # the backend takes a Decimal as it is (SQLite and PostgreSQL)
         digits, places = model_field.max_digits, model_field.decimal_places
-        return lambda value: connection.ops.adapt_decimalfield_value(value, digits, places)
+        return lambda value: adapt(value, digits, places)
     # anything else (encrypted fields, JSON, custom fields): the field's own preparation
     return lambda value: model_field.get_db_prep_save(value, connection)
 

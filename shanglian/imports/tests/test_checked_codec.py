@@ -53,10 +53,19 @@ def test_a_kept_row_is_the_line_the_old_encoding_wrote_and_reads_back_the_same(e
         values.pop(key)
     line = encode(excel_row, values)
     assert line == old_encode(excel_row, values)
-    row, decoded = decode(line)
+    [(row, decoded)] = decode([line])
     assert row == excel_row
     for column in COLUMNS:
         value = values.get(column.key)
         assert decoded[column.key] == value and type(decoded[column.key]) is type(value)
         if isinstance(value, Decimal):
             assert str(decoded[column.key]) == str(value)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.tuples(st.integers(min_value=2, max_value=1_048_576), _VALUES), max_size=8))
+def test_a_block_of_lines_decodes_to_its_rows_in_order(rows):
+    encode, decode = checked._codecs(SPEC)
+    decoded = decode([encode(excel_row, values) + "\n" for excel_row, values in rows])
+    assert [row for row, _ in decoded] == [row for row, _ in rows]
+    assert [values for _, values in decoded] == [values for _, values in rows]
