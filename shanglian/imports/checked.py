@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 from itertools import islice
+from json.encoder import c_make_encoder, encode_basestring
 from operator import itemgetter
 
 from django.conf import settings
@@ -32,8 +33,15 @@ def _as_text(value):
     raise TypeError(f"{type(value).__name__} is not kept in checked rows")
 
 
-# what json.dumps builds for each call; dates and decimals become text inside the C encoder
+# dates and decimals become text inside the C encoder, built once (JSONEncoder.encode builds it per call)
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_as_text)
+if c_make_encoder is not None:  # what _ENCODER.encode runs, without its per-call set-up
+    _C_ENCODER = c_make_encoder(None, _as_text, encode_basestring, None, ":", ",", False, False, True)
+
+    def _encode_line(row):
+        return "".join(_C_ENCODER(row, 0))
+else:
+    _encode_line = _ENCODER.encode
 
 
 def _mac(job):
@@ -50,7 +58,7 @@ def _codecs(spec):
     dated = [index for index, kind in enumerate(kinds) if kind == "date"]
     decimal = [index for index, kind in enumerate(kinds) if kind == "decimal"]
     row_of = itemgetter(*keys) if len(keys) > 1 else (lambda values: (values[keys[0]],))
-    encode_line = _ENCODER.encode
+    encode_line = _encode_line
 
     def encode(excel_row, values):
         try:
@@ -59,19 +67,17 @@ def _codecs(spec):
             row = [values.get(key) for key in keys]
         return encode_line([excel_row, *row])
 
-    def decode_row(excel_row, *row):
-        row = list(row)
-        for index in dated:
-            if row[index] is not None:
-                row[index] = date.fromisoformat(row[index])
-        for index in decimal:
-            if row[index] is not None:
-                row[index] = Decimal(row[index])
-        return excel_row, dict(zip(keys, row, strict=True))
+    typed = [(index + 1, date.fromisoformat) for index in dated] + [(index + 1, Decimal) for index in decimal]
 
     def decode(lines):
         """Lines (each one JSON array) → their rows, parsed by one json.loads."""
-        return [decode_row(*row) for row in json.loads("[" + ",".join(lines) + "]")]
+        out = []
+        for row in json.loads("[" + ",".join(lines) + "]"):
+            for index, parse in typed:
+                if row[index] is not None:
+                    row[index] = parse(row[index])
+            out.append((row[0], dict(zip(keys, islice(row, 1, None), strict=True))))
+        return out
 
     return encode, decode
 
