@@ -11,7 +11,6 @@ import sqlite3
 from contextlib import contextmanager
 
 from django.db import connections, router
-from django.db.backends.base.operations import BaseDatabaseOperations
 
 WRITE_CACHE_KIB = 64 * 1024  # SQLite's page cache while an import writes (its default is 2 MiB)
 ROWS_PER_STATEMENT = 500  # at most; fewer when the rows are wide (the database's limit of parameters)
@@ -44,6 +43,9 @@ def _adapter(model_field, connection):
     if internal == "DateTimeField":
         return connection.ops.adapt_datetimefield_value
     if internal == "DecimalField":
+        # imported here: at module level it closes an import cycle inside Django (common.excel loads early)
+        from django.db.backends.base.operations import BaseDatabaseOperations
+
         adapt = connection.ops.adapt_decimalfield_value
         if getattr(adapt, "__func__", None) is BaseDatabaseOperations.adapt_decimalfield_value \
                 and _prepares_as_django(model_field):
