@@ -14,10 +14,10 @@ class MemberRowWriter:
 
     Enterprises, persons, their links, memberships and chamber memberships are each inserted with a few
     multi-row INSERTs per batch (`insert_rows`, which also returns the new ids) or updated with one
-    `executemany` (`update_rows`): bulk_create spends most of its time compiling SQL per object. Model.save() is not called, so what it would compute is
-    computed here: pinyin initials, blind indexes (through the fields' own `index_for_many`), timestamps;
-    encrypted fields are encrypted by the fields themselves. An empty optional cell keeps the stored
-    value (COALESCE) on update."""
+    `executemany` (`update_rows`): bulk_create spends most of its time compiling SQL per object.
+    Model.save() is not called, so what it would compute is computed here: pinyin initials, blind
+    indexes (through the fields' own `index_for_many`), timestamps; encrypted fields are encrypted by the
+    fields themselves. An empty optional cell keeps the stored value (COALESCE) on update."""
 
     ENTERPRISE_INSERT = ["federation", "name", "name_initials", "uscc", "enterprise_type", "industry", "size",
                          "is_high_tech", "region_code", "street", "is_local", "founded", "employees",
