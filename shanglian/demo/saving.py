@@ -1,5 +1,5 @@
 """Helpers the demo builders save with: ids of bulk inserts, streamed writes of many rows (COPY on
-PostgreSQL, executemany on SQLite), the id sequences after explicit ids, the planner statistics, and
+PostgreSQL, multi-row INSERTs on SQLite), the id sequences after explicit ids, the planner statistics, and
 the progress a large run prints."""
 
 import resource
@@ -29,7 +29,7 @@ def next_id(model):
 
 def write_rows(model, fields, rows):
     """Write `rows` (sequences of Python values in `fields` order; every NOT NULL column, computed
-    columns and timestamps supplied by the caller) — COPY on PostgreSQL, one executemany elsewhere.
+    columns and timestamps supplied by the caller) — COPY on PostgreSQL, multi-row INSERTs elsewhere.
     Returns the number of rows written."""
     if not rows:
         return 0

@@ -9,21 +9,15 @@ from .models import ChamberMembership, Enterprise, EnterpriseRole, Membership, P
 from .rules import birth_year_of
 
 
-def _last_id(model):
-    """The highest id now: the rows a batch inserts are found again as `pk > _last_id()` (one indexed
-    range query instead of an IN list of natural keys)."""
-    return model.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-
-
 class MemberRowWriter:
     """Writes one batch of checked member rows (the commit hook of `MemberImportSpec`).
 
-    Enterprises, persons, their links, memberships and chamber memberships are each inserted or
-    updated with one `executemany` per batch (`insert_rows` / `update_rows`): bulk_create spends most
-    of its time compiling SQL per object. Model.save() is not called, so what it would compute is
-    computed here: pinyin initials, blind indexes (through the fields' own `index_for_many`), timestamps;
-    encrypted fields are encrypted by the fields themselves. An empty optional cell keeps the stored
-    value (COALESCE) on update."""
+    Enterprises, persons, their links, memberships and chamber memberships are each inserted with a few
+    multi-row INSERTs per batch (`insert_rows`, which also returns the new ids) or updated with one
+    `executemany` (`update_rows`): bulk_create spends most of its time compiling SQL per object.
+    Model.save() is not called, so what it would compute is computed here: pinyin initials, blind
+    indexes (through the fields' own `index_for_many`), timestamps; encrypted fields are encrypted by the
+    fields themselves. An empty optional cell keeps the stored value (COALESCE) on update."""
 
     ENTERPRISE_INSERT = ["federation", "name", "name_initials", "uscc", "enterprise_type", "industry", "size",
                          "is_high_tech", "region_code", "street", "is_local", "founded", "employees",
@@ -83,13 +77,9 @@ class MemberRowWriter:
                 changed.append((name, pinyin_initials(name), v["enterprise_type"], v["industry"], v["size"],
                                 v["is_high_tech"], v.get("street_id"), v["is_local"], v["founded"], v["employees"],
                                 v["registered_capital"], v["contact_name"], mobile, mobile_index, now, found[0]))
-        if new:
-            after = _last_id(Enterprise)
-            insert_rows(Enterprise, self.ENTERPRISE_INSERT, new)
-            wanted = {row[3] for row in new}
-            for uscc, pk in Enterprise.objects.filter(pk__gt=after).values_list("uscc", "id"):
-                if uscc in wanted:  # rows of concurrent transactions (if any) are not ours
-                    spec.enterprises[uscc] = (pk, self.federation_id)
+        # the ids of the new enterprises come back from the INSERTs themselves (RETURNING)
+        for uscc, pk in insert_rows(Enterprise, self.ENTERPRISE_INSERT, new, returning=("uscc", "id")):
+            spec.enterprises[uscc] = (pk, self.federation_id)
         update_rows(Enterprise, self.ENTERPRISE_UPDATE, changed, keep_when_empty=self.ENTERPRISE_KEEP)
 
     def _persons(self, rows, now):
@@ -105,14 +95,8 @@ class MemberRowWriter:
             else:
                 changed.append((name, pinyin_initials(name), v["gender"], birth_year_of(ident), mobile, mobile_index,
                                 v["political_affiliation"], v["education"], v["is_new_generation"], now, found[0]))
-        if new:
-            after = _last_id(Person)
-            insert_rows(Person, self.PERSON_INSERT, new)
-            wanted = {row[6] for row in new}
-            for index, pk in Person.objects.filter(pk__gt=after, federation_id=self.federation_id) \
-                    .order_by("id").values_list("id_number_index", "id"):
-                if index in wanted:
-                    spec.persons.setdefault(index, (pk, self.federation_id))
+        for pk, index in sorted(insert_rows(Person, self.PERSON_INSERT, new, returning=("id", "id_number_index"))):
+            spec.persons.setdefault(index, (pk, self.federation_id))
         update_rows(Person, self.PERSON_UPDATE, changed, keep_when_empty=self.PERSON_KEEP)
 
     def _links(self, rows):

@@ -68,7 +68,10 @@ def _other_initials(run):
     return _NOT_LATIN_RE.sub("", run.lower())
 
 
+@lru_cache(maxsize=65536)
 def _segmented(run):
+    """A run of Chinese holding a word-dependent character, through pypinyin's segmentation (the same
+    runs recur: 天津长城…, …银行)."""
     return "".join(_word_initials(word) for word in mmseg.seg.cut(run))
 
 

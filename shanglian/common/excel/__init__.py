@@ -20,8 +20,8 @@ Import (entity-agnostic; an entity declares an `ImportSpec`), one module per sta
                    keeps them). commit_checked(): commits those rows without reading the file again,
                    after the spec's `recheck_row` (only what can have changed: what a row names in
                    the database); cells are converted a column at a time with a cache of distinct values
-    bulk.py        insert_rows() / update_rows() for commit hooks that write many rows: one `executemany`
-                   per batch instead of the ORM's per-object SQL compilation
+    bulk.py        insert_rows() / update_rows() for commit hooks that write many rows: multi-row
+                   INSERTs / one `executemany` per batch instead of the ORM's per-object SQL compilation
 
 Export (writer.py): `export_xlsx()` / `export_workbook()` (xlsxwriter, constant memory, formula
 injection neutralised), `template_xlsx()` (openpyxl: "*" on required headers, dropdowns from a hidden

@@ -18,6 +18,9 @@ _DATE_RE = re.compile(r"^(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(
 _COMPACT_DATE_RE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _SCIENTIFIC_RE = re.compile(r"^[1-9](?:\.\d+)?[eE]\+\d{1,3}$")  # as Excel shows a long number
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+# A code typed plainly: printable ASCII without space, ' or + (cleaning it changes nothing, and it
+# cannot be a number in scientific notation).
+_PLAIN_CODE_RE = re.compile(r"[!-&(-*,-~]+")
 
 
 def clean_text(text):
@@ -117,8 +120,11 @@ def converter(column, choice_map=None):
 
     if kind == "code":
         pad = column.zero_pad
+        plain = _PLAIN_CODE_RE.fullmatch
 
         def convert_code(raw):
+            if raw.__class__ is str and plain(raw):  # most codes: nothing to clean
+                return length_checked(raw)
             if raw.__class__ is float:
                 if raw.is_integer():
                     if abs(raw) >= 1e15:  # Excel keeps 15 significant digits: the rest is lost

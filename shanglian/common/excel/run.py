@@ -5,6 +5,7 @@ from itertools import islice
 
 from django.db import transaction
 
+from .bulk import write_cache
 from .normalise import EMPTY, CellProblem, convert_column, converter, normalise_text
 from .reader import open_sheet
 from .spec import ExcelError, FailedRow, ImportReport, RowError
@@ -56,7 +57,7 @@ def run_import(spec, path, *, dry_run=True, valid_only=False, progress=None, che
     block_size = max(spec.batch_size, 1)
     excel_row = sheet.header_row
 
-    with transaction.atomic() if writing else nullcontext():
+    with write_cache() if writing else nullcontext(), transaction.atomic() if writing else nullcontext():
         while block := list(islice(sheet.rows, block_size)):
             columns, problems, blank = _convert_block(block, plan, caches)
             for index, row_values in enumerate(zip(*columns, strict=True)):
@@ -130,7 +131,7 @@ def commit_checked(spec, rows, *, total, failed=0, valid_only=False, progress=No
     pending = []
     written = 0
     writing = True
-    with transaction.atomic():
+    with write_cache(), transaction.atomic():
         for excel_row, values in rows:
             reasons = spec.recheck_row(values)
             if reasons:

@@ -52,6 +52,34 @@ def old_convert_column(convert_cell, cells, cache):
     return out
 
 
+def old_code_converter(column):
+    """A code column's conversion before its fast path for plain ASCII codes (every text cleaned)."""
+    from shanglian.common.excel.normalise import _SCIENTIFIC_RE, clean_text, normalise_text
+
+    pad, max_length = column.zero_pad, column.max_length
+
+    def length_checked(text):
+        if max_length and len(text) > max_length:
+            raise ValueError(f"不能超过 {max_length} 个字符（当前 {len(text)} 个）")
+        return text
+
+    def convert_code(raw):
+        if raw.__class__ is float:
+            if raw.is_integer():
+                if abs(raw) >= 1e15:
+                    raise ValueError("代码被 Excel 转为科学计数法，请将该列设为文本格式后重新填写")
+                text = str(int(raw))
+                return length_checked(text.zfill(pad) if pad else text)
+            raise ValueError("代码被 Excel 转成了数字，请将该列设为文本格式后重新填写")
+        text = "".join((clean_text(raw) if raw.__class__ is str else normalise_text(raw)).split()).lstrip("'")
+        if not text:
+            return None
+        if "+" in text and _SCIENTIFIC_RE.match(text):
+            raise ValueError("代码被 Excel 转为科学计数法，请将该列设为文本格式后重新填写")
+        return length_checked(text)
+    return convert_code
+
+
 def _old_blind_indexes(values, normalizer=None):
     from django.conf import settings
     from django.utils.module_loading import import_string
