@@ -88,14 +88,17 @@ def matches_sql(connection, text):
 class MatchedIds(Expression):
     """`id IN (the matches)`. With `walk` (SQLite, a common word) a query that sorts and takes a slice gets
     `+id IN (…)`: the id is then no index key, so SQLite reads the list's sort index in order and tests each
-    appeal against the match set, stopping after the slice; a count reads the matches by id."""
+    appeal against the match set, stopping after the slice; a count reads the matches by id — unless the
+    scope is `few` (a chamber's members' appeals, a few percent of the city's): then the count too reads the
+    scope through its index and tests each appeal against the match set, instead of reading every matching
+    appeal's row to test its enterprise (chamber1, 贷款: 130 → 35 ms of CPU at city scale)."""
 
     conditional = True
     output_field = BooleanField()
 
-    def __init__(self, sql, params, *, walk=False, pk=None):
+    def __init__(self, sql, params, *, walk=False, few=False, pk=None):
         super().__init__(output_field=BooleanField())
-        self.sql, self.params, self.walk = sql, list(params), walk
+        self.sql, self.params, self.walk, self.few = sql, list(params), walk, few
         self.pk = pk if pk is not None else F("pk")
 
     def get_source_expressions(self):
@@ -107,7 +110,7 @@ class MatchedIds(Expression):
     def as_sql(self, compiler, connection):
         pk_sql, pk_params = compiler.compile(self.pk)
         query = compiler.query
-        probe = self.walk and query.high_mark is not None and bool(query.order_by)
+        probe = self.walk and (self.few or (query.high_mark is not None and bool(query.order_by)))
         return f"{'+' if probe else ''}{pk_sql} IN ({self.sql})", [*pk_params, *self.params]
 
 
@@ -151,8 +154,9 @@ class RowMatches(Expression):
         return "(" + " OR ".join(sql for sql, _ in parts) + ")", [p for _, params in parts for p in params]
 
 
-def search_filter(connection, text):
-    """The filter of the appeals found by `text` (see the module's doc)."""
+def search_filter(connection, text, *, few=False):
+    """The filter of the appeals found by `text` (see the module's doc); `few`: the scope it narrows is a
+    small part of the appeals (see `MatchedIds`)."""
     if connection.vendor == "postgresql":
         return RowMatches(text, member_search.enterprise_name_ids(connection, text))
     sql, params = matches_sql(connection, text)
@@ -161,4 +165,4 @@ def search_filter(connection, text):
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT count(*) FROM ({sql})", params)  # noqa: S608
             walk = cursor.fetchone()[0] > DENSE_MATCHES
-    return MatchedIds(sql, params, walk=walk)
+    return MatchedIds(sql, params, walk=walk, few=few)

@@ -193,7 +193,7 @@ def _appeal_list(user, filters, *, in_order):
     qs = qs.filter(filter_for_queue(user, queue, in_order=in_order))
     q = (filters.get("q") or "").strip()
     if q:
-        qs = qs.filter(search.search_filter(connections[qs.db], q))
+        qs = qs.filter(search.search_filter(connections[qs.db], q, few=role_of(user) == Role.CHAMBER))
     if filters.get("category"):
         qs = qs.filter(category_id=filters["category"])
     if filters.get("status"):

@@ -86,6 +86,32 @@ def test_a_common_word_shows_the_same_page_through_the_sort_index(cast, monkeypa
                 assert '+"appeals_appeal"."id" IN' in queries[-1]["sql"]
 
 
+def test_a_chambers_count_of_a_common_word_reads_its_members_appeals_first(cast, monkeypatch):
+    """For a chamber (its members' appeals: a few percent of the city's) the count of a common word also reads
+    the scope through its index and tests each appeal against the matches (`+id IN (…)` on SQLite): the same
+    count and page as the old search, and nothing of another chamber's members."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from shanglian.appeals import search
+
+    for i in range(4):
+        submit(cast, enterprise=cast.ent1, title=f"融资贷款贴息第{i}批")  # chamber1's member
+    for i in range(3):
+        submit(cast, actor=cast.users.staff, enterprise=cast.ent2, title=f"贷款展期第{i}批")  # chamber2's member
+    monkeypatch.setattr(search, "DENSE_MATCHES", 0)
+    for user, expected in ((cast.users.chamber1, 4), (cast.users.chamber2, 3)):
+        found = selectors.appeal_list(user, filters={"q": "贷款"})
+        old = selectors.appeals_visible_to(user).filter(
+            Q(number__iexact="贷款") | Q(title__icontains="贷款") | Q(enterprise__name__icontains="贷款"))
+        with CaptureQueriesContext(connection) as queries:
+            assert found.count() == old.count() == expected
+        assert [a.pk for a in found.order_by("-submitted_at", "-id")[:3]] == [
+            a.pk for a in old.order_by("-submitted_at", "-id")[:3]]
+        if connection.vendor == "sqlite":
+            assert '+"appeals_appeal"."id" IN' in queries[0]["sql"]
+
+
 def _postgresql_only():
     from django.db import connection
 
