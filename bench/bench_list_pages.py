@@ -13,7 +13,6 @@ printed, never asserted.
 
 import argparse
 import hashlib
-import os
 import sys
 from pathlib import Path
 
@@ -31,25 +30,9 @@ def main():
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("pages", nargs="*", help="login:path (default: the list pages of issue 19 for four logins)")
     args = parser.parse_args()
-    import django
-
-    django.setup()
+    users = bench_search.start()
     from bench_pages import _client
-    from django.conf import settings
-    from django.db import connection
-    from django.test import override_settings
 
-    from shanglian.accounts.models import User
-    from shanglian.appeals.models import Appeal
-    from shanglian.members.models import Enterprise
-
-    assert not settings.DEBUG
-    override_settings(STORAGES={**settings.STORAGES, "staticfiles": {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}).enable()
-    users = {u.username: u for u in User.objects.all()}
-    print(f"{connection.vendor}, {Enterprise.objects.count():,} enterprises, {Appeal.objects.count():,} appeals, "
-          f"load {os.getloadavg()[0]:.1f}")
-    print("| page | login | p50 ms | p95 ms | CPU p50 ms | CPU p95 ms | queries | digest |\n|---|---|---|---|---|---|---|---|")
     for page in args.pages or PAGES:
         login, path = page.split(":", 1)
         if login not in users:

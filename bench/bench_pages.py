@@ -26,7 +26,8 @@ first page (count, 20 rows, their departments), the member list's and the enterp
 and the statistics page's overall KPIs (one aggregate, 服务企业数's appeal half, 当前超期).
 
 Output: a table on stdout and bench/results/pages-<date>.md and .tsv (--name; pages-<date>-city-pg with --city-url
---only city). Figures are printed, never asserted.
+--only city; -2, -3 … after it when a run of the same day wrote that name already). Figures are printed, never
+asserted.
 """
 
 import argparse
@@ -152,6 +153,15 @@ HEADERS = ["page", "role", "kind", "demo p50", "demo p95", "demo queries", "city
            "city queries", "hand SQL p95 demo / city", "target ms", "city p95 ok"]
 
 
+def _unused_name(out_dir, name):
+    """`name`, or `name-2`, `name-3` … when a run of the same day has written its results already (kept)."""
+    candidate, n = name, 1
+    while (out_dir / f"{candidate}.md").exists() or (out_dir / f"{candidate}.tsv").exists():
+        n += 1
+        candidate = f"{name}-{n}"
+    return candidate
+
+
 def write_results(rows, runs, meta, out_dir, name):
     out_dir.mkdir(parents=True, exist_ok=True)
     stamp = date.today().isoformat()
@@ -250,7 +260,8 @@ def main():
         if size in runs:
             print(f"{size}: {runs[size]['describe']}")
     print_table(rows)
-    name = args.name or f"pages-{date.today().isoformat()}" + ("-city-pg" if args.city_url and args.only == "city" else "")
+    name = args.name or _unused_name(Path(args.out), f"pages-{date.today().isoformat()}" + (
+        "-city-pg" if args.city_url and args.only == "city" else ""))
     md, tsv = write_results(rows, runs, meta, Path(args.out), name)
     print(f"\nwritten: {md.relative_to(ROOT) if md.is_relative_to(ROOT) else md}, {tsv.name}")
     return 0

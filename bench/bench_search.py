@@ -72,15 +72,12 @@ def percentiles(values):
     return values[len(values) // 2], values[min(len(values) - 1, round(0.95 * (len(values) - 1)))]
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--runs", type=int, default=10)
-    parser.add_argument("--only", default="", help="run only the pages whose label contains this")
-    args = parser.parse_args()
+def start():
+    """Django set up as the page benchmarks run (DEBUG off, static files without the manifest); prints the
+    database's size and the table's head; returns the users by username."""
     import django
 
     django.setup()
-    from bench_pages import _client
     from django.conf import settings
     from django.db import connection
     from django.test import override_settings
@@ -93,10 +90,21 @@ def main():
     override_settings(STORAGES={**settings.STORAGES, "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}).enable()
     users = {u.username: u for u in User.objects.select_related("enterprise")}
-    appeal_words, member_words = words(users)
     print(f"{connection.vendor}, {Enterprise.objects.count():,} enterprises, {Appeal.objects.count():,} appeals, "
           f"load {os.getloadavg()[0]:.1f}")
     print("| page | login | p50 ms | p95 ms | CPU p50 ms | CPU p95 ms | queries | digest |\n|---|---|---|---|---|---|---|---|")
+    return users
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--only", default="", help="run only the pages whose label contains this")
+    args = parser.parse_args()
+    users = start()
+    from bench_pages import _client
+
+    appeal_words, member_words = words(users)
     plan = [("/appeals/?q=", APPEAL_ROLES, appeal_words), ("/members/?q=", MEMBER_ROLES, member_words),
             ("/members/enterprises/?q=", MEMBER_ROLES, member_words)]
     for prefix, roles, page_words in plan:
