@@ -149,24 +149,30 @@ def queue_filter(queue, on=None):
     return Q()
 
 
+def _tab_as_opened(filters):
+    """The queue of a list with no other filter (a tab as opened: "all" by default), None when filtered."""
+    filters = filters or {}
+    if any(value for key, value in filters.items() if key != "queue"):
+        return None
+    return filters.get("queue") or "all"
+
+
 def appeal_list(user, *, filters=None):
     """The appeals of the list page, the API list and the export: the scope and the filters. A chamber's
     and a department's rows are read in order (`appeals_visible_to(in_order=True)`) and counted as a
     semi-join (`AppealQuerySet.counted_as`): the same rows either way."""
     role = role_of(user)
+    tab = _tab_as_opened(filters)
     if role not in (Role.CHAMBER, Role.DEPARTMENT):
         rows = _appeal_list(user, filters, in_order=False)
-        if role in FEDERATION_ROLES and not any(v for k, v in (filters or {}).items() if k != "queue") \
-                and ((filters or {}).get("queue") or "all") == "all":
+        if role in FEDERATION_ROLES and tab == "all":
             return rows.counted_as(ReceivedCount(tuple(federation_ids_in_scope(user))))  # 全部, as opened
         return rows
     rows = _appeal_list(user, filters, in_order=True)
-    queue = (filters or {}).get("queue") or "all"
-    if role == Role.DEPARTMENT and not any(v for k, v in (filters or {}).items() if k != "queue") \
-            and queue in DEPARTMENT_QUEUES:
+    if role == Role.DEPARTMENT and tab in DEPARTMENT_QUEUES:
         # a queue tab as opened: its appeals are those of the department's assignments in the queue (every
         # assignment's appeal exists and lies in the scope), counted from the index alone
-        return rows.counted_as(department_queue_assignments(user, queue).order_by().values("appeal_id").distinct())
+        return rows.counted_as(department_queue_assignments(user, tab).order_by().values("appeal_id").distinct())
     return rows.counted_as(_appeal_list(user, filters, in_order=False))
 
 
