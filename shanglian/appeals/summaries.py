@@ -18,7 +18,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, Sum
 
-from shanglian.common.periods import day_bounds, local_day
+from shanglian.common.periods import day_bounds, local_day, shift_months
 from shanglian.orgs.models import Federation
 
 from .models import Appeal, AppealDayStat, AppealReach, Assignment, Rating, Status, stat_key
@@ -125,15 +125,10 @@ def _fold(appeals):
     return fold
 
 
-def _next_month(first):
-    """The first day of the month after the month `first` (a first day) begins."""
-    return (first + timedelta(days=32)).replace(day=1)
-
-
 def spans(period):
     """The summary rows whose sums are the period's: the month rows of its whole months, the day rows of
     the days before the first whole month and after the last (all day rows when it holds no whole month)."""
-    first = period.start if period.start.day == 1 else _next_month(period.start.replace(day=1))
+    first = period.start if period.start.day == 1 else shift_months(period.start.replace(day=1), 1)
     after = period.end + timedelta(days=1)
     stop = after if after.day == 1 else after.replace(day=1)  # the day after the last whole month
     if first >= stop:
@@ -164,7 +159,7 @@ def refresh(federation_id, category_id, submitted_at, enterprise_id):
         AppealDayStat.objects.bulk_create(fold.stat_rows(months=False))
         # the month row of each department (and of none): the sums of the month's day rows
         first = day.replace(day=1)
-        month = (bucket.filter(span=DAY, day__gte=first, day__lt=_next_month(first)).order_by()
+        month = (bucket.filter(span=DAY, day__gte=first, day__lt=shift_months(first, 1)).order_by()
                  .values("department_id").annotate(**{name: Sum(name) for name in APPEAL_COUNTS + DEPARTMENT_COUNTS}))
         bucket.filter(span=MONTH, day=first).delete()
         AppealDayStat.objects.bulk_create([AppealDayStat(federation_id=federation_id, category_id=category_id,

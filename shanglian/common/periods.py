@@ -40,7 +40,7 @@ def _month_end(year, month):
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
-def _shift_months(day, months):
+def shift_months(day, months):
     """`day` moved by `months` calendar months, clipped to the end of the month (31 Mar − 1 → 28/29 Feb)."""
     index = day.year * 12 + day.month - 1 + months
     year, month = divmod(index, 12)
@@ -131,7 +131,7 @@ class Period:
         months, day = [], self.start.replace(day=1)
         while day <= self.end:
             months.append(day)
-            day = _shift_months(day, 1)
+            day = shift_months(day, 1)
         return months
 
     def years(self):
@@ -140,8 +140,8 @@ class Period:
 
     # --- comparisons ------------------------------------------------------------------------------------
     def _shifted(self, months):
-        end = _shift_months(self.end, months)
-        return Period(_shift_months(self.start, months), _month_end(end.year, end.month), self.kind)
+        end = shift_months(self.end, months)
+        return Period(shift_months(self.start, months), _month_end(end.year, end.month), self.kind)
 
     def previous(self):
         """环比: the period just before — the previous year, quarter or month; for a custom range the
@@ -156,4 +156,4 @@ class Period:
         """同比: the same period one year earlier (29 February becomes 28 February)."""
         if self.kind in (YEAR, QUARTER, MONTH):
             return self._shifted(-12)
-        return Period(_shift_months(self.start, -12), _shift_months(self.end, -12), CUSTOM)
+        return Period(shift_months(self.start, -12), shift_months(self.end, -12), CUSTOM)
