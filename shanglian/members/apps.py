@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_delete, post_migrate, post_save
 
 
 def _reinstall_search_index(sender, using="default", **kwargs):
@@ -21,3 +21,10 @@ class MembersConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(_reinstall_search_index, sender=self, dispatch_uid="members_search_index")
+        # The member day summary follows every membership saved or deleted through the ORM (summaries.py).
+        from . import summaries
+        from .models import Membership
+
+        for signal in (post_save, post_delete):
+            signal.connect(summaries.membership_written, sender=Membership,
+                           dispatch_uid=f"membership_stats_{signal is post_save}")

@@ -45,6 +45,7 @@ from shanglian.demo.registry import DEFAULT_ENTERPRISES, register
 from shanglian.demo.saving import bulk_created_ids, next_id, reset_sequences, write_rows
 from shanglian.orgs.models import Chamber, Federation, Position, Street
 
+from . import summaries
 from .models import (
     ChamberMembership,
     DuesRecord,
@@ -885,6 +886,7 @@ def build(enterprises=DEFAULT_ENTERPRISES, seed=DEMO_SEED, plan=None):
                            "enterprise": Enterprise.objects.get(pk=ent_ids[plan.logins["enterprise"]])},
         }
         users = logins.create_logins(units=units, display=plan.logins["display"])
+        summaries.rebuild(district.pk)  # the memberships went in as bulk rows, past the summary's signals
     return DemoResult(federation=district, users=users, plan=plan)
 
 
@@ -990,6 +992,7 @@ def stream(result, extra, *, batch=5000, seed=DEMO_SEED, progress=None):
         ent_id, person_id, member_id = ent_id + len(ents), person_id + len(persons), member_id + len(members)
         written_persons += len(persons)
     reset_sequences(Enterprise, Person, Membership)
+    summaries.rebuild(district.pk)  # the memberships went in as bulk rows, past the summary's signals
     return StreamResult(first_enterprise=first_enterprise, enterprises=extra, persons=written_persons)
 
 

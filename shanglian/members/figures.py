@@ -6,7 +6,10 @@ registered with the figures layer (`shanglian.ui.figures`).
 queryset (`selectors.memberships_visible_to(user)`) and a date, and use `selectors.membership_in_force_q` —
 the one definition of "in force". Nothing is typed in, and each function costs one query whatever the
 number of members (the year-end series too, whatever the number of years; "三多三少" two, or none when
-given the counts the statistics page has read already). The registered figures
+given the counts the statistics page has read already). For a federation role's whole scope the date
+figures — in force on a day, the year-end series, joined in a period — read the maintained day summary
+(`summaries.py`: a few thousand rows however many members) instead; `summaries=False` counts the
+memberships (the tests compare the two). The registered figures
 (`members.*`, bottom of the module) take the acting user and a Period: a figure "in force" is counted on
 the period's last day, and its records are the memberships counted.
 
@@ -26,6 +29,8 @@ from shanglian.ui.figures import figure, percent, share
 
 from .models import ChamberMembership, Membership
 from .selectors import membership_in_force_q, memberships_visible_to
+from .summaries import dated_sum, in_force_sum, scope_of
+from .summaries import rows as summary_rows
 
 KIND_LABELS = dict(Membership.Kind.choices)
 KINDS = [Membership.Kind.ENTERPRISE, Membership.Kind.GROUP, Membership.Kind.INDIVIDUAL]
@@ -63,12 +68,44 @@ def _sum(condition):
     return Coalesce(Sum("n", filter=condition), 0)
 
 
-def counts_by_kind_on(memberships, dates):
+class _Counted:
+    """The date figures counted from the memberships, grouped by their dates (`_by_dates`)."""
+
+    def __init__(self, memberships):
+        self.rows = _by_dates(memberships)
+
+    @staticmethod
+    def in_force(on, kind=None):
+        return _sum(membership_in_force_q(on) & (Q(kind=kind) if kind is not None else Q()))
+
+    @staticmethod
+    def dated(field, start, end):
+        return _sum(Q(**{f"{field}__gte": start, f"{field}__lte": end}))
+
+
+class _Summed:
+    """The same figures summed from the day summary of whole federations (`summaries.py`)."""
+
+    def __init__(self, federation_ids):
+        self.rows = summary_rows(federation_ids)
+
+    in_force = staticmethod(in_force_sum)
+    dated = staticmethod(dated_sum)
+
+
+def _date_figures(memberships, summaries=True):
+    """Where the date figures of `memberships` come from: the day summary when the queryset is a federation
+    role's whole scope (and `summaries`), else the memberships themselves."""
+    federation_ids = scope_of(memberships) if summaries else None
+    return _Counted(memberships) if federation_ids is None else _Summed(federation_ids)
+
+
+def counts_by_kind_on(memberships, dates, *, summaries=True):
     """`counts_by_kind` on each of `dates` ({date: counts}), in one query."""
     dates = sorted(set(dates))
-    figures = _by_dates(memberships).aggregate(**{
-        f"{kind.value}_{i}": _sum(Q(kind=kind) & membership_in_force_q(on))
-        for i, on in enumerate(dates) for kind in KINDS})
+    source = _date_figures(memberships, summaries)
+    figures = source.rows.aggregate(**{
+        f"{kind.value}_{i}": source.in_force(on, kind) for i, on in enumerate(dates) for kind in KINDS})
     result = {}
     for i, on in enumerate(dates):
         counts = {kind.value: figures[f"{kind.value}_{i}"] for kind in KINDS}
@@ -97,7 +134,7 @@ class YearEnd:
         return share(self.growth, self.previous)
 
 
-def year_end_series(memberships, years):
+def year_end_series(memberships, years, *, summaries=True):
     """For each year: members in force at 31 December, at the previous 31 December, and the joins,
     departures and suspensions dated in the year — so the first year has its growth too. One query.
 
@@ -106,13 +143,13 @@ def year_end_series(memberships, years):
     years = sorted(set(years))
     if not years:
         return []
+    source = _date_figures(memberships, summaries)
     ends = sorted(set(years) | {y - 1 for y in years})
-    aggregates = {f"in_force_{y}": _sum(membership_in_force_q(date(y, 12, 31))) for y in ends}
+    aggregates = {f"in_force_{y}": source.in_force(date(y, 12, 31)) for y in ends}
     for y in years:
-        aggregates[f"joined_{y}"] = _sum(Q(joined__year=y))
-        aggregates[f"left_{y}"] = _sum(Q(left__year=y))
-        aggregates[f"suspended_{y}"] = _sum(Q(suspended_on__year=y))
-    figures = _by_dates(memberships).aggregate(**aggregates)
+        for field, name in (("joined", "joined"), ("left", "left"), ("suspended_on", "suspended")):
+            aggregates[f"{name}_{y}"] = source.dated(field, date(y, 1, 1), date(y, 12, 31))
+    figures = source.rows.aggregate(**aggregates)
     return [
         YearEnd(year=y, in_force=figures[f"in_force_{y}"], previous=figures[f"in_force_{y - 1}"],
                 joined=figures[f"joined_{y}"], left=figures[f"left_{y}"], suspended=figures[f"suspended_{y}"])
@@ -287,18 +324,31 @@ def in_force(user, on):
     return _members(memberships_visible_to(user)).filter(membership_in_force_q(on))
 
 
+def _in_force_figure(user, on, kind=None):
+    """(count, records) of the members (of `kind`) of the user's scope in force on `on`: the count from the
+    day summary for a federation role's whole scope, else counted from the records."""
+    memberships = memberships_visible_to(user)
+    records = _members(memberships).filter(membership_in_force_q(on))
+    if kind is not None:
+        records = records.filter(kind=kind)
+    federation_ids = scope_of(memberships)
+    if federation_ids is None:
+        return records.count(), records
+    return summary_rows(federation_ids).aggregate(n=in_force_sum(on, kind))["n"], records
+
+
 IN_FORCE = "入会日期不晚于统计日、且统计日尚未退会、未暂停的会员"
 
 
 @figure("members.in_force", label="会员总数", unit="个", definition=f"在册会员：{IN_FORCE}；合计为三类之和")
 def members_in_force(*, user, period):
-    return in_force(user, period.end)
+    return _in_force_figure(user, period.end)
 
 
 def _register_kind(kind, label):
     @figure(f"members.in_force.{kind.value}", label=label, unit="个", definition=f"在册{label}：{IN_FORCE}")
     def members_of_kind(*, user, period):
-        return in_force(user, period.end).filter(kind=kind)
+        return _in_force_figure(user, period.end, kind)
     return members_of_kind
 
 
@@ -309,17 +359,21 @@ for _kind in KINDS:
 @figure("members.joined", label="新入会会员", unit="个",
         definition="入会日期在统计期间内的会员（其后已退会或暂停的也计入）")
 def members_joined(*, user, period):
-    return _members(memberships_visible_to(user)).filter(joined__gte=period.start, joined__lte=period.end)
+    memberships = memberships_visible_to(user)
+    records = _members(memberships).filter(joined__gte=period.start, joined__lte=period.end)
+    federation_ids = scope_of(memberships)
+    if federation_ids is None:
+        return records
+    return summary_rows(federation_ids).aggregate(n=dated_sum("joined", period.start, period.end))["n"], records
 
 
 @figure("members.growth_rate", label="会员增长率", unit="%",
         definition="统计期末在册会员数比上年同日增减的百分比；记录为统计期末在册会员")
 def members_growth_rate(*, user, period):
     last_year = period.year_ago().end
-    counts = _members(memberships_visible_to(user)).aggregate(
-        now=Count("pk", filter=membership_in_force_q(period.end)),
-        before=Count("pk", filter=membership_in_force_q(last_year)))
-    return share(counts["now"] - counts["before"], counts["before"]), in_force(user, period.end)
+    counts = counts_by_kind_on(memberships_visible_to(user), [period.end, last_year])
+    now, before = counts[period.end]["total"], counts[last_year]["total"]
+    return share(now - before, before), in_force(user, period.end)
 
 
 @figure("members.average_annual_growth", label="会员年均增长率", unit="%", compare=False,

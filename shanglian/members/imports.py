@@ -21,7 +21,7 @@ from shanglian.audit.services import record
 from shanglian.common.excel import Column, ImportSpec
 from shanglian.imports.registry import import_kind
 
-from . import rules
+from . import rules, summaries
 from .import_writes import MemberRowWriter
 from .models import Enterprise, Membership, Person
 
@@ -237,6 +237,10 @@ class MemberImportSpec(ImportSpec):
         if self.writer is None:
             self.writer = MemberRowWriter(self)
         return self.writer.write([values for _, values in batch])
+
+    def finish(self):
+        if self.writer is not None:  # the memberships went in as multi-row writes, past the summary's signals
+            summaries.rebuild(self.federation.pk)
 
     def audit(self, report):
         record(AuditAction.IMPORT, actor=self.actor, object_type="members.membership", object_repr="会员导入",

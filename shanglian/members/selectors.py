@@ -30,6 +30,7 @@ from shanglian.orgs.selectors import chambers_in_scope, chambers_visible_to, fed
 
 from . import search
 from .models import ChamberMembership, Enterprise, EnterpriseRole, Person, incomplete_enterprise_q
+from .summaries import mark_scope
 
 
 # A chamber secretary's scopes are semi-joins on the chamber's active members (`pk IN (…)`, each list read from
@@ -222,7 +223,9 @@ def memberships_visible_to(user):
     role = role_of(user)
     qs = Membership.objects.select_related("enterprise", "person", "group", "enterprise__enterprise_type")
     if role in FEDERATION_ROLES:
-        return qs.filter(federation_id__in=federation_ids_in_scope(user))
+        federation_ids = federation_ids_in_scope(user)
+        # a federation's whole scope: the member figures may read the day summary for it (summaries.py)
+        return mark_scope(qs.filter(federation_id__in=federation_ids), federation_ids)
     if role == Role.CHAMBER:
         return qs.filter(pk__in=chamber_membership_ids(user.chamber_id))
     raise PermissionDenied("您没有访问该功能的权限。")

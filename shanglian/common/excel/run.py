@@ -114,6 +114,7 @@ def run_import(spec, path, *, dry_run=True, valid_only=False, progress=None, che
             elif report.succeeded:
                 if pending:
                     flush()
+                spec.finish()
                 report.committed = True
                 spec.audit(report)
     return report
@@ -160,6 +161,7 @@ def commit_checked(spec, rows, *, total, failed=0, valid_only=False, progress=No
                 report.created, report.updated = report.created + created, report.updated + updated
                 if progress:
                     progress(written + len(pending), total)
+            spec.finish()
             report.committed = True
             spec.audit(report)
     return report

@@ -112,6 +112,8 @@ class ImportSpec:
       natural_key(values)             a hashable key; rows with equal keys are duplicates in the file
                                       ("与第 N 行重复"); `unique` names further columns checked the same way
       commit(batch)                   write [(excel_row, values)] of clean rows; return (created, updated)
+      finish()                        after the last batch (inside the transaction): bring up to date the
+                                      derived data the batches' bulk writes passed by (a summary)
       audit(report)                   the audit record of a committed import (inside the transaction)
       recheck_row(values)             optional (None: not offered): the checks of a row that passed the
                                       preview, before it is committed from the stored checked rows
@@ -129,14 +131,14 @@ class ImportSpec:
     recheck_row = None  # a spec that can commit the rows its preview checked defines it (see above)
 
     def __init__(self, *, actor=None, title=None, columns=None, clean_row=None, natural_key=None, commit=None,
-                 prepare=None, audit=None, batch_size=None):
+                 prepare=None, finish=None, audit=None, batch_size=None):
         self.actor = actor
         if title is not None:
             self.title = title
         if columns is not None:
             self.columns = list(columns)
         for name, hook in (("clean_row", clean_row), ("natural_key", natural_key), ("commit", commit),
-                           ("prepare", prepare), ("audit", audit)):
+                           ("prepare", prepare), ("finish", finish), ("audit", audit)):
             if hook is not None:
                 setattr(self, name, hook)
         if batch_size:
@@ -153,6 +155,10 @@ class ImportSpec:
 
     def commit(self, batch):
         raise NotImplementedError(f"{type(self).__name__}.commit")
+
+    def finish(self):
+        """After the last batch, in the same transaction: bring up to date what the batches' bulk writes
+        passed by (a maintained summary)."""
 
     def audit(self, report):
         pass
