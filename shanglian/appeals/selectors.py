@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db import connections
-from django.db.models import Count, ExpressionWrapper, F, IntegerField, Q, Sum
+from django.db.models import Count, Exists, ExpressionWrapper, F, IntegerField, OuterRef, Q, Sum
 from django.db.models.lookups import In
 from django.utils import timezone
 
@@ -73,7 +73,8 @@ def appeals_visible_to(user, *, in_order=False):
     without reading more than the rows in it. `in_order=True` gives the same rows in the form for reading an
     ordered page: the membership tested on each row while the planner walks the index of the list's sort
     (`appeals_appeal_submitted_at` …), so that the first page stops after a few hundred index entries instead of
-    joining and sorting every appeal of the scope (issue 19: 73,000 for a department at city scale)."""
+    joining and sorting every appeal of the scope (issue 19: 73,000 for a department at city scale); a
+    department's membership is then an EXISTS on its assignments (`_dispatched_in`)."""
     role = role_of(user)
     qs = Appeal.objects.select_related(*APPEAL_RELATED)
     if in_order and role in (Role.CHAMBER, Role.DEPARTMENT):
@@ -88,8 +89,7 @@ def appeals_visible_to(user, *, in_order=False):
             return qs.filter(ListedIn("enterprise_id", members))
         return qs.filter(_member_of("enterprise_id", members, walk=True))
     if role == Role.DEPARTMENT:
-        return qs.filter(_member_of("pk", department_queue_assignments(user, "all").values("appeal_id"),
-                                    walk=in_order))
+        return qs.filter(_dispatched_in(department_queue_assignments(user, "all"), walk=in_order))
     if role == Role.ENTERPRISE:
         return qs.filter(enterprise_id=user.enterprise_id)
     raise PermissionDenied("您没有访问该功能的权限。")
@@ -103,6 +103,17 @@ def _member_of(field, ids, *, walk):
         return Q(**{f"{field}__in": ids})
     # (the `__in` lookup drops a subquery's ordering itself; the lookup used as an expression does not)
     return Q(In(ExpressionWrapper(F(field) + 0, output_field=IntegerField()), ids.order_by()))
+
+
+def _dispatched_in(assignments, *, walk):
+    """The appeals of `assignments` (a department's, or those of one of its queues): `pk IN (their appeal
+    ids)`; walked (`walk=True`), an EXISTS probing the (appeal, department, state) index for each appeal the
+    page reads in the order of its sort, so the first page stops after a few hundred probes instead of first
+    building the list of every appeal id of the department (73,000 at city scale: SQLite 32 → 2 ms, PostgreSQL
+    9 → 4 ms; from page 500 on no slower either)."""
+    if not walk:
+        return Q(pk__in=assignments.values("appeal_id"))
+    return Q(Exists(assignments.order_by().filter(appeal_id=OuterRef("pk"))))
 
 
 # The queues whose sets grow with the history (every appeal a department ever answered): read walked in order
@@ -383,12 +394,11 @@ def department_queue_assignments(user, queue, on=None):
 def department_queue_filter(user, queue, on=None, *, in_order=False):
     """Queues of a department handler, by the state of its own assignment in the current round: an IN over
     the department's assignments in that state (index `assignment_dept_queue`, the appeal ids read from the
-    index alone), not an EXISTS tried on every appeal of its scope (issue 19); walked in order for a
-    history-sized queue when `in_order` (see `appeals_visible_to`)."""
+    index alone), not an EXISTS tried on every appeal of its scope (issue 19); a history-sized queue read in
+    order (`in_order`) is the EXISTS probed only on the appeals the page walks (`_dispatched_in`)."""
     if queue not in DEPARTMENT_QUEUES or queue == "all":
         return Q()
-    return _member_of("pk", department_queue_assignments(user, queue, on).values("appeal_id"),
-                      walk=in_order and queue in DEPARTMENT_HISTORY_QUEUES)
+    return _dispatched_in(department_queue_assignments(user, queue, on), walk=in_order and queue in DEPARTMENT_HISTORY_QUEUES)
 
 
 def queues_for(user):

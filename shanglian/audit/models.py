@@ -77,6 +77,8 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-id"]
+        # A record's 变更记录 (`common.records.history`) reads its own rows, not the whole log (issue 19).
+        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object_history")]
         verbose_name = "审计记录"
         verbose_name_plural = "审计记录"
         permissions = [("view_audit_log", "查看审计日志")]
