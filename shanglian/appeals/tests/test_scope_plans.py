@@ -104,6 +104,17 @@ def test_every_department_queue_count_equals_its_list(varied):
 
 
 @time_machine.travel(NOW, tick=False)
+@pytest.mark.parametrize("username", ["chamber1", "chamber2", "ent1", "staff"])
+def test_the_queue_counts_of_one_pass_equal_a_count_of_each_queue(varied, username):
+    user = getattr(varied.users, username)
+    counts = selectors.queue_counts(user)
+    assert sum(counts.values()) > 0
+    for queue, count in counts.items():
+        assert count == selectors.appeals_visible_to(user).filter(selectors.filter_for_queue(user, queue)).count() \
+            == len(selectors.appeal_list(user, filters={"queue": queue})), queue
+
+
+@time_machine.travel(NOW, tick=False)
 def test_the_department_filter_of_the_federation_list_keeps_its_rows(varied):
     staff = varied.users.staff
     reference = Appeal.objects.filter(federation=varied.district).filter(
