@@ -154,12 +154,18 @@ class RowMatches(Expression):
         return "(" + " OR ".join(sql for sql, _ in parts) + ")", [p for _, params in parts for p in params]
 
 
-def search_filter(connection, text, *, few=False):
+def search_filter(connection, text, *, few=False, through=None):
     """The filter of the appeals found by `text` (see the module's doc); `few`: the scope it narrows is a
-    small part of the appeals (see `MatchedIds`)."""
+    small part of the appeals (see `MatchedIds`). `through`: the name of a foreign key to the appeal — the
+    filter is then of the rows of another model (a department's assignments) whose appeal is found, for a
+    count (no walk is prepared)."""
     if connection.vendor == "postgresql":
-        return RowMatches(text, member_search.enterprise_name_ids(connection, text))
+        fields = {} if through is None else {name: F(f"{through}__{column}") for name, column in
+                                              (("title", "title"), ("number", "number"), ("enterprise", "enterprise_id"))}
+        return RowMatches(text, member_search.enterprise_name_ids(connection, text), **fields)
     sql, params = matches_sql(connection, text)
+    if through is not None:
+        return MatchedIds(sql, params, pk=F(f"{through}_id"))
     walk = False
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:

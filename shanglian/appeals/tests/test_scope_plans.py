@@ -104,6 +104,20 @@ def test_every_department_queue_count_equals_its_list(varied):
 
 
 @time_machine.travel(NOW, tick=False)
+def test_a_searched_department_queue_counts_the_appeals_the_words_find(varied):
+    user = varied.users.dept1
+    number = selectors.appeal_list(user, filters={})[0].number
+    for queue in ["all", *selectors.DEPARTMENT_QUEUES]:
+        listed = list(selectors.appeal_list(user, filters={"queue": queue}))
+        for words in ["诉求", "成员", "退回", "天津友谊", number, number.lower(), "无此词语"]:
+            found = selectors.appeal_list(user, filters={"queue": queue, "q": words})
+            expected = [a for a in listed if words in a.title or words in a.enterprise.name
+                        or a.number == words.upper()]
+            assert found.count() == len(list(found)) == len(expected), (queue, words)
+            assert {a.pk for a in found} == {a.pk for a in expected}, (queue, words)
+
+
+@time_machine.travel(NOW, tick=False)
 @pytest.mark.parametrize("username", ["chamber1", "chamber2", "ent1", "staff"])
 def test_the_queue_counts_of_one_pass_equal_a_count_of_each_queue(varied, username):
     user = getattr(varied.users, username)
