@@ -182,6 +182,9 @@ def refresh_appeal_keys(keys):
             refresh(federation_id, category_id, submitted_at, enterprise_id)
 
 
+REBUILD_BATCH = 20000
+
+
 def rebuild():
     """Recompute every summary row from the appeals, a month of submissions at a time (bounded in memory by
     a month's appeals, not by the years kept: at 1,000,000 appeals folding them all at once held ~1 GB);
@@ -204,11 +207,12 @@ def rebuild():
                     if key not in reach or first < reach[key]:
                         reach[key] = first
                 month = following
-        fold = _Fold()
-        fold.reach = reach
-        rows = fold.reach_rows()
-        AppealReach.objects.bulk_create(rows, batch_size=2000)
-    return written, len(rows)
+        keys = list(reach)
+        for start in range(0, len(keys), REBUILD_BATCH):  # model instances a batch at a time: 556,000 held ~0.5 GB
+            fold = _Fold()
+            fold.reach = {key: reach[key] for key in keys[start:start + REBUILD_BATCH]}
+            AppealReach.objects.bulk_create(fold.reach_rows(), batch_size=2000)
+    return written, len(reach)
 
 
 # --- reading them ----------------------------------------------------------------------------------------------
