@@ -18,6 +18,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.db.models import Exists, Max, Min, OuterRef, Q, Sum
 
+from shanglian.common.locks import serialise_writes
 from shanglian.common.periods import day_bounds, local_day, shift_months
 from shanglian.orgs.models import Federation
 
@@ -152,6 +153,7 @@ def refresh(federation_id, category_id, submitted_at, enterprise_id):
     day = local_day(submitted_at)
     start, end = day_bounds(day)
     with transaction.atomic():
+        serialise_writes()  # another writer of the bucket: wait for its commit, then count its rows too
         fold = _fold(_appeals().filter(federation_id=federation_id, category_id=category_id,
                                        submitted_at__gte=start, submitted_at__lt=end))
         bucket = AppealDayStat.objects.filter(federation_id=federation_id, category_id=category_id)
@@ -190,6 +192,7 @@ def rebuild():
     a month's appeals, not by the years kept: at 1,000,000 appeals folding them all at once held ~1 GB);
     returns the number of (stat, reach) rows written."""
     with transaction.atomic():
+        serialise_writes()
         AppealDayStat.objects.all().delete()
         AppealReach.objects.all().delete()
         bounds = Appeal.objects.aggregate(first=Min("submitted_at"), last=Max("submitted_at"))

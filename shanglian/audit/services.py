@@ -6,14 +6,15 @@ import json
 import logging
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
+
+from shanglian.common.locks import serialise_writes
 
 from . import context
 from .models import KEYED_EPOCH, LEGACY_EPOCH, AuditAction, AuditEvent, AuditResult
 
 logger = logging.getLogger(__name__)
-_CHAIN_LOCK_KEY = 7_390_014  # arbitrary constant for pg_advisory_xact_lock
 
 
 def _clean(text, limit):
@@ -49,9 +50,7 @@ def record(
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
+        serialise_writes()  # the chain: each row hashes the one before it
         last = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
         event = AuditEvent(
             timestamp=timezone.now(),

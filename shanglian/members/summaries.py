@@ -20,6 +20,8 @@ from django.db import transaction
 from django.db.models import Q, Sum
 from django.db.models.functions import Coalesce
 
+from shanglian.common.locks import serialise_writes
+
 from .models import MemberDayStat, Membership, member_days
 
 SCOPE_ATTRIBUTE = "summary_federations"
@@ -75,6 +77,7 @@ def refresh_days(keys):
     for federation_id, kind, day in keys:
         by_group[(federation_id, kind)].add(day)
     with transaction.atomic():
+        serialise_writes()  # another writer of these days: wait for its commit, then count its rows too
         for (federation_id, kind), days in by_group.items():
             rows = Membership.objects.filter(federation_id=federation_id, kind=kind).filter(
                 Q(joined__in=days) | Q(left__in=days) | Q(suspended_on__in=days)).order_by().values_list(*FIELDS)
@@ -90,6 +93,7 @@ def rebuild(federation_id=None):
     stats = MemberDayStat.objects.all() if federation_id is None else MemberDayStat.objects.filter(
         federation_id=federation_id)
     with transaction.atomic():
+        serialise_writes()
         stats.delete()
         rows = _fold(memberships.order_by().values_list(*FIELDS).iterator(chunk_size=5000))
         MemberDayStat.objects.bulk_create(rows, batch_size=2000)

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 
+from shanglian.common.locks import serialise_writes
 from shanglian.common.periods import day_bounds, local_day
 
 from .models import PolicyDelivery, PolicyPushDay, push_key
@@ -45,6 +46,7 @@ def refresh(policy_id, pushed_at):
     day = local_day(pushed_at)
     start, end = day_bounds(day)
     with transaction.atomic():
+        serialise_writes()  # another writer of the bucket: wait for its commit, then count its rows too
         rows = _fold(_counted(PolicyDelivery.objects.filter(policy_id=policy_id, pushed_at__gte=start,
                                                              pushed_at__lt=end)))
         PolicyPushDay.objects.filter(policy_id=policy_id, day=day).delete()
@@ -66,6 +68,7 @@ def refresh_keys(keys):
 def rebuild():
     """Recompute every row from the deliveries (one grouped pass over the index); returns the rows written."""
     with transaction.atomic():
+        serialise_writes()
         PolicyPushDay.objects.all().delete()
         rows = _fold(_counted(PolicyDelivery.objects.all()).iterator(chunk_size=5000))
         PolicyPushDay.objects.bulk_create(rows, batch_size=2000)
