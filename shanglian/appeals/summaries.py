@@ -18,7 +18,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.db.models import Exists, Max, Min, OuterRef, Q, Sum
 
-from shanglian.common.locks import serialise_writes
+from shanglian.audit.locks import serialise_writes
 from shanglian.common.periods import day_bounds, local_day, shift_months
 from shanglian.orgs.models import Federation
 

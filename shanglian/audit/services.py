@@ -9,9 +9,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from shanglian.common.locks import serialise_writes
-
 from . import context
+from .locks import serialise_writes
 from .models import KEYED_EPOCH, LEGACY_EPOCH, AuditAction, AuditEvent, AuditResult
 
 logger = logging.getLogger(__name__)

@@ -20,7 +20,7 @@ from django.db import transaction
 from django.db.models import Q, Sum
 from django.db.models.functions import Coalesce
 
-from shanglian.common.locks import serialise_writes
+from shanglian.audit.locks import serialise_writes
 
 from .models import MemberDayStat, Membership, member_days
 

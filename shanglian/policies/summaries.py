@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 
-from shanglian.common.locks import serialise_writes
+from shanglian.audit.locks import serialise_writes
 from shanglian.common.periods import day_bounds, local_day
 
 from .models import PolicyDelivery, PolicyPushDay, push_key

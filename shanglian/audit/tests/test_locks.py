@@ -1,4 +1,4 @@
-"""The lock of ordered writes (`common.locks.serialise_writes`): on PostgreSQL a second transaction that asks
+"""The lock of ordered writes (`audit.locks.serialise_writes`): on PostgreSQL a second transaction that asks
 for it waits until the first one ends; taken twice in one transaction it does not wait for itself."""
 
 import threading
@@ -7,7 +7,7 @@ import time
 import pytest
 from django.db import OperationalError, close_old_connections, connection, transaction
 
-from shanglian.common.locks import serialise_writes
+from shanglian.audit.locks import serialise_writes
 
 
 @pytest.mark.django_db(transaction=True)

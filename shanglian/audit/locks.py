@@ -7,7 +7,8 @@ the second insert of the bucket's row fails on its unique key — a 500 for the 
 transaction commits or rolls back, taken again at no cost by the same transaction; statements after it see
 what the previous holder committed (READ COMMITTED). SQLite serialises every writer already (IMMEDIATE
 transactions): nothing to do. One key for both uses: with two, one transaction could hold the audit chain's
-and wait for a summary's while another holds that one and waits for the chain's.
+and wait for a summary's while another holds that one and waits for the chain's. It lives with the audit
+chain, on the lowest floor, so that every app may take it.
 """
 
 from django.db import connections
