@@ -174,10 +174,9 @@ def appeal_list(user, *, filters=None):
     and a department's rows are read in order (`appeals_visible_to(in_order=True)`) and counted as a
     semi-join (`AppealQuerySet.counted_as`): the same rows either way."""
     role = role_of(user)
-    tab = _tab_as_opened(filters)
     if role not in (Role.CHAMBER, Role.DEPARTMENT):
         rows = _appeal_list(user, filters, in_order=False)
-        if role in FEDERATION_ROLES and tab == "all":
+        if role in FEDERATION_ROLES and _tab_as_opened(filters) == "all":
             return rows.counted_as(ReceivedCount(tuple(federation_ids_in_scope(user))))  # 全部, as opened
         return rows
     rows = _appeal_list(user, filters, in_order=True)

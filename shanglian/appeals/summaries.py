@@ -14,6 +14,7 @@ summary terms); 当前超期 counts whatever the period and stays a live query (
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
+from itertools import islice
 
 from django.db import transaction
 from django.db.models import Exists, Max, Min, OuterRef, Q, Sum
@@ -108,8 +109,13 @@ class _Fold:
         return rows
 
     def reach_rows(self):
-        return [AppealReach(federation_id=federation, department_id=d, enterprise_id=e, first_day=day)
-                for (_, d, e), (day, federation) in self.reach.items()]
+        return _reach_rows(self.reach.items())
+
+
+def _reach_rows(items):
+    """AppealReach rows of ((federation or None, department or None, enterprise), (first day, federation))."""
+    return [AppealReach(federation_id=federation, department_id=d, enterprise_id=e, first_day=day)
+            for (_, d, e), (day, federation) in items]
 
 
 def _fold(appeals):
@@ -210,11 +216,9 @@ def rebuild():
                     if key not in reach or first < reach[key]:
                         reach[key] = first
                 month = following
-        keys = list(reach)
-        for start in range(0, len(keys), REBUILD_BATCH):  # model instances a batch at a time: 556,000 held ~0.5 GB
-            fold = _Fold()
-            fold.reach = {key: reach[key] for key in keys[start:start + REBUILD_BATCH]}
-            AppealReach.objects.bulk_create(fold.reach_rows(), batch_size=2000)
+        items = iter(reach.items())  # model instances a batch at a time: 556,000 at once held ~0.5 GB
+        while batch := _reach_rows(islice(items, REBUILD_BATCH)):
+            AppealReach.objects.bulk_create(batch, batch_size=2000)
     return written, len(reach)
 
 

@@ -29,7 +29,7 @@ from shanglian.ui.figures import figure, percent, share
 
 from .models import ChamberMembership, Membership
 from .selectors import membership_in_force_q, memberships_visible_to
-from .summaries import dated_sum, in_force_sum, scope_of
+from .summaries import DATED, dated_sum, in_force_sum, scope_of
 from .summaries import rows as summary_rows
 
 KIND_LABELS = dict(Membership.Kind.choices)
@@ -147,7 +147,7 @@ def year_end_series(memberships, years, *, summaries=True):
     ends = sorted(set(years) | {y - 1 for y in years})
     aggregates = {f"in_force_{y}": source.in_force(date(y, 12, 31)) for y in ends}
     for y in years:
-        for field, name in (("joined", "joined"), ("left", "left"), ("suspended_on", "suspended")):
+        for field, name in DATED.items():
             aggregates[f"{name}_{y}"] = source.dated(field, date(y, 1, 1), date(y, 12, 31))
     figures = source.rows.aggregate(**aggregates)
     return [
@@ -331,10 +331,8 @@ def _in_force_figure(user, on, kind=None):
     records = _members(memberships).filter(membership_in_force_q(on))
     if kind is not None:
         records = records.filter(kind=kind)
-    federation_ids = scope_of(memberships)
-    if federation_ids is None:
-        return records.count(), records
-    return summary_rows(federation_ids).aggregate(n=in_force_sum(on, kind))["n"], records
+    source = _date_figures(memberships)
+    return source.rows.aggregate(value=source.in_force(on, kind))["value"], records
 
 
 IN_FORCE = "入会日期不晚于统计日、且统计日尚未退会、未暂停的会员"
@@ -361,10 +359,8 @@ for _kind in KINDS:
 def members_joined(*, user, period):
     memberships = memberships_visible_to(user)
     records = _members(memberships).filter(joined__gte=period.start, joined__lte=period.end)
-    federation_ids = scope_of(memberships)
-    if federation_ids is None:
-        return records
-    return summary_rows(federation_ids).aggregate(n=dated_sum("joined", period.start, period.end))["n"], records
+    source = _date_figures(memberships)
+    return source.rows.aggregate(value=source.dated("joined", period.start, period.end))["value"], records
 
 
 @figure("members.growth_rate", label="会员增长率", unit="%",

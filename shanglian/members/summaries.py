@@ -44,8 +44,8 @@ def scope_of(memberships):
 
 
 def _end(joined, left, suspended_on):
-    """The first day a membership is no longer in force (None: still in force); None too when it never was
-    (it ended on or before the day it joined), which `_fold` tells apart by `entered`."""
+    """The first day a membership is no longer in force, the earlier of `left` and `suspended_on` (None: it
+    has neither); on or before `joined` when it never was in force, which `_fold` does not count."""
     ends = [day for day in (left, suspended_on) if day is not None]
     return min(ends) if ends else None
 
@@ -124,7 +124,7 @@ def membership_written(sender, instance, raw=False, **kwargs):
         return
     days = member_days(instance)
     if not days and kwargs.get("created") is not None:  # saved with a deciding field deferred: read it back
-        row = Membership.objects.filter(pk=instance.pk).values_list(*FIELDS).first()
-        days = {(row[0], row[1], day) for day in row[2:] if day is not None} if row else set()
+        instance.refresh_from_db(fields=[name.removesuffix("_id") for name in FIELDS])
+        days = member_days(instance)
     refresh_days(days | getattr(instance, "_loaded_member_days", set()))
     instance._loaded_member_days = days
