@@ -39,6 +39,7 @@ truncation the database runs per row, which on SQLite is a Python function), and
 distinct enterprises of the scoped appeals once instead of looking for an appeal per enterprise.
 """
 
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import datetime, time
 from decimal import Decimal
@@ -62,6 +63,7 @@ from shanglian.ui.figures import YEAR_AGO, Figure, figure, get, mean, share
 
 from .models import (
     RATING_POINTS,
+    AppealCategory,
     AppealReach,
     Assignment,
     Rating,
@@ -174,13 +176,14 @@ def _period_counts(period):
     return counts
 
 
-def _split_counts(scope, period, today, group=(), *, overdue=True):
+def _split_counts(scope, period, today, group=(), *, overdue=True, late_scope=None):
     """The rows of `_appeal_counts` as two queries, each read through its own index: the appeals of the
     period (federation, submitted_at, …) and those overdue now whatever the period (federation, status,
     deadline); an OR of the two would read every appeal of the scope. [(period row, overdue row)] by
-    the `group` fields' values (one pair with no `group`); without `overdue`, no overdue row."""
+    the `group` fields' values (one pair with no `group`); without `overdue`, no overdue row. The late
+    ones are read from `late_scope` when given (`kpi_scope(per_row=True)`: the same appeals)."""
     counted = scope.filter(_in_period(period)).order_by()
-    late = scope.filter(overdue_q(today)).order_by()
+    late = _late_of(late_scope if late_scope is not None else scope, today)
     if not group:
         return [(counted.aggregate(**_period_counts(period)),
                  late.aggregate(overdue=Count("pk")) if overdue else None)]
@@ -189,11 +192,18 @@ def _split_counts(scope, period, today, group=(), *, overdue=True):
     return [(rows.get(key), lates.get(key)) for key in sorted(set(rows) | set(lates))]
 
 
+def _late_of(scope, today):
+    """The scope's appeals overdue now (whatever the period), grouped by nothing yet."""
+    return scope.filter(overdue_q(today)).order_by()
+
+
 def _reply_days(prefix=""):
+    """The sum and number of the working days to reply. The number counts a column the filter holds non-null
+    (not the assignment's id), so that PostgreSQL reads the assignments from `assignment_appeal_kpi` alone."""
     replied = Q(**{f"{prefix}replied_at__isnull": False, f"{prefix}working_days_to_reply__isnull": False})
     return {
         "reply_days_total": Sum(f"{prefix}working_days_to_reply", filter=replied),
-        "reply_days_count": Count(f"{prefix}pk", filter=replied),
+        "reply_days_count": Count(f"{prefix}working_days_to_reply", filter=replied),
     }
 
 
@@ -232,15 +242,16 @@ def _late(source, today):
     return source.appeals().filter(overdue_q(today)).order_by()
 
 
-def overall(scope, period, *, today=None, overdue=True, source=None, reply_days=True):
+def overall(scope, period, *, today=None, overdue=True, source=None, reply_days=True, late_scope=None):
     """The overall figures of the scoped appeals (three queries; two without `overdue`, whose figure is
     then 0: a comparison with another period does not need it — it counts whatever the period; one less
     without `reply_days`, whose sums are then 0, for a caller that shows no 平均答复用时). With a
-    `source` (the scope in summary terms), one query over the summary rows plus the overdue one."""
+    `source` (the scope in summary terms), one query over the summary rows plus the overdue one. The late
+    ones from `late_scope` when given (`_split_counts`)."""
     if source is not None:
         late = _late(source, _today(today)).aggregate(overdue=Count("pk")) if overdue else None
         return _figures("合计", None, source.stats(period).aggregate(**_sums()), late)
-    (counts, late), = _split_counts(scope, period, _today(today), overdue=overdue)
+    (counts, late), = _split_counts(scope, period, _today(today), overdue=overdue, late_scope=late_scope)
     days = _days_by(scope, period) if reply_days else None
     return _figures("合计", None, counts, late, days)
 
@@ -312,23 +323,27 @@ def by_month(scope, period, *, today=None, source=None):
             for n, month in enumerate(months) if month <= last]
 
 
-def _categories_and_months(scope, period, today):
+def _categories_and_months(scope, period, today, late_scope=None):
     """The raw path's `_category_rows` and `by_month` together (a chamber's scope, counted from the appeals):
     the period's counts and reply days grouped by category and month at once — two reads of the period's
     appeals instead of four — each breakdown the sum of the groups over the other key; the categories' late
-    appeals (whatever the period) one more query, as in `_category_rows`. The same rows as the two."""
+    appeals (whatever the period, from `late_scope` when given) one more query, as in `_category_rows`; the
+    categories' names and order one more (not joined: a join with the categories leads SQLite to read every
+    appeal of each category). The same rows as the two."""
     months = period.months()
     month = _month_bucket("submitted_at", months)
-    group = ("category_id", "category__name", "category__order")
     counted = (scope.filter(_in_period(period)).order_by().annotate(month=month)
-               .values(*group, "month").annotate(**_appeal_counts(period, today)))
+               .values("category_id", "month").annotate(**_appeal_counts(period, today)))
     days = _days_by(scope, period, "category_id", "month", month=month)
-    late = {row["category_id"]: row for row in scope.filter(overdue_q(today)).order_by().values(*group)
-            .annotate(overdue=Count("pk"))}
-    by_category, by_month, names = {}, {}, {}
+    # the late ones' categories counted here: a GROUP BY category leads SQLite to walk the categories' index
+    # over every appeal (it cannot weigh `deadline < ?`) instead of reading the open appeals' (1,850 → 4 ms)
+    late = Counter(_late_of(late_scope if late_scope is not None else scope, today)
+                   .values_list("category_id", flat=True))
+    late = {key: {"overdue": count} for key, count in late.items()}
+    names = {pk: (name, order) for pk, name, order in AppealCategory.objects.values_list("pk", "name", "order")}
+    by_category, by_month = {}, {}
     for row in counted:
         key, n = row["category_id"], row["month"]
-        names[key] = (row["category__name"], row["category__order"])
         period_row = {name: row[name] for name in COUNT_FIELDS if name in row and name != "overdue"}
         by_category.setdefault(key, []).append(period_row)
         by_month.setdefault(n, []).append(row)
@@ -336,7 +351,6 @@ def _categories_and_months(scope, period, today):
         by_category.setdefault(key, []).append(row)
         by_month.setdefault(n, []).append(row)
     for key, row in late.items():
-        names[key] = (row["category__name"], row["category__order"])
         by_category.setdefault(key, []).append(row)
     categories = sorted((_figures(names[key][0], key, *rows) for key, rows in by_category.items()),
                         key=lambda row: (names[row.key][1], row.key))
@@ -351,7 +365,7 @@ def _department_sums():
     return {**_sums(("received", "accepted", "closed", "satisfied", "basically", "unsatisfied")), **own}
 
 
-def by_department(scope, period, *, today=None, department_id=None, source=None):
+def by_department(scope, period, *, today=None, department_id=None, source=None, late_scope=None):
     """One row per department that holds (or held) appeals of the scope: two queries over the
     departments' assignments that were not returned — those of the period's appeals, and those late now
     (whatever the period). Appeals are counted once per department (distinct), replies once per
@@ -374,21 +388,23 @@ def by_department(scope, period, *, today=None, department_id=None, source=None)
         received=Count("pk", distinct=True),
         accepted=Count("pk", distinct=True, filter=~Q(status__in=NOT_ACCEPTED)),
         closed=Count("pk", distinct=True, filter=Q(status=Status.CLOSED)),
-        replied=Count("assignments__pk", filter=replied),
-        replied_on_time=Count("assignments__pk", filter=replied & Q(assignments__replied_on_time=True)),
+        # replies counted on a column their filter holds non-null: `assignment_appeal_kpi` alone (`_reply_days`)
+        replied=Count("assignments__replied_at", filter=replied),
+        replied_on_time=Count("assignments__replied_at", filter=replied & Q(assignments__replied_on_time=True)),
         reply_days_total=Sum("assignments__working_days_to_reply", filter=with_days),
-        reply_days_count=Count("assignments__pk", filter=with_days),
+        reply_days_count=Count("assignments__working_days_to_reply", filter=with_days),
         satisfied=Count("pk", distinct=True, filter=Q(rating=Rating.SATISFIED)),
         basically=Count("pk", distinct=True, filter=Q(rating=Rating.BASICALLY)),
         unsatisfied=Count("pk", distinct=True, filter=Q(rating=Rating.UNSATISFIED)),
     ))
     rows = [{"department_id": row.pop("assignments__department_id"),
              "department__name": row.pop("assignments__department__name"), **row} for row in rows]
-    return _department_rows(rows, scope, today, department_id)
+    return _department_rows(rows, late_scope if late_scope is not None else scope, today, department_id)
 
 
 def _department_rows(rows, scope, today, department_id):
-    """The departments' rows with their late appeals now (whatever the period), from the assignments."""
+    """The departments' rows with their late appeals now (whatever the period), from the assignments, each
+    checked against `scope`."""
     held = Assignment.objects.exclude(state=Assignment.State.RETURNED)
     if department_id is not None:
         held = held.filter(department_id=department_id)
@@ -486,13 +502,15 @@ def _held_by(department_id):
              .values("appeal_id"))
 
 
-def kpi_scope(user):
+def kpi_scope(user, *, per_row=False):
     """The appeals the user's KPIs count (PermissionDenied for roles without any): its visible appeals;
     for a department those dispatched to it that it did not return, as its row counts. KPIs are for the
     federation (whole scope), a chamber (its members' appeals) and a department (its own appeals);
-    enterprise users and auditors are refused."""
+    enterprise users and auditors are refused. `per_row`: the same appeals with the scope tested on each row
+    another index reads (`appeals_visible_to(in_order=True)`) — for the late ones, read from the open appeals'
+    index instead of every appeal of a chamber's members (SQLite 185 → 13 ms at 1,000,000 appeals)."""
     require_role(user, *READER_ROLES)
-    scope = appeals_visible_to(user)
+    scope = appeals_visible_to(user, in_order=per_row)
     if role_of(user) == Role.DEPARTMENT:
         scope = scope.filter(_held_by(user.department_id))
     return scope
@@ -527,21 +545,24 @@ def kpi_report(user, period, *, today=None, breakdowns=True, summaries=True, enr
     chamber's 工作台 the most costly ones."""
     scope = kpi_scope(user)
     source = kpi_source(user, summaries=summaries)
+    late_scope = kpi_scope(user, per_row=True) if source is None else None
     today = _today(today)
     categories = months = None
     if breakdowns and source is None:
-        categories, months = _categories_and_months(scope, period, today)
+        categories, months = _categories_and_months(scope, period, today, late_scope)
     elif breakdowns:
         categories = _category_rows(scope, period, today, source)
     report = KpiReport(period=period, overall=overall(scope, period, today=today, source=source,
-                                                      reply_days=reply_days or source is not None)
+                                                      reply_days=reply_days or source is not None,
+                                                      late_scope=late_scope)
                        if categories is None else _total(categories),
                        enterprises_enrolled=enterprises_enrolled(user, scope, period, source, summaries=summaries)
                        if enrolled else None,
                        scope=scope, source=source, reply_days=reply_days or breakdowns or source is not None)
     if breakdowns:
         own = user.department_id if role_of(user) == Role.DEPARTMENT else None
-        report.by_department = by_department(scope, period, today=today, department_id=own, source=source)
+        report.by_department = by_department(scope, period, today=today, department_id=own, source=source,
+                                             late_scope=late_scope)
         report.by_category = [row for row in categories if not row.is_empty]
         report.by_month = months if months is not None else by_month(scope, period, today=today, source=source)
     return report
