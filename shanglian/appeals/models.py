@@ -117,6 +117,12 @@ class AppealQuerySet(models.QuerySet):
             return source.count()
         return super().count()
 
+    def counting_form(self):
+        """The form whose count is this queryset's (itself, or that of `counted_as`): for a count up to a
+        limit (ui.listing.count_up_to)."""
+        source = getattr(self, "_count_source", None)
+        return source if source is not None and self._result_cache is None else self
+
     def _keeping_count(self, clone):
         clone._count_source = getattr(self, "_count_source", None)
         return clone

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.utils.functional import cached_property
 
 from shanglian.ui.templatetags.listing import page_url
 
@@ -93,6 +94,42 @@ def ordering(sort):
     return [sort, "-id" if sort.startswith("-") else "id"]
 
 
+# A searched list (`?q=`) is counted up to this many rows: the count of a common word grows with its matches
+# (贷款, 7 % of 1,000,000 appeals: 100 ms), the first 10,000 are enough to page through, and the page says
+# there are more and asks for a narrower search. Unsearched lists are counted whole.
+SEARCH_COUNT_CAP = 10_000
+
+
+def count_up_to(queryset, cap):
+    """The number of the queryset's rows, counting no further than `cap` + 1: a COUNT over a LIMIT. A queryset
+    counted in another form (`AppealQuerySet.counted_as`) counts that form."""
+    counting = getattr(queryset, "counting_form", None)
+    source = counting() if counting is not None else queryset
+    if not hasattr(source, "query"):  # a sum of summary rows, a list: counted as Django's Paginator does
+        return Paginator(source, 1).count
+    return source.order_by()[: cap + 1].count()
+
+
+class SearchPaginator(Paginator):
+    """The pages of a searched list: at most `cap` rows are counted and paged (`capped` when there are more)."""
+
+    def __init__(self, object_list, per_page, *, cap=SEARCH_COUNT_CAP):
+        super().__init__(object_list, per_page)
+        self.cap = cap
+
+    @cached_property
+    def counted(self):
+        return count_up_to(self.object_list, self.cap)
+
+    @cached_property
+    def count(self):
+        return min(self.counted, self.cap)
+
+    @property
+    def capped(self):
+        return self.counted > self.cap
+
+
 def page_links(paginator, page_obj, querystring):
     """The pagination's page links: {"number", "url", "current"} or {"ellipsis": True}."""
     if paginator.num_pages <= 1:
@@ -116,7 +153,8 @@ def render_list(request, page, queryset):
         sort = ""
         queryset = queryset.order_by(*ordering(page.default_sort))
     per_page = _per_page(request, page)
-    paginator = Paginator(queryset, per_page)
+    searched = bool(request.GET.get("q", "").strip())
+    paginator = SearchPaginator(queryset, per_page, cap=SEARCH_COUNT_CAP) if searched else Paginator(queryset, per_page)
     page_obj = paginator.get_page(request.GET.get("page"))
     offset = page_obj.start_index() - 1 if paginator.count else 0
     rows = [

@@ -82,3 +82,44 @@ def test_a_list_of_ten_thousand_pages_renders_a_bounded_pagination(rf):
     assert pagination.count('<span class="ellipsis">…</span>') == 2
     assert 'href="?page=10000">10000</a>' in pagination and 'href="?page=1">1</a>' in pagination
     assert len(pagination) < 2_000
+
+
+def test_a_searched_list_counts_up_to_the_cap_and_says_there_are_more(cast, login, monkeypatch):
+    """A search is counted no further than `SEARCH_COUNT_CAP` rows (a common word's count grows with its
+    matches): past it the page says 超过 N 条 and pages through the first N only; below it, 共 N 条."""
+    from shanglian.ui import listing
+
+    _enterprises(cast, 7)
+    monkeypatch.setattr(listing, "SEARCH_COUNT_CAP", 5)
+    client = login(cast.users.staff)
+    url = reverse("members:enterprise_list")
+    page = client.get(url, {"q": "测试企业", "per_page": 20}).content.decode()
+    assert "超过 5 条，仅列出前 5 条" in page and "共 7 条" not in page
+    assert page.count('<td class="col-index">') == 5
+    last = client.get(url, {"q": "测试企业", "page": 2}).content.decode()  # past the cap: the last page
+    assert last.count('<td class="col-index">') == 5
+    few = client.get(url, {"q": "第00"}).content.decode()  # 第000 … 第006: 7 > 5
+    assert "超过 5 条" in few
+    exact = client.get(url, {"q": "第001号"}).content.decode()
+    assert "共 1 条" in exact and "超过" not in exact
+    whole = client.get(url).content.decode()  # not searched: counted whole
+    assert "超过" not in whole and "共 " in whole
+
+
+def test_a_capped_count_counts_the_form_a_list_is_counted_in(cast):
+    """`count_up_to` counts a list counted in another form (`counted_as`: a department's searched tab, counted
+    on its assignments) in that form, and stops one past the cap."""
+    from shanglian.appeals import selectors
+    from shanglian.appeals.models import Status
+    from shanglian.appeals.tests.factories import make_appeal
+    from shanglian.ui.listing import count_up_to
+
+    for i in range(4):
+        make_appeal(cast, Status.ASSIGNED, title=f"贷款贴息申请{i}")  # dispatched to dept1
+    make_appeal(cast, title="贷款贴息申请（未派单）")
+    rows = selectors.appeal_list(cast.users.dept1, filters={"queue": "all", "q": "贷款"})
+    assert rows.count() == 4
+    assert count_up_to(rows, 10) == 4
+    assert count_up_to(rows, 2) == 3  # one past the cap: there are more
+    staff_rows = selectors.appeal_list(cast.users.staff, filters={"queue": "all", "q": "贷款"})
+    assert count_up_to(staff_rows, 10) == 5
