@@ -126,7 +126,9 @@ bench-policies: $(STAMP)
 #   scripts/pgcity.sh stop
 # Another city beside it: load_city_pg.py --source /tmp/city1m --db city1m, then CITY=/tmp/pgcity/var/city1m
 # CITY_URL=$(scripts/pgcity.sh url city1m). After a merge that adds migrations, bench-pages migrates the database.
+# PAGES=<regular expression> measures only the pages whose "label login" it finds (e.g. PAGES='q=|statistics chamber1'),
+# without the hand SQL.
 .PHONY: bench-pages
 bench-pages: $(STAMP)
 	$(BIN)/python bench/bench_pages.py --requests $${REQUESTS:-20} $${CITY:+--city "$$CITY"} \
-		$${CITY_URL:+--city-url "$$CITY_URL"} $${ONLY:+--only "$$ONLY"}
+		$${CITY_URL:+--city-url "$$CITY_URL"} $${ONLY:+--only "$$ONLY"} $${PAGES:+--pages "$$PAGES"}

@@ -33,6 +33,7 @@ asserted.
 import argparse
 import json
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -89,7 +90,7 @@ def copy_sqlite(source, var_dir):
             shutil.copy(source.parent / name, var_dir / name)
 
 
-def run_size(size, var_dir, database_url, requests, timeout, budget):
+def run_size(size, var_dir, database_url, requests, timeout, budget, pages=None):
     env = {**os.environ, "SHANGLIAN_VAR_DIR": str(var_dir), "SHANGLIAN_DEMO": "1"}
     env.pop("DEBUG", None)
     if database_url:
@@ -98,7 +99,8 @@ def run_size(size, var_dir, database_url, requests, timeout, budget):
         env.pop("DATABASE_URL", None)
     out = var_dir / "bench-pages.json"
     done = subprocess.run([sys.executable, __file__, "--worker", str(out), "--requests", str(requests),
-                           "--timeout", str(timeout), "--budget", str(budget), "--size", size], env=env, cwd=ROOT)
+                           "--timeout", str(timeout), "--budget", str(budget), "--size", size,
+                           *(["--pages", pages] if pages else [])], env=env, cwd=ROOT)
     if not out.exists():
         raise SystemExit(f"the {size} run failed (exit {done.returncode})")
     if done.returncode:
@@ -207,6 +209,8 @@ def main():
     parser.add_argument("--city-enterprises", type=int, default=20000,
                         help="the size built when no city database is given and /tmp/city is not ready")
     parser.add_argument("--only", choices=SIZES, help="one size only")
+    parser.add_argument("--pages", help="only the pages whose 'label login' this regular expression finds "
+                                        "(e.g. 'q=|statistics chamber1'); no hand SQL then")
     parser.add_argument("--out", default=str(ROOT / "bench" / "results"))
     parser.add_argument("--name", help="the results' file name without extension (default pages-<date>, "
                                        "pages-<date>-city-pg for --city-url --only city)")
@@ -214,7 +218,7 @@ def main():
     parser.add_argument("--size", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        return worker(Path(args.worker), args.size, args.requests, args.timeout, args.budget)
+        return worker(Path(args.worker), args.size, args.requests, args.timeout, args.budget, args.pages)
 
     runs = {}
     with tempfile.TemporaryDirectory(prefix="bench-pages-") as scratch:
@@ -249,7 +253,7 @@ def main():
             else:
                 build(var_dir, args.city_enterprises)
             print(f"== {size}", flush=True)
-            runs[size] = run_size(size, var_dir, url, args.requests, args.timeout, args.budget)
+            runs[size] = run_size(size, var_dir, url, args.requests, args.timeout, args.budget, args.pages)
     git = ["git", "-C", str(ROOT)]
     meta = {"requests": args.requests,
             "branch": subprocess.run([*git, "branch", "--show-current"], capture_output=True, text=True).stdout.strip(),
@@ -355,7 +359,7 @@ def _words(users):
     return {"appeal": "贷款", "member": name[:2], "enterprise": users["ent1"].enterprise_id}
 
 
-def worker(out, size, requests, timeout, budget):
+def worker(out, size, requests, timeout, budget, only=None):
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shanglian.settings")
     sys.path.insert(0, str(ROOT))
     import django
@@ -388,6 +392,8 @@ def worker(out, size, requests, timeout, budget):
         user = users[username]
         client = _client(user)
         for page in pages_for(role_of(user)):
+            if only and not re.search(only, f"{page.label} {username}"):
+                continue
             path = page.path(user, words)
             result = measure_page(client, path, requests, timeout, budget)
             if "status" in result:  # refused to this role (an API list): not its page
@@ -398,6 +404,8 @@ def worker(out, size, requests, timeout, budget):
                      if "p50" in result else f"stopped after {timeout} s")
             print(f"  {username:9} {page.label:45} {shown}", flush=True)
     out.write_text(json.dumps({"describe": describe, "pages": pages, "hand": {}}))  # kept if what follows fails
+    if only:
+        return 0
     from hand_sql import hand_sql  # bench/hand_sql.py
 
     hand = hand_sql(users["staff"], requests, timeout, deadline)
