@@ -134,6 +134,13 @@ def due_soon_limit(on=None):
     return add_working_days(on or today(), 1).date
 
 
+# Every appeal of a queue of `QUEUES` is in one of these states (work in progress, and replies awaiting their
+# rating or callback), but those of `STATELESS_QUEUES` (a pending extension request, whatever the appeal's
+# state): tests/test_queues.py holds each queue to it.
+QUEUED_STATES = (*OPEN_STATES, Status.REPLIED)
+STATELESS_QUEUES = {"extension"}
+
+
 def queue_filter(queue, on=None):
     on = on or today()
     if queue == "pending_accept":
@@ -244,9 +251,17 @@ def queue_counts(user):
         return {key: department_queue_assignments(user, key, on).order_by().values("appeal_id").distinct().count()
                 for key in keys}
     qs = appeals_visible_to(user)
-    if role in (Role.CHAMBER, Role.ENTERPRISE):
-        # a scope read member by member (a chamber's: 23,000 appeals at city scale): one pass counting every
-        # queue (113 → 40 ms), not one pass per queue
+    if role == Role.CHAMBER:
+        # one pass counting every queue (not one pass per queue) over the appeals in a queue's states only —
+        # the city's work in progress and replies awaiting their rating (6,653 of 1,000,000), read from the
+        # states' index with the membership tested per row — not every appeal its members ever sent (38,698:
+        # PostgreSQL 90 → 7 ms); 待延期审批 (any state) from its few pending requests
+        walked = appeals_visible_to(user, in_order=True).order_by()
+        counts = walked.filter(status__in=QUEUED_STATES).aggregate(**{
+            key: Count("pk", filter=filter_for_queue(user, key)) for key in keys if key not in STATELESS_QUEUES})
+        counts.update({key: qs.filter(filter_for_queue(user, key)).count() for key in keys if key in STATELESS_QUEUES})
+        return counts
+    if role == Role.ENTERPRISE:  # its own appeals, in one pass
         return qs.order_by().aggregate(**{key: Count("pk", filter=filter_for_queue(user, key)) for key in keys})
     return {key: qs.filter(filter_for_queue(user, key)).count() for key in keys}  # each from a status index
 

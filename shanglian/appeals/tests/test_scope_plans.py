@@ -128,6 +128,21 @@ def test_the_queue_counts_of_one_pass_equal_a_count_of_each_queue(varied, userna
             == len(selectors.appeal_list(user, filters={"queue": queue})), queue
 
 
+@time_machine.travel(NOW + datetime.timedelta(days=30), tick=False)  # replies old enough for 待回访, deadlines past
+def test_every_queue_but_the_stateless_ones_holds_queued_states_only(varied):
+    """A chamber's queue counts read the appeals in `QUEUED_STATES` only: every queue of the list but
+    `STATELESS_QUEUES` holds no appeal in another state (on appeals of every state)."""
+    from shanglian.appeals.models import QUEUES
+
+    assert set(Appeal.objects.values_list("status", flat=True)) == set(Status)
+    held = 0
+    for queue in set(QUEUES) - selectors.STATELESS_QUEUES - {"all"}:
+        states = set(Appeal.objects.filter(selectors.queue_filter(queue)).values_list("status", flat=True))
+        assert states <= set(selectors.QUEUED_STATES), queue
+        held += bool(states)
+    assert held >= 6  # the queues are not empty: the rule is tested
+
+
 @time_machine.travel(NOW, tick=False)
 def test_the_department_filter_of_the_federation_list_keeps_its_rows(varied):
     staff = varied.users.staff
