@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
+from django.db import connections
 from django.shortcuts import render
 from django.utils.functional import cached_property
 
@@ -94,19 +95,24 @@ def ordering(sort):
     return [sort, "-id" if sort.startswith("-") else "id"]
 
 
-# A searched list (`?q=`) is counted up to this many rows: the count of a common word grows with its matches
-# (贷款, 7 % of 1,000,000 appeals: 100 ms), the first 10,000 are enough to page through, and the page says
-# there are more and asks for a narrower search. Unsearched lists are counted whole.
-SEARCH_COUNT_CAP = 10_000
+# A searched list (`?q=`) is counted up to this many rows (100 pages of 20): the count of a common word grows
+# with its matches (贷款, 7 % of 1,000,000 appeals: 70,000, 100 ms to count), the first 2,000 are enough to page
+# through, and past them the page says there are more and asks for a narrower search. Unsearched lists are
+# counted whole.
+SEARCH_COUNT_CAP = 2_000
 
 
 def count_up_to(queryset, cap):
-    """The number of the queryset's rows, counting no further than `cap` + 1: a COUNT over a LIMIT. A queryset
-    counted in another form (`AppealQuerySet.counted_as`) counts that form."""
+    """The number of the queryset's rows, counting no further than `cap` + 1: a COUNT over a LIMIT (SQLite). A
+    queryset counted in another form (`AppealQuerySet.counted_as`) counts that form. On PostgreSQL the count is
+    whole: given a LIMIT its planner walks an index expecting to stop early, and reads every row when the
+    matches are rare in the scope (a department's 贷款, none among 72,000 matches: 58 → 607 ms)."""
     counting = getattr(queryset, "counting_form", None)
     source = counting() if counting is not None else queryset
     if not hasattr(source, "query"):  # a sum of summary rows, a list: counted as Django's Paginator does
         return Paginator(source, 1).count
+    if connections[source.db].vendor == "postgresql":
+        return source.count()
     return source.order_by()[: cap + 1].count()
 
 

@@ -229,6 +229,8 @@ def test_a_chambers_figures_equal_a_python_count_of_its_active_members_appeals(w
                        assignments, period, key=lambda a: _local_day(a.submitted_at).replace(day=1))
     assert {row.key: _counts(row) for row in report.by_month} == {
         m: months.get(m, {}) for m in period.months() if m <= TODAY}
+    # its late ones read from the open appeals with the membership tested per row (`kpi_scope(per_row=True)`)
+    assert report.by_department == figures.by_department(report.scope, period, today=TODAY)
     held = [s for s in assignments if s.state != Assignment.State.RETURNED]
     assert {row.key for row in report.by_department} == {
         s.department_id for s in held
