@@ -5,8 +5,8 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db import connections
-from django.db.models import Count, Exists, ExpressionWrapper, F, IntegerField, OuterRef, Q, Sum
-from django.db.models.lookups import In
+from django.db.models import Count, ExpressionWrapper, F, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models.lookups import Exact, In
 from django.utils import timezone
 
 from shanglian.accounts.roles import FEDERATION_AND_DEPARTMENT_ROLES, FEDERATION_ROLES, Role, role_of
@@ -113,7 +113,11 @@ def _dispatched_in(assignments, *, walk):
     9 → 4 ms; from page 500 on no slower either)."""
     if not walk:
         return Q(pk__in=assignments.values("appeal_id"))
-    return Q(Exists(assignments.order_by().filter(appeal_id=OuterRef("pk"))))
+    # one probe per appeal read, as a scalar subquery: PostgreSQL turns an EXISTS into a semi-join and, for
+    # a filtered count (the open ones of the department's page section), hashes every assignment of the
+    # department (122,000 at 1,000,000 appeals: 41 ms) instead of probing for the 5,000 open appeals (6 ms)
+    first = assignments.order_by().filter(appeal_id=OuterRef("pk")).values("appeal_id")[:1]
+    return Q(Exact(Subquery(first), F("pk")))
 
 
 # The queues whose sets grow with the history (every appeal a department ever answered): read walked in order
@@ -198,8 +202,30 @@ def appeal_list(user, *, filters=None):
         if words:
             assignments = assignments.filter(search.search_filter(connections[assignments.db], words,
                                                                   through="appeal"))
-        return rows.counted_as(assignments.order_by().values("appeal_id").distinct())
+        return rows.counted_as(_appeals_of(assignments, tab))
     return rows.counted_as(_appeal_list(user, filters, in_order=False))
+
+
+@dataclass(frozen=True)
+class _DistinctAppeals:
+    """The number of distinct appeals of some assignments, as COUNT(DISTINCT appeal_id): a queue of work in
+    progress is then read from the index of its conditions (assignment_dept_queue) — a SELECT DISTINCT leads
+    SQLite to walk every assignment of the department in appeal order instead (已超期 at 1,000,000 appeals:
+    17.7 → 0.4 ms)."""
+
+    assignments: object
+
+    def count(self):
+        return self.assignments.order_by().aggregate(n=Count("appeal_id", distinct=True))["n"]
+
+
+def _appeals_of(assignments, queue):
+    """What counts the appeals of a department's `assignments` in `queue`: those of a queue whose set grows
+    with the history (全部, 已答复) as a SELECT DISTINCT read in appeal order from the department's index
+    (a COUNT(DISTINCT) of 120,000 appeal ids sorts them: 11 → 50 ms on SQLite); the others `_DistinctAppeals`."""
+    if queue == "all" or queue in DEPARTMENT_HISTORY_QUEUES:
+        return assignments.order_by().values("appeal_id").distinct()
+    return _DistinctAppeals(assignments)
 
 
 @dataclass(frozen=True)
@@ -248,8 +274,7 @@ def queue_counts(user):
     role = role_of(user)
     if role == Role.DEPARTMENT:
         on = today()
-        return {key: department_queue_assignments(user, key, on).order_by().values("appeal_id").distinct().count()
-                for key in keys}
+        return {key: _appeals_of(department_queue_assignments(user, key, on), key).count() for key in keys}
     qs = appeals_visible_to(user)
     if role == Role.CHAMBER:
         # one pass counting every queue (not one pass per queue) over the appeals in a queue's states only —
