@@ -74,7 +74,7 @@ def appeals_visible_to(user, *, in_order=False):
     ordered page: the membership tested on each row while the planner walks the index of the list's sort
     (`appeals_appeal_submitted_at` …), so that the first page stops after a few hundred index entries instead of
     joining and sorting every appeal of the scope (issue 19: 73,000 for a department at city scale); a
-    department's membership is then an EXISTS on its assignments (`_dispatched_in`)."""
+    department's membership is then a probe of its assignments per appeal (`_dispatched_in`)."""
     role = role_of(user)
     qs = Appeal.objects.select_related(*APPEAL_RELATED)
     if in_order and role in (Role.CHAMBER, Role.DEPARTMENT):
@@ -107,7 +107,7 @@ def _member_of(field, ids, *, walk):
 
 def _dispatched_in(assignments, *, walk):
     """The appeals of `assignments` (a department's, or those of one of its queues): `pk IN (their appeal
-    ids)`; walked (`walk=True`), an EXISTS probing the (appeal, department, state) index for each appeal the
+    ids)`; walked (`walk=True`), a probe of the (department, appeal, …) index for each appeal the
     page reads in the order of its sort, so the first page stops after a few hundred probes instead of first
     building the list of every appeal id of the department (73,000 at city scale: SQLite 32 → 2 ms, PostgreSQL
     9 → 4 ms; from page 500 on no slower either)."""
@@ -449,7 +449,7 @@ def department_queue_filter(user, queue, on=None, *, in_order=False):
     """Queues of a department handler, by the state of its own assignment in the current round: an IN over
     the department's assignments in that state (index `assignment_dept_queue`, the appeal ids read from the
     index alone), not an EXISTS tried on every appeal of its scope (issue 19); a history-sized queue read in
-    order (`in_order`) is the EXISTS probed only on the appeals the page walks (`_dispatched_in`)."""
+    order (`in_order`) is the probe made only on the appeals the page walks (`_dispatched_in`)."""
     if queue not in DEPARTMENT_QUEUES or queue == "all":
         return Q()
     return _dispatched_in(department_queue_assignments(user, queue, on), walk=in_order and queue in DEPARTMENT_HISTORY_QUEUES)
