@@ -499,7 +499,8 @@ class AppealDayStat(models.Model):
     """The KPI counts of the appeals submitted on one local day in one federation and category
     (`figures.Figures` without 当前超期, which counts whatever the period): with no department, of all
     those appeals; with a department, of those it holds (dispatched to it and not returned), plus its own
-    replies (`department_*`: every round of its assignments, as its 按部门 row counts them). A month row
+    replies (`department_*`: every round of its assignments, as its 按部门 row counts them; but
+    `department_replied_appeals`, the appeals, once each). A month row
     (`span` MONTH, `day` the month's first day) holds the sums of the month's day rows of the same keys,
     so that a long period sums a row per month and only its partial months by the day. Derived data:
     `summaries.refresh` recomputes a day row from the appeals and its month row from the day rows,
@@ -528,6 +529,9 @@ class AppealDayStat(models.Model):
     department_replied_on_time = models.PositiveIntegerField(default=0)
     department_reply_days_total = models.PositiveIntegerField(default=0)
     department_reply_days_count = models.PositiveIntegerField(default=0)
+    # of the appeals it holds, those whose assignment of it is replied (its 已答复 queue: the department's
+    # list counts it from here, not from every assignment it ever answered)
+    department_replied_appeals = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = "诉求日统计"

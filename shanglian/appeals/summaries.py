@@ -29,7 +29,7 @@ NOT_ACCEPTED = (Status.SUBMITTED, Status.REJECTED)
 APPEAL_COUNTS = ("received", "accepted", "closed", "replied", "replied_on_time", "reply_days_total",
                  "reply_days_count", "satisfied", "basically", "unsatisfied")
 DEPARTMENT_COUNTS = ("department_replied", "department_replied_on_time", "department_reply_days_total",
-                     "department_reply_days_count")
+                     "department_reply_days_count", "department_replied_appeals")
 APPEAL_FIELDS = ("pk", "federation_id", "enterprise_id", "category_id", "submitted_at", "status", "rating",
                  "replied_on_time")
 ASSIGNMENT_FIELDS = ("appeal_id", "department_id", "state", "replied_at", "replied_on_time", "working_days_to_reply")
@@ -62,6 +62,8 @@ def _department_counts(own):
         "department_replied_on_time": sum(1 for a in replied if a["replied_on_time"] is True),
         "department_reply_days_total": sum(a["working_days_to_reply"] for a in with_days),
         "department_reply_days_count": len(with_days),
+        # the appeal is in the department's 已答复 (selectors.department_queue_assignments "replied")
+        "department_replied_appeals": int(any(a["state"] == Assignment.State.REPLIED for a in own)),
     }
 
 
