@@ -108,7 +108,10 @@ def test_a_searched_list_counts_up_to_the_cap_and_says_there_are_more(cast, logi
 
 def test_a_capped_count_counts_the_form_a_list_is_counted_in(cast):
     """`count_up_to` counts a list counted in another form (`counted_as`: a department's searched tab, counted
-    on its assignments) in that form, and stops one past the cap."""
+    on its assignments) in that form, and stops one past the cap — on SQLite; PostgreSQL counts whole (see
+    `count_up_to`), which the page shows the same way."""
+    from django.db import connection
+
     from shanglian.appeals import selectors
     from shanglian.appeals.models import Status
     from shanglian.appeals.tests.factories import make_appeal
@@ -120,6 +123,6 @@ def test_a_capped_count_counts_the_form_a_list_is_counted_in(cast):
     rows = selectors.appeal_list(cast.users.dept1, filters={"queue": "all", "q": "贷款"})
     assert rows.count() == 4
     assert count_up_to(rows, 10) == 4
-    assert count_up_to(rows, 2) == 3  # one past the cap: there are more
+    assert count_up_to(rows, 2) == (4 if connection.vendor == "postgresql" else 3)  # past the cap: there are more
     staff_rows = selectors.appeal_list(cast.users.staff, filters={"queue": "all", "q": "贷款"})
     assert count_up_to(staff_rows, 10) == 5
