@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_delete, post_migrate, post_save
 
+from shanglian.common.rebuilds import rebuild_after_migrate
+
 
 def _reinstall_search_index(sender, using="default", **kwargs):
     """On SQLite, a migration that remakes the appeals table drops the search triggers; put them back (and
@@ -24,6 +26,10 @@ class AppealsConfig(AppConfig):
         # The KPI summaries follow every appeal and assignment write, in its transaction (summaries.py).
         from . import summaries
         from .models import Appeal, Assignment
+
+        # a migration marked `rebuilds_summaries` has its summaries rebuilt after the whole plan (common.rebuilds)
+        post_migrate.connect(rebuild_after_migrate("appeals", summaries.rebuild), sender=self, weak=False,
+                             dispatch_uid="appeals_summaries_rebuild")
 
         for signal in (post_save, post_delete):
             signal.connect(summaries.appeal_written, sender=Appeal, dispatch_uid=f"appeal_stats_{signal is post_save}")

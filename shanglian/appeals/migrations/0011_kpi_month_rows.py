@@ -24,6 +24,11 @@ def _month_rows(apps, schema_editor):
     stat.objects.bulk_create(batch)
 
 
+def _drop_month_rows(apps, schema_editor):
+    """Backwards: the month rows go, or the day rows' unique constraints of 0010 cannot come back."""
+    apps.get_model("appeals", "AppealDayStat").objects.filter(span="m").delete()
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -69,5 +74,5 @@ class Migration(migrations.Migration):
             model_name='appealdaystat',
             constraint=models.UniqueConstraint(condition=models.Q(('department__isnull', False)), fields=('department', 'span', 'day', 'category', 'federation'), name='appeal_day_stat_unique_department'),
         ),
-        migrations.RunPython(_month_rows, migrations.RunPython.noop),
+        migrations.RunPython(_month_rows, _drop_month_rows),
     ]

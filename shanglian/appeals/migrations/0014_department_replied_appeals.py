@@ -3,14 +3,9 @@
 from django.db import migrations, models
 
 
-def _rebuild(apps, schema_editor):
-    """Fill the new count of the rows kept so far (the same code as `manage.py rebuild_appeal_stats`)."""
-    from shanglian.appeals.summaries import rebuild
-
-    rebuild()
-
-
 class Migration(migrations.Migration):
+    # the new count is filled once `migrate` has applied its whole plan (shanglian.common.rebuilds)
+    rebuilds_summaries = True
 
     dependencies = [
         ('appeals', '0013_enterprise_kpi_index_id'),
@@ -22,5 +17,4 @@ class Migration(migrations.Migration):
             name='department_replied_appeals',
             field=models.PositiveIntegerField(default=0),
         ),
-        migrations.RunPython(_rebuild, migrations.RunPython.noop),
     ]

@@ -4,14 +4,10 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
-def _rebuild(apps, schema_editor):
-    """Fill the summary from the memberships already there (the same code as `manage.py rebuild_member_stats`)."""
-    from shanglian.members.summaries import rebuild
-
-    rebuild()
-
-
 class Migration(migrations.Migration):
+    # the summary is filled from the memberships already there once `migrate` has applied its whole plan
+    # (shanglian.common.rebuilds): not here, with models that may be ahead of this migration's schema
+    rebuilds_summaries = True
 
     dependencies = [
         ('members', '0010_enterprise_member_sides_index'),
@@ -39,5 +35,4 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('federation', 'kind', 'day'), name='members_day_stat_unique')],
             },
         ),
-        migrations.RunPython(_rebuild, migrations.RunPython.noop),
     ]
