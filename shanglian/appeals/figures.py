@@ -183,7 +183,7 @@ def _split_counts(scope, period, today, group=(), *, overdue=True, late_scope=No
     the `group` fields' values (one pair with no `group`); without `overdue`, no overdue row. The late
     ones are read from `late_scope` when given (`kpi_scope(per_row=True)`: the same appeals)."""
     counted = scope.filter(_in_period(period)).order_by()
-    late = _late_of(late_scope if late_scope is not None else scope, today)
+    late = _late_of(scope, today, late_scope)
     if not group:
         return [(counted.aggregate(**_period_counts(period)),
                  late.aggregate(overdue=Count("pk")) if overdue else None)]
@@ -192,9 +192,10 @@ def _split_counts(scope, period, today, group=(), *, overdue=True, late_scope=No
     return [(rows.get(key), lates.get(key)) for key in sorted(set(rows) | set(lates))]
 
 
-def _late_of(scope, today):
-    """The scope's appeals overdue now (whatever the period), grouped by nothing yet."""
-    return scope.filter(overdue_q(today)).order_by()
+def _late_of(scope, today, late_scope=None):
+    """The scope's appeals overdue now (whatever the period), grouped by nothing yet: read from `late_scope`
+    when given (`kpi_scope(per_row=True)`, the same appeals)."""
+    return (late_scope if late_scope is not None else scope).filter(overdue_q(today)).order_by()
 
 
 def _reply_days(prefix=""):
@@ -337,8 +338,7 @@ def _categories_and_months(scope, period, today, late_scope=None):
     days = _days_by(scope, period, "category_id", "month", month=month)
     # the late ones' categories counted here: a GROUP BY category leads SQLite to walk the categories' index
     # over every appeal (it cannot weigh `deadline < ?`) instead of reading the open appeals' (1,850 → 4 ms)
-    late = Counter(_late_of(late_scope if late_scope is not None else scope, today)
-                   .values_list("category_id", flat=True))
+    late = Counter(_late_of(scope, today, late_scope).values_list("category_id", flat=True))
     late = {key: {"overdue": count} for key, count in late.items()}
     names = {pk: (name, order) for pk, name, order in AppealCategory.objects.values_list("pk", "name", "order")}
     by_category, by_month = {}, {}

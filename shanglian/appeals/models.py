@@ -112,10 +112,8 @@ class AppealQuerySet(models.QuerySet):
         return clone
 
     def count(self):
-        source = getattr(self, "_count_source", None)
-        if source is not None and self._result_cache is None:
-            return source.count()
-        return super().count()
+        form = self.counting_form()
+        return super().count() if form is self else form.count()
 
     def counting_form(self):
         """The form whose count is this queryset's (itself, or that of `counted_as`): for a count up to a
