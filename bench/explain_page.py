@@ -92,7 +92,7 @@ def main():
         profiler = cProfile.Profile()
         profiler.runcall(client.get, args.path)
         print()
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(args.profile)
+        pstats.Stats(profiler).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(args.profile)
     return 0
 
 
