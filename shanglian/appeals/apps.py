@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_migrate, post_save
+from django.db.models.signals import post_delete, post_init, post_migrate, post_save
 
 from shanglian.common.rebuilds import rebuild_after_migrate
 
@@ -35,3 +35,13 @@ class AppealsConfig(AppConfig):
             signal.connect(summaries.appeal_written, sender=Appeal, dispatch_uid=f"appeal_stats_{signal is post_save}")
             signal.connect(summaries.assignment_written, sender=Assignment,
                            dispatch_uid=f"assignment_stats_{signal is post_save}")
+        # a chamber's rows follow its memberships (its members' appeals are its scope)
+        from shanglian.members.models import ChamberMembership
+        from shanglian.members.signals import chamber_memberships_written
+
+        post_init.connect(summaries.chamber_membership_loaded, sender=ChamberMembership,
+                          dispatch_uid="chamber_stats_loaded")
+        post_save.connect(summaries.chamber_membership_saved, sender=ChamberMembership, dispatch_uid="chamber_stats_saved")
+        post_delete.connect(summaries.chamber_membership_deleted, sender=ChamberMembership,
+                            dispatch_uid="chamber_stats_deleted")
+        chamber_memberships_written.connect(summaries.chamber_memberships_written, dispatch_uid="chamber_stats_bulk")

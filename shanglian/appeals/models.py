@@ -493,22 +493,18 @@ class Attachment(StoredFile):
 
 
 # --- maintained summaries of the KPIs (issue 19; `shanglian.appeals.summaries` keeps them) -------------------
-class AppealDayStat(models.Model):
-    """The KPI counts of the appeals submitted on one local day in one federation and category
-    (`figures.Figures` without 当前超期, which counts whatever the period): with no department, of all
-    those appeals; with a department, of those it holds (dispatched to it and not returned), plus its own
-    replies (`department_*`: every round of its assignments, as its 按部门 row counts them; but
-    `department_replied_appeals`, the appeals, once each). A month row
-    (`span` MONTH, `day` the month's first day) holds the sums of the month's day rows of the same keys,
-    so that a long period sums a row per month and only its partial months by the day. Derived data:
-    `summaries.refresh` recomputes a day row from the appeals and its month row from the day rows,
-    `rebuild_appeal_stats` all of them."""
+class AppealCounts(models.Model):
+    """The KPI counts of a set of appeals (`figures.Figures` without 当前超期, which counts whatever the
+    period): with no department, of all those appeals; with a department, of those it holds (dispatched to it
+    and not returned), plus its own replies (`department_*`: every round of its assignments, as its 按部门 row
+    counts them; but `department_replied_appeals`, the appeals, once each). A month row (`span` MONTH, `day`
+    the month's first day) holds the sums of the month's day rows of the same keys, so that a long period sums
+    a row per month and only its partial months by the day."""
 
     class Span(models.TextChoices):
         DAY = "d", "日"
         MONTH = "m", "月"
 
-    federation = models.ForeignKey("orgs.Federation", on_delete=models.CASCADE, related_name="+")
     department = models.ForeignKey("orgs.Department", null=True, on_delete=models.CASCADE, related_name="+")
     span = models.CharField(max_length=1, choices=Span.choices, default=Span.DAY)
     day = models.DateField()
@@ -532,6 +528,21 @@ class AppealDayStat(models.Model):
     department_replied_appeals = models.PositiveIntegerField(default=0)
 
     class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.day} {self.category_id} {self.department_id or '-'}: {self.received}"
+
+
+class AppealDayStat(AppealCounts):
+    """The counts (`AppealCounts`) of the appeals submitted on one local day (or month) in one federation and
+    category. Derived data: `summaries.refresh` recomputes a day row from the appeals and its month row from
+    the day rows, `rebuild_appeal_stats` all of them."""
+
+    Span = AppealCounts.Span
+    federation = models.ForeignKey("orgs.Federation", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
         verbose_name = "诉求日统计"
         verbose_name_plural = "诉求日统计"
         constraints = [
@@ -543,8 +554,28 @@ class AppealDayStat(models.Model):
         indexes = [models.Index(fields=["federation", "department", "span", "day"], name="appeal_day_stat_fed_day"),
                    models.Index(fields=["department", "span", "day"], name="appeal_day_stat_dept_day")]
 
-    def __str__(self):
-        return f"{self.day} {self.category_id} {self.department_id or '-'}: {self.received}"
+
+class AppealChamberDayStat(AppealCounts):
+    """The counts (`AppealCounts`) of a chamber's appeals — those of its active members, whatever their
+    federation (`selectors.appeals_visible_to`) — submitted on one local day (or month) in one category: a
+    chamber's 诉求统计 and 工作台 read them instead of every appeal of its members. Derived data, kept like
+    `AppealDayStat` on every appeal and assignment write, and on every change of a chamber membership
+    (`summaries.chamber_members_changed`: the enterprise's appeals join or leave the chamber's rows)."""
+
+    Span = AppealCounts.Span
+    chamber = models.ForeignKey("orgs.Chamber", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = "商会诉求日统计"
+        verbose_name_plural = "商会诉求日统计"
+        constraints = [
+            models.UniqueConstraint(fields=["chamber", "span", "day", "category"],
+                                    condition=Q(department__isnull=True), name="appeal_chamber_stat_unique_all"),
+            models.UniqueConstraint(fields=["chamber", "department", "span", "day", "category"],
+                                    condition=Q(department__isnull=False),
+                                    name="appeal_chamber_stat_unique_department"),
+        ]
+        indexes = [models.Index(fields=["chamber", "department", "span", "day"], name="appeal_chamber_stat_day")]
 
 
 class AppealReach(models.Model):

@@ -84,15 +84,22 @@ def appeals_visible_to(user, *, in_order=False):
     if role in FEDERATION_ROLES:
         return qs.filter(federation_id__in=federation_ids_in_scope(user))
     if role == Role.CHAMBER:
-        members = chamber_member_ids(user.chamber_id)
-        if not in_order:  # its members' appeals probed member by member (on PostgreSQL too: `ListedIn`)
-            return qs.filter(ListedIn("enterprise_id", members))
-        return qs.filter(_member_of("enterprise_id", members, walk=True))
+        return qs.filter(of_chamber(user.chamber_id, walk=in_order))
     if role == Role.DEPARTMENT:
         return qs.filter(_dispatched_in(department_queue_assignments(user, "all"), walk=in_order))
     if role == Role.ENTERPRISE:
         return qs.filter(enterprise_id=user.enterprise_id)
     raise PermissionDenied("您没有访问该功能的权限。")
+
+
+def of_chamber(chamber_id, *, walk=False):
+    """The condition of a chamber's appeals: those of its active members (whatever their federation). Not
+    walked, its members' appeals probed member by member (on PostgreSQL too: `ListedIn`); walked, see
+    `appeals_visible_to` (`in_order`)."""
+    members = chamber_member_ids(chamber_id)
+    if not walk:
+        return ListedIn("enterprise_id", members)
+    return _member_of("enterprise_id", members, walk=True)
 
 
 def _member_of(field, ids, *, walk):

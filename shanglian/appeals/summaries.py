@@ -1,14 +1,18 @@
 """The maintained summaries of the appeal KPIs (issue 19): `AppealDayStat` (the counts of `figures.Figures`
 per federation, local day of submission, category and — for the 按部门 rows and a department's own
-figures — department) and `AppealReach` (the day of each enterprise's first appeal, for 服务企业数).
+figures — department), `AppealChamberDayStat` (the same counts per chamber: of its active members' appeals)
+and `AppealReach` (the day of each enterprise's first appeal, for 服务企业数).
 
 Who keeps them: every save or delete of an `Appeal` or an `Assignment` recomputes, in the same
 transaction, the rows its appeal falls in — the whole (federation, day, category) bucket and the
 (federation, enterprise) reach, from the appeal rows, never by +1/−1 — through the model signals
 connected in `apps.py`: the services, the admin and the test factories all save through the ORM.
 Writers that bypass `save()` (the demo builders' `bulk_create`) call `rebuild()` at the end, as does
-`manage.py rebuild_appeal_stats`. `figures.py` reads them through a `Source` (the user's KPI scope in
-summary terms); 当前超期 counts whatever the period and stays a live query (open appeals are few).
+`manage.py rebuild_appeal_stats`. A chamber's rows also follow its memberships: a membership saved or
+deleted (or written in bulk by the member import, which sends `members.signals.chamber_memberships_written`)
+recomputes the chamber's buckets of that enterprise's appeals (`chamber_members_changed`). `figures.py`
+reads them through a `Source` (the user's KPI scope in summary terms); 当前超期 counts whatever the period
+and stays a live query (open appeals are few).
 """
 
 from collections import defaultdict
@@ -21,9 +25,21 @@ from django.db.models import Exists, Max, Min, OuterRef, Q, Sum
 
 from shanglian.audit.locks import serialise_writes
 from shanglian.common.periods import day_bounds, local_day, shift_months
+from shanglian.members.models import ChamberMembership
+from shanglian.members.selectors import chamber_member_ids
 from shanglian.orgs.models import Federation
 
-from .models import Appeal, AppealDayStat, AppealReach, Assignment, Rating, Status, stat_key
+from .models import (
+    Appeal,
+    AppealChamberDayStat,
+    AppealDayStat,
+    AppealReach,
+    Assignment,
+    Rating,
+    Status,
+    stat_key,
+)
+from .selectors import of_chamber
 
 NOT_ACCEPTED = (Status.SUBMITTED, Status.REJECTED)
 APPEAL_COUNTS = ("received", "accepted", "closed", "replied", "replied_on_time", "reply_days_total",
@@ -72,46 +88,65 @@ def _add(row, counts):
         row[name] += value
 
 
-class _Fold:
-    """Summary rows of a set of appeals: (federation, department or None, day, category) → counts, and
-    (federation, None, enterprise) / (None, department, enterprise) → (first day, its federation): a
-    department's first day is over every federation, so that it counts an enterprise once."""
+def _counts():
+    return dict.fromkeys(APPEAL_COUNTS + DEPARTMENT_COUNTS, 0)
 
-    def __init__(self):
-        self.stats = defaultdict(lambda: dict.fromkeys(APPEAL_COUNTS + DEPARTMENT_COUNTS, 0))
+
+class _Fold:
+    """Summary rows of a set of appeals: (federation, department or None, day, category) → counts; the same
+    per chamber of the appeal's enterprise (`chambers_of`: enterprise id → the chambers whose rows to fold,
+    by default none); and (federation, None, enterprise) / (None, department, enterprise) → (first day, its
+    federation): a department's first day is over every federation, so that it counts an enterprise once."""
+
+    def __init__(self, chambers_of=None):
+        self.stats = defaultdict(_counts)
+        self.chamber_stats = defaultdict(_counts)
         self.reach = {}
+        self.chambers_of = chambers_of or (lambda enterprise: ())
 
     def add(self, appeal, assignments):
         day = local_day(appeal["submitted_at"])
-        federation, enterprise = appeal["federation_id"], appeal["enterprise_id"]
+        federation, enterprise, category = appeal["federation_id"], appeal["enterprise_id"], appeal["category_id"]
+        chambers = self.chambers_of(enterprise)
         counts = _appeal_counts(appeal, assignments)
         held = defaultdict(list)  # the departments holding it (dispatched, not returned) → their assignments
         for a in assignments:
             if a["state"] != Assignment.State.RETURNED:
                 held[a["department_id"]].append(a)
         for department in [None, *held]:
-            row = self.stats[(federation, department, day, appeal["category_id"])]
-            _add(row, counts)
-            if department is not None:
-                _add(row, _department_counts(held[department]))
+            own = _department_counts(held[department]) if department is not None else {}
+            for row in [self.stats[(federation, department, day, category)],
+                        *(self.chamber_stats[(chamber, department, day, category)] for chamber in chambers)]:
+                _add(row, counts)
+                _add(row, own)
             key = (federation if department is None else None, department, enterprise)
             if key not in self.reach or (day, federation) < self.reach[key]:
                 self.reach[key] = (day, federation)
 
     def stat_rows(self, *, months=True):
         """The day rows, and (`months`) the month rows summing them: for a fold of every appeal."""
-        rows = [AppealDayStat(federation_id=f, department_id=d, day=day, category_id=c, **counts)
-                for (f, d, day, c), counts in self.stats.items()]
-        if months:
-            sums = defaultdict(lambda: dict.fromkeys(APPEAL_COUNTS + DEPARTMENT_COUNTS, 0))
-            for (f, d, day, c), counts in self.stats.items():
-                _add(sums[(f, d, day.replace(day=1), c)], counts)
-            rows += [AppealDayStat(federation_id=f, department_id=d, span=MONTH, day=first, category_id=c, **counts)
-                     for (f, d, first, c), counts in sums.items()]
-        return rows
+        return _summary_rows(AppealDayStat, "federation_id", self.stats, months)
+
+    def chamber_rows(self, *, months=True):
+        """The chambers' day rows and (`months`) month rows, as `stat_rows`."""
+        return _summary_rows(AppealChamberDayStat, "chamber_id", self.chamber_stats, months)
 
     def reach_rows(self):
         return _reach_rows(self.reach.items())
+
+
+def _summary_rows(model, owner, stats, months):
+    """`model` rows of `stats` ((owner, department, day, category) → counts): the day rows, and with `months`
+    the month rows summing them."""
+    rows = [model(**{owner: o}, department_id=d, day=day, category_id=c, **counts)
+            for (o, d, day, c), counts in stats.items()]
+    if months:
+        sums = defaultdict(_counts)
+        for (o, d, day, c), counts in stats.items():
+            _add(sums[(o, d, day.replace(day=1), c)], counts)
+        rows += [model(**{owner: o}, department_id=d, span=MONTH, day=first, category_id=c, **counts)
+                 for (o, d, first, c), counts in sums.items()]
+    return rows
 
 
 def _reach_rows(items):
@@ -120,7 +155,7 @@ def _reach_rows(items):
             for (_, d, e), (day, federation) in items]
 
 
-def _fold(appeals):
+def _fold(appeals, chambers_of=None):
     """Fold appeal rows (dicts of APPEAL_FIELDS, at most a few thousand) with their assignments."""
     appeals = list(appeals)
     by_appeal = defaultdict(list)
@@ -128,7 +163,7 @@ def _fold(appeals):
     for start in range(0, len(ids), 900):  # SQLite's variable limit
         for row in Assignment.objects.filter(appeal_id__in=ids[start:start + 900]).order_by().values(*ASSIGNMENT_FIELDS):
             by_appeal[row["appeal_id"]].append(row)
-    fold = _Fold()
+    fold = _Fold(chambers_of)
     for appeal in appeals:
         fold.add(appeal, by_appeal.get(appeal["pk"], ()))
     return fold
@@ -155,28 +190,99 @@ def _appeals():
     return Appeal.objects.order_by().values(*APPEAL_FIELDS)
 
 
+def _replace_day(model, owner, category_id, day, rows):
+    """Replace the day rows of one bucket of `model` (`owner`: {"federation_id": …} or {"chamber_id": …}) by
+    `rows`, and its month rows (of each department, and of none) by the sums of the month's day rows."""
+    bucket = model.objects.filter(category_id=category_id, **owner)
+    bucket.filter(span=DAY, day=day).delete()
+    model.objects.bulk_create(rows)
+    first = day.replace(day=1)
+    month = (bucket.filter(span=DAY, day__gte=first, day__lt=shift_months(first, 1)).order_by()
+             .values("department_id").annotate(**{name: Sum(name) for name in APPEAL_COUNTS + DEPARTMENT_COUNTS}))
+    bucket.filter(span=MONTH, day=first).delete()
+    model.objects.bulk_create([model(**owner, category_id=category_id, span=MONTH, day=first, **row) for row in month])
+
+
+def _active_chambers(enterprise_id):
+    return list(ChamberMembership.objects.filter(enterprise_id=enterprise_id, status=ChamberMembership.Status.ACTIVE)
+                .values_list("chamber_id", flat=True))
+
+
 def refresh(federation_id, category_id, submitted_at, enterprise_id):
     """Recompute the summary rows of the appeals submitted on that local day in that federation and
-    category, and the enterprise's first days (every federation and department), from the appeals."""
+    category, the same bucket of each chamber the enterprise is an active member of, and the enterprise's
+    first days (every federation and department), from the appeals."""
     day = local_day(submitted_at)
     start, end = day_bounds(day)
     with transaction.atomic():
         serialise_writes()  # another writer of the bucket: wait for its commit, then count its rows too
         fold = _fold(_appeals().filter(federation_id=federation_id, category_id=category_id,
                                        submitted_at__gte=start, submitted_at__lt=end))
-        bucket = AppealDayStat.objects.filter(federation_id=federation_id, category_id=category_id)
-        bucket.filter(span=DAY, day=day).delete()
-        AppealDayStat.objects.bulk_create(fold.stat_rows(months=False))
-        # the month row of each department (and of none): the sums of the month's day rows
-        first = day.replace(day=1)
-        month = (bucket.filter(span=DAY, day__gte=first, day__lt=shift_months(first, 1)).order_by()
-                 .values("department_id").annotate(**{name: Sum(name) for name in APPEAL_COUNTS + DEPARTMENT_COUNTS}))
-        bucket.filter(span=MONTH, day=first).delete()
-        AppealDayStat.objects.bulk_create([AppealDayStat(federation_id=federation_id, category_id=category_id,
-                                                         span=MONTH, day=first, **row) for row in month])
+        _replace_day(AppealDayStat, {"federation_id": federation_id}, category_id, day, fold.stat_rows(months=False))
+        for chamber in _active_chambers(enterprise_id):
+            _refresh_chamber(chamber, category_id, day)
         reach = _fold(_appeals().filter(enterprise_id=enterprise_id))
         AppealReach.objects.filter(enterprise_id=enterprise_id).delete()
         AppealReach.objects.bulk_create(reach.reach_rows())
+
+
+def _refresh_chamber(chamber_id, category_id, day):
+    """Recompute a chamber's rows of one day and category from its active members' appeals (in a
+    transaction that holds `serialise_writes`)."""
+    start, end = day_bounds(day)
+    fold = _fold(_appeals().filter(category_id=category_id, submitted_at__gte=start, submitted_at__lt=end,
+                                   enterprise_id__in=chamber_member_ids(chamber_id)),
+                 chambers_of=lambda enterprise: (chamber_id,))
+    _replace_day(AppealChamberDayStat, {"chamber_id": chamber_id}, category_id, day, fold.chamber_rows(months=False))
+
+
+# Past this many buckets of the changed members' appeals, a chamber's rows are rebuilt whole (one pass over its
+# members' appeals, a month at a time) instead of bucket by bucket (five queries each).
+CHAMBER_BUCKETS_ONE_BY_ONE = 300
+
+
+def chamber_members_changed(pairs):
+    """Chamber memberships (chamber id, enterprise id) were created, deleted or changed status: the
+    enterprise's appeals join or leave the chamber's rows; recompute the chamber's buckets they fall in."""
+    enterprises = defaultdict(set)
+    for chamber, enterprise in pairs:
+        enterprises[chamber].add(enterprise)
+    if not enterprises:
+        return
+    with transaction.atomic():
+        serialise_writes()
+        for chamber, members in sorted(enterprises.items()):
+            ids, buckets = sorted(members), set()
+            for start in range(0, len(ids), 900):  # SQLite's variable limit
+                buckets |= {(category, local_day(submitted)) for category, submitted in Appeal.objects.filter(
+                    enterprise_id__in=ids[start:start + 900]).order_by().values_list("category_id", "submitted_at")}
+            if len(buckets) > CHAMBER_BUCKETS_ONE_BY_ONE:
+                _rebuild_chamber(chamber)
+                continue
+            for category, day in sorted(buckets):
+                _refresh_chamber(chamber, category, day)
+
+
+def _rebuild_chamber(chamber_id):
+    AppealChamberDayStat.objects.filter(chamber_id=chamber_id).delete()
+    members = chamber_member_ids(chamber_id)
+    for month, following in _months_of(_appeals().filter(enterprise_id__in=members)):
+        part = _fold(_appeals().filter(enterprise_id__in=members, submitted_at__gte=day_bounds(month)[0],
+                                       submitted_at__lt=day_bounds(following)[0]),
+                     chambers_of=lambda enterprise: (chamber_id,))
+        AppealChamberDayStat.objects.bulk_create(part.chamber_rows(), batch_size=2000)
+
+
+def _months_of(appeals):
+    """(first day of a month, first day of the next) for every month from the first appeal to the last."""
+    bounds = appeals.aggregate(first=Min("submitted_at"), last=Max("submitted_at"))
+    if bounds["first"] is None:
+        return
+    month, last = local_day(bounds["first"]).replace(day=1), local_day(bounds["last"])
+    while month <= last:
+        following = shift_months(month, 1)
+        yield month, following
+        month = following
 
 
 def refresh_appeal_keys(keys):
@@ -198,26 +304,26 @@ REBUILD_BATCH = 20000
 def rebuild():
     """Recompute every summary row from the appeals, a month of submissions at a time (bounded in memory by
     a month's appeals, not by the years kept: at 1,000,000 appeals folding them all at once held ~1 GB);
-    returns the number of (stat, reach) rows written."""
+    returns the number of (stat, reach) rows written (the chambers' rows among the first)."""
     with transaction.atomic():
         serialise_writes()
-        AppealDayStat.objects.all().delete()
-        AppealReach.objects.all().delete()
-        bounds = Appeal.objects.aggregate(first=Min("submitted_at"), last=Max("submitted_at"))
+        for model in (AppealDayStat, AppealChamberDayStat, AppealReach):
+            model.objects.all().delete()
+        chambers = defaultdict(list)  # enterprise → its chambers (active memberships)
+        for enterprise, chamber in ChamberMembership.objects.filter(
+                status=ChamberMembership.Status.ACTIVE).order_by().values_list("enterprise_id", "chamber_id"):
+            chambers[enterprise].append(chamber)
         reach, written = {}, 0
-        if bounds["first"] is not None:
-            month, last = local_day(bounds["first"]).replace(day=1), local_day(bounds["last"])
-            while month <= last:
-                following = shift_months(month, 1)
-                part = _fold(_appeals().filter(submitted_at__gte=day_bounds(month)[0],
-                                               submitted_at__lt=day_bounds(following)[0]))
-                stats = part.stat_rows()  # the month's day rows and its month rows, complete
-                AppealDayStat.objects.bulk_create(stats, batch_size=2000)
-                written += len(stats)
-                for key, first in part.reach.items():
-                    if key not in reach or first < reach[key]:
-                        reach[key] = first
-                month = following
+        for month, following in _months_of(Appeal.objects.all()):
+            part = _fold(_appeals().filter(submitted_at__gte=day_bounds(month)[0],
+                                           submitted_at__lt=day_bounds(following)[0]),
+                         chambers_of=lambda enterprise: chambers.get(enterprise, ()))
+            for model, rows in ((AppealDayStat, part.stat_rows()), (AppealChamberDayStat, part.chamber_rows())):
+                model.objects.bulk_create(rows, batch_size=2000)  # the month's day rows and its month rows
+                written += len(rows)
+            for key, first in part.reach.items():
+                if key not in reach or first < reach[key]:
+                    reach[key] = first
         items = iter(reach.items())  # model instances a batch at a time: 556,000 at once held ~0.5 GB
         while batch := _reach_rows(islice(items, REBUILD_BATCH)):
             AppealReach.objects.bulk_create(batch, batch_size=2000)
@@ -227,21 +333,27 @@ def rebuild():
 # --- reading them ----------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Source:
-    """A KPI scope in summary terms: the appeals of some federations (None: any), or those a department
-    holds, optionally of one category; `empty` for a scope that holds nothing."""
+    """A KPI scope in summary terms: the appeals of some federations (None: any), or those of a chamber's
+    active members, or those a department holds (of those), optionally of one category; `empty` for a scope
+    that holds nothing."""
 
     federations: tuple | None = None
     department: int | None = None
     category: int | None = None
     empty: bool = False
+    chamber: int | None = None
 
     def appeals(self):
-        """The scope's appeals themselves, as a query an index on (federation, status, deadline) serves:
-        for the live figures (当前超期) over the few open appeals."""
-        federations = self.federations
-        if federations is None:  # a department: its appeals are of any federation (few: a list)
-            federations = tuple(Federation.objects.order_by("pk").values_list("pk", flat=True))
-        qs = Appeal.objects.filter(federation_id__in=federations)
+        """The scope's appeals themselves, as a query an index on (federation, status, deadline) — or (status)
+        with each row's chamber membership tested — serves: for the live figures (当前超期) over the few open
+        appeals."""
+        if self.chamber is not None:
+            qs = Appeal.objects.filter(of_chamber(self.chamber, walk=True))
+        else:
+            federations = self.federations
+            if federations is None:  # a department: its appeals are of any federation (few: a list)
+                federations = tuple(Federation.objects.order_by("pk").values_list("pk", flat=True))
+            qs = Appeal.objects.filter(federation_id__in=federations)
         if self.empty:
             return qs.none()
         if self.category is not None:
@@ -252,26 +364,27 @@ class Source:
             qs = qs.filter(Exists(held))
         return qs
 
-    def _narrow(self, qs):
+    def _rows(self, period):
+        """The scope's summary rows of the period (every department's and none's)."""
+        if self.chamber is not None:
+            qs = AppealChamberDayStat.objects.filter(spans(period), chamber_id=self.chamber)
+        else:
+            qs = AppealDayStat.objects.filter(spans(period))
+            if self.federations is not None:
+                qs = qs.filter(federation_id__in=self.federations)
         if self.empty:
             return qs.none()
-        if self.federations is not None:
-            qs = qs.filter(federation_id__in=self.federations)
-        return qs
+        return qs.filter(category_id=self.category) if self.category is not None else qs
 
     def stats(self, period):
         """The rows of the scope's appeals submitted in the period (appeal counts)."""
-        qs = self._narrow(AppealDayStat.objects.filter(spans(period)))
-        if self.category is not None:
-            qs = qs.filter(category_id=self.category)
+        qs = self._rows(period)
         return qs.filter(department_id=self.department) if self.department is not None \
             else qs.filter(department__isnull=True)
 
     def department_stats(self, period, department_id=None):
         """The departments' rows (counts of the appeals each holds, and its own replies)."""
-        qs = self._narrow(AppealDayStat.objects.filter(spans(period)))
-        if self.category is not None:
-            qs = qs.filter(category_id=self.category)
+        qs = self._rows(period)
         department_id = department_id if department_id is not None else self.department
         if self.department is not None and department_id != self.department:
             return qs.none()
@@ -280,8 +393,15 @@ class Source:
 
     def reach(self, period):
         """The rows of the enterprises with a first appeal (held by the department) up to the period end:
-        one per enterprise and federation (one per enterprise for a department)."""
-        qs = self._narrow(AppealReach.objects.filter(first_day__lte=period.end))
+        one per enterprise and federation (one per enterprise for a department). Not for a chamber, whose
+        服务企业数 probes its members (`figures._chamber_members_enrolled`)."""
+        if self.chamber is not None:
+            raise ValueError("a chamber's reach is read from its members")
+        qs = AppealReach.objects.filter(first_day__lte=period.end)
+        if self.empty:
+            return qs.none()
+        if self.federations is not None:
+            qs = qs.filter(federation_id__in=self.federations)
         return qs.filter(department_id=self.department) if self.department is not None \
             else qs.filter(department__isnull=True)
 
@@ -301,3 +421,47 @@ def assignment_written(sender, instance, raw=False, **kwargs):
         return
     refresh_appeal_keys(Appeal.objects.filter(pk=instance.appeal_id).values_list(
         "federation_id", "category_id", "submitted_at", "enterprise_id"))
+
+
+def _membership_key(membership):
+    """What places a chamber membership in the chambers' rows: (chamber, enterprise, active); None for a
+    field not loaded."""
+    values = membership.__dict__
+    status = values.get("status")
+    return (values.get("chamber_id"), values.get("enterprise_id"),
+            None if status is None else status == ChamberMembership.Status.ACTIVE)
+
+
+def chamber_membership_loaded(sender, instance, **kwargs):
+    """post_init of a ChamberMembership: what it was when loaded (a new one: nothing)."""
+    instance._loaded_chamber_key = _membership_key(instance) if instance.pk is not None else None
+
+
+def _changed(*keys):
+    """The (chamber, enterprise) of the keys that are — or, a field not loaded, may be — active."""
+    pairs = set()
+    for key in keys:
+        if key is not None and key[2] is not False and None not in key[:2]:
+            pairs.add(key[:2])
+    return pairs
+
+
+def chamber_membership_saved(sender, instance, raw=False, **kwargs):
+    """post_save of a ChamberMembership: when it became or stopped being active (or moved), its enterprise's
+    appeals join or leave the chambers' rows."""
+    if raw:
+        return
+    loaded, now = getattr(instance, "_loaded_chamber_key", None), _membership_key(instance)
+    if loaded != now or None in now:
+        chamber_members_changed(_changed(loaded, now))
+    instance._loaded_chamber_key = now
+
+
+def chamber_membership_deleted(sender, instance, **kwargs):
+    """post_delete of a ChamberMembership: an active one's enterprise leaves the chamber's rows."""
+    chamber_members_changed(_changed(getattr(instance, "_loaded_chamber_key", None), _membership_key(instance)))
+
+
+def chamber_memberships_written(sender, pairs, **kwargs):
+    """`members.signals.chamber_memberships_written`: memberships written in bulk (the member import)."""
+    chamber_members_changed(pairs)

@@ -7,6 +7,7 @@ from shanglian.common.excel import insert_rows, update_rows
 
 from .models import ChamberMembership, Enterprise, EnterpriseRole, Membership, Person, pinyin_initials
 from .rules import birth_year_of
+from .signals import chamber_memberships_written
 
 
 class MemberRowWriter:
@@ -155,3 +156,6 @@ class MemberRowWriter:
         insert_rows(ChamberMembership, ["chamber", "enterprise", "joined", "status", "left", "left_reason", "position"],
                     new)
         update_rows(ChamberMembership, ["position"], changed)
+        chamber_memberships_written.send(sender=ChamberMembership, pairs=[
+            (chamber, enterprise) for chamber, enterprise, _, status, *_ in new
+            if status == ChamberMembership.Status.ACTIVE])

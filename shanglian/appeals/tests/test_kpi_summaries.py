@@ -13,7 +13,7 @@ from django.db import connection
 from shanglian import testing
 from shanglian.accounts.roles import Role
 from shanglian.appeals import figures, summaries
-from shanglian.appeals.models import AppealDayStat, AppealReach, Status
+from shanglian.appeals.models import AppealChamberDayStat, AppealDayStat, AppealReach, Status
 from shanglian.common.periods import Period
 from shanglian.ui.figures import compute
 
@@ -22,15 +22,15 @@ from .test_kpis_against_python import PERIODS, TODAY, world  # noqa: F401  (worl
 from .test_services import ACTIONS, ALL_STATES, TABLE, _race, reference_data  # noqa: F401  (a fixture)
 
 
-def _report(user, period, summaries):
-    report = figures.kpi_report(user, period, today=TODAY, summaries=summaries)
+def _report(user, period, summaries, today=TODAY):
+    report = figures.kpi_report(user, period, today=today, summaries=summaries)
     return (astuple(report.overall), report.enterprises_enrolled, [astuple(r) for r in report.by_department],
             [astuple(r) for r in report.by_category], [astuple(r) for r in report.by_month])
 
 
 def _users(cast):
     return {"admin": cast.users.admin, "staff": cast.users.staff, "leader": cast.users.leader,
-            "dept1": cast.users.dept1, "dept2": department_user(cast, cast.dept2)}
+            "chamber1": cast.users.chamber1, "dept1": cast.users.dept1, "dept2": department_user(cast, cast.dept2)}
 
 
 @pytest.mark.parametrize("period", [*PERIODS, Period.year(2024), Period.custom(date(2024, 11, 1), date(2026, 2, 28)),
@@ -77,10 +77,12 @@ def test_a_figure_narrowed_to_a_category_or_a_department_equals_its_raw_count(wo
             assert value == raw, (user.username, narrowing)
 
 
-def test_the_chamber_counts_its_members_appeals_without_summaries(world):  # noqa: F811
-    assert figures.kpi_source(world.users.chamber1) is None
+def test_a_chamber_reads_its_own_summary_rows(world):  # noqa: F811
     report = figures.kpi_report(world.users.chamber1, Period.year(2025), today=TODAY)
-    assert report.source is None
+    assert report.source == figures.Source(chamber=world.chamber1.pk)
+    assert AppealChamberDayStat.objects.filter(chamber=world.chamber1).exists()
+    assert report.overall.received == figures.kpi_scope(world.users.chamber1).filter(
+        submitted_at__year=2025).count() > 0
 
 
 def test_a_chambers_enterprises_served_from_the_first_appeal_days_equal_the_count_of_its_members_appeals(world):  # noqa: F811
@@ -136,9 +138,12 @@ def _rows():
     stats = sorted(AppealDayStat.objects.values_list(
         "federation_id", "department_id", "span", "day", "category_id", *summaries.APPEAL_COUNTS,
         *summaries.DEPARTMENT_COUNTS), key=str)
+    chambers = sorted(AppealChamberDayStat.objects.values_list(
+        "chamber_id", "department_id", "span", "day", "category_id", *summaries.APPEAL_COUNTS,
+        *summaries.DEPARTMENT_COUNTS), key=str)
     reach = sorted(AppealReach.objects.values_list("federation_id", "department_id", "enterprise_id", "first_day"),
                    key=str)
-    return stats, reach
+    return stats, reach, chambers
 
 
 def _kept_rows_equal_rebuilt_rows():
@@ -181,9 +186,10 @@ def test_the_rebuild_command_restores_the_summaries_after_a_bulk_write(cast):
     expected = _rows()
     AppealDayStat.objects.all().delete()
     AppealReach.objects.all().delete()
+    AppealChamberDayStat.objects.all().delete()
     call_command("rebuild_appeal_stats")
     assert _rows() == expected
-    assert expected[0] and expected[1]
+    assert expected[0] and expected[1] and expected[2]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -200,3 +206,87 @@ def test_two_appeals_submitted_at_once_in_one_bucket_both_count(reference_data, 
         if connection.vendor == "postgresql":
             assert kinds == ["won", "won"], outcomes
     assert _kept_rows_equal_rebuilt_rows()
+
+
+# --- a chamber's rows follow its memberships --------------------------------------------------------------------
+def _today():
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
+def _chamber_figures_are_kept(cast):
+    """The chamber rows kept so far equal a rebuild, and both chambers' figures equal their raw count."""
+    year = Period.year(_today().year)
+    chambers = {"chamber1": cast.users.chamber1, "chamber2": cast.users.chamber2}
+    expected = {name: _report(user, year, False, _today()) for name, user in chambers.items()}
+    assert {name: _report(user, year, True, _today()) for name, user in chambers.items()} == expected
+    return _kept_rows_equal_rebuilt_rows()
+
+
+@pytest.fixture
+def appeals_of_ent2(cast):
+    """ent2 (a member of chamber2, not of chamber1) with appeals in several states and buckets."""
+    for status in (Status.REPLIED, Status.HANDLING, Status.SUBMITTED):
+        make_appeal(cast, status, actor=cast.users.staff, enterprise=cast.ent2)
+    make_appeal(cast, Status.REPLIED, enterprise=cast.ent1)  # chamber1's own member
+    assert AppealChamberDayStat.objects.filter(chamber=cast.chamber2).exists()
+
+
+def test_an_enterprise_joining_a_chamber_brings_its_appeals_into_the_chambers_figures(cast, appeals_of_ent2):
+    from shanglian.members.models import ChamberMembership
+
+    before = figures.kpi_report(cast.users.chamber1, Period.year(_today().year), today=_today()).overall.received
+    ChamberMembership.objects.create(chamber=cast.chamber1, enterprise=cast.ent2, joined=date(2025, 1, 1))
+    assert figures.kpi_report(cast.users.chamber1, Period.year(_today().year), today=_today()).overall.received \
+        == before + 3
+    assert _chamber_figures_are_kept(cast)
+
+
+@pytest.mark.parametrize("change", ["left", "suspended", "deleted", "moved"])
+def test_a_member_leaving_or_moving_takes_its_appeals_out_of_the_chambers_figures(cast, appeals_of_ent2, change):
+    from shanglian.members.models import ChamberMembership
+
+    membership = ChamberMembership.objects.get(chamber=cast.chamber2, enterprise=cast.ent2)
+    if change == "deleted":
+        membership.delete()
+    elif change == "moved":
+        membership.chamber = cast.chamber1
+        membership.save()
+    else:
+        membership.status = change
+        membership.save()
+    received = figures.kpi_report(cast.users.chamber2, Period.year(_today().year), today=_today()).overall.received
+    assert received == 0
+    assert _chamber_figures_are_kept(cast)
+    if change == "left":  # and back
+        membership.status = ChamberMembership.Status.ACTIVE
+        membership.save()
+        assert _chamber_figures_are_kept(cast)
+
+
+def test_a_change_that_does_not_touch_the_membership_writes_no_summary(cast, appeals_of_ent2, django_assert_num_queries):
+    from shanglian.members.models import ChamberMembership
+
+    membership = ChamberMembership.objects.get(chamber=cast.chamber2, enterprise=cast.ent2)
+    membership.position = "副会长"
+    with django_assert_num_queries(1):  # the UPDATE alone
+        membership.save()
+
+
+@pytest.mark.parametrize("one_by_one", [True, False], ids=["bucket by bucket", "the chamber rebuilt"])
+def test_the_member_import_adding_an_enterprise_to_a_chamber_keeps_its_figures(cast, appeals_of_ent2, tmp_path,
+                                                                             monkeypatch, one_by_one):
+    """所属商会 on an imported row of an existing enterprise with appeals: its appeals join the chamber's rows
+    (the import writes the membership with a multi-row INSERT and sends `chamber_memberships_written`)."""
+    from shanglian.members.services import import_members
+    from shanglian.members.tests.test_import import member, uploader
+
+    if not one_by_one:
+        monkeypatch.setattr(summaries, "CHAMBER_BUCKETS_ONE_BY_ONE", 0)
+    row = member(会员类型="企业会员", 入会日期="2020-01-01", 企业名称=cast.ent2.name, 统一社会信用代码=cast.ent2.uscc,
+                 企业类型="私营企业", 行业代码="6513", 所属商会=cast.chamber1.name)
+    report = import_members(actor=cast.users.staff, path=uploader(tmp_path)([row]))
+    assert report.committed
+    assert figures.kpi_report(cast.users.chamber1, Period.year(_today().year), today=_today()).overall.received == 4
+    assert _chamber_figures_are_kept(cast)

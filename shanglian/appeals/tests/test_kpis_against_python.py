@@ -197,10 +197,10 @@ def test_a_month_bucket_starts_at_local_midnight_not_utc_midnight(world):
 
 @pytest.mark.parametrize("period", PERIODS, ids=lambda p: p.label)
 def test_a_chambers_figures_equal_a_python_count_of_its_active_members_appeals(world, period):
-    """A chamber secretary's KPIs are counted from the appeals (no summaries: chamber membership changes over
-    time), read through the index `appeal_enterprise_kpi` from its active members' ids: the same figures as
-    a Python count of the appeals of its active members — not those of a member that left, nor another
-    chamber's — overall, per category, per month, per department, and 服务企业数."""
+    """A chamber secretary's KPIs, read from its summary rows (`AppealChamberDayStat`, kept as its memberships
+    change) and counted from the appeals (`summaries=False`): the same figures as a Python count of the
+    appeals of its active members — not those of a member that left, nor another chamber's — overall, per
+    category, per month, per department, and 服务企业数."""
     from shanglian.members.models import ChamberMembership
 
     chamber = world.users.chamber1
@@ -220,7 +220,10 @@ def test_a_chambers_figures_equal_a_python_count_of_its_active_members_appeals(w
     assignments = list(Assignment.objects.filter(appeal__in=[a.pk for a in appeals]))
 
     report = figures.kpi_report(chamber, period, today=TODAY)
-    assert report.source is None
+    assert report.source == figures.Source(chamber=world.chamber1.pk)
+    raw = figures.kpi_report(chamber, period, today=TODAY, summaries=False)
+    assert (raw.overall, raw.by_category, raw.by_month, raw.by_department, raw.enterprises_enrolled) == (
+        report.overall, report.by_category, report.by_month, report.by_department, report.enterprises_enrolled)
     assert _counts(report.overall) == _expected(appeals, assignments, period)[None]
     assert _counts(figures.overall(report.scope, period, today=TODAY)) == _expected(appeals, assignments, period)[None]
     expected = _expected(appeals, assignments, period, key=lambda a: a.category_id)
@@ -244,8 +247,8 @@ def test_a_chambers_figures_equal_a_python_count_of_its_active_members_appeals(w
 
 
 def test_the_chamber_home_cards_skip_only_figures_they_do_not_show(world):
-    """The chamber's 工作台 counts neither 服务企业数 nor 平均答复用时 (not among its cards): every card it shows
-    — value, 同比 — is the one of the full report; a whole year's 环比 (the year before) is counted once
+    """The chamber's 工作台 shows neither 服务企业数 nor 平均答复用时; counted from the appeals (`summaries=False`)
+    it skips them: every card it shows — value, 同比 — is the one of the full report (from the summaries); a whole year's 环比 (the year before) is counted once
     for 同比 and 环比 and equals the comparison counted on its own."""
     from shanglian.appeals.panels import CHAMBER_CARDS
     from shanglian.ui.figures import YEAR_AGO
@@ -254,7 +257,8 @@ def test_the_chamber_home_cards_skip_only_figures_they_do_not_show(world):
     period = Period.custom(date(2025, 1, 1), TODAY)
     full = figures.overall_figures(chamber, figures.kpi_report(chamber, period, today=TODAY, breakdowns=False),
                                    today=TODAY, compare=YEAR_AGO)
-    lean_report = figures.kpi_report(chamber, period, today=TODAY, breakdowns=False, enrolled=False, reply_days=False)
+    lean_report = figures.kpi_report(chamber, period, today=TODAY, breakdowns=False, enrolled=False, reply_days=False,
+                                     summaries=False)
     lean = figures.overall_figures(chamber, lean_report, today=TODAY, compare=YEAR_AGO)
     assert lean_report.enterprises_enrolled is None and lean["average_reply_days"].value is None
     shown = [key.removeprefix("appeals.") for key in CHAMBER_CARDS]
