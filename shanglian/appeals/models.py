@@ -539,7 +539,6 @@ class AppealDayStat(AppealCounts):
     category. Derived data: `summaries.refresh` recomputes a day row from the appeals and its month row from
     the day rows, `rebuild_appeal_stats` all of them."""
 
-    Span = AppealCounts.Span
     federation = models.ForeignKey("orgs.Federation", on_delete=models.CASCADE, related_name="+")
 
     class Meta:
@@ -551,8 +550,11 @@ class AppealDayStat(AppealCounts):
             models.UniqueConstraint(fields=["department", "span", "day", "category", "federation"],
                                     condition=Q(department__isnull=False), name="appeal_day_stat_unique_department"),
         ]
+        # the bucket a write recomputes (federation, category, day: its day rows of every department, the sums of
+        # its month): without it each write read every row of its federation (issue 19)
         indexes = [models.Index(fields=["federation", "department", "span", "day"], name="appeal_day_stat_fed_day"),
-                   models.Index(fields=["department", "span", "day"], name="appeal_day_stat_dept_day")]
+                   models.Index(fields=["department", "span", "day"], name="appeal_day_stat_dept_day"),
+                   models.Index(fields=["federation", "category", "span", "day"], name="appeal_day_stat_bucket")]
 
 
 class AppealChamberDayStat(AppealCounts):
@@ -562,7 +564,6 @@ class AppealChamberDayStat(AppealCounts):
     `AppealDayStat` on every appeal and assignment write, and on every change of a chamber membership
     (`summaries.chamber_members_changed`: the enterprise's appeals join or leave the chamber's rows)."""
 
-    Span = AppealCounts.Span
     chamber = models.ForeignKey("orgs.Chamber", on_delete=models.CASCADE, related_name="+")
 
     class Meta:
@@ -575,7 +576,8 @@ class AppealChamberDayStat(AppealCounts):
                                     condition=Q(department__isnull=False),
                                     name="appeal_chamber_stat_unique_department"),
         ]
-        indexes = [models.Index(fields=["chamber", "department", "span", "day"], name="appeal_chamber_stat_day")]
+        indexes = [models.Index(fields=["chamber", "department", "span", "day"], name="appeal_chamber_stat_day"),
+                   models.Index(fields=["chamber", "category", "span", "day"], name="appeal_chamber_stat_bucket")]
 
 
 class AppealReach(models.Model):
