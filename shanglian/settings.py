@@ -208,9 +208,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
 
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and os.environ.get("DB_JIT_OFF", "1") == "1":
     # No JIT compilation: a page's query that the planner costs past jit_above_cost (a department's search, a
-    # chamber's statistics at a million appeals) spent 50–100 ms compiling to save a few (issue 19).
+    # chamber's statistics at a million appeals) spent 50–100 ms compiling to save a few (issue 19). Sent as a
+    # startup option, which PgBouncer refuses: behind it set DB_JIT_OFF=0 and `ALTER DATABASE … SET jit = off`.
     _options = DATABASES["default"].setdefault("OPTIONS", {})
     _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
 

@@ -46,6 +46,7 @@ class MemberRowWriter:
         self.federation_id = spec.federation.pk
         self.contact_indexes = Enterprise._meta.get_field("contact_mobile_index").index_for_many
         self.mobile_indexes = Person._meta.get_field("mobile_index").index_for_many
+        self.chamber_members = set()  # (chamber, enterprise) of the active chamber memberships inserted
 
     def write(self, rows):
         now = timezone.now()
@@ -156,6 +157,12 @@ class MemberRowWriter:
         insert_rows(ChamberMembership, ["chamber", "enterprise", "joined", "status", "left", "left_reason", "position"],
                     new)
         update_rows(ChamberMembership, ["position"], changed)
-        chamber_memberships_written.send(sender=ChamberMembership, pairs=[
-            (chamber, enterprise) for chamber, enterprise, _, status, *_ in new
-            if status == ChamberMembership.Status.ACTIVE])
+        self.chamber_members.update((chamber, enterprise) for chamber, enterprise, _, status, *_ in new
+                                    if status == ChamberMembership.Status.ACTIVE)
+
+    def announce(self):
+        """After the last batch: the active chamber memberships written, for the apps that keep figures on them
+        (`members.signals`) — once, at the end, as the member summaries are rebuilt: their writes take the
+        global write lock (`serialise_writes`), which a batch must not hold while the file is still read."""
+        if self.chamber_members:
+            chamber_memberships_written.send(sender=ChamberMembership, pairs=sorted(self.chamber_members))

@@ -241,6 +241,7 @@ class MemberImportSpec(ImportSpec):
     def finish(self):
         if self.writer is not None:  # the memberships went in as multi-row writes, past the summary's signals
             summaries.rebuild(self.federation.pk)
+            self.writer.announce()
 
     def audit(self, report):
         record(AuditAction.IMPORT, actor=self.actor, object_type="members.membership", object_repr="会员导入",

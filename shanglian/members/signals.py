@@ -2,6 +2,7 @@
 
 from django.dispatch import Signal
 
-# Sent with `pairs`: the (chamber id, enterprise id) of active chamber memberships written without save() (the
-# member import's multi-row INSERTs): the appeal summaries of those chambers follow (appeals.summaries).
+# Sent with `pairs`: the (chamber id, enterprise id) of active chamber memberships written without save() — by the
+# member import, once after its last batch (`MemberRowWriter.announce`): the appeal summaries of those chambers
+# follow (appeals.summaries).
 chamber_memberships_written = Signal()

@@ -364,3 +364,30 @@ def test_missing_required_header_is_named(cast, upload):
     headers = [h for h in HEADERS if h != "入会日期*"]
     with pytest.raises(ExcelError, match="缺少必需的列：入会日期"):
         import_members(actor=cast.users.staff, path=upload([], headers=headers))
+
+
+def test_the_chamber_memberships_written_are_announced_once_after_the_last_batch(cast, upload, monkeypatch):
+    """The import tells the apps above (`members.signals`) which active chamber memberships it inserted — once,
+    after its last batch: a receiver (the appeal summaries) takes the global write lock, which a batch must not
+    hold while the rest of the file is read."""
+    from shanglian.members.signals import chamber_memberships_written
+
+    monkeypatch.setattr(MemberImportSpec, "batch_size", 1)
+    sent, enterprises_when_sent = [], []
+
+    def receiver(sender, pairs, **kwargs):
+        sent.append(sorted(pairs))
+        enterprises_when_sent.append(counts()["Enterprise"])
+
+    chamber_memberships_written.connect(receiver, dispatch_uid="test_announced_once")
+    try:
+        rows = [member(会员类型="企业会员", 入会日期="2024-03-05", 企业名称=f"天津宣布测试{n}有限公司",
+                       统一社会信用代码=make_uscc(_rng), 企业类型="私营企业", 行业代码="6513",
+                       所属商会=cast.chamber1.name) for n in range(3)]
+        report = import_members(actor=cast.users.staff, path=upload(rows))
+    finally:
+        chamber_memberships_written.disconnect(dispatch_uid="test_announced_once")
+    assert report.committed and report.created == 3
+    new = set(Enterprise.objects.filter(name__startswith="天津宣布测试").values_list("pk", flat=True))
+    assert sent == [sorted((cast.chamber1.pk, pk) for pk in new)]
+    assert enterprises_when_sent == [counts()["Enterprise"]]  # every row written by then
