@@ -155,13 +155,17 @@ def _reach_rows(items):
             for (_, d, e), (day, federation) in items]
 
 
+def _slices(ids, size=900):
+    """`ids` in slices an `IN (…)` may hold (SQLite's variable limit)."""
+    return (ids[start:start + size] for start in range(0, len(ids), size))
+
+
 def _fold(appeals, chambers_of=None):
     """Fold appeal rows (dicts of APPEAL_FIELDS, at most a few thousand) with their assignments."""
     appeals = list(appeals)
     by_appeal = defaultdict(list)
-    ids = [a["pk"] for a in appeals]
-    for start in range(0, len(ids), 900):  # SQLite's variable limit
-        for row in Assignment.objects.filter(appeal_id__in=ids[start:start + 900]).order_by().values(*ASSIGNMENT_FIELDS):
+    for ids in _slices([a["pk"] for a in appeals]):
+        for row in Assignment.objects.filter(appeal_id__in=ids).order_by().values(*ASSIGNMENT_FIELDS):
             by_appeal[row["appeal_id"]].append(row)
     fold = _Fold(chambers_of)
     for appeal in appeals:
@@ -226,16 +230,21 @@ def refresh(federation_id, category_id, submitted_at, enterprise_id):
         AppealReach.objects.bulk_create(reach.reach_rows())
 
 
+def _chamber_fold(chamber_id, start, end, category_id=None):
+    """The fold of a chamber's appeals submitted in [start, end) (instants), of one category if given: the
+    city's appeals of that time, read through the submission index, each tested for membership (and for the
+    category here) — given an index for either, SQLite reads every appeal of the category (70,000 at city
+    scale) or of the chamber's members (38,000 for chamber1) to find a day's (1,850 → 5 ms)."""
+    appeals = _appeals().filter(of_chamber(chamber_id, walk=True), submitted_at__gte=start, submitted_at__lt=end)
+    if category_id is not None:
+        appeals = [a for a in appeals if a["category_id"] == category_id]
+    return _fold(appeals, chambers_of=lambda enterprise: (chamber_id,))
+
+
 def _refresh_chamber(chamber_id, category_id, day):
     """Recompute a chamber's rows of one day and category from its active members' appeals (in a
     transaction that holds `serialise_writes`)."""
-    start, end = day_bounds(day)
-    # the day's appeals of the city (a few hundred, through the submission index) tested for membership, and
-    # for the category here: given an index for either, SQLite reads every appeal of the category (70,000 at
-    # city scale) or of the chamber's members (38,000 for chamber1) to find the day's (1,850 → 5 ms)
-    day_appeals = _appeals().filter(of_chamber(chamber_id, walk=True), submitted_at__gte=start, submitted_at__lt=end)
-    fold = _fold([a for a in day_appeals if a["category_id"] == category_id],
-                 chambers_of=lambda enterprise: (chamber_id,))
+    fold = _chamber_fold(chamber_id, *day_bounds(day), category_id)
     _replace_day(AppealChamberDayStat, {"chamber_id": chamber_id}, category_id, day, fold.chamber_rows(months=False))
 
 
@@ -256,10 +265,10 @@ def chamber_members_changed(pairs):
     with transaction.atomic():
         serialise_writes()
         for chamber, members in sorted(enterprises.items()):
-            ids, buckets = sorted(members), set()
-            for start in range(0, len(ids), 900):  # SQLite's variable limit
+            buckets = set()
+            for ids in _slices(sorted(members)):
                 buckets |= {(category, local_day(submitted)) for category, submitted in Appeal.objects.filter(
-                    enterprise_id__in=ids[start:start + 900]).order_by().values_list("category_id", "submitted_at")}
+                    enterprise_id__in=ids).order_by().values_list("category_id", "submitted_at")}
             if len(buckets) > CHAMBER_BUCKETS_ONE_BY_ONE:
                 _rebuild_chamber(chamber)
                 continue
@@ -269,24 +278,19 @@ def chamber_members_changed(pairs):
 
 def _rebuild_chamber(chamber_id):
     AppealChamberDayStat.objects.filter(chamber_id=chamber_id).delete()
-    members = chamber_member_ids(chamber_id)
-    for month, following in _months_of(_appeals().filter(enterprise_id__in=members)):
-        # a month of the city's appeals, each tested for membership (as `_refresh_chamber`)
-        part = _fold(_appeals().filter(of_chamber(chamber_id, walk=True), submitted_at__gte=day_bounds(month)[0],
-                                       submitted_at__lt=day_bounds(following)[0]),
-                     chambers_of=lambda enterprise: (chamber_id,))
-        AppealChamberDayStat.objects.bulk_create(part.chamber_rows(), batch_size=2000)
+    for start, end in _months_of(_appeals().filter(enterprise_id__in=chamber_member_ids(chamber_id))):
+        AppealChamberDayStat.objects.bulk_create(_chamber_fold(chamber_id, start, end).chamber_rows(), batch_size=2000)
 
 
 def _months_of(appeals):
-    """(first day of a month, first day of the next) for every month from the first appeal to the last."""
+    """The (start, end) instants of every month from the first of `appeals` to the last, in local time."""
     bounds = appeals.aggregate(first=Min("submitted_at"), last=Max("submitted_at"))
     if bounds["first"] is None:
         return
     month, last = local_day(bounds["first"]).replace(day=1), local_day(bounds["last"])
     while month <= last:
         following = shift_months(month, 1)
-        yield month, following
+        yield day_bounds(month)[0], day_bounds(following)[0]
         month = following
 
 
@@ -319,9 +323,8 @@ def rebuild():
                 status=ChamberMembership.Status.ACTIVE).order_by().values_list("enterprise_id", "chamber_id"):
             chambers[enterprise].append(chamber)
         reach, written = {}, 0
-        for month, following in _months_of(Appeal.objects.all()):
-            part = _fold(_appeals().filter(submitted_at__gte=day_bounds(month)[0],
-                                           submitted_at__lt=day_bounds(following)[0]),
+        for start, end in _months_of(Appeal.objects.all()):
+            part = _fold(_appeals().filter(submitted_at__gte=start, submitted_at__lt=end),
                          chambers_of=lambda enterprise: chambers.get(enterprise, ()))
             for model, rows in ((AppealDayStat, part.stat_rows()), (AppealChamberDayStat, part.chamber_rows())):
                 model.objects.bulk_create(rows, batch_size=2000)  # the month's day rows and its month rows

@@ -120,7 +120,7 @@ def count_up_to(queryset, cap):
     try:
         rows = source.order_by()
         rows = rows if rows._fields is not None else rows.values("pk")  # a values() form counts what it selects
-        sql, params = rows.query.sql_with_params()
+        sql, params = rows.query.get_compiler(using=rows.db).as_sql()
     except EmptyResultSet:  # a filter that no row can pass (`pk__in=[]`)
         return 0
     with connection.cursor() as cursor:
