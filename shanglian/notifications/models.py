@@ -28,7 +28,9 @@ class SmsMessage(models.Model):
     """What the SMS backend was asked to send, whatever the backend did with it (for 留痕 and tests)."""
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="接收人", on_delete=models.CASCADE,
-                                  related_name="+")
+                                  null=True, blank=True, related_name="+",
+                                  help_text="留空表示发给没有账号的人员（如活动受邀人）")
+    to_name = models.CharField("接收人姓名", max_length=100, blank=True)
     template = models.SlugField("短信模板", max_length=40)
     text = models.CharField("内容", max_length=300)
     backend = models.CharField("发送通道", max_length=100)

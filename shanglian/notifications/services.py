@@ -9,8 +9,10 @@ from .models import Notification, SmsMessage
 LOGIN_CODE_TEMPLATE = "login_code"
 
 
-def notify(recipients, *, kind, title, body="", url="", sms=False):
+def notify(recipients, *, kind, title, body="", url="", sms=False, texted=()):
     """Put a message in each recipient's inbox; with `sms=True` also text those with a mobile.
+    `texted`: (name, mobile) pairs of people without an account (an event's invitees) who get the
+    SMS only, whatever `sms` says.
 
     The inbox rows are written in the caller's transaction; the SMS go out only after it commits
     (a rolled-back action sends nothing). Returns the number of inbox messages written."""
@@ -18,11 +20,13 @@ def notify(recipients, *, kind, title, body="", url="", sms=False):
     Notification.objects.bulk_create(
         [Notification(recipient=u, kind=kind, title=title[:200], body=body, url=url[:300]) for u in users]
     )
+    texts = []
     if sms:
         texts = [(u, getattr(u, "mobile", "") or "") for u in users]
         texts = [(u, m) for u, m in texts if m]
-        if texts:
-            transaction.on_commit(lambda: _send_sms(texts, kind, title))
+    texts += [(name, mobile) for name, mobile in texted if mobile]
+    if texts:
+        transaction.on_commit(lambda: _send_sms(texts, kind, title))
     return len(users)
 
 
@@ -34,13 +38,15 @@ def _send_sms(texts, template, title):
     backend = sms_backend()
     name = _backend_name(backend)
     text = f"【商联通】{title}"[:300]
-    for user, mobile in texts:
+    for user, mobile in texts:  # user: a User, or the name of a person without an account
         try:
             backend.send(mobile, template, {"title": title}, text)
             status = "sent"
         except SmsError:
             status = "failed"
-        SmsMessage.objects.create(recipient=user, template=template, text=text, backend=name, status=status)
+        to_user = user if not isinstance(user, str) else None
+        SmsMessage.objects.create(recipient=to_user, to_name="" if to_user else user[:100], template=template,
+                                  text=text, backend=name, status=status)
 
 
 def send_login_code(*, user, mobile, code, minutes):
