@@ -3,6 +3,7 @@
 from rest_framework.routers import DefaultRouter
 
 from shanglian.appeals.api import AppealViewSet
+from shanglian.events.api import EventViewSet, MyInvitationViewSet
 from shanglian.members.api import EnterpriseViewSet, MembershipViewSet, PersonViewSet
 from shanglian.policies.api import EnterprisePolicyViewSet, PolicyViewSet
 
@@ -13,5 +14,7 @@ router.register("memberships", MembershipViewSet, basename="membership")
 router.register("appeals", AppealViewSet, basename="appeal")
 router.register("policies", PolicyViewSet, basename="policy")
 router.register(r"enterprises/(?P<enterprise_id>\d+)/policies", EnterprisePolicyViewSet, basename="enterprise-policy")
+router.register("events", EventViewSet, basename="event")
+router.register("my-invitations", MyInvitationViewSet, basename="my-invitation")
 
 urlpatterns = router.urls

@@ -148,6 +148,7 @@ INSTALLED_APPS = [
     "shanglian.auditlog",
     "shanglian.appeals",
     "shanglian.policies",
+    "shanglian.events",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "huey.contrib.djhuey",

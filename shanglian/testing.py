@@ -95,7 +95,7 @@ def verify_second_factor(client, user):
     from shanglian.accounts.models import TOTPDevice
 
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
-        user=user, name="测试", key="3132333435363738393031323334353637383930", confirmed=True
+        user=user, name="测试", key=TEST_TOTP_KEY, confirmed=True
     )
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
@@ -122,6 +122,8 @@ def ensure_reference_data():
         importlib.import_module("shanglian.appeals.migrations.0002_seed_categories").seed(apps, None)
     if not DictItem.objects.filter(kind="benefit_type").exists():
         importlib.import_module("shanglian.policies.migrations.0002_benefit_types").seed(apps, None)
+    if not DictItem.objects.filter(kind="event_kind").exists():
+        importlib.import_module("shanglian.events.migrations.0002_event_kinds").seed(apps, None)
 
 
 def make_membership(federation, subject, *, kind=None, joined=date(2020, 1, 1), number="", **fields):
@@ -136,6 +138,36 @@ def make_membership(federation, subject, *, kind=None, joined=date(2020, 1, 1), 
         kind, key = kind or Membership.Kind.GROUP, "group"
     return Membership.objects.create(federation=federation, kind=kind, joined=joined, number=number,
                                      **{key: subject}, **fields)
+
+
+def make_event(federation, *, kind="training", title=None, starts_at=None, hours=3, status="registration",
+               chamber=None, **fields):
+    """An event of `federation` (organised by `chamber` when given), starting in an hour by default."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from shanglian.events.models import STATUTORY_BODIES, Event
+
+    starts_at = starts_at or timezone.now() + timedelta(hours=1)
+    kind_item = DictItem.objects.get(kind="event_kind", code=kind)
+    return Event.objects.create(
+        federation=federation, number=f"HD{next(_seq):012d}", title=title or f"测试活动{next(_seq)}",
+        kind=kind_item, body=STATUTORY_BODIES.get(kind, ""), starts_at=starts_at,
+        ends_at=starts_at + timedelta(hours=hours), venue="区工商联三楼会议室", status=status,
+        organiser="chamber" if chamber is not None else "federation", chamber=chamber, **fields)
+
+
+def make_invitation(event, subject, **fields):
+    """An invitation of a Person (with the enterprise of their first role) or an Enterprise."""
+    from shanglian.events.models import Invitation
+    from shanglian.members.models import Enterprise
+
+    if isinstance(subject, Enterprise):
+        return Invitation.objects.create(event=event, enterprise=subject, name=subject.name, **fields)
+    role = subject.enterprise_roles.order_by("id").first()
+    return Invitation.objects.create(event=event, person=subject, enterprise_id=role.enterprise_id if role else None,
+                                     name=subject.name, mobile_tail=(subject.mobile or "")[-4:], **fields)
 
 
 def make_cast():
@@ -187,3 +219,31 @@ def sqlite_plan(queryset):
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
         return " | ".join(row[-1] for row in cursor.fetchall())
+
+
+# --- browser tests (Playwright's `page`) ---------------------------------------------------------------------
+TEST_TOTP_KEY = "3132333435363738393031323334353637383930"  # verify_second_factor's device key
+
+
+def sign_in(page, base, username):
+    """Log `username` in through the login page (and the second factor, for a role that must pass it)."""
+    from django.urls import reverse
+
+    page.goto(f"{base}{reverse('accounts:login')}")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登 录").click()
+    page.wait_for_load_state("networkidle")
+    if "/otp/verify/" in page.url:  # the auditor passes the second factor like the sysadmin (issue 18)
+        from binascii import unhexlify
+
+        from django_otp.oath import TOTP
+
+        page.get_by_label("动态口令").fill(f"{TOTP(unhexlify(TEST_TOTP_KEY)).token():06d}")
+        page.get_by_role("button", name="验 证").click()
+        page.wait_for_load_state("networkidle")
+
+
+def overflow(page):
+    """How many CSS pixels the page is wider than the screen (0 when it fits)."""
+    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")

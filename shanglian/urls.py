@@ -13,6 +13,7 @@ urlpatterns = [
     path("audit/", include("shanglian.auditlog.urls")),
     path("appeals/", include("shanglian.appeals.urls")),
     path("policies/", include("shanglian.policies.urls")),
+    path("events/", include("shanglian.events.urls")),
     path("notifications/", include("shanglian.notifications.urls")),
     path("imports/", include("shanglian.imports.urls")),
     path("pickers/", include("shanglian.common.urls")),

@@ -34,7 +34,7 @@ copy() {
     cp "$1" "$2"
 }
 
-rm -rf "$dest/alpinejs-csp" "$dest/echarts"
+rm -rf "$dest/alpinejs-csp" "$dest/echarts" "$dest/jsqr"
 
 # Alpine.js, CSP build (no eval; works under our script-src 'self' 'nonce-…' policy).
 # The bundle includes @vue/reactivity, so its licence goes beside it too.
@@ -56,6 +56,12 @@ copy "$ech/NOTICE" "$dest/echarts/NOTICE"
 copy "$ech/licenses/LICENSE-d3" "$dest/echarts/LICENSE.d3"
 copy "$nm/zrender/LICENSE" "$dest/echarts/LICENSE.zrender"
 copy "$nm/tslib/LICENSE.txt" "$dest/echarts/LICENSE.tslib"
+
+# jsQR (Apache-2.0, no NOTICE file): the QR decoder behind static/shanglian/qrscan.js (the door's
+# scanner and the invitee's self check-in). The UMD build exposes window.jsQR; it has no dependencies.
+jsq="$nm/jsqr"
+copy "$jsq/dist/jsQR.js" "$dest/jsqr/jsQR.js"
+copy "$jsq/LICENSE" "$dest/jsqr/LICENSE"
 
 # htmx is not copied: django-htmx serves its own copy ({% load django_htmx %}{% htmx_script %}).
 htmx_line="htmx	(unknown: .venv missing)	0BSD	django_htmx/static/django_htmx/htmx-2.min.js	served by django-htmx (not copied)"
@@ -80,6 +86,8 @@ fi
         "$(pkg_field "$nm/zrender" license)" "(inside dist/echarts.min.js)" "echarts/LICENSE.zrender"
     printf '%s\t%s\t%s\t%s\t%s\n' "  bundled: tslib" "$(pkg_field "$nm/tslib" version)" \
         "$(pkg_field "$nm/tslib" license)" "(inside dist/echarts.min.js)" "echarts/LICENSE.tslib"
+    printf '%s\t%s\t%s\t%s\t%s\n' "jsqr" "$(pkg_field "$jsq" version)" "$(pkg_field "$jsq" license)" \
+        "dist/jsQR.js" "jsqr/jsQR.js"
     echo "$htmx_line"
 } > "$dest/VERSIONS.txt"
 

@@ -43,6 +43,11 @@ MEMBER_KEEPER_ROLES = frozenset({Role.STAFF, Role.CHAMBER})
 # Roles that act for one body under a federation — a chamber, a department, an enterprise — and read
 # what their federation and those above it publish (e.g. the live policies).
 AFFILIATED_ROLES = frozenset({Role.CHAMBER, Role.DEPARTMENT, Role.ENTERPRISE})
+# Roles that organise events (活动): the editors (their federations' events) and a chamber secretary (its
+# chamber's own events: invitations, check-in at the door, meetings of its 理事会/会员大会).
+ORGANISER_ROLES = EDITOR_ROLES | {Role.CHAMBER}
+# Roles that read the events of a scope: the federation (leaders read) and the chambers (their own).
+EVENT_READER_ROLES = FEDERATION_ROLES | {Role.CHAMBER}
 
 
 def role_of(user):

@@ -21,6 +21,7 @@ from shanglian.common.workflow import service_kwargs
 from shanglian.imports.exports import audited_export
 from shanglian.members.selectors import can_view_pii
 from shanglian.ui.listing import Action, Column, ListPage, Tab, render_list
+from shanglian.ui.sections import sections_for
 from shanglian.ui.shortcuts import get_visible_or_404
 
 from . import forms, selectors, services
@@ -232,6 +233,7 @@ def _render_detail(request, appeal, bound=None, status=200):
         "default_deadline": detail.default_deadline,
         "status_tag": STATUS_TAGS.get(appeal.status, ""),
         "contact_mobile": _contact_mobile(request, appeal),
+        "sections": sections_for("appeal", request.user, appeal),  # e.g. 来源活动, from events
         "breadcrumbs": [("诉求服务", None), ("诉求办理", "appeals:list"), (appeal.number, None)],
     }, status=status)
 

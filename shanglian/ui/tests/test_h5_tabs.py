@@ -16,6 +16,7 @@ TABS = [  # key, label, URL name, icon
     ("appeals", "我的诉求", "appeals:h5_home", "☰"),
     ("create", "提交诉求", "appeals:h5_create", "＋"),
     ("policies", "政策", "policies:h5_list", "★"),
+    ("events", "活动", "events:h5_invitations", "◷"),
     ("messages", "消息", "notifications:inbox", "✉"),
     ("me", "我的", "workbench:h5_me", "☺"),
 ]
@@ -37,7 +38,7 @@ def test_the_registered_tabs_in_their_order(cast):
 def test_the_messages_tab_counts_the_unread_messages(cast):
     notify([cast.users.ent1], kind="appeal", title="您的诉求已答复，请评价")
     notify([cast.users.ent1], kind="policy", title="为您推荐惠企政策")
-    assert [tab["badge"] for tab in h5_tabs_for(cast.users.ent1)] == [0, 0, 0, 2, 0]
+    assert [tab["badge"] for tab in h5_tabs_for(cast.users.ent1)] == [0, 0, 0, 0, 2, 0]
 
 
 @pytest.mark.parametrize(("page", "active"), [
@@ -67,10 +68,10 @@ def test_the_badge_is_shown_on_every_page(cast, login):
 
 def test_a_tab_registered_by_another_app_appears_where_its_order_says(monkeypatch, cast, login):
     monkeypatch.setattr(navigation, "_h5_tabs", dict(navigation._h5_tabs))
-    navigation.register_h5_tab("profile", "账户", "accounts:profile", icon="◎", order=35,
+    navigation.register_h5_tab("profile", "账户", "accounts:profile", icon="◎", order=45,
                                badge=lambda user: 3)
     html = login(cast.users.ent1).get(reverse("appeals:h5_home")).content.decode()
-    assert [label for label, _, _ in _tabbar(html)] == ["我的诉求", "提交诉求", "政策", "账户", "消息", "我的"]
+    assert [label for label, _, _ in _tabbar(html)] == ["我的诉求", "提交诉求", "政策", "活动", "消息", "账户", "我的"]
     assert (f'<a class="h5-tab" href="{reverse("accounts:profile")}"><span class="h5-tab-icon" aria-hidden="true">◎'
             '</span>账户<span class="h5-badge" aria-label="3 条未读">3</span></a>') in html
 

@@ -16,22 +16,29 @@ FEDERATION = [
                 ("非公经济人士", "members:person_list", "user")]),
     ("诉求服务", [("诉求办理", "appeals:list", "message"), ("诉求统计", "appeals:statistics", "chart")]),
     ("惠企政策", [("政策库", "policies:list", "file")]),
+    ("活动管理", [("活动列表", "events:list", "calendar"), ("轮值主席", "events:roster", "team"),
+              ("活动统计", "events:statistics", "chart"), ("议事规则", "events:quorum_rules", "setting")]),
     ("组织机构", [("商会", "orgs:chamber_list", "flag"), ("届次", "orgs:term_list", "calendar"),
               ("专门委员会", "orgs:committee_list", "team"), ("职能部门", "orgs:department_list", "bank"),
               ("街道（镇）", "orgs:street_list", "location"), ("帮扶村", "orgs:village_list", "home")]),
 ]
+READER_EVENTS = ("活动管理", [("活动列表", "events:list", "calendar"), ("轮值主席", "events:roster", "team"),
+                         ("活动统计", "events:statistics", "chart")])
 PERSONAL = ("个人中心", [("站内消息", "notifications:inbox", "bell"), ("账户与安全", "accounts:profile", "lock")])
 
 MENUS = {
     "admin": [*FEDERATION, ("系统管理", [("管理后台", "admin:index", "setting")]), PERSONAL],
     "staff": [*FEDERATION, PERSONAL],
-    "leader": [*FEDERATION, PERSONAL],
-    "chamber1": [*FEDERATION[:4], ("组织机构", [("本商会", ("orgs:chamber_detail", "chamber1"), "flag")]), PERSONAL],
-    "chamber2": [*FEDERATION[:4], ("组织机构", [("本商会", ("orgs:chamber_detail", "chamber2"), "flag")]), PERSONAL],
+    "leader": [*FEDERATION[:4], READER_EVENTS, *FEDERATION[5:], PERSONAL],
+    "chamber1": [*FEDERATION[:4], READER_EVENTS, ("组织机构", [("本商会", ("orgs:chamber_detail", "chamber1"), "flag")]),
+                 PERSONAL],
+    "chamber2": [*FEDERATION[:4], READER_EVENTS, ("组织机构", [("本商会", ("orgs:chamber_detail", "chamber2"), "flag")]),
+                 PERSONAL],
     "dept1": [
         ("首页", [("工作台", "workbench:home", "home")]),
         ("诉求服务", [("诉求办理", "appeals:list", "message"), ("诉求统计", "appeals:statistics", "chart")]),
         ("惠企政策", [("政策库", "policies:list", "file")]),
+        ("活动管理", [("轮值主席", "events:roster", "team")]),
         ("组织机构", [("本部门", ("orgs:department_detail", "dept1"), "bank")]),
         PERSONAL,
     ],
@@ -40,6 +47,7 @@ MENUS = {
         ("会员管理", [("本企业信息", ("members:enterprise_detail", "ent1"), "building")]),
         ("诉求服务", [("我的诉求", "appeals:h5_home", "message")]),
         ("惠企政策", [("为您推荐", "policies:h5_list", "file")]),
+        ("活动管理", [("我的活动", "events:h5_invitations", "calendar"), ("轮值主席", "events:roster", "team")]),
         PERSONAL,
     ],
     "auditor": [

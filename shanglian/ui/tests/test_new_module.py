@@ -51,7 +51,7 @@ def test_a_new_module_adds_a_page_to_the_navigation(toy_module, cast, login):
     menu = navigation_for(cast.users.staff)
     group = next(g for g in menu if g["label"] == "示例模块")
     assert group["items"][0]["url"] == reverse("toy_module:item_list")
-    assert [g["label"] for g in menu].index("示例模块") == [g["label"] for g in menu].index("惠企政策") + 1
+    assert [g["label"] for g in menu].index("示例模块") == [g["label"] for g in menu].index("活动管理") + 1
     assert not any(g["label"] == "示例模块" for g in navigation_for(cast.users.ent1))
     assert login(cast.users.staff).get(reverse("toy_module:item_list")).status_code == 200
     assert login(cast.users.ent1).get(reverse("toy_module:item_list")).status_code == 403

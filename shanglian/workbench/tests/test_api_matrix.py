@@ -21,6 +21,7 @@ from django.urls import resolve
 from drf_spectacular.generators import SchemaGenerator
 
 from shanglian import testing
+from shanglian.accounts.roles import Role
 from shanglian.appeals.models import Status
 from shanglian.appeals.tests.factories import make_appeal, submit
 from shanglian.common.models import DictItem
@@ -36,7 +37,14 @@ COVERED_ELSEWHERE = {
     # filing for an enterprise of another federation: 400, nothing created; for another enterprise: 403
     ("post", "/api/v1/appeals/"): "appeals/tests/test_api.py::test_staff_cannot_register_an_appeal_outside_its_"
                                   "federation, test_enterprise_user_cannot_submit_for_another_enterprise",
+    # the invitee's self check-in: the event is named by the scanned code, the invitation (if any) by the body —
+    # another enterprise's is 404 and nothing is checked in; any other role: 403
+    ("post", "/api/v1/my-invitations/check-in/"): "events/tests/test_api.py::test_several_invitees_name_the_one_"
+                                                  "checking_in, test_staff_cannot_self_check_in",
 }
+# Users beside the cast's roles who own records of the matrix (made by `scoped`): an invitation is read only by its
+# enterprise's user, and the cast has one (ent1); ent2's user proves ent2's invitation real.
+RECORD_OWNERS = ["ent2"]
 
 
 @cache
@@ -110,22 +118,37 @@ def scoped(cast):
     policy = _policy(cast.users.staff, cast.dept1, "河西区涉企公共法律服务清单")
     draft = _policy(cast.users.staff, cast.dept1, "稳岗返还（征求意见稿）", status=Policy.Status.DRAFT)
     policy_other = _policy(cast.users.outsider_staff, dept_other, "南开区小微企业贷款贴息")
+    # events: the federation's own, each chamber's, the other federation's; invitations of ent1 and of ent2 (an
+    # enterprise user reads its own enterprise's only, no other role reads my-invitations)
+    event_fed = testing.make_event(cast.district, title="河西区民营企业家早餐会", kind="breakfast")
+    event_chamber1 = testing.make_event(cast.district, title="友谊路街道商会沙龙", chamber=cast.chamber1)
+    event_chamber2 = testing.make_event(cast.district, title="浙江商会年会", chamber=cast.chamber2)
+    event_other = testing.make_event(cast.other, title="南开区民营企业培训班")
+    invitation_ent1 = testing.make_invitation(event_fed, cast.ent1)
+    invitation_ent2 = testing.make_invitation(event_chamber2, cast.ent2)
+    cast.users.ent2 = testing.make_user(Role.ENTERPRISE, username="ent2", enterprise=cast.ent2)
+    invitations = _by_model(invitation_ent1, invitation_ent2)
     ms = cast.memberships
     district_members = _by_model(cast.ent1, cast.ent2, cast.person1, cast.person2, ms.ent1, ms.ent2, ms.person1,
                                  ms.chamber1)
-    district = _merge(district_members, _by_model(appeal_ent1, appeal_ent2, policy, draft))
-    other = _by_model(cast.ent_other, person_other, ms.ent_other, appeal_other, policy_other)
+    district = _merge(district_members, _by_model(appeal_ent1, appeal_ent2, policy, draft, event_fed, event_chamber1,
+                                                  event_chamber2), invitations)
+    other = _by_model(cast.ent_other, person_other, ms.ent_other, appeal_other, policy_other, event_other)
     return {
-        "admin": other, "staff": other, "leader": other,
+        "admin": _merge(other, invitations), "staff": _merge(other, invitations),
+        "leader": _merge(other, invitations),
         "outsider_staff": district,
         "auditor": _merge(district, other),  # the auditor reads the audit log, no business record
-        "chamber1": _merge(other, _by_model(cast.ent2, cast.person2, ms.ent2, appeal_ent2, draft)),
-        "chamber2": _merge(other, _by_model(cast.ent1, cast.person1, ms.ent1, ms.person1, ms.chamber1, appeal_ent1,
-                                            draft)),
-        # a department handles appeals and reads live policies: no member record at all
-        "dept1": _merge(other, district_members, _by_model(appeal_ent2, draft)),
+        "chamber1": _merge(other, invitations, _by_model(cast.ent2, cast.person2, ms.ent2, appeal_ent2, draft,
+                                                         event_fed, event_chamber2)),
+        "chamber2": _merge(other, invitations, _by_model(cast.ent1, cast.person1, ms.ent1, ms.person1, ms.chamber1,
+                                                         appeal_ent1, draft, event_fed, event_chamber1)),
+        # a department handles appeals and reads live policies: no member record, no event at all
+        "dept1": _merge(other, district_members, invitations,
+                        _by_model(appeal_ent2, draft, event_fed, event_chamber1, event_chamber2)),
         "ent1": _merge(other, _by_model(cast.ent2, cast.person1, cast.person2, ms.ent1, ms.ent2, ms.person1,
-                                        ms.chamber1, appeal_ent2, draft)),
+                                        ms.chamber1, appeal_ent2, draft, event_fed, event_chamber1, event_chamber2,
+                                        invitation_ent2)),
     }
 
 
@@ -188,7 +211,7 @@ def test_every_record_of_another_scope_is_reachable_by_its_own_scope(cast, login
     unreached = {(model, obj.pk) for foreign in scoped.values() for model, objs in foreign.items() for obj in objs}
     retrieves = {(_param_model(t), t) for m, t in endpoints() if m == "get" and _param(t) in ("id", "pk")
                  and t.endswith("{" + _param(t) + "}/")}
-    for role in ROLES:
+    for role in ROLES + RECORD_OWNERS:
         client = login(getattr(cast.users, role))
         for model, template in retrieves:
             for key in [k for k in unreached if k[0] is model]:
@@ -200,6 +223,6 @@ def test_every_record_of_another_scope_is_reachable_by_its_own_scope(cast, login
 def test_the_matrix_finds_the_endpoints_of_every_api_module():
     found = endpoints()
     prefixes = {path.split("/")[3] for _, path in found}
-    assert prefixes >= {"appeals", "enterprises", "persons", "memberships", "policies"}
+    assert prefixes >= {"appeals", "enterprises", "persons", "memberships", "policies", "events", "my-invitations"}
     assert ("post", "/api/v1/appeals/{id}/accept/") in found  # the workflow's generated actions
     assert ("get", "/api/v1/enterprises/{enterprise_id}/policies/") in found  # a nested route

@@ -2,7 +2,6 @@
 sideways (wide tables and charts scroll inside their card). Run with `make test-browser`."""
 
 import pytest
-from django.urls import reverse
 
 from shanglian import testing
 from shanglian.ui.navigation import navigation_for
@@ -11,7 +10,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 375, "height": 667}
 ROLES = ["staff", "leader", "chamber1", "dept1", "ent1", "auditor"]
-TEST_TOTP_KEY = "3132333435363738393031323334353637383930"  # testing.verify_second_factor's device
 DRAWER = "document.querySelector('.sidebar').getBoundingClientRect()"
 
 
@@ -31,40 +29,19 @@ def reference_data(transactional_db):
     testing.ensure_reference_data()
 
 
-def _sign_in(page, base, username):
-    page.goto(f"{base}{reverse('accounts:login')}")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(testing.PASSWORD)
-    page.get_by_role("button", name="登 录").click()
-    page.wait_for_load_state("networkidle")
-    if "/otp/verify/" in page.url:  # the auditor passes the second factor like the sysadmin (issue 18)
-        from binascii import unhexlify
-
-        from django_otp.oath import TOTP
-
-        page.get_by_label("动态口令").fill(f"{TOTP(unhexlify(TEST_TOTP_KEY)).token():06d}")
-        page.get_by_role("button", name="验 证").click()
-        page.wait_for_load_state("networkidle")
-
-
-def _overflow(page):
-    """How many CSS pixels the page is wider than the screen (0 when it fits)."""
-    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-
-
 @pytest.mark.parametrize("role", ROLES)
 def test_every_page_of_the_navigation_fits_a_phone(live_server, cast, browser, role, artifacts_dir):
     user = getattr(cast.users, role)
     if role == "auditor":
         from shanglian.accounts.models import TOTPDevice
 
-        TOTPDevice.objects.create(user=user, name="测试", key=TEST_TOTP_KEY, confirmed=True)
+        TOTPDevice.objects.create(user=user, name="测试", key=testing.TEST_TOTP_KEY, confirmed=True)
     urls = [item["url"] for group in navigation_for(user) for item in group["items"]]
     context = browser.new_context(viewport=PHONE, locale="zh-CN", timezone_id="Asia/Shanghai")
     page = context.new_page()
     problems = []
     page.on("pageerror", lambda exc: problems.append(str(exc)))
-    _sign_in(page, live_server.url, role)
+    testing.sign_in(page, live_server.url, role)
     too_wide = {}
     for url in urls:
         page.goto(f"{live_server.url}{url}")
@@ -78,8 +55,8 @@ def test_every_page_of_the_navigation_fits_a_phone(live_server, cast, browser, r
             assert page.locator(".sidebar .nav-item").first.is_visible(), url
             page.locator(".backdrop").click(position={"x": 340, "y": 300})  # a tap beside it closes it
             _wait_for_drawer(page, opened=False)
-        if _overflow(page) > 0:
-            too_wide[url] = _overflow(page)
+        if testing.overflow(page) > 0:
+            too_wide[url] = testing.overflow(page)
             page.screenshot(path=str(artifacts_dir / f"phone-too-wide-{role}-{len(too_wide)}.png"), full_page=True)
     context.close()
     assert too_wide == {}
@@ -89,7 +66,7 @@ def test_every_page_of_the_navigation_fits_a_phone(live_server, cast, browser, r
 def test_a_phone_user_reaches_a_page_through_the_drawer(live_server, cast, browser, artifacts_dir):
     context = browser.new_context(viewport=PHONE, locale="zh-CN", timezone_id="Asia/Shanghai")
     page = context.new_page()
-    _sign_in(page, live_server.url, "staff")
+    testing.sign_in(page, live_server.url, "staff")
     assert page.get_by_role("heading", name="工作台").is_visible()
     page.get_by_role("button", name="导航菜单").click()
     _wait_for_drawer(page, opened=True)
@@ -97,5 +74,5 @@ def test_a_phone_user_reaches_a_page_through_the_drawer(live_server, cast, brows
     page.wait_for_url("**/members/enterprises/")
     page.screenshot(path=str(artifacts_dir / "phone-enterprise-list-staff.png"), full_page=True)
     assert page.locator(".sidebar").bounding_box()["x"] < 0  # closed again on the new page
-    assert _overflow(page) <= 0
+    assert testing.overflow(page) <= 0
     context.close()

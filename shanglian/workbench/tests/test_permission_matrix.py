@@ -142,12 +142,39 @@ MATRIX = [
                                         "chamber2": 403, "dept1": 403, "ent1": 403, "auditor": 403,
                                         "outsider_staff": 200}),
     ("policies:h5_list", None, {**dict.fromkeys(ROLES, 403), "ent1": 200}),
+    # the invitee's phone pages: 我的活动 and 扫码签到 (events/tests/test_h5.py)
+    ("events:h5_invitations", None, {**dict.fromkeys(ROLES, 403), "ent1": 200}),
+    ("events:h5_checkin", None, {**dict.fromkeys(ROLES, 403), "ent1": 200}),
+    # events: the federation reads (leaders too), a chamber secretary its chamber's; the organisers add
+    ("events:list", None, {"admin": 200, "staff": 200, "leader": 200, "chamber1": 200, "chamber2": 200,
+                           "dept1": 403, "ent1": 302, "auditor": 403, "outsider_staff": 200}),  # ent1 → H5
+    ("events:export", None, {"admin": 200, "staff": 200, "leader": 200, "chamber1": 200, "chamber2": 200,
+                             "dept1": 403, "ent1": 403, "auditor": 403, "outsider_staff": 200}),
+    ("events:create", None, {"admin": 200, "staff": 200, "leader": 403, "chamber1": 200, "chamber2": 200,
+                             "dept1": 403, "ent1": 403, "auditor": 403, "outsider_staff": 200}),
     ("audit:event_list", None, {"admin": 403, "staff": 403, "leader": 403, "chamber1": 403, "chamber2": 403,
                                 "dept1": 403, "ent1": 403, "auditor": 200, "outsider_staff": 403}),
     ("audit:event_export", None, {"admin": 403, "staff": 403, "leader": 403, "chamber1": 403, "chamber2": 403,
                                   "dept1": 403, "ent1": 403, "auditor": 200, "outsider_staff": 403}),
     ("admin:index", None, {"admin": 200, "staff": 403, "leader": 403, "chamber1": 403, "chamber2": 403,
                            "dept1": 403, "ent1": 403, "auditor": 403, "outsider_staff": 403}),
+    # statutory meetings' rules: the federation and the chambers read, editors set (events/tests/test_meetings.py)
+    ("events:quorum_rules", None, {"admin": 200, "staff": 200, "leader": 200, "chamber1": 200, "chamber2": 200,
+                                   "dept1": 403, "ent1": 403, "auditor": 403, "outsider_staff": 200}),
+    # the rotating chair: every role reads the roster (issue 20.7) but the auditor (the audit log only); its keepers
+    # plan it (a chamber secretary its own chamber's) — events/tests/test_roster.py
+    ("events:roster", None, {**dict.fromkeys(ROLES, 200), "auditor": 403}),
+    ("events:roster_plan", None, {"admin": 200, "staff": 200, "leader": 403, "chamber1": 200, "chamber2": 200,
+                                  "dept1": 403, "ent1": 403, "auditor": 403, "outsider_staff": 200}),
+    # 活动统计: the event readers, each on its own scope (events/tests/test_statistics_page.py)
+    ("events:statistics", None, {"admin": 200, "staff": 200, "leader": 200, "chamber1": 200, "chamber2": 200,
+                                 "dept1": 403, "ent1": 403, "auditor": 403, "outsider_staff": 200}),
+    # 签到表导入: the organisers, each into its own events (events/tests/test_import.py)
+    ("events:attendance_import", None, {"admin": 200, "staff": 200, "leader": 403, "chamber1": 200, "chamber2": 200,
+                                        "dept1": 403, "ent1": 403, "auditor": 403, "outsider_staff": 200}),
+    ("events:attendance_import_template", None, {"admin": 200, "staff": 200, "leader": 403, "chamber1": 200,
+                                                 "chamber2": 200, "dept1": 403, "ent1": 403, "auditor": 403,
+                                                 "outsider_staff": 200}),
 ]
 
 # Pages addressed by an import job's id: members/tests/test_import.py proves the owner is allowed and
@@ -172,6 +199,14 @@ COVERED_ELSEWHERE = {
     "orgs:department_delete", "orgs:street_detail", "orgs:street_edit", "orgs:street_delete",
     "orgs:village_detail", "orgs:village_edit", "orgs:village_delete", "orgs:term_detail", "orgs:term_edit",
     "orgs:term_delete", "orgs:position_create", "orgs:position_edit", "orgs:position_delete",
+    # pages of one event, its invitations and materials: events/tests/test_views.py, test_invite_pages.py,
+    # test_event_form.py (the organiser allowed, a leader reads only, another chamber or federation 404)
+    "events:detail", "events:edit", "events:transition", "events:invite", "events:invitations",
+    "events:invitations_export", "events:invitation_cancel", "events:invitation_rsvp", "events:invitation_print",
+    "events:materials", "events:material", "events:material_delete", "events:raise_appeal",
+    # one invitation on the invitee's phone, its answer, feedback and materials: events/tests/test_h5.py (its
+    # enterprise's user allowed, other roles 403, another enterprise's invitation 404 and nothing changed)
+    "events:h5_invitation", "events:h5_rsvp", "events:h5_feedback", "events:h5_material",
     # pages of one export job: imports/tests/test_background.py (the owner only, 404 for anyone else)
     "imports:export_job", "imports:export_download",
     # one audit record: auditlog/tests/test_event_list.py (the auditor only, 404 for a missing one)
@@ -179,6 +214,21 @@ COVERED_ELSEWHERE = {
     # the sign-in pages: accounts/tests/test_login.py, test_second_factor.py, test_passwords.py, test_sms_login.py
     "accounts:login", "accounts:logout", "accounts:otp_verify", "accounts:otp_setup", "accounts:password_change",
     "accounts:sms_login",
+    # a statutory meeting's pages and one month of the rotating chair: events/tests/test_meetings.py, test_roster.py
+    # (organisers allowed, readers 403, another scope 404)
+    "events:attendees_from_body", "events:minutes", "events:resolution_create", "events:resolution",
+    "events:resolution_attachment", "events:duty",
+    # one event's door (check-in), its 签到码 poster, sign-in sheet and scan log: events/tests/test_door.py
+    # (organisers allowed on the door and poster, leaders 403; the sheet and log every event reader's; another
+    # scope 404, every page × staff/admin/leader/chamber1/chamber2/dept1/ent1/auditor/outsider_staff)
+    "events:door", "events:door_scan", "events:door_search", "events:door_manual", "events:door_walk_in",
+    "events:poster", "events:poster_renew", "events:checkins", "events:checkins_export", "events:scans",
+    # the records behind one figure of 活动统计 (addressed by the figure's key): events/tests/test_statistics_page.py
+    # (readers allowed, department/enterprise/auditor 403, an unknown key or another scope's row 404)
+    "events:figure_records",
+    # one 签到表导入 job (check report, 确认导入, error report): events/tests/test_import.py (its uploader only,
+    # 404 for another user; the roles that do not organise 403 on the upload page)
+    "events:attendance_import_job", "events:attendance_import_commit", "events:attendance_import_errors",
 }
 
 CASES = [(page, target, role, expected[role]) for page, target, expected in MATRIX for role in ROLES]

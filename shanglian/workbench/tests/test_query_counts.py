@@ -10,13 +10,14 @@ asked once to warm up, then counted on the small district and again on the grown
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.db import connection, transaction
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import get_resolver
+from django.utils import timezone
 
 from shanglian import testing
 from shanglian.accounts.middleware import needs_second_factor
@@ -24,6 +25,7 @@ from shanglian.accounts.roles import Role
 from shanglian.appeals.models import Status
 from shanglian.appeals.tests.factories import make_appeal, submit
 from shanglian.common.models import DictItem
+from shanglian.events.models import CheckIn
 from shanglian.policies.services import Eligibility, publish_policy, save_policy
 
 from .page_catalogue import pages_for
@@ -69,7 +71,9 @@ def grow(cast, units, start):
     """Add `units` units of data to the cast's district (and some to the other district): per unit, an
     enterprise with its legal representative in each chamber, their memberships, an enterprise of the
     other district, ent1's appeals in three states, one the desk registered for a new enterprise and sent
-    to two departments, one of the other district, and a policy published and pushed (deliveries, messages)."""
+    to two departments, one of the other district, a policy published and pushed (deliveries, messages), and
+    events: one held by the federation (two invitees, both checked in), one of each chamber (ent1 invited to
+    chamber1's), one of the other district."""
     staff = cast.users.staff
     subsidy = DictItem.objects.get(kind="benefit_type", code="subsidy")
     for n in range(start, start + units):
@@ -89,6 +93,15 @@ def grow(cast, units, start):
             "title": f"稳岗返还实施细则{n}", "department": cast.dept1, "document_number": "", "expires_on": None,
             "benefit_type": subsidy, "full_text": "", "published_on": date(2026, 3, n)}, eligibility=Eligibility())
         publish_policy(actor=staff, policy=policy, push=True)
+        held = testing.make_event(cast.district, status="finished", title=f"财税培训班{n}",
+                                  starts_at=timezone.now() - timedelta(days=n))
+        for invitee in (enterprise, person):
+            invitation = testing.make_invitation(held, invitee, status="accepted")
+            CheckIn.objects.create(event=held, invitation=invitation, enterprise=invitation.enterprise,
+                                   name=invitation.name, method=CheckIn.Method.SCAN)
+        for chamber, invitee in ((cast.chamber1, cast.ent1), (cast.chamber2, enterprise)):
+            testing.make_invitation(testing.make_event(cast.district, chamber=chamber, title=f"商会沙龙{n}"), invitee)
+        testing.make_event(cast.other, title=f"南开区培训班{n}")
 
 
 def _client(user):
@@ -160,7 +173,7 @@ def test_the_grown_district_shows_every_role_more_rows(answers):
             grown_lists.setdefault(role, set()).add(label)
     assert set(grown_lists) == set(ROLES)
     assert grown_lists["staff"] >= {"appeals:list", "appeals:list?q={appeal}", "members:membership_list",
-                                    "members:enterprise_list", "members:person_list", "policies:list",
+                                    "members:enterprise_list", "members:person_list", "policies:list", "events:list",
                                     "/api/v1/appeals/", "/api/v1/enterprises/", "/api/v1/memberships/"}
 
 
