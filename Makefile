@@ -109,6 +109,14 @@ bench: $(STAMP)
 	@$(WITH_TEST_VAR) echo "== the pinyin table's full sweep (every phrase and character; the suite samples them)"; \
 	SHANGLIAN_FULL_SWEEP=1 $(BIN)/pytest -q -p no:randomly shanglian/members/tests/test_pinyin.py
 
+# 活动统计 over 10 years × 2,000 events × ~100,000 check-ins (100,000 firms, SQLite): p50/p95 and the query count
+# at 10 % and 100 % of the events, next to hand-written SQL (bench/results/event-stats-<date>.md). ENTERPRISES=,
+# EVENTS=, CHECKINS= (over the ten years), REQUESTS=; the city's 2,000 events a year: EVENTS=20000 CHECKINS=1000000.
+.PHONY: bench-event-stats
+bench-event-stats: $(STAMP)
+	$(BIN)/python bench/bench_event_stats.py --enterprises $${ENTERPRISES:-100000} --events $${EVENTS:-2000} \
+		--checkins $${CHECKINS:-100000} --requests $${REQUESTS:-20}
+
 # 10,000 policies × 100,000 enterprises: search, an enterprise's matches, a policy's match count (SQLite;
 # PostgreSQL too when DATABASE_URL is set, e.g. scripts/with-postgres.sh make bench-policies).
 .PHONY: bench-policies
@@ -132,3 +140,11 @@ bench-policies: $(STAMP)
 bench-pages: $(STAMP)
 	$(BIN)/python bench/bench_pages.py --requests $${REQUESTS:-20} $${CITY:+--city "$$CITY"} \
 		$${CITY_URL:+--city-url "$$CITY_URL"} $${ONLY:+--only "$$ONLY"} $${PAGES:+--pages "$$PAGES"}
+
+# The door of a 500-person 早餐会: the scans posted over loopback to gunicorn by a pool of phones within a minute,
+# p50/p95/max server time, none lost or doubled (bench/results/checkin-<date>.md). INVITEES=500 SESSIONS=12
+# DURATION=50 (seconds; 0: at once) WORKERS=2; PostgreSQL too under scripts/with-postgres.sh.
+.PHONY: bench-checkin
+bench-checkin: $(STAMP)
+	$(BIN)/python bench/bench_checkin.py --invitees $${INVITEES:-500} --sessions $${SESSIONS:-12} \
+		--seconds $${DURATION:-50} --workers $${WORKERS:-2}
