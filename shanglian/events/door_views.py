@@ -22,11 +22,10 @@ import uuid
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -37,13 +36,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from shanglian.accounts.roles import EVENT_READER_ROLES, ORGANISER_ROLES, require_role, role_of
 from shanglian.common.errors import Refused
-from shanglian.common.forms import Form
-from shanglian.common.validators import is_id, strip_control_characters, validate_mobile
+from shanglian.common.validators import is_id, strip_control_characters
 from shanglian.imports.exports import audited_export
 from shanglian.ui.listing import Action, Column, ListPage, Tab, render_list
 from shanglian.ui.shortcuts import get_visible_or_404
 
 from . import qr, selectors, services
+from .forms import CheckInSearchForm, DoorSearchForm, WalkInForm
 from .models import CheckIn, Invitation, Scan
 from .workflow import CHECKIN_STATES
 
@@ -60,36 +59,6 @@ SHOWN_PAYLOAD = 40  # characters of a refused scan's text shown in the log (a va
 # How much of a request's text is handed on as the payload: the token reader refuses anything longer than its
 # limit (tokens.MAX_LENGTH) as unreadable, and the log keeps the first 120 characters.
 MAX_PAYLOAD = 1000
-
-
-# --- forms (they only parse; the services check and write) ----------------------------------------------------
-class DoorSearchForm(Form):
-    q = forms.CharField(label="姓名或手机尾号", max_length=50, required=False,
-                        widget=forms.TextInput(attrs={"placeholder": "输入姓名、企业或手机后4位", "autocomplete": "off",
-                                                      "enterkeyhint": "search"}),
-                        error_messages={"max_length": "搜索内容不能超过50个字。"})
-
-
-class WalkInForm(Form):
-    name = forms.CharField(label="姓名", max_length=50,
-                           error_messages={"required": "请填写姓名。", "max_length": "姓名不能超过50个字。"})
-    mobile = forms.CharField(label="手机号码", max_length=20, required=False,
-                             widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
-                             help_text="选填；只保存后4位用于签到表。",
-                             error_messages={"max_length": "手机号码应为11位数字。"})
-    organisation = forms.CharField(label="单位", max_length=200, required=False,
-                                   error_messages={"max_length": "单位名称不能超过200个字。"})
-
-    def clean_mobile(self):
-        mobile = (self.cleaned_data.get("mobile") or "").strip()
-        return validate_mobile(mobile) if mobile else ""
-
-
-class CheckInSearchForm(Form):
-    q = forms.CharField(label="关键词", max_length=50, required=False,
-                        widget=forms.TextInput(attrs={"placeholder": "姓名、单位或手机尾号"}),
-                        error_messages={"max_length": "关键词不能超过50个字。"})
-    method = forms.ChoiceField(label="签到方式", required=False, choices=[("", "全部")] + list(CheckIn.Method.choices))
 
 
 # --- an answer, as the door shows it ----------------------------------------------------------------------------
@@ -405,15 +374,9 @@ def _checked_in_by(checkin):
 
 def _checkins(request, event):
     form = CheckInSearchForm(request.GET or None)
-    qs = CheckIn.objects.filter(pk__in=selectors.checkins_visible_to(request.user).filter(event=event).values("pk"))
-    qs = qs.select_related("checked_in_by")
-    if form.is_valid():
-        q = form.cleaned_data["q"].strip()
-        if q:
-            qs = qs.filter(Q(name__icontains=q) | Q(organisation__icontains=q) | Q(mobile_tail=q))
-        if form.cleaned_data["method"]:
-            qs = qs.filter(method=form.cleaned_data["method"])
-    return form, qs
+    filters = form.cleaned_data if form.is_valid() else {}
+    return form, selectors.event_checkins(request.user, event, q=filters.get("q", ""),
+                                          method=filters.get("method", ""))
 
 
 SHEET_FIELDS = [

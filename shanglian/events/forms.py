@@ -19,11 +19,12 @@ from shanglian.common.forms import (
 )
 from shanglian.common.models import DictItem
 from shanglian.common.pickers import IndustryField
+from shanglian.common.validators import validate_mobile
 from shanglian.members.models import Membership
 from shanglian.members.pickers import EnterpriseField, PersonField
 from shanglian.orgs.models import Chamber, Committee
 
-from .models import Event, Invitation, Programme
+from .models import CheckIn, Event, Invitation, Programme
 
 LIKE_EVENT_CHOICES = 300
 
@@ -473,3 +474,33 @@ class DutyLogForm(Form):
 
     def clean_event_numbers(self):
         return self._lookup("event_numbers", self.event_scope, "活动")
+
+
+# --- the door (door_views.py) ---------------------------------------------------------------------------------
+class DoorSearchForm(Form):
+    q = forms.CharField(label="姓名或手机尾号", max_length=50, required=False,
+                        widget=forms.TextInput(attrs={"placeholder": "输入姓名、企业或手机后4位", "autocomplete": "off",
+                                                      "enterkeyhint": "search"}),
+                        error_messages={"max_length": "搜索内容不能超过50个字。"})
+
+
+class WalkInForm(Form):
+    name = forms.CharField(label="姓名", max_length=50,
+                           error_messages={"required": "请填写姓名。", "max_length": "姓名不能超过50个字。"})
+    mobile = forms.CharField(label="手机号码", max_length=20, required=False,
+                             widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+                             help_text="选填；只保存后4位用于签到表。",
+                             error_messages={"max_length": "手机号码应为11位数字。"})
+    organisation = forms.CharField(label="单位", max_length=200, required=False,
+                                   error_messages={"max_length": "单位名称不能超过200个字。"})
+
+    def clean_mobile(self):
+        mobile = (self.cleaned_data.get("mobile") or "").strip()
+        return validate_mobile(mobile) if mobile else ""
+
+
+class CheckInSearchForm(Form):
+    q = forms.CharField(label="关键词", max_length=50, required=False,
+                        widget=forms.TextInput(attrs={"placeholder": "姓名、单位或手机尾号"}),
+                        error_messages={"max_length": "关键词不能超过50个字。"})
+    method = forms.ChoiceField(label="签到方式", required=False, choices=[("", "全部")] + list(CheckIn.Method.choices))

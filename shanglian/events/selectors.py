@@ -197,6 +197,17 @@ def programmes_visible_to(user):
     raise PermissionDenied("您没有访问该功能的权限。")
 
 
+def event_checkins(user, event, *, q="", method=""):
+    """The sign-in sheet of an event the user sees: its check-ins, searched by name, organisation or mobile tail."""
+    qs = checkins_visible_to(user).filter(event=event).select_related("checked_in_by")
+    q = (q or "").strip()
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(organisation__icontains=q) | Q(mobile_tail=q))
+    if method:
+        qs = qs.filter(method=method)
+    return qs
+
+
 def scans_of(user, event):
     """The scan log of an event (every attempt and its answer), newest first."""
     if not events_visible_to(user).filter(pk=event.pk).exists():
