@@ -57,11 +57,10 @@ class QuorumRuleAdmin(AuditedModelAdmin):
     list_filter = ["federation", "body"]
 
 
-class AttachmentInline(admin.TabularInline):
-    model = EventAttachment
+class ReadOnlyInline(admin.TabularInline):
+    """A record's parts, shown and never changed here."""
+
     extra = 0
-    fields = ["original_name", "content_type", "size", "uploaded_by", "uploaded_at"]
-    readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -71,6 +70,12 @@ class AttachmentInline(admin.TabularInline):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class AttachmentInline(ReadOnlyInline):
+    model = EventAttachment
+    fields = ["original_name", "content_type", "size", "uploaded_by", "uploaded_at"]
+    readonly_fields = fields
 
 
 @admin.register(Event)
@@ -138,20 +143,10 @@ class ResolutionAdmin(ReadOnlyAdmin):
     inlines = [ResolutionAttachmentInline]
 
 
-class DutyLogInline(admin.TabularInline):
+class DutyLogInline(ReadOnlyInline):
     model = DutyLogEntry
-    extra = 0
     fields = ["day", "content", "written_by", "written_at"]
     readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ChairDuty)
