@@ -160,6 +160,7 @@ def make_event(federation, *, kind="training", title=None, starts_at=None, hours
 
 def make_invitation(event, subject, **fields):
     """An invitation of a Person (with the enterprise of their first role) or an Enterprise."""
+    from shanglian.common.masking import mobile_tail
     from shanglian.events.models import Invitation
     from shanglian.members.models import Enterprise
 
@@ -167,7 +168,7 @@ def make_invitation(event, subject, **fields):
         return Invitation.objects.create(event=event, enterprise=subject, name=subject.name, **fields)
     role = subject.enterprise_roles.order_by("id").first()
     return Invitation.objects.create(event=event, person=subject, enterprise_id=role.enterprise_id if role else None,
-                                     name=subject.name, mobile_tail=(subject.mobile or "")[-4:], **fields)
+                                     name=subject.name, mobile_tail=mobile_tail(subject.mobile), **fields)
 
 
 def make_cast():

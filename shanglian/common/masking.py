@@ -50,6 +50,13 @@ def mask_mobile(value):
     return _mask_middle(text, 3, 4)
 
 
+def mobile_tail(value):
+    """The last 4 digits of a mobile number ("" without 4 digits): what a sign-in sheet keeps and a door
+    searches by, the number itself staying encrypted where it is registered."""
+    digits = "".join(ch for ch in _as_text(value) if ch.isascii() and ch.isdigit())
+    return digits[-4:] if len(digits) >= 4 else ""
+
+
 def mask_name(value):
     """Keep the first character (the surname, or its first character) and star the rest: 张**."""
     text = _as_text(value)

@@ -43,6 +43,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from shanglian.accounts.roles import Role
+from shanglian.common.masking import mobile_tail
 from shanglian.common.models import DictItem, NumberSequence
 from shanglian.demo import orgs
 from shanglian.demo.draws import weighted, weighted_sample
@@ -192,10 +193,6 @@ def _weekday(day, forward=True):
     return day
 
 
-def _tail(mobile):
-    return (mobile or "")[-4:]
-
-
 class _Generator:
     def __init__(self, members_plan, appeals_plan, end, seed):
         self.plan, self.appeals, self.end = members_plan, appeals_plan, end
@@ -224,11 +221,11 @@ class _Generator:
     def person_invitation(self, person, status=Invitation.Status.PENDING):
         p = self.plan.persons[person]
         return InvitationPlan(person=person, enterprise=p.roles[0][0] if p.roles else None, name=p.name,
-                              mobile_tail=_tail(p.mobile), status=status)
+                              mobile_tail=mobile_tail(p.mobile), status=status)
 
     def enterprise_invitation(self, enterprise, status=Invitation.Status.PENDING):
         e = self.plan.enterprises[enterprise]
-        return InvitationPlan(person=None, enterprise=enterprise, name=e.name, mobile_tail=_tail(e.contact_mobile),
+        return InvitationPlan(person=None, enterprise=enterprise, name=e.name, mobile_tail=mobile_tail(e.contact_mobile),
                               status=status)
 
     def draw_persons(self, day, k, pool=None):

@@ -18,6 +18,7 @@ from shanglian.common.forms import (
     date_field,
 )
 from shanglian.common.models import DictItem
+from shanglian.common.periods import MONTH, Period
 from shanglian.common.pickers import IndustryField
 from shanglian.common.validators import validate_mobile
 from shanglian.members.models import Membership
@@ -415,7 +416,7 @@ class RosterPlanForm(Form):
         super().__init__(*args, **kwargs)
         self.months = months
         for i, month in enumerate(months):
-            label = f"{month.year}年{month.month}月"
+            label = Period.of(MONTH, month).label
             self.fields[f"chair_{i}"] = ChairChoiceField(
                 label=f"{label}{title}", queryset=candidates, empty_label="请选择",
                 error_messages={"required": f"请选择{label}的{title}。",

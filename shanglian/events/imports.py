@@ -30,6 +30,7 @@ from shanglian.accounts.roles import ORGANISER_ROLES, require_role
 from shanglian.audit.models import AuditAction
 from shanglian.audit.services import record
 from shanglian.common.excel import Column, ImportSpec, insert_rows, run_import, template_xlsx
+from shanglian.common.masking import mobile_tail
 from shanglian.common.validators import validate_mobile, validate_uscc
 from shanglian.imports.registry import import_kind
 from shanglian.members.selectors import enterprises_visible_to
@@ -112,10 +113,6 @@ def _days(event):
     if last.year != first.year:
         return f"{text}至{last.year}年{last.month}月{last.day}日"
     return f"{text}至{last.month}月{last.day}日" if last.month != first.month else f"{text}至{last.day}日"
-
-
-def _tail(mobile):
-    return mobile[-4:] if mobile else ""
 
 
 @dataclass
@@ -254,7 +251,7 @@ class AttendanceImportSpec(ImportSpec):
         """The invitation the row is (if any) and whether the person is already checked in; sets the row's
         derived values."""
         state = self._state(event)
-        name, tail = v["name"], _tail(v["mobile"])
+        name, tail = v["name"], mobile_tail(v["mobile"])
         key = self.natural_key_of(event.pk, name, tail)
         candidates = state.by_name.get(name, [])
         if firm is not None:
@@ -287,7 +284,7 @@ class AttendanceImportSpec(ImportSpec):
         return event_id, name, tail
 
     def natural_key(self, v):
-        return self.natural_key_of(v["_event"].pk, v["name"], _tail(v["mobile"]))
+        return self.natural_key_of(v["_event"].pk, v["name"], mobile_tail(v["mobile"]))
 
     # -- writes ---------------------------------------------------------------------------------
     FIELDS = ("event", "invitation", "person", "enterprise", "name", "mobile_tail", "organisation", "method",

@@ -28,6 +28,7 @@ from shanglian.accounts.roles import (
     role_of,
 )
 from shanglian.common.errors import Refused
+from shanglian.common.periods import MONTH, Period, shift_months
 from shanglian.common.records import history
 from shanglian.common.uploads import download_response
 from shanglian.common.validators import is_id
@@ -41,14 +42,6 @@ from .models import Body, Event, Invitation, ResolutionAttachment
 from .workflow import EDITABLE_STATES
 
 MEETING_STATES = (Event.Status.RUNNING, Event.Status.FINISHED)  # minutes and resolutions: once it has begun
-
-
-def _month_label(month):
-    return f"{month.year}年{month.month}月"
-
-
-def _next_month(month):
-    return (month + datetime.timedelta(days=32)).replace(day=1)
 
 
 def _is_editable(user, event):
@@ -275,7 +268,7 @@ def roster(request):
             year_error, status = f"年份“{raw_year[:10]}”无效，已显示{today.year}年。", 400
     duties = {d.month: d for d in selectors.roster(user, year=year, chamber=chamber)}
     months = [datetime.date(year, m, 1) for m in range(1, 13)]
-    rows = [{"month": month, "label": _month_label(month), "duty": duties.get(month),
+    rows = [{"month": month, "label": Period.of(MONTH, month).label, "duty": duties.get(month),
              "current": month == today.replace(day=1)} for month in months]
     federation_id = chamber.federation_id if chamber is not None else selectors.home_federation_id(user)
     role = role_of(user)
@@ -313,7 +306,7 @@ def _default_start(federation, chamber):
     owned = federation.chair_duties.filter(chamber=chamber) if chamber is not None else \
         federation.chair_duties.filter(chamber__isnull=True)
     last = owned.order_by("-month").values_list("month", flat=True).first()
-    return _next_month(last) if last else this_month
+    return shift_months(last, 1) if last else this_month
 
 
 @never_cache
@@ -354,7 +347,7 @@ def roster_plan(request):
         count = 12
     months = [start]
     while len(months) < count:
-        months.append(_next_month(months[-1]))
+        months.append(shift_months(months[-1], 1))
     candidates = _candidates(federation=federation, chamber=chamber, months=months)
     existing = {d.month: d for d in (federation.chair_duties.filter(chamber=chamber) if chamber is not None else
                                      federation.chair_duties.filter(chamber__isnull=True)).filter(month__in=months)}
@@ -377,7 +370,8 @@ def roster_plan(request):
                 form.add_error(None, exc)
                 status = 400
             else:
-                messages.success(request, f"已保存{_month_label(months[0])}至{_month_label(months[-1])}的{noun}安排。")
+                first, last = Period.of(MONTH, months[0]).label, Period.of(MONTH, months[-1]).label
+                messages.success(request, f"已保存{first}至{last}的{noun}安排。")
                 query = f"?year={months[0].year}" + (f"&chamber={chamber.pk}" if chamber is not None else "")
                 return redirect(reverse("events:roster") + query)
         else:
@@ -385,7 +379,7 @@ def roster_plan(request):
     return render(request, "events/roster_plan.html", {
         "range_form": range_form, "form": form, "chamber": chamber, "noun": noun, "titles": titles,
         "owner": chamber.name if chamber is not None else federation.name, "months": months,
-        "replaced": [_month_label(m) for m in months if m in existing], "no_candidates": not candidates.exists(),
+        "replaced": [Period.of(MONTH, m).label for m in months if m in existing], "no_candidates": not candidates.exists(),
         "roster_url": reverse("events:roster") + (f"?chamber={chamber.pk}" if chamber is not None else ""),
         "breadcrumbs": [("活动管理", None), ("轮值主席", "events:roster"), ("排班", None)],
     }, status=status)
@@ -428,11 +422,11 @@ def duty_detail(request, pk):
         entry.hidden_appeals = entry.appeal_count - len(entry.shown_appeals)
         entry.hidden_events = entry.event_count - len(entry.shown_events)
     context = {
-        "duty": duty, "label": _month_label(duty.month), "noun": noun, "entries": entries,
+        "duty": duty, "label": Period.of(MONTH, duty.month).label, "noun": noun, "entries": entries,
         "form": form, "keeper": keeper,
         "roster_url": reverse("events:roster") + f"?year={duty.month.year}" + (
             f"&chamber={duty.chamber_id}" if duty.chamber_id else ""),
-        "breadcrumbs": [("活动管理", None), ("轮值主席", "events:roster"), (_month_label(duty.month), None)],
+        "breadcrumbs": [("活动管理", None), ("轮值主席", "events:roster"), (Period.of(MONTH, duty.month).label, None)],
     }
     template = "events/duty_h5.html" if role_of(user) == Role.ENTERPRISE else "events/duty.html"
     return render(request, template, context, status=status)

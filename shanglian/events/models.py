@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from shanglian.common.models import StoredFile
+from shanglian.common.periods import day_bounds, local_day
 
 # Kinds (DictItem codes of kind "event_kind") whose events are trainings: 培训班, 研讨班.
 TRAINING_KINDS = ("training", "seminar")
@@ -185,13 +186,9 @@ class Event(models.Model):
 
     def checkin_window(self):
         """Check-in is open from 00:00 of the first day (local) to 24:00 of the last."""
-        tz = timezone.get_current_timezone()
-        first = timezone.localtime(self.starts_at, tz).date()
         # an event ending at 00:00 ends on the day before (its end is the first instant not in it)
         end = max(self.ends_at - datetime.timedelta(microseconds=1), self.starts_at)
-        last = timezone.localtime(end, tz).date() + datetime.timedelta(days=1)
-        return (timezone.make_aware(datetime.datetime.combine(first, datetime.time()), tz),
-                timezone.make_aware(datetime.datetime.combine(last, datetime.time()), tz))
+        return day_bounds(local_day(self.starts_at))[0], day_bounds(local_day(end))[1]
 
     def clean(self):
         errors = {}

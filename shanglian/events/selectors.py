@@ -8,7 +8,6 @@ Who sees what:
 - a department: no events (403); the rotating-chair roster is the one page every role reads.
 """
 
-import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Q
@@ -23,6 +22,7 @@ from shanglian.accounts.roles import (
     require_role,
     role_of,
 )
+from shanglian.common.periods import MONTH, Period, day_bounds
 from shanglian.common.selectors import filtered
 from shanglian.orgs.models import Position, Term
 from shanglian.orgs.selectors import count_of, federation_ids_in_scope
@@ -82,19 +82,15 @@ def event_list(user, *, filters=None):
         "programme": "programme_id"})
     # days as instants (local midnight), so that the list's index on starts_at serves the range
     if filters.get("from"):
-        qs = qs.filter(starts_at__gte=_midnight(filters["from"]))
+        qs = qs.filter(starts_at__gte=day_bounds(filters["from"])[0])
     if filters.get("to"):
-        qs = qs.filter(starts_at__lt=_midnight(filters["to"] + datetime.timedelta(days=1)))
+        qs = qs.filter(starts_at__lt=day_bounds(filters["to"])[1])
     if filters.get("year"):
         qs = qs.filter(starts_at__year=filters["year"])
     q = (filters.get("q") or "").strip()
     if q:
         qs = qs.filter(Q(title__icontains=q) | Q(number__iexact=q) | Q(venue__icontains=q))
     return qs
-
-
-def _midnight(day):
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
 
 
 def with_attendance(events):
@@ -321,13 +317,11 @@ def chair_candidates(*, federation, chamber=None, month):
     terms = terms.filter(chamber=chamber) if chamber is not None else terms.filter(chamber__isnull=True)
     titles = CHAMBER_CHAIR_TITLES if chamber is not None else CHAIR_TITLES
     return (Position.objects.filter(term__in=terms, title__in=titles)
-            .filter(Q(start__isnull=True) | Q(start__lte=_month_end(month)))
+            .filter(Q(start__isnull=True) | Q(start__lte=Period.of(MONTH, month).end))
             .filter(Q(end__isnull=True) | Q(end__gte=month))
             .select_related("person", "term").order_by("title", "id"))
 
 
-def _month_end(month):
-    return (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1) - datetime.timedelta(days=1)
 
 
 

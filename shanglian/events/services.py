@@ -27,7 +27,9 @@ from shanglian.accounts.roles import EDITOR_ROLES, ORGANISER_ROLES, Role, role_o
 from shanglian.audit.models import AuditAction
 from shanglian.audit.services import record
 from shanglian.common.errors import Refused
+from shanglian.common.masking import mobile_tail
 from shanglian.common.numbering import daily_number
+from shanglian.common.periods import MONTH, Period, shift_months
 from shanglian.common.records import record_saved, snapshot
 from shanglian.common.uploads import check_uploads, kept_files, remove_stored
 from shanglian.common.validators import validate_mobile
@@ -241,11 +243,6 @@ class Invitees:
     attended_only: bool = False  # with like_event: only those who attended it
 
 
-def _tail(mobile):
-    digits = "".join(ch for ch in (mobile or "") if ch.isascii() and ch.isdigit())
-    return digits[-4:] if len(digits) >= 4 else ""
-
-
 def _resolve_invitees(actor, event, who):
     """The persons and enterprises `who` names, within what the actor may see."""
     from shanglian.members.models import ChamberMembership, Membership, Person
@@ -321,9 +318,9 @@ def invite(*, actor, event, who, channel=Invitation.Channel.SITE):
             firm_of.setdefault(person_id, enterprise_id)
         now = _now()
         rows = [Invitation(event=event, person=p, enterprise_id=firm_of.get(p.pk), name=p.name[:100],
-                           mobile_tail=_tail(p.mobile), channel=channel, invited_at=now, invited_by=actor)
+                           mobile_tail=mobile_tail(p.mobile), channel=channel, invited_at=now, invited_by=actor)
                 for p in persons if p.pk not in invited_persons]
-        rows += [Invitation(event=event, enterprise=e, name=e.name[:100], mobile_tail=_tail(e.contact_mobile),
+        rows += [Invitation(event=event, enterprise=e, name=e.name[:100], mobile_tail=mobile_tail(e.contact_mobile),
                             channel=channel, invited_at=now, invited_by=actor)
                  for e in enterprises if e.pk not in invited_firms]
         created = Invited(Invitation.objects.bulk_create(rows))
@@ -747,7 +744,7 @@ def register_walk_in(*, actor, event, name, mobile="", organisation="", enterpri
         previous = _previous(nonce)
         if previous is not None and previous.checkin is not None:
             return previous.checkin
-        checkin = CheckIn.objects.create(event=event, enterprise=enterprise, name=name, mobile_tail=_tail(mobile),
+        checkin = CheckIn.objects.create(event=event, enterprise=enterprise, name=name, mobile_tail=mobile_tail(mobile),
                                          organisation=organisation, method=CheckIn.Method.WALK_IN,
                                          checked_in_by=actor)
         scan, repeat = _log_scan(event=event, actor=actor, payload="walk_in", nonce=nonce, result=Scan.Result.OK,
@@ -902,10 +899,6 @@ def save_minutes(*, actor, event, minutes):
 
 
 # --- the rotating chair ----------------------------------------------------------------------------------------
-def _month_label(month):
-    return f"{month.year}年{month.month}月"
-
-
 def _roster_owner(actor, chamber):
     role = role_of(actor)
     if chamber is None:
@@ -935,32 +928,32 @@ def plan_roster(*, actor, rows, chamber=None):
     for month, position, staff in rows:
         month = month.replace(day=1)
         if month in months:
-            raise Refused(f"{_month_label(month)}安排了两位轮值主席，每月只能一位。", code="two_chairs")
+            raise Refused(f"{Period.of(MONTH, month).label}安排了两位轮值主席，每月只能一位。", code="two_chairs")
         months[month] = (position, (staff or "").strip()[:300])
     ordered = sorted(months)
     expected = ordered[0]
     for month in ordered:
         if month != expected:
-            raise Refused(f"{_month_label(expected)}没有轮值主席：轮值安排须逐月连续。", code="gap")
-        expected = (month + datetime.timedelta(days=32)).replace(day=1)
+            raise Refused(f"{Period.of(MONTH, expected).label}没有轮值主席：轮值安排须逐月连续。", code="gap")
+        expected = shift_months(month, 1)
     with transaction.atomic():
         owned = ChairDuty.objects.select_for_update().filter(federation=federation)
         owned = owned.filter(chamber=chamber) if chamber is not None else owned.filter(chamber__isnull=True)
         before = owned.filter(month__lt=ordered[0]).order_by("-month").first()
         if before is not None:
-            following = (before.month + datetime.timedelta(days=32)).replace(day=1)
+            following = shift_months(before.month, 1)
             if following != ordered[0]:
-                raise Refused(f"{_month_label(following)}没有轮值主席：轮值安排须与已有安排逐月衔接。", code="gap")
+                raise Refused(f"{Period.of(MONTH, following).label}没有轮值主席：轮值安排须与已有安排逐月衔接。", code="gap")
         after = owned.filter(month__gt=ordered[-1]).order_by("month").first()
         if after is not None and after.month != expected:  # `expected`: the month after the last planned
-            raise Refused(f"{_month_label(expected)}没有轮值主席：轮值安排须与已有安排逐月衔接。", code="gap")
+            raise Refused(f"{Period.of(MONTH, expected).label}没有轮值主席：轮值安排须与已有安排逐月衔接。", code="gap")
         saved = []
         for month in ordered:
             position, staff = months[month]
             allowed = selectors.chair_candidates(federation=federation, chamber=chamber, month=month)
             if position is None or not allowed.filter(pk=position.pk).exists():
                 who = "会长、副会长" if chamber is not None else "主席、副主席"
-                raise Refused(f"{_month_label(month)}的轮值人选须为当月在任的{who}。", code="not_chair")
+                raise Refused(f"{Period.of(MONTH, month).label}的轮值人选须为当月在任的{who}。", code="not_chair")
             duty, created = ChairDuty.objects.update_or_create(
                 federation=federation, chamber=chamber, month=month,
                 defaults={"position": position, "seconded_staff": staff, "created_by": actor})
@@ -980,7 +973,7 @@ def write_duty_log(*, actor, duty, day, content, appeals=(), events=()):
     if len(content) > 2000:
         raise ValidationError("工作内容不能超过2000字。")
     if not isinstance(day, datetime.date) or day.replace(day=1) != duty.month:
-        raise ValidationError(f"日期须在{_month_label(duty.month)}之内。")
+        raise ValidationError(f"日期须在{Period.of(MONTH, duty.month).label}之内。")
     if appeals:
         from shanglian.appeals.selectors import appeals_visible_to
 

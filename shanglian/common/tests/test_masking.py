@@ -1,6 +1,6 @@
 import pytest
 
-from shanglian.common.masking import mask, mask_id_number, mask_mobile, mask_name
+from shanglian.common.masking import mask, mask_id_number, mask_mobile, mask_name, mobile_tail
 
 
 def test_id_number_shows_first_four_and_last_four():
@@ -57,3 +57,9 @@ def test_short_values_are_fully_masked():
 
 def test_numbers_are_masked_as_text():
     assert mask_mobile(13800138000) == "138****8000"
+
+
+@pytest.mark.parametrize(("value", "tail"), [("13912345678", "5678"), ("+86 139 1234 5678", "5678"), ("", ""),
+                                             (None, ""), ("123", ""), ("１３９１２３４５６７８", "")])
+def test_mobile_tail_keeps_the_last_four_ascii_digits(value, tail):
+    assert mobile_tail(value) == tail
