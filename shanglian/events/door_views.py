@@ -36,7 +36,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from shanglian.accounts.roles import EVENT_READER_ROLES, ORGANISER_ROLES, require_role, role_of
 from shanglian.common.errors import Refused
-from shanglian.common.validators import is_id, strip_control_characters
+from shanglian.common.validators import is_id
 from shanglian.imports.exports import audited_export
 from shanglian.ui.listing import Action, Column, ListPage, Tab, render_list
 from shanglian.ui.shortcuts import get_visible_or_404
@@ -218,21 +218,17 @@ def _scan_input(request):
         try:
             body = json.loads(request.body.decode("utf-8", errors="replace") or "{}")
         except (ValueError, RecursionError):  # not JSON, or nested too deep to parse: the text is the payload
-            return _clean(request.body.decode("utf-8", errors="replace")[:MAX_PAYLOAD]), None
+            return request.body.decode("utf-8", errors="replace")[:MAX_PAYLOAD], None
         if not isinstance(body, dict):
-            return _clean(_as_text(body)), None
+            return _as_text(body), None
         payload, nonce = body.get("payload", ""), body.get("nonce")
     else:
         payload, nonce = request.POST.get("payload", ""), request.POST.get("nonce")
     if nonce is not None and not isinstance(nonce, str):  # the service judges its JSON text like any other
         nonce = _as_text(nonce)
-    return _clean(payload if isinstance(payload, str) else _as_text(payload)), nonce
-
-
-def _clean(text):
-    """A scanned text as it may be logged: no control characters (PostgreSQL refuses NUL in text) and no lone
-    surrogates (a JSON "\\ud800" cannot be encoded for the database); neither can be part of a code."""
-    return strip_control_characters(text).encode("utf-8", errors="replace").decode("utf-8")
+    # the services read and log the text safely (tokens.read, services._loggable): control characters and lone
+    # surrogates are theirs to drop
+    return (payload if isinstance(payload, str) else _as_text(payload))[:MAX_PAYLOAD], nonce
 
 
 def _as_text(value):

@@ -32,7 +32,7 @@ from shanglian.common.numbering import daily_number
 from shanglian.common.periods import MONTH, Period, shift_months
 from shanglian.common.records import record_saved, snapshot
 from shanglian.common.uploads import check_uploads, kept_files, remove_stored
-from shanglian.common.validators import validate_mobile
+from shanglian.common.validators import strip_control_characters, validate_mobile
 from shanglian.notifications.services import notify
 
 from . import selectors, tokens
@@ -534,10 +534,9 @@ def _clean_nonce(actor, nonce):
 
 
 def _loggable(payload):
-    """What the log keeps of a scanned text: its first 120 printable characters (no NUL, no lone surrogate,
-    which PostgreSQL refuses)."""
-    text = str(payload or "")[:120].encode("utf-8", "replace").decode("utf-8")
-    return "".join(ch if ch.isprintable() else "?" for ch in text)
+    """What the log keeps of a scanned text: its first 120 characters without control characters and lone
+    surrogates (PostgreSQL refuses NUL in text; a surrogate cannot be encoded), whoever called."""
+    return strip_control_characters(str(payload or ""))[:120].encode("utf-8", "replace").decode("utf-8")
 
 
 def _log_scan(*, event, actor, payload, nonce, result, message, reason="", checkin=None):

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 from django.core import signing
 
+from shanglian.common.validators import strip_control_characters
+
 INVITATION_PREFIX = "SLQ1"
 EVENT_PREFIX = "SLE1"
 _SALTS = {INVITATION_PREFIX: "shanglian.events.invitation", EVENT_PREFIX: "shanglian.events.event"}
@@ -54,10 +56,18 @@ def for_event(event):
     return f"{EVENT_PREFIX}:{_signer(EVENT_PREFIX).sign(f'{event.pk}.{event.checkin_code}')}"
 
 
+def _encodable(text):
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate (JSON "\ud800"): no code has one
+        return False
+    return True
+
+
 def read(text):
     """The token in a scanned text, or BadToken (无法识别 / 签名不符)."""
-    text = (text or "").strip()
-    if not text or len(text) > MAX_LENGTH or ":" not in text:
+    text = strip_control_characters(text or "").strip()  # a hand-held scanner's CR, GS … are not the code
+    if not text or len(text) > MAX_LENGTH or ":" not in text or not _encodable(text):
         raise BadToken("无法识别的二维码，请扫描商联通请柬或签到码。", reason="unreadable")
     prefix, signed = text.split(":", 1)
     if prefix not in _SALTS:
