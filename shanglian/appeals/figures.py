@@ -27,7 +27,8 @@ Definitions (the same text is in docs/appeals.md, "KPI definitions"):
 - the four figures Suzhou 12345 publishes: 诉求总量 (received), 及时处办率 (= 按时办理率), 办结率, 满意率.
 
 A department's rows are the appeals dispatched to it that it did not return. Rates are percentages
-as `Decimal` with one decimal, rounded half up; a rate, mean or score over nothing is None (shown "—").
+as `Decimal` with one decimal, rounded half up; a rate, mean or score over nothing is None (shown
+`ui.figures.NO_DATA`, "无数据").
 
 Everything is counted by the database (conditional `Count`/`Sum` with GROUP BY): the overall figures
 cost three queries, each breakdown one to three, whatever the number of appeals. At city scale (issue 19)

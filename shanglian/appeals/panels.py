@@ -60,7 +60,7 @@ def appeal_kpis(user):
     # figures are counted from the appeals, where those are the costly queries)
     chamber = role == Role.CHAMBER
     report = figures.kpi_report(user, period, breakdowns=False, enrolled=not chamber, reply_days=not chamber)
-    query = {"start": period.start.isoformat(), "end": period.end.isoformat()}
+    query = period.as_query()
     cards = headline_cards(user, report, query, compare=YEAR_AGO)
     title = f"{today.year}年，截至{today:%-m月%-d日}"
     if role == Role.CHAMBER:

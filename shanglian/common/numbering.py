@@ -27,3 +27,30 @@ def daily_number(prefix, when=None, width=4):
     day = timezone.localdate(when) if when is not None else timezone.localdate()
     stamp = f"{day:%Y%m%d}"
     return f"{prefix}{stamp}{next_in_sequence(f'{prefix}{stamp}'):0{width}d}"
+
+
+
+def _split(number):
+    """"SQ202611220001" → ("SQ20261122", 1): the key is the letters and the 8-digit day, the rest the counter."""
+    head = len(number) - len(number.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+    return number[:head + 8], int(number[head + 8:])
+
+
+def last_of_each_day(numbers):
+    """{prefix + yyyymmdd: the highest counter} of numbers in the form `daily_number` writes (SQ202611220001 →
+    {"SQ20261122": 1}): what `continue_after` needs for rows written in bulk without `daily_number`."""
+    last = {}
+    for number in numbers:
+        key, counter = _split(number)
+        last[key] = max(last.get(key, 0), counter)
+    return last
+
+
+def continue_after(last):
+    """Move each counter of `last` ({key: highest number used}) up to at least that number, so that the next
+    `daily_number` continues after rows written in bulk (the demo, a data load) instead of repeating them."""
+    existing = {row.key: row for row in NumberSequence.objects.filter(key__in=list(last))}
+    for row in existing.values():
+        row.last = max(row.last, last[row.key])
+    NumberSequence.objects.bulk_update(list(existing.values()), ["last"])
+    NumberSequence.objects.bulk_create([NumberSequence(key=k, last=v) for k, v in last.items() if k not in existing])

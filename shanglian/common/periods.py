@@ -9,6 +9,7 @@ same length) and 同比 (`year_ago()`, the same period one year earlier).
     Period(date(2026, 1, 5), date(2026, 3, 31)).label → "2026-01-05 至 2026-03-31"
     Period.quarter(2026, 1).previous()       → Period.quarter(2025, 4)
     Period.month(2024, 2).year_ago()         → Period.month(2023, 2)   (29 days → 28: whole months stay whole)
+    Period.quarter(2026, 3).as_query()       → {"year": 2026, "quarter": 3}   (what PeriodForm reads back)
 
 Filter datetimes with `bounds` (start inclusive, end exclusive): `submitted_at__gte=start,
 submitted_at__lt=end`, or `field__range` is NOT right for datetimes (it would include midnight of the
@@ -115,6 +116,18 @@ class Period:
     def __str__(self):
         return self.label
 
+    def as_query(self):
+        """The GET parameters of the period, as the one period form (`ui.periods.PeriodForm`) reads them
+        back: a year (or a custom range of a whole year) by its year, a quarter or a month by its year and
+        number, any other range by its ISO dates. For links to drill-downs, exports and other pages."""
+        if self.kind == YEAR or (self.kind == CUSTOM and self.is_whole_year):
+            return {"year": self.start.year}
+        if self.kind == QUARTER:
+            return {"year": self.start.year, "quarter": (self.start.month - 1) // 3 + 1}
+        if self.kind == MONTH:
+            return {"year": self.start.year, "month": self.start.month}
+        return {"start": self.start.isoformat(), "end": self.end.isoformat()}
+
     @property
     def bounds(self):
         """(first instant, instant after the last day) as aware datetimes in the current timezone
@@ -125,6 +138,11 @@ class Period:
 
     def contains(self, day):
         return self.start <= day <= self.end
+
+    def as_of(self):
+        """The day a state (who holds a post, what is covered) is read on for this period: its last day, or
+        today while the period is still running (a year to date is the state of today, not of 31 December)."""
+        return min(self.end, timezone.localdate())
 
     def months(self):
         """The first day of every month the period touches."""

@@ -4,7 +4,7 @@ where each step is checked and audited; here they are read-only."""
 
 from django.contrib import admin
 
-from shanglian.audit.admin_mixins import AuditedModelAdmin
+from shanglian.audit.admin_mixins import AuditedModelAdmin, ReadOnlyAdmin, ReadOnlyInline
 
 from .models import (
     ChairDuty,
@@ -21,21 +21,6 @@ from .models import (
     ResolutionAttachment,
     Scan,
 )
-
-
-class ReadOnlyAdmin(AuditedModelAdmin):
-    """Shown, never changed here (the services own every write)."""
-
-    show_full_result_count = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Programme)
@@ -55,21 +40,6 @@ class QuorumRuleAdmin(AuditedModelAdmin):
     list_display = ["body", "federation", "quorum_numerator", "quorum_denominator", "pass_numerator",
                     "pass_denominator"]
     list_filter = ["federation", "body"]
-
-
-class ReadOnlyInline(admin.TabularInline):
-    """A record's parts, shown and never changed here."""
-
-    extra = 0
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class AttachmentInline(ReadOnlyInline):

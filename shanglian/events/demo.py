@@ -44,7 +44,8 @@ from django.utils import timezone
 
 from shanglian.accounts.roles import Role
 from shanglian.common.masking import mobile_tail
-from shanglian.common.models import DictItem, NumberSequence
+from shanglian.common.models import DictItem
+from shanglian.common.numbering import continue_after, last_of_each_day
 from shanglian.demo import orgs
 from shanglian.demo.draws import weighted, weighted_sample
 from shanglian.demo.files import load_toml
@@ -52,7 +53,7 @@ from shanglian.demo.names import Names
 from shanglian.demo.registry import DEFAULT_ENTERPRISES, register
 from shanglian.demo.saving import next_id, reset_sequences, write_rows
 from shanglian.members import demo as members_demo
-from shanglian.members.models import Enterprise, Person
+from shanglian.members.models import Enterprise
 from shanglian.notifications.models import Notification
 from shanglian.orgs.models import Chamber, Committee, Position, Term
 
@@ -737,10 +738,7 @@ def build(result, appeals_plan, *, end=members_demo.AS_OF, seed=DEMO_SEED, plan=
     `appeals_plan` (the "appeals" step's) to the events they were raised at."""
     plan = plan or generate(result.plan, appeals_plan, end=end, seed=seed)
     district, users = result.federation, result.users
-    core = len(result.plan.enterprises)
-    enterprises = list(Enterprise.objects.filter(federation=district).order_by("pk").values_list("pk", flat=True)[:core])
-    persons = list(Person.objects.filter(federation=district).order_by("pk").values_list("pk", flat=True)
-                   [:len(result.plan.persons)])
+    enterprises, persons = result.core_ids()
     chambers = list(Chamber.objects.filter(federation=district).order_by("pk").values_list("pk", flat=True))
     committees = list(Committee.objects.filter(federation=district).order_by("pk").values_list("pk", flat=True))
     kinds = dict(DictItem.objects.filter(kind="event_kind").values_list("code", "pk"))
@@ -762,7 +760,7 @@ def build(result, appeals_plan, *, end=members_demo.AS_OF, seed=DEMO_SEED, plan=
         _raised(plan, event_ids)
         _roster(plan, district, users, event_ids)
         _notices(plan, event_ids, ent1)
-        _save_numbers(plan.events)
+        continue_after(last_of_each_day(e.number for e in plan.events))
         reset_sequences(Event, Invitation, CheckIn)
     return plan
 
@@ -827,17 +825,6 @@ def _notices(plan, event_ids, ent1):
     write_rows(Notification, ["recipient", "kind", "title", "body", "url", "created_at", "read_at"], rows)
 
 
-def _save_numbers(events):
-    last = defaultdict(int)
-    for e in events:
-        last[e.number[:10]] = max(last[e.number[:10]], int(e.number[10:]))
-    existing = {row.key: row for row in NumberSequence.objects.filter(key__in=list(last))}
-    for row in existing.values():
-        row.last = max(row.last, last[row.key])
-    NumberSequence.objects.bulk_update(list(existing.values()), ["last"])
-    NumberSequence.objects.bulk_create([NumberSequence(key=k, last=v) for k, v in last.items() if k not in existing])
-
-
 # --- A larger district, streamed ---------------------------------------------------------------------------
 STREAM_KINDS = [("training", 30), ("seminar", 10), ("symposium", 15), ("breakfast", 15), ("forum", 10),
                 ("promotion", 8), ("job_fair", 5), ("study_tour", 7)]
@@ -862,9 +849,7 @@ def stream(result, plan, *, end, seed=DEMO_SEED + 100, progress=None):
     writer = _Writer(federation=district.pk, users=result.users, kinds=kinds, person=lambda i: None,
                      enterprise=lambda i: i, chamber=lambda i: i, committee=lambda i: None, programme=lambda i: None)
     writer.ent1 = writer.ent1_enterprise = None  # the demo login's firm is in the core district
-    per_day = defaultdict(int)
-    for e in plan.events:
-        per_day[e.number[:10]] = max(per_day[e.number[:10]], int(e.number[10:]))
+    per_day = defaultdict(int, last_of_each_day(e.number for e in plan.events))
     now = datetime.combine(end, time(0))
     written = 0
     for year in range(end.year - SPAN_YEARS + 1, end.year + 1):
@@ -909,7 +894,7 @@ def stream(result, plan, *, end, seed=DEMO_SEED + 100, progress=None):
         writer.write(events, progress)
         written += len(events)
         firm_names.clear()
-    _save_numbers([e for _id, e in writer.written])
+    continue_after(per_day)
     reset_sequences(Event, Invitation, CheckIn)
     return written
 

@@ -71,17 +71,6 @@ def _records_url(key, query, **params):
     return f"{reverse('events:figure_records', args=[key])}?{urlencode({**query, **params})}"
 
 
-def _period_query(period):
-    """The GET parameters of `period` for the drill-down (the same Period read back by the one period form)."""
-    if period.kind == "year" or (period.kind == "custom" and period.is_whole_year):
-        return {"year": period.start.year}
-    if period.kind == "quarter":
-        return {"year": period.start.year, "quarter": (period.start.month - 1) // 3 + 1}
-    if period.kind == "month":
-        return {"year": period.start.year, "month": period.start.month}
-    return {"start": period.start.isoformat(), "end": period.end.isoformat()}
-
-
 # --- the cards ------------------------------------------------------------------------------------------
 def _values(report):
     """The headline figures of one period's report, by key."""
@@ -273,7 +262,7 @@ def _page(request):
     require_role(user, *EVENT_READER_ROLES)
     form = StatisticsForm(request.GET or None, user=user)
     period, programme = form.period(), form.chosen_programme()
-    query = _period_query(period)
+    query = period.as_query()
     report = figures.period_report(user, period, programme=programme.pk if programme else None)
     # 同比 of a period longer than a year would compare it mostly with itself (2023—2025 with 2022—2024)
     year_ago = figures.period_report(user, period.year_ago()) if period.days <= MAX_COMPARED_DAYS else None

@@ -811,6 +811,13 @@ class DemoResult:
     plan: DemoPlan
     streamed: "StreamResult | None" = None  # the firms `stream` wrote past the core district
 
+    def core_ids(self):
+        """(enterprise ids, person ids) of the core district in the plan's order — `plan.enterprises[i]` was
+        saved as `enterprise ids[i]` — for the later demo steps to link their records to."""
+        firms = Enterprise.objects.filter(federation=self.federation).order_by("pk").values_list("pk", flat=True)
+        persons = Person.objects.filter(federation=self.federation).order_by("pk").values_list("pk", flat=True)
+        return list(firms[:len(self.plan.enterprises)]), list(persons[:len(self.plan.persons)])
+
 
 def build(enterprises=DEFAULT_ENTERPRISES, seed=DEMO_SEED, plan=None):
     """Generate (unless a plan is given) and save the demo district in one transaction: the organisation

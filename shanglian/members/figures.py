@@ -14,7 +14,7 @@ memberships (the tests compare the two). The registered figures
 the period's last day, and its records are the memberships counted.
 
 Shares are percentages as `Decimal`, rounded half up (四舍五入) to one decimal; a share of nothing is None
-(shown as "—"), never a division by zero.
+(shown as `ui.figures.NO_DATA`, "无数据"), never a division by zero.
 """
 
 from dataclasses import dataclass

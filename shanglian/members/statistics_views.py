@@ -87,7 +87,7 @@ def _page(request):
     chambers = figures.chamber_rows(memberships, on, chambers=chambers_in_scope(user))
     streets = figures.street_rows(memberships, on, groups=groups)
 
-    growth_note = "年均增长率：—"
+    growth_note = f"年均增长率：{ui.NO_DATA}"
     if average is not None:
         growth_note = format_html('年均增长率：<strong id="average-growth">{}%</strong>（{}年末 {} 个 → {}年末 {} 个）',
                                   average, basis[0], basis[1], series[-1].year, series[-1].in_force)

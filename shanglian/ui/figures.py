@@ -20,7 +20,10 @@ Breakdowns (per department, per chamber …) are `FigureTable`s: rows of cells, 
 own records. Statistics pages put figures and tables in `FigureSection`s of a `FiguresPage`; the template
 `ui/figures_page.html` renders cards (value, unit, definition, 同比/环比), charts (declared by data
 attributes for static/shanglian/charts.js), the same numbers in tables, the export button and links
-to the records (`records_page`).
+to the records (`records_page`). A section's chart reads its numbers from a json_script element: the
+section carries them (`FigureSection.chart_data`, {json_script id: data}) and a page composed of sections
+built elsewhere gathers them with `gather_chart_data(sections)` into `FiguresPage.chart_data`. A value
+that cannot be computed (None) reads `NO_DATA` ("无数据") on cards, in tables and in the export.
 """
 
 from dataclasses import dataclass, field, replace
@@ -64,7 +67,7 @@ class Figure:
 
     label: str
     definition: str
-    value: object  # int, Decimal or None (nothing to compute: shown "—")
+    value: object  # int, Decimal or None (nothing to compute: shown NO_DATA, "无数据")
     unit: str = ""
     records: object = None  # the QuerySet behind the number (the denominator's records for a ratio)
     key: str = ""
@@ -110,9 +113,13 @@ class Figure:
         return self._change(self.previous)
 
 
+# What a figure that cannot be computed (a rate over an empty set) reads as — on cards, in tables and exports.
+NO_DATA = "无数据"
+
+
 def format_value(value, unit=""):
     if value is None:
-        return "—"
+        return NO_DATA
     return f"{value}{unit}" if unit in SUFFIX_UNITS else f"{value}"
 
 
@@ -198,7 +205,7 @@ class Col:
 
     def show(self, value):
         if value is None:
-            return "—"
+            return NO_DATA
         return f"{value}{self.unit if self.unit in SUFFIX_UNITS else ''}{self.suffix}"
 
 
@@ -221,7 +228,7 @@ class FigureTable:
     empty_text: str = "暂无数据"
     dom_id: str = ""
     extra_sheet_rows: tuple = ()  # rows written under the table in the export only (e.g. an average)
-    blank: object = "—"  # what the export writes for a value that cannot be computed
+    blank: object = NO_DATA  # what the export writes for a value that cannot be computed
 
     @property
     def has_records(self):
@@ -273,6 +280,7 @@ class FigureSection:
     table: object = None  # FigureTable or None
     note: str = ""  # a line under the title (e.g. the average growth; may be a SafeString)
     footnote: str = ""
+    chart_data: dict = field(default_factory=dict)  # {json_script id: data} its chart reads (see gather_chart_data)
 
 
 @dataclass
@@ -284,7 +292,7 @@ class FiguresPage:
     reset_url: str
     export_url: str
     sections: list
-    chart_data: dict = field(default_factory=dict)  # json_script id → data
+    chart_data: dict = field(default_factory=dict)  # json_script id → data (gather_chart_data(sections))
     empty_text: str = ""  # set: the page shows this instead of the sections
     footnote: str = ""
 
@@ -295,6 +303,16 @@ class FiguresPage:
     @property
     def has_charts(self):
         return any(section.chart for section in self.sections) and not self.empty_text
+
+
+def gather_chart_data(sections):
+    """The sections' `chart_data` merged by json_script id, for `FiguresPage(chart_data=…)`: sections reading
+    the same source add their keys to one dict (a later section's keys win)."""
+    merged = {}
+    for section in sections:
+        for source, data in section.chart_data.items():
+            merged.setdefault(source, {}).update(data)
+    return merged
 
 
 def export_sheets(tables):

@@ -77,7 +77,7 @@ def test_enterprise_submits_on_a_phone_departments_reply_and_the_rating_moves_th
     assert (before.received, before.closed, before.rated) == (0, 0, 0)
 
     staff = open_session("staff", next_url="/appeals/statistics/")
-    assert _kpi(staff, "诉求总量") == "0" and _kpi(staff, "满意度") == "—"
+    assert _kpi(staff, "诉求总量") == "0" and _kpi(staff, "满意度") == "无数据"
 
     # 1. ent1 on a phone: the empty list, the form, submit with a photo.
     ent = open_session("ent1", mobile=True, next_url="/appeals/h5/")

@@ -238,7 +238,7 @@ def test_figures_per_month(dataset, cast):
     # reply days A5(dept1) 3, A6 2 → 2.5; rated A6 不满意 → 0.0, 满意率 0.0%; overdue A5 → 1.
     assert counts(september) == (2, 2, 0, 1, 1, 1, 1)
     assert rates(september) == (D("0.0"), D("100.0"), D("2.5"), D("0.0"), D("0.0"))
-    # Every other month: nothing, and no rate at all ("—"), not 0.
+    # Every other month: nothing, and no rate at all ("无数据"), not 0.
     for month in months[:2] + months[3:8] + months[9:]:
         assert counts(month) == (0, 0, 0, 0, 0, 0, 0)
         assert rates(month) == (None, None, None, None, None)
@@ -330,12 +330,12 @@ def test_statistics_page_refuses_a_backwards_range_and_shows_the_current_year(da
     assert response.context["report"].period == YEAR_2025  # "today" is in 2025
 
 
-def test_empty_period_shows_dashes_not_errors(dataset, cast, login):
+def test_empty_period_shows_no_data_not_errors(dataset, cast, login):
     response = _get(login, cast.users.staff, reverse("appeals:statistics"), year=2024)
     assert response.status_code == 200
     html = response.content.decode()
-    assert 'data-kpi="诉求总量">0<' in html and 'data-kpi="及时处办率">—<' in html
-    assert 'data-kpi="办结率">—<' in html and 'data-kpi="满意度">—<' in html
+    assert 'data-kpi="诉求总量">0<' in html and 'data-kpi="及时处办率">无数据<' in html
+    assert 'data-kpi="办结率">无数据<' in html and 'data-kpi="满意度">无数据<' in html
     assert 'id="chart-appeal-months"' not in html
 
 
@@ -372,7 +372,7 @@ def test_export_writes_the_four_sheets_and_an_audit_row(dataset, cast, login):
     assert [row[0] for row in departments] == ["区税务局", "区人社局"]
     assert departments[0][4] == pytest.approx(66.7) and departments[0][8] == pytest.approx(2.3)
     months = list(book["按月份"].iter_rows(min_row=2, values_only=True))
-    assert len(months) == 9 and months[0][4] == "—"  # January to September (the frozen today); January: no rate
+    assert len(months) == 9 and months[0][4] == "无数据"  # January to September (the frozen today); January: no rate
     event = AuditEvent.objects.filter(action="export").latest("id")
     assert event.username == "staff" and event.object_type == "appeals.statistics"
     assert event.detail["start"] == "2025-01-01" and event.detail["end"] == "2025-12-31"

@@ -134,6 +134,15 @@ def neutralise(value):
     return value
 
 
+SHEET_NAME_LIMIT = 31  # Excel's longest sheet name
+
+
+def sheet_name(title):
+    """The name a sheet titled `title` gets in a workbook: without the characters Excel refuses, at most
+    SHEET_NAME_LIMIT long ("Sheet1" when nothing is left)."""
+    return re.sub(r"[\[\]:*?/\\]", "", title)[:SHEET_NAME_LIMIT] or "Sheet1"
+
+
 def export_xlsx(headers, rows, sheet_title, *, text_columns=()):
     """Rows as a one-sheet xlsx workbook (bytes). `text_columns`: indexes (or headers) of code-like
     columns, written as text whatever their Python type (a USCC or a mobile never becomes a number)."""
@@ -159,7 +168,7 @@ def export_workbook(sheets, *, text_columns=None, progress=None):
     bold = book.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1})
     text = book.add_format({"num_format": "@"})
     for title, headers, rows in sheets:
-        sheet = book.add_worksheet(re.sub(r"[\[\]:*?/\\]", "", title)[:31] or "Sheet1")
+        sheet = book.add_worksheet(sheet_name(title))
         wanted = text_columns.get(title, ())
         as_text = {i for i, h in enumerate(headers) if i in wanted or h in wanted}
         for col, header in enumerate(headers):

@@ -70,3 +70,30 @@ def test_a_backwards_period_is_an_error():
         Period(date(2026, 2, 1), date(2026, 1, 31))
     with pytest.raises(ValueError):
         Period.quarter(2026, 5)
+
+
+def test_a_state_is_read_on_the_last_day_or_today_while_the_period_runs():
+    import time_machine
+
+    with time_machine.travel(datetime(2026, 12, 1, 10, tzinfo=SHANGHAI), tick=False):
+        assert Period.year(2026).as_of() == date(2026, 12, 1)
+        assert Period.year(2025).as_of() == date(2025, 12, 31)
+        assert Period.month(2026, 11).as_of() == date(2026, 11, 30)
+
+
+@pytest.mark.parametrize(("period", "query"), [
+    (Period.year(2025), {"year": 2025}),
+    (Period.quarter(2026, 3), {"year": 2026, "quarter": 3}),
+    (Period.month(2024, 2), {"year": 2024, "month": 2}),
+    (Period(date(2026, 1, 5), date(2026, 3, 31)), {"start": "2026-01-05", "end": "2026-03-31"}),
+    (Period(date(2026, 1, 1), date(2026, 12, 31)), {"year": 2026}),  # a custom whole year is its year
+])
+def test_a_period_as_a_query_is_read_back_by_the_period_form_as_the_same_period(period, query):
+    from shanglian.ui.periods import PeriodForm
+
+    assert period.as_query() == query
+    form = PeriodForm({name: str(value) for name, value in query.items()})
+    assert form.is_valid(), form.errors
+    found = form.period()
+    assert (found.start, found.end, found.label) == (period.start, period.end, period.label)
+    assert found == period or (period.kind == "custom" and found == Period.year(period.start.year))

@@ -253,7 +253,7 @@ def test_statistics_page_shows_the_figures_in_cards_and_tables(dataset, cast, lo
     # 2020: 4 at the year end, 3 the year before, +1 = 33.3 %, 1 joined
     assert ("<td>2020年</td><td>4</td><td>3</td><td>1</td><td>33.3%</td><td>1</td><td>0</td>"
             "<td>0</td>") in body
-    assert "<td>2018年</td><td>1</td><td>0</td><td>1</td><td>—</td>" in body
+    assert "<td>2018年</td><td>1</td><td>0</td><td>1</td><td>无数据</td>" in body
     # 2018 → 2021 from 1 (end of 2018) to 5: 5 ** (1/3) − 1 = 71.0 %
     assert 'id="average-growth">71.0%</strong>（2018年末 1 个 → 2021年末 5 个）' in body
     assert "<td>个体工商户</td><td>1</td><td>33.3%</td><td>私营企业</td><td>2</td><td>66.7%</td>" in body
@@ -320,7 +320,7 @@ def test_no_memberships_shows_the_empty_state(cast, login):
 def test_members_not_yet_in_force_show_zeros_not_the_empty_state(dataset, cast, login):
     body = login(cast.users.staff).get(PAGE + "?on=2017-06-30&start_year=2016&end_year=2016").content.decode()
     assert "暂无会员数据" not in body and _count(body, "total-members") == 0
-    assert "<td>个体工商户</td><td>0</td><td>—</td>" in body
+    assert "<td>个体工商户</td><td>0</td><td>无数据</td>" in body
 
 
 def _page_queries(client, query):

@@ -76,7 +76,7 @@ def test_a_figure_shows_its_value_unit_and_changes():
     assert (count.display, count.caption, count.previous_change, count.year_ago_change) == ("6", "诉求总量（件）",
                                                                                               "+50.0%", None)
     score = ui.Figure("满意度", "百分制", None, "分", previous=Decimal("90.0"))
-    assert (score.display, score.caption, score.previous_change) == ("—", "满意度（百分制）", None)
+    assert (score.display, score.caption, score.previous_change) == ("无数据", "满意度（百分制）", None)
     assert ui.Figure("当前超期", "", 2, "件", alert=True).is_alert and not ui.Figure("当前超期", "", 0, alert=True).is_alert
 
 
@@ -84,12 +84,25 @@ def test_a_table_shows_units_on_the_page_and_numbers_in_the_export():
     table = ui.FigureTable("按街道", (ui.Col("年份", suffix="年"), ui.Col("占比", unit="%"), ui.Col("件数", shown=False)),
                            (ui.Row((2025, Decimal("12.5"), 3), records_url="/x"), ui.Row((2026, None, 0))),
                            numbered=True, extra_sheet_rows=(("合计", 3),))
-    assert [row["cells"] for row in table.shown_rows()] == [["2025年", "12.5%"], ["2026年", "—"]]
+    assert [row["cells"] for row in table.shown_rows()] == [["2025年", "12.5%"], ["2026年", "无数据"]]
     assert table.sheet_headers() == ["序号", "年份", "占比（%）", "件数"]
-    assert table.sheet_rows() == [[1, 2025, Decimal("12.5"), 3], [2, 2026, "—", 0], ["合计", 3]]
+    assert table.sheet_rows() == [[1, 2025, Decimal("12.5"), 3], [2, 2026, "无数据", 0], ["合计", 3]]
     assert table.width == 4  # 序号, two shown columns, 明细
     assert ui.export_sheets([table, ui.FigureTable("隐藏", (), (), sheet="-")]) == [
         ("按街道", table.sheet_headers(), table.sheet_rows())]
+
+
+def test_a_page_gathers_its_sections_chart_data_by_source():
+    months = ui.FigureSection("各月", "stats-months", chart=ui.Chart("combo", "stats", "chart-months", "各月"),
+                              chart_data={"stats": {"months": ["1月"], "visits": [2]}})
+    ranking = ui.FigureSection("排名", "stats-ranking", chart_data={"stats": {"visits": [3], "top": [{"name": "甲"}]},
+                                                                 "other": {"kinds": []}})
+    bare = ui.FigureSection("说明", "stats-note")
+    assert bare.chart_data == {} and bare.chart_data is not ui.FigureSection("x", "y").chart_data
+    merged = ui.gather_chart_data([months, bare, ranking])
+    assert merged == {"stats": {"months": ["1月"], "visits": [3], "top": [{"name": "甲"}]}, "other": {"kinds": []}}
+    assert months.chart_data["stats"]["visits"] == [2]  # the sections' own data is left as it was
+    assert ui.gather_chart_data([]) == {}
 
 
 def test_shares_and_means_round_half_up_and_are_none_over_nothing():
