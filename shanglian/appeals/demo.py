@@ -42,7 +42,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from shanglian.accounts.roles import Role
-from shanglian.common.models import NumberSequence
+from shanglian.common.numbering import continue_after, last_of_each_day
 from shanglian.common.workdays import SOURCE_FALLBACK, WorkdayCalendar, WorkdayResult
 from shanglian.demo import logins, orgs
 from shanglian.demo.draws import weighted
@@ -386,7 +386,9 @@ class _Life:
     def submit(self):
         a = self.a
         self._at(a.submitted_at)
-        self._log(a.submitted_at, a.submitted_by, "submit", "")
+        # as services.submit_appeal writes it: an appeal taken at a visit or an event says where it came from
+        source = f"来源：{Channel(a.channel).label}（{a.source_note}）" if a.source_note else ""
+        self._log(a.submitted_at, a.submitted_by, "submit", "", note=source)
         self._done("submit")
 
     def accept(self, t):
@@ -964,30 +966,8 @@ def build(result, *, end=members_demo.AS_OF, seed=DEMO_SEED, plan=None):
                           note=s.note)
             for appeal_id, a in zip(appeal_ids, plan.appeals, strict=True) for s in a.steps
         ], batch_size=1000)
-        _set_sequences(plan)
+        continue_after(last_of_each_day(a.number for a in plan.appeals))
     return plan
-
-
-def _last_numbers(appeals):
-    """{SQ<yyyymmdd>: the last sequence number used that day}."""
-    last = Counter()
-    for a in appeals:
-        key, value = a.number[:10], int(a.number[10:])
-        last[key] = max(last[key], value)
-    return last
-
-
-def _set_sequences(plan):
-    """The SQ<yyyymmdd> counters at the last number used each day, so new appeals continue after them."""
-    _save_sequences(_last_numbers(plan.appeals))
-
-
-def _save_sequences(last):
-    existing = {row.key: row for row in NumberSequence.objects.filter(key__in=list(last))}
-    for row in existing.values():
-        row.last = max(row.last, last[row.key])
-    NumberSequence.objects.bulk_update(list(existing.values()), ["last"])
-    NumberSequence.objects.bulk_create([NumberSequence(key=k, last=v) for k, v in last.items() if k not in existing])
 
 
 def counts():
@@ -1127,7 +1107,7 @@ def stream(result, core_plan, *, end, years, per_enterprise, seed=DEMO_SEED + 10
     Numbers continue each day's sequence after the core district's appeals."""
     gen = _StreamGenerator(result, end, seed, years)
     n = round(result.streamed.enterprises * per_enterprise * years)
-    per_day = _last_numbers(core_plan.appeals)
+    per_day = Counter(last_of_each_day(a.number for a in core_plan.appeals))
     appeal_id, assignment_id = next_id(Appeal), next_id(Assignment)
     writer = _Writer(result)
     for days, weights, count in gen.months(n):
@@ -1143,7 +1123,7 @@ def stream(result, core_plan, *, end, years, per_enterprise, seed=DEMO_SEED + 10
                 per_day[key] += 1
                 a.number = f"{key}{per_day[key]:04d}"
             appeal_id, assignment_id = writer.write(appeals, appeal_id, assignment_id, progress)
-    _save_sequences(per_day)
+    continue_after(per_day)
     reset_sequences(Appeal, Assignment)
 
 

@@ -234,7 +234,10 @@ def submit_appeal(*, actor, enterprise, category, title, content, channel=Channe
             amount_involved=amount, legal_aid_given=bool(rights.legal_aid_given),
             mediation_result=rights.mediation_result or "",
         )
-        entry = _log(appeal, actor, "submit", "", at=now)
+        # Registered from a visit, an event or a letter: the first step of the timeline says where it came from.
+        source = (f"来源：{Channel(channel).label}（{appeal.source_note}）"
+                  if appeal.source_note and channel != Channel.PLATFORM else "")
+        entry = _log(appeal, actor, "submit", "", note=source, at=now)
         keeper.save(Attachment, checked, appeal=appeal, timeline_entry=entry, uploaded_by=actor)
         _tell_desk(appeal, "待受理")
     return appeal

@@ -440,6 +440,15 @@ def test_the_desk_registers_a_phone_appeal_for_its_enterprise(cast):
     assert re.fullmatch(r"SQ\d{8}\d{4}", appeal.number)
 
 
+def test_an_appeal_registered_from_a_visit_says_where_it_came_from_on_its_first_step(cast):
+    appeal = submit(cast, actor=cast.users.staff, enterprise=cast.ent2, channel="visit",
+                    source_note="2026-11-02 区领导走访")
+    first = appeal.timeline.get()
+    assert first.note == "来源：走访（2026-11-02 区领导走访）"
+    own = submit(cast, enterprise=cast.ent1)
+    assert own.timeline.get().note == ""
+
+
 def test_a_good_submission_stores_its_file_outside_the_web_root(cast, media):
     appeal = submit(cast, files=[pdf_file("营业执照.pdf")])
     attachment = appeal.attachments.get()
