@@ -162,13 +162,12 @@ class RevealForm(Form):
                                error_messages={"required": "请再次输入您的登录密码。"})
 
 
-@never_cache
-@login_required
-@require_http_methods(["GET", "POST"])
-def person_detail(request, pk):
-    """Masked by default. A user holding view_pii may reveal the full values after re-entering the
-    password and giving a purpose; each reveal is an audit row (without the values)."""
-    person = get_visible_or_404(selectors.persons_visible_to(request.user), pk)
+def person_pii(request, person):
+    """A person page's ID number and mobile, masked by default, and the form revealing them (the card
+    `members/_person_basics.html`): a POST from a user holding view_pii (403 for another) with a purpose and the
+    password again shows the full values, each reveal an audit row without them; wrong passwords are audited
+    and throttled (accounts.services.verify_reauth_password). The page's context entries; `revealed` stays
+    False after a POST whose form has errors. Every page showing a person's numbers uses this one."""
     can_reveal = selectors.can_view_pii(request.user)
     form = RevealForm(request.POST or None)
     revealed = False
@@ -176,7 +175,7 @@ def person_detail(request, pk):
         if not can_reveal:
             raise PermissionDenied("您没有查看完整个人信息的权限。")
         if form.is_valid():
-            try:  # wrong passwords audited and throttled (accounts.services.verify_reauth_password)
+            try:
                 verify_reauth_password(actor=request.user, password=form.cleaned_data["password"],
                                        action=AuditAction.PII_VIEW, obj=person,
                                        detail={"purpose": form.cleaned_data["purpose"]})
@@ -185,17 +184,30 @@ def person_detail(request, pk):
             else:
                 services.reveal_person_pii(actor=request.user, person=person, purpose=form.cleaned_data["purpose"])
                 revealed = True
+    return {
+        "id_number": person.id_number if revealed else mask("id_number", person.id_number),
+        "mobile": person.mobile if revealed else mask("mobile", person.mobile),
+        "revealed": revealed,
+        "can_reveal": can_reveal,
+        "reveal_form": form,
+    }
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_detail(request, pk):
+    """Masked by default. A user holding view_pii may reveal the full values after re-entering the
+    password and giving a purpose; each reveal is an audit row (without the values)."""
+    person = get_visible_or_404(selectors.persons_visible_to(request.user), pk)
+    pii = person_pii(request, person)
     editor = role_of(request.user) in EDITOR_ROLES
     return render(request, "members/person_detail.html", {
         "person": person,
         "editor": editor,
         "role_form": PersonRoleForm(user=request.user) if editor else None,
         "history": history(person)[:50],
-        "id_number": person.id_number if revealed else mask("id_number", person.id_number),
-        "mobile": person.mobile if revealed else mask("mobile", person.mobile),
-        "revealed": revealed,
-        "can_reveal": can_reveal,
-        "reveal_form": form,
+        **pii,
         **selectors.person_profile(person),
         "breadcrumbs": [("会员管理", None), ("非公经济人士", "members:person_list"), (person.name, None)],
     })
