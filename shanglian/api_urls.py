@@ -3,6 +3,9 @@
 from rest_framework.routers import DefaultRouter
 
 from shanglian.appeals.api import AppealViewSet
+from shanglian.engagement.api.liaison import VisitViewSet
+from shanglian.engagement.api.proposals import ProposalViewSet
+from shanglian.engagement.api.representatives import RepresentativeViewSet
 from shanglian.events.api import EventViewSet, MyInvitationViewSet
 from shanglian.members.api import EnterpriseViewSet, MembershipViewSet, PersonViewSet
 from shanglian.policies.api import EnterprisePolicyViewSet, PolicyViewSet
@@ -16,5 +19,8 @@ router.register("policies", PolicyViewSet, basename="policy")
 router.register(r"enterprises/(?P<enterprise_id>\d+)/policies", EnterprisePolicyViewSet, basename="enterprise-policy")
 router.register("events", EventViewSet, basename="event")
 router.register("my-invitations", MyInvitationViewSet, basename="my-invitation")
+router.register("engagement/proposals", ProposalViewSet, basename="engagement-proposal")
+router.register("engagement/visits", VisitViewSet, basename="engagement-visit")
+router.register("engagement/representatives", RepresentativeViewSet, basename="engagement-representative")
 
 urlpatterns = router.urls

@@ -149,6 +149,7 @@ INSTALLED_APPS = [
     "shanglian.appeals",
     "shanglian.policies",
     "shanglian.events",
+    "shanglian.engagement",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "huey.contrib.djhuey",
@@ -401,7 +402,8 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"AppealStatusEnum": "shanglian.appeals.models.Status"},
+    "ENUM_NAME_OVERRIDES": {"AppealStatusEnum": "shanglian.appeals.models.Status",
+                            "ProposalStatusEnum": "shanglian.engagement.models.Proposal.Status"},
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "POSTPROCESSING_HOOKS": [

@@ -124,6 +124,8 @@ def ensure_reference_data():
         importlib.import_module("shanglian.policies.migrations.0002_benefit_types").seed(apps, None)
     if not DictItem.objects.filter(kind="event_kind").exists():
         importlib.import_module("shanglian.events.migrations.0002_event_kinds").seed(apps, None)
+    if not DictItem.objects.filter(kind="proposal_topic").exists():
+        importlib.import_module("shanglian.engagement.migrations.0002_dictionaries").seed(apps, None)
 
 
 def make_membership(federation, subject, *, kind=None, joined=date(2020, 1, 1), number="", **fields):
@@ -169,6 +171,59 @@ def make_invitation(event, subject, **fields):
     role = subject.enterprise_roles.order_by("id").first()
     return Invitation.objects.create(event=event, person=subject, enterprise_id=role.enterprise_id if role else None,
                                      name=subject.name, mobile_tail=mobile_tail(subject.mobile), **fields)
+
+
+def make_arrangement(person, *, kind="npc", level="district", term="第十八届", start=date(2022, 1, 1), end=None,
+                     **fields):
+    """A political arrangement (人大代表 of the district by default) of `person`, in force from 2022."""
+    from shanglian.engagement.models import Arrangement
+
+    return Arrangement.objects.create(federation_id=person.federation_id, person=person, kind=kind, level=level,
+                                      term=term, start=start, end=end, **fields)
+
+
+def make_proposal(federation, *, kind="proposal", year=2025, status="submitted", submitters=(), title=None,
+                  **fields):
+    """A proposal of `federation` (by `submitters`, persons; or pass body="federation")."""
+    from shanglian.engagement.models import Proposal
+
+    proposal = Proposal.objects.create(federation=federation, number=f"TA{next(_seq):012d}", kind=kind, year=year,
+                                       status=status, title=title or f"关于优化营商环境的提案{next(_seq)}", **fields)
+    proposal.submitters.set(submitters)
+    return proposal
+
+
+def make_liaison(enterprise, *, user=None, department=None, level="district", start=date(2025, 1, 1), **fields):
+    """A liaison (包联) of `enterprise` by `user` (a leader or staff account) or `department`."""
+    from shanglian.engagement.models import Liaison
+
+    return Liaison.objects.create(federation_id=enterprise.federation_id, enterprise=enterprise, user=user,
+                                  department=department, level=level, start=start, **fields)
+
+
+def make_visit(enterprise, *, visited_on=None, liaison=None, visitors="区领导", **fields):
+    """A visit (走访) to `enterprise`, yesterday by default."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from shanglian.engagement.models import Visit
+
+    return Visit.objects.create(federation_id=enterprise.federation_id, enterprise=enterprise, liaison=liaison,
+                                visited_on=visited_on or timezone.localdate() - timedelta(days=1),
+                                visitors=visitors, **fields)
+
+
+def make_party_organisation(federation, *, kind="branch", name=None, enterprise=None, chamber=None, street=None,
+                            members_count=5, covered=(), **fields):
+    """A party organisation hosted by `enterprise`, `chamber` or `street` (exactly one)."""
+    from shanglian.engagement.models import PartyOrganisation
+
+    organisation = PartyOrganisation.objects.create(
+        federation=federation, kind=kind, name=name or f"测试党组织{next(_seq)}", enterprise=enterprise,
+        chamber=chamber, street=street, members_count=members_count, **fields)
+    organisation.covered_enterprises.set(covered)
+    return organisation
 
 
 def make_cast():

@@ -14,6 +14,7 @@ urlpatterns = [
     path("appeals/", include("shanglian.appeals.urls")),
     path("policies/", include("shanglian.policies.urls")),
     path("events/", include("shanglian.events.urls")),
+    path("engagement/", include("shanglian.engagement.urls")),
     path("notifications/", include("shanglian.notifications.urls")),
     path("imports/", include("shanglian.imports.urls")),
     path("pickers/", include("shanglian.common.urls")),

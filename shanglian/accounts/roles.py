@@ -48,6 +48,11 @@ AFFILIATED_ROLES = frozenset({Role.CHAMBER, Role.DEPARTMENT, Role.ENTERPRISE})
 ORGANISER_ROLES = EDITOR_ROLES | {Role.CHAMBER}
 # Roles that read the events of a scope: the federation (leaders read) and the chambers (their own).
 EVENT_READER_ROLES = FEDERATION_ROLES | {Role.CHAMBER}
+# Roles that record liaison visits (走访): the editors, and a leader on the enterprises assigned to them (包联).
+VISITOR_ROLES = EDITOR_ROLES | {Role.LEADER}
+# Roles that keep party-building records: the editors, and a chamber secretary for its own chamber's
+# party organisations (their activities, 三会一课).
+PARTY_KEEPER_ROLES = EDITOR_ROLES | {Role.CHAMBER}
 
 
 def role_of(user):

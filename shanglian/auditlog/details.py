@@ -27,6 +27,8 @@ LABELS = {
     "pii": "含完整个人信息",
     "job": "后台导出任务",
     "transition": "操作",
+    "appeal_raised": "转为诉求",
+    "person": "人士编号",
     "from": "原状态",
     "to": "新状态",
     "attachments": "附件数",

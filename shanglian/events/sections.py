@@ -21,3 +21,18 @@ def source_event(user, appeal):
     if role_of(user) in EVENT_READER_ROLES and selectors.events_visible_to(user).filter(pk=event.pk).exists():
         url = reverse("events:detail", args=[event.pk])
     return Section("events/_appeal_section.html", {"event": event, "url": url})
+
+
+PERSON_EVENTS_SHOWN = 20  # the latest attendances a person's profile lists (the count covers them all)
+
+
+@register("person")
+def events_attended(user, person):
+    """参加活动 on a person's profile (the representative-figures database): the person's check-ins at the events
+    the user may see (a chamber secretary its chamber's events), the latest first, each linked to its event."""
+    if role_of(user) not in EVENT_READER_ROLES:
+        return None
+    checkins = selectors.checkins_visible_to(user).filter(person=person)
+    latest = list(checkins.select_related("event", "event__kind").order_by("-checked_in_at", "-id")[:PERSON_EVENTS_SHOWN])
+    return Section("events/_person_section.html", {"checkins": latest, "total": checkins.count(),
+                                                   "shown": PERSON_EVENTS_SHOWN})

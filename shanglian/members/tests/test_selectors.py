@@ -87,6 +87,7 @@ def test_the_enterprise_page_is_refused_outside_the_scope(cast, login, who, stat
     assert response.status_code == status
 
 
-def test_the_policies_app_contributes_its_section_to_the_enterprise_page(cast):
+def test_the_apps_contribute_their_sections_to_the_enterprise_page(cast):
     sections = sections_for("enterprise", cast.users.staff, cast.ent1)
-    assert [s.template for s in sections] == ["policies/_enterprise_section.html"]
+    assert [s.template for s in sections] == ["policies/_enterprise_section.html",
+                                              "engagement/liaison/_enterprise_section.html"]

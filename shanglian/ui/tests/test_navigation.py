@@ -8,6 +8,17 @@ from shanglian.accounts.roles import ALL_ROLES
 from shanglian.ui import navigation
 from shanglian.ui.navigation import NavItem, navigation_for
 
+# 政治引领 (engagement/navigation.py): the liaison list for the editors, a leader's own liaisons, no liaison for a
+# chamber; the rest for every member reader.
+_DATABASE = [("代表人士", "engagement:representatives", "team"), ("政治安排", "engagement:arrangements", "flag"),
+             ("议案提案", "engagement:proposals", "file")]
+_PARTY = [("党组织", "engagement:party_organisations", "flag"), ("企业党员情况", "engagement:party_census", "team"),
+          ("党建指导员", "engagement:party_instructors", "user"), ("两个覆盖", "engagement:party_coverage", "chart"),
+          ("政治引领统计", "engagement:statistics", "chart")]
+_VISITS = ("走访记录", "engagement:visits", "car")
+ENGAGEMENT = ("政治引领", [*_DATABASE, ("包联企业", "engagement:liaisons", "link"), _VISITS, *_PARTY])
+LEADER_ENGAGEMENT = ("政治引领", [*_DATABASE, ("我的包联企业", "engagement:my_liaisons", "link"), _VISITS, *_PARTY])
+CHAMBER_ENGAGEMENT = ("政治引领", [*_DATABASE, *_PARTY])
 FEDERATION = [
     ("首页", [("工作台", "workbench:home", "home")]),
     ("会员管理", [("工商联会员", "members:membership_list", "team"),
@@ -18,6 +29,7 @@ FEDERATION = [
     ("惠企政策", [("政策库", "policies:list", "file")]),
     ("活动管理", [("活动列表", "events:list", "calendar"), ("轮值主席", "events:roster", "team"),
               ("活动统计", "events:statistics", "chart"), ("议事规则", "events:quorum_rules", "setting")]),
+    ENGAGEMENT,
     ("组织机构", [("商会", "orgs:chamber_list", "flag"), ("届次", "orgs:term_list", "calendar"),
               ("专门委员会", "orgs:committee_list", "team"), ("职能部门", "orgs:department_list", "bank"),
               ("街道（镇）", "orgs:street_list", "location"), ("帮扶村", "orgs:village_list", "home")]),
@@ -29,11 +41,11 @@ PERSONAL = ("个人中心", [("站内消息", "notifications:inbox", "bell"), ("
 MENUS = {
     "admin": [*FEDERATION, ("系统管理", [("管理后台", "admin:index", "setting")]), PERSONAL],
     "staff": [*FEDERATION, PERSONAL],
-    "leader": [*FEDERATION[:4], READER_EVENTS, *FEDERATION[5:], PERSONAL],
-    "chamber1": [*FEDERATION[:4], READER_EVENTS, ("组织机构", [("本商会", ("orgs:chamber_detail", "chamber1"), "flag")]),
-                 PERSONAL],
-    "chamber2": [*FEDERATION[:4], READER_EVENTS, ("组织机构", [("本商会", ("orgs:chamber_detail", "chamber2"), "flag")]),
-                 PERSONAL],
+    "leader": [*FEDERATION[:4], READER_EVENTS, LEADER_ENGAGEMENT, *FEDERATION[6:], PERSONAL],
+    "chamber1": [*FEDERATION[:4], READER_EVENTS, CHAMBER_ENGAGEMENT,
+                 ("组织机构", [("本商会", ("orgs:chamber_detail", "chamber1"), "flag")]), PERSONAL],
+    "chamber2": [*FEDERATION[:4], READER_EVENTS, CHAMBER_ENGAGEMENT,
+                 ("组织机构", [("本商会", ("orgs:chamber_detail", "chamber2"), "flag")]), PERSONAL],
     "dept1": [
         ("首页", [("工作台", "workbench:home", "home")]),
         ("诉求服务", [("诉求办理", "appeals:list", "message"), ("诉求统计", "appeals:statistics", "chart")]),

@@ -41,6 +41,13 @@ COVERED_ELSEWHERE = {
     # another enterprise's is 404 and nothing is checked in; any other role: 403
     ("post", "/api/v1/my-invitations/check-in/"): "events/tests/test_api.py::test_several_invitees_name_the_one_"
                                                   "checking_in, test_staff_cannot_self_check_in",
+    # recording a visit (走访) for an enterprise or under a liaison of another scope: 400, nothing written; a role
+    # without liaison: 403
+    # registering a proposal naming persons or a chamber of another scope: 400, nothing written; a reader: 403
+    ("post", "/api/v1/engagement/proposals/"): "engagement/tests/test_proposals_api.py::test_an_editor_creates_a_"
+                                               "draft_and_a_proposal_without_a_submitter_is_a_400",
+    ("post", "/api/v1/engagement/visits/"): "engagement/tests/test_liaison_api.py::test_a_bad_visit_is_refused_with_"
+                                            "400_and_nothing_is_written, test_roles_without_liaison_record_nothing",
 }
 # Users beside the cast's roles who own records of the matrix (made by `scoped`): an invitation is read only by its
 # enterprise's user, and the cast has one (ent1); ent2's user proves ent2's invitation real.
@@ -111,6 +118,10 @@ def scoped(cast):
     both federations, and on both sides of the finer lines (chamber, department, enterprise)."""
     dept_other = testing.make_department(cast.other, name="南开区税务局")
     person_other = testing.make_person(cast.other, name="刘南开", enterprise=cast.ent_other)
+    # the representative database (engagement/representatives/ serves persons): person1 (chamber1's), person2
+    # (chamber2's) and the other district's person each hold an arrangement, so it has them on both sides of every line
+    for person in (cast.person1, cast.person2, person_other):
+        testing.make_arrangement(person)
     appeal_ent1 = make_appeal(cast, Status.HANDLING)  # ent1's, dispatched to dept1
     appeal_ent2 = make_appeal(cast, Status.HANDLING, actor=cast.users.staff, enterprise=cast.ent2, channel="phone",
                               departments=[cast.dept2])
@@ -128,27 +139,41 @@ def scoped(cast):
     invitation_ent2 = testing.make_invitation(event_chamber2, cast.ent2)
     cast.users.ent2 = testing.make_user(Role.ENTERPRISE, username="ent2", enterprise=cast.ent2)
     invitations = _by_model(invitation_ent1, invitation_ent2)
+    # visits (走访): the leader's own (under their liaison), the staff's of ent2 (no liaison: not the leader's), the
+    # other federation's; the editors read their federations', a leader their own, no other role any
+    visit_leader = testing.make_visit(cast.ent1, liaison=testing.make_liaison(cast.ent1, user=cast.users.leader))
+    visit_staff = testing.make_visit(cast.ent2, recorded_by=cast.users.staff)
+    visits = _by_model(visit_leader, visit_staff)
     ms = cast.memberships
     district_members = _by_model(cast.ent1, cast.ent2, cast.person1, cast.person2, ms.ent1, ms.ent2, ms.person1,
                                  ms.chamber1)
     district = _merge(district_members, _by_model(appeal_ent1, appeal_ent2, policy, draft, event_fed, event_chamber1,
                                                   event_chamber2), invitations)
     other = _by_model(cast.ent_other, person_other, ms.ent_other, appeal_other, policy_other, event_other)
+    district, other = _merge(district, visits), _merge(other, _by_model(testing.make_visit(cast.ent_other)))
+    # proposals (议案提案): 王建国's (chamber1 sees its members' persons'), chamber2's as a body, the other federation's;
+    # the federation reads its own, a chamber its chamber's and its persons', no other role any
+    proposal_ch1 = testing.make_proposal(cast.district, submitters=[cast.person1], title="王建国的提案")
+    proposal_ch2 = testing.make_proposal(cast.district, body="chamber", chamber=cast.chamber2, title="浙江商会的建议")
+    proposals = _by_model(proposal_ch1, proposal_ch2)
+    district = _merge(district, proposals)
+    other = _merge(other, _by_model(testing.make_proposal(cast.other, body="federation", title="南开区的提案")))
     return {
         "admin": _merge(other, invitations), "staff": _merge(other, invitations),
-        "leader": _merge(other, invitations),
+        "leader": _merge(other, invitations, _by_model(visit_staff)),
         "outsider_staff": district,
         "auditor": _merge(district, other),  # the auditor reads the audit log, no business record
-        "chamber1": _merge(other, invitations, _by_model(cast.ent2, cast.person2, ms.ent2, appeal_ent2, draft,
-                                                         event_fed, event_chamber2)),
-        "chamber2": _merge(other, invitations, _by_model(cast.ent1, cast.person1, ms.ent1, ms.person1, ms.chamber1,
-                                                         appeal_ent1, draft, event_fed, event_chamber1)),
+        "chamber1": _merge(other, invitations, visits, _by_model(proposal_ch2),
+                           _by_model(cast.ent2, cast.person2, ms.ent2, appeal_ent2, draft, event_fed, event_chamber2)),
+        "chamber2": _merge(other, invitations, visits, _by_model(proposal_ch1),
+                           _by_model(cast.ent1, cast.person1, ms.ent1, ms.person1, ms.chamber1, appeal_ent1, draft,
+                                     event_fed, event_chamber1)),
         # a department handles appeals and reads live policies: no member record, no event at all
-        "dept1": _merge(other, district_members, invitations,
+        "dept1": _merge(other, district_members, invitations, visits, proposals,
                         _by_model(appeal_ent2, draft, event_fed, event_chamber1, event_chamber2)),
-        "ent1": _merge(other, _by_model(cast.ent2, cast.person1, cast.person2, ms.ent1, ms.ent2, ms.person1,
-                                        ms.chamber1, appeal_ent2, draft, event_fed, event_chamber1, event_chamber2,
-                                        invitation_ent2)),
+        "ent1": _merge(other, visits, proposals,
+                       _by_model(cast.ent2, cast.person1, cast.person2, ms.ent1, ms.ent2, ms.person1, ms.chamber1,
+                                 appeal_ent2, draft, event_fed, event_chamber1, event_chamber2, invitation_ent2)),
     }
 
 

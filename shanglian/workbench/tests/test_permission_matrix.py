@@ -175,6 +175,53 @@ MATRIX = [
     ("events:attendance_import_template", None, {"admin": 200, "staff": 200, "leader": 403, "chamber1": 200,
                                                  "chamber2": 200, "dept1": 403, "ent1": 403, "auditor": 403,
                                                  "outsider_staff": 200}),
+    # 非公党建: the member registry's readers (a chamber secretary its chamber's and its members'); the editors keep
+    # organisations, instructors and the census (engagement/tests/test_party_views.py, test_party_import.py)
+    *[(page, None, {"admin": 200, "staff": 200, "leader": 200, "chamber1": 200, "chamber2": 200, "dept1": 403,
+                    "ent1": 403, "auditor": 403, "outsider_staff": 200})
+      for page in ("engagement:party_organisations", "engagement:party_organisations_export",
+                   "engagement:party_instructors", "engagement:party_census", "engagement:party_coverage")],
+    *[(page, None, {"admin": 200, "staff": 200, "leader": 403, "chamber1": 403, "chamber2": 403, "dept1": 403,
+                    "ent1": 403, "auditor": 403, "outsider_staff": 200})
+      for page in ("engagement:party_organisation_create", "engagement:party_instructor_create",
+                   "engagement:party_census_import", "engagement:party_census_import_template")],
+    ("engagement:party_census_edit", "ent1", {"admin": 200, "staff": 200, "leader": 403, "chamber1": 403,
+                                              "chamber2": 403, "dept1": 403, "ent1": 403, "auditor": 403,
+                                              "outsider_staff": 404}),
+    # 包联企业 (the editors keep the assignments), 我的包联企业 and 走访记录 (the editors, and a leader their own):
+    # chamber, department, enterprise and auditor 403 (engagement/tests/test_liaison_pages.py)
+    *[(page, None, {"admin": 200, "staff": 200, "leader": 403, "chamber1": 403, "chamber2": 403, "dept1": 403,
+                    "ent1": 403, "auditor": 403, "outsider_staff": 200})
+      for page in ("engagement:liaisons", "engagement:liaisons_export", "engagement:liaison_create")],
+    *[(page, None, {"admin": 200, "staff": 200, "leader": 200, "chamber1": 403, "chamber2": 403, "dept1": 403,
+                    "ent1": 403, "auditor": 403, "outsider_staff": 200})
+      for page in ("engagement:my_liaisons", "engagement:visits", "engagement:visits_export",
+                   "engagement:visit_create")],
+    # 代表人士数据库: the member registry's readers (a chamber secretary its members' persons), the editors write
+    # (engagement/tests/test_representatives_pages.py)
+    *[(page, None, {"admin": 200, "staff": 200, "leader": 200, "chamber1": 200, "chamber2": 200, "dept1": 403,
+                    "ent1": 403, "auditor": 403, "outsider_staff": 200})
+      for page in ("engagement:representatives", "engagement:representatives_export", "engagement:arrangements",
+                   "engagement:arrangements_export")],
+    ("engagement:profile", "person1", {"admin": 200, "staff": 200, "leader": 200, "chamber1": 200, "chamber2": 404,
+                                       "dept1": 403, "ent1": 403, "auditor": 403, "outsider_staff": 404}),
+    *[(page, "person1", {"admin": 200, "staff": 200, "leader": 403, "chamber1": 403, "chamber2": 403, "dept1": 403,
+                         "ent1": 403, "auditor": 403, "outsider_staff": 404})
+      for page in ("engagement:arrangement_create", "engagement:honour_create", "engagement:cultivation_create")],
+    *[(page, None, {"admin": 200, "staff": 200, "leader": 403, "chamber1": 403, "chamber2": 403, "dept1": 403,
+                    "ent1": 403, "auditor": 403, "outsider_staff": 200})
+      for page in ("engagement:arrangement_import", "engagement:arrangement_import_template")],
+    # 议案提案: the federation reads, a chamber secretary its chamber's and its persons'; the editors write and import
+    # (engagement/tests/test_proposals_pages.py, test_proposals_import.py)
+    *[(page, None, {"admin": 200, "staff": 200, "leader": 200, "chamber1": 200, "chamber2": 200, "dept1": 403,
+                    "ent1": 403, "auditor": 403, "outsider_staff": 200})
+      for page in ("engagement:proposals", "engagement:proposals_export")],
+    *[(page, None, {"admin": 200, "staff": 200, "leader": 403, "chamber1": 403, "chamber2": 403, "dept1": 403,
+                    "ent1": 403, "auditor": 403, "outsider_staff": 200})
+      for page in ("engagement:proposal_create", "engagement:proposal_import", "engagement:proposal_import_template")],
+    # 政治引领统计: the member registry's readers, each on its own scope (engagement/tests/test_statistics.py)
+    ("engagement:statistics", None, {"admin": 200, "staff": 200, "leader": 200, "chamber1": 200, "chamber2": 200,
+                                     "dept1": 403, "ent1": 403, "auditor": 403, "outsider_staff": 200}),
 ]
 
 # Pages addressed by an import job's id: members/tests/test_import.py proves the owner is allowed and
@@ -229,6 +276,33 @@ COVERED_ELSEWHERE = {
     # one 签到表导入 job (check report, 确认导入, error report): events/tests/test_import.py (its uploader only,
     # 404 for another user; the roles that do not organise 403 on the upload page)
     "events:attendance_import_job", "events:attendance_import_commit", "events:attendance_import_errors",
+    # one party organisation (查看/编辑/删除, 登记活动), one activity (删除), one instructor (编辑/删除):
+    # engagement/tests/test_party_views.py (readers read their scope — chamber2 404 on chamber1's; editors write,
+    # keepers record activities, leader 403, another federation or chamber 404); one 企业党员情况导入 job:
+    # engagement/tests/test_party_import.py (its uploader only, 404 for another user, 403 for the other roles)
+    "engagement:party_organisation", "engagement:party_organisation_edit", "engagement:party_organisation_delete",
+    "engagement:party_activity_create", "engagement:party_activity_delete", "engagement:party_instructor_edit",
+    "engagement:party_instructor_delete", "engagement:party_census_import_job",
+    "engagement:party_census_import_commit", "engagement:party_census_import_errors",
+    # one liaison or visit (查看/编辑/删除/结束包联/转为诉求): engagement/tests/test_liaison_pages.py (editors allowed,
+    # a leader their own to read and record, another leader's or federation's 404, chamber/department/enterprise 403)
+    "engagement:liaison", "engagement:liaison_edit", "engagement:liaison_delete", "engagement:visit",
+    "engagement:visit_edit", "engagement:visit_raise_appeal",
+    # one arrangement, honour or cultivation-plan entry (编辑/删除): engagement/tests/test_representatives_pages.py
+    # (editors allowed, every other role 403, another federation's editor 404); one 政治安排导入 job:
+    # engagement/tests/test_representatives_import.py (its uploader only, 404 for another user, 403 for readers)
+    "engagement:arrangement_edit", "engagement:arrangement_delete", "engagement:honour_delete",
+    "engagement:cultivation_edit", "engagement:cultivation_delete", "engagement:arrangement_import_job",
+    "engagement:arrangement_import_commit", "engagement:arrangement_import_errors",
+    # one proposal (查看/编辑/删除 and its workflow's steps): engagement/tests/test_proposals_pages.py (readers read
+    # their scope — chamber1 404 on chamber2's; editors write, leader 403, another federation's editor 404); one
+    # 议案提案导入 job: engagement/tests/test_proposals_import.py (its uploader only, 404 for another user)
+    "engagement:proposal", "engagement:proposal_edit", "engagement:proposal_delete", "engagement:proposal_transition",
+    "engagement:proposal_import_job", "engagement:proposal_import_commit", "engagement:proposal_import_errors",
+    # the records behind one figure of 政治引领统计 (addressed by the figure's key): engagement/tests/test_statistics.py
+    # (readers allowed, department/enterprise/auditor 403, a chamber 403 on liaison's, an unknown key or another
+    # scope's row 404)
+    "engagement:figure_records",
 }
 
 CASES = [(page, target, role, expected[role]) for page, target, expected in MATRIX for role in ROLES]

@@ -25,6 +25,7 @@ from shanglian.accounts.roles import Role
 from shanglian.appeals.models import Status
 from shanglian.appeals.tests.factories import make_appeal, submit
 from shanglian.common.models import DictItem
+from shanglian.engagement.models import EnterpriseParty, PartyActivity, PartyInstructor
 from shanglian.events.models import CheckIn
 from shanglian.policies.services import Eligibility, publish_policy, save_policy
 
@@ -71,9 +72,9 @@ def grow(cast, units, start):
     """Add `units` units of data to the cast's district (and some to the other district): per unit, an
     enterprise with its legal representative in each chamber, their memberships, an enterprise of the
     other district, ent1's appeals in three states, one the desk registered for a new enterprise and sent
-    to two departments, one of the other district, a policy published and pushed (deliveries, messages), and
+    to two departments, one of the other district, a policy published and pushed (deliveries, messages),
     events: one held by the federation (two invitees, both checked in), one of each chamber (ent1 invited to
-    chamber1's), one of the other district."""
+    chamber1's), one of the other district, and each chamber member's 政治引领 (`grow_engagement`)."""
     staff = cast.users.staff
     subsidy = DictItem.objects.get(kind="benefit_type", code="subsidy")
     for n in range(start, start + units):
@@ -82,6 +83,7 @@ def grow(cast, units, start):
             person = testing.make_person(cast.district, name=f"赵增{n}", enterprise=enterprise)
             testing.make_membership(cast.district, enterprise, joined=date(2025, 3, n))
             testing.make_membership(cast.district, person, joined=date(2026, 2, n))
+            grow_engagement(cast, n, enterprise, person)
         other = testing.make_enterprise(cast.other)
         testing.make_membership(cast.other, other)
         for status in (Status.SUBMITTED, Status.HANDLING, Status.CLOSED):
@@ -102,6 +104,21 @@ def grow(cast, units, start):
         for chamber, invitee in ((cast.chamber1, cast.ent1), (cast.chamber2, enterprise)):
             testing.make_invitation(testing.make_event(cast.district, chamber=chamber, title=f"商会沙龙{n}"), invitee)
         testing.make_event(cast.other, title=f"南开区培训班{n}")
+
+
+def grow_engagement(cast, n, enterprise, person):
+    """政治引领 of one chamber member: the person's arrangement and proposal, the enterprise under the leader's
+    liaison with a visit, its party census, own organisation (with an activity) and instructor."""
+    testing.make_arrangement(person, kind="cppcc", start=date(2023, 1, n))
+    testing.make_proposal(cast.district, year=2025, submitters=[person], title=f"关于稳岗扩岗的提案{n}")
+    liaison = testing.make_liaison(enterprise, user=cast.users.leader)
+    testing.make_visit(enterprise, liaison=liaison, recorded_by=cast.users.leader)
+    EnterpriseParty.objects.create(enterprise=enterprise, party_members=2 + n, surveyed_on=date(2025, 6, 30))
+    organisation = testing.make_party_organisation(cast.district, enterprise=enterprise, founded=date(2022, 1, n))
+    PartyActivity.objects.create(organisation=organisation, kind="party_lecture", held_on=date(2025, 5, n),
+                                 title=f"党课{n}", attendees=3)
+    PartyInstructor.objects.create(federation=cast.district, name=f"指导员{n}", enterprise=enterprise,
+                                   start=date(2025, 1, n))
 
 
 def _client(user):

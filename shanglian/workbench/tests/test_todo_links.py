@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from shanglian import testing
 from shanglian.appeals.models import Status
 from shanglian.appeals.tests.factories import make_appeal
 from shanglian.audit.models import AuditAction, AuditResult
@@ -29,6 +30,9 @@ def work(cast):
         make_appeal(cast, status)
     make_appeal(cast, Status.HANDLING, pending_extension=True)
     make_policy(cast, title="河西区支持楼宇经济发展若干措施")  # a draft
+    # liaison enterprises not visited for long (engagement): the leader's own and a department's
+    testing.make_liaison(cast.ent1, user=cast.users.leader, start=timezone.localdate() - timedelta(days=400))
+    testing.make_liaison(cast.ent2, department=cast.dept1, start=timezone.localdate() - timedelta(days=400))
     for action in (AuditAction.LOGIN_FAILED, AuditAction.DENIED):
         record(action, result=AuditResult.DENIED if action == AuditAction.DENIED else AuditResult.FAILURE)
 

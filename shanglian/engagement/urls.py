@@ -1,0 +1,67 @@
+from django.urls import path
+
+from . import liaison_views, party_views, proposal_views, representative_views, statistics_views
+
+app_name = "engagement"
+urlpatterns = [
+    # 代表人士数据库 (representative_views.py)
+    path("representatives/", representative_views.representative_list, name="representatives"),
+    path("representatives/export/", representative_views.representative_export, name="representatives_export"),
+    path("representatives/<int:pk>/", representative_views.profile, name="profile"),
+    path("representatives/<int:pk>/arrangements/new/", representative_views.arrangement_create,
+         name="arrangement_create"),
+    path("arrangements/", representative_views.arrangement_list, name="arrangements"),
+    path("arrangements/export/", representative_views.arrangement_export, name="arrangements_export"),
+    path("arrangements/<int:pk>/edit/", representative_views.arrangement_edit, name="arrangement_edit"),
+    path("arrangements/<int:pk>/delete/", representative_views.arrangement_delete, name="arrangement_delete"),
+    path("representatives/<int:pk>/honours/new/", representative_views.honour_create, name="honour_create"),
+    path("honours/<int:pk>/delete/", representative_views.honour_delete, name="honour_delete"),
+    path("representatives/<int:pk>/cultivations/new/", representative_views.cultivation_create,
+         name="cultivation_create"),
+    path("cultivations/<int:pk>/edit/", representative_views.cultivation_edit, name="cultivation_edit"),
+    path("cultivations/<int:pk>/delete/", representative_views.cultivation_delete, name="cultivation_delete"),
+    *representative_views.IMPORT_PAGES.urlpatterns("arrangements/import/"),
+    # 议案提案 (proposal_views.py)
+    path("proposals/", proposal_views.proposal_list, name="proposals"),
+    path("proposals/export/", proposal_views.proposal_export, name="proposals_export"),
+    path("proposals/new/", proposal_views.proposal_create, name="proposal_create"),
+    path("proposals/<int:pk>/", proposal_views.proposal_detail, name="proposal"),
+    path("proposals/<int:pk>/edit/", proposal_views.proposal_edit, name="proposal_edit"),
+    path("proposals/<int:pk>/delete/", proposal_views.proposal_delete, name="proposal_delete"),
+    path("proposals/<int:pk>/do/<slug:action>/", proposal_views.proposal_transition, name="proposal_transition"),
+    *proposal_views.IMPORT_PAGES.urlpatterns("proposals/import/"),
+    # 包联走访 (liaison_views.py)
+    path("liaisons/", liaison_views.liaison_list, name="liaisons"),
+    path("liaisons/export/", liaison_views.liaison_export, name="liaisons_export"),
+    path("liaisons/new/", liaison_views.liaison_create, name="liaison_create"),
+    path("liaisons/<int:pk>/", liaison_views.liaison_detail, name="liaison"),
+    path("liaisons/<int:pk>/edit/", liaison_views.liaison_edit, name="liaison_edit"),
+    path("liaisons/<int:pk>/delete/", liaison_views.liaison_delete, name="liaison_delete"),
+    path("liaisons/mine/", liaison_views.my_liaisons, name="my_liaisons"),
+    path("visits/", liaison_views.visit_list, name="visits"),
+    path("visits/export/", liaison_views.visit_export, name="visits_export"),
+    path("visits/new/", liaison_views.visit_create, name="visit_create"),
+    path("visits/<int:pk>/", liaison_views.visit_detail, name="visit"),
+    path("visits/<int:pk>/edit/", liaison_views.visit_edit, name="visit_edit"),
+    path("visits/<int:pk>/appeal/", liaison_views.visit_raise_appeal, name="visit_raise_appeal"),
+    # 非公党建 (party_views.py)
+    path("party/", party_views.organisation_list, name="party_organisations"),
+    path("party/export/", party_views.organisation_export, name="party_organisations_export"),
+    path("party/new/", party_views.organisation_create, name="party_organisation_create"),
+    path("party/<int:pk>/", party_views.organisation_detail, name="party_organisation"),
+    path("party/<int:pk>/edit/", party_views.organisation_edit, name="party_organisation_edit"),
+    path("party/<int:pk>/delete/", party_views.organisation_delete, name="party_organisation_delete"),
+    path("party/<int:pk>/activities/new/", party_views.activity_create, name="party_activity_create"),
+    path("party/activities/<int:pk>/delete/", party_views.activity_delete, name="party_activity_delete"),
+    path("party/instructors/", party_views.instructor_list, name="party_instructors"),
+    path("party/instructors/new/", party_views.instructor_create, name="party_instructor_create"),
+    path("party/instructors/<int:pk>/edit/", party_views.instructor_edit, name="party_instructor_edit"),
+    path("party/instructors/<int:pk>/delete/", party_views.instructor_delete, name="party_instructor_delete"),
+    path("party/census/", party_views.census_list, name="party_census"),
+    path("party/census/<int:enterprise_pk>/", party_views.census_edit, name="party_census_edit"),
+    *party_views.IMPORT_PAGES.urlpatterns("party/census/import/"),
+    path("party/coverage/", party_views.coverage, name="party_coverage"),
+    # 统计 (statistics_views.py)
+    path("statistics/", statistics_views.statistics, name="statistics"),
+    path("statistics/records/<str:key>/", statistics_views.figure_records, name="figure_records"),
+]
