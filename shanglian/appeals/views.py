@@ -20,7 +20,7 @@ from shanglian.common.uploads import download_response
 from shanglian.common.workflow import service_kwargs
 from shanglian.imports.exports import audited_export
 from shanglian.members.selectors import can_view_pii
-from shanglian.ui.listing import Action, Column, ListPage, Tab, render_list
+from shanglian.ui.listing import Action, Column, ListPage, Tab, export_action, render_list
 from shanglian.ui.sections import sections_for
 from shanglian.ui.shortcuts import get_visible_or_404
 
@@ -107,7 +107,7 @@ def appeal_list(request):
     toolbar = []
     if role_of(request.user) in EDITOR_ROLES:
         toolbar.append(Action("登记诉求", reverse("appeals:create"), "primary"))
-    toolbar.append(Action("导出", reverse("appeals:export") + (f"?{request.GET.urlencode()}" if request.GET else "")))
+    toolbar.append(export_action(request, "appeals:export"))
     page = ListPage(
         title="诉求办理",
         breadcrumbs=[("诉求服务", None), ("诉求办理", None)],

@@ -31,6 +31,16 @@ def local_day(moment):
     return timezone.localtime(moment, timezone.get_default_timezone()).date()
 
 
+def day_text(day):
+    """A date as the pages and exports write it, 2026-12-01; nothing for no date."""
+    return f"{day:%Y-%m-%d}" if day else ""
+
+
+def span_text(start, end):
+    """A period of a post or an assignment: "2025-01-01 至 2026-01-01", or "2025-01-01 至今" while it has no end."""
+    return f"{start:%Y-%m-%d} 至 {end:%Y-%m-%d}" if end else f"{start:%Y-%m-%d} 至今"
+
+
 def day_bounds(day):
     """The instants a local day starts and ends at: [start, end)."""
     tz = timezone.get_default_timezone()

@@ -22,11 +22,12 @@ from django.views.decorators.http import require_http_methods
 from shanglian.accounts.roles import EDITOR_ROLES, VISITOR_ROLES, Role, require_role, role_of
 from shanglian.appeals.services import RightsCase
 from shanglian.common.errors import Refused
+from shanglian.common.periods import day_text
 from shanglian.common.records import history
 from shanglian.common.validators import is_id
 from shanglian.imports.exports import audited_export
 from shanglian.members.selectors import enterprises_visible_to
-from shanglian.ui.listing import Action, Column, ListPage, render_list
+from shanglian.ui.listing import Action, Column, ListPage, export_action, render_list
 from shanglian.ui.records import delete_page, edit_page, staff_page
 from shanglian.ui.shortcuts import get_visible_or_404
 
@@ -39,14 +40,6 @@ LIAISON_VISITS_SHOWN = 50
 LIAISON_CRUMBS = [("政治引领", None), ("包联企业", "engagement:liaisons")]
 MY_CRUMBS = [("政治引领", None), ("我的包联企业", "engagement:my_liaisons")]
 VISIT_CRUMBS = [("政治引领", None), ("走访记录", "engagement:visits")]
-
-
-def _day(value):
-    return f"{value:%Y-%m-%d}" if value else ""
-
-
-def _with_query(request, name):
-    return reverse(name) + (f"?{request.GET.urlencode()}" if request.GET else "")
 
 
 def _is_editor(user):
@@ -76,9 +69,9 @@ LIAISON_FIELDS = [
     ("层级", lambda item: item.get_level_display()),
     ("街道", _street),
     ("包联人", lambda item: item.liaison_display),
-    ("起始日期", lambda item: _day(item.start)),
-    ("结束日期", lambda item: _day(item.end)),
-    ("最近走访", lambda item: _day(item.last_visit)),
+    ("起始日期", lambda item: day_text(item.start)),
+    ("结束日期", lambda item: day_text(item.end)),
+    ("最近走访", lambda item: day_text(item.last_visit)),
     ("未办结诉求", lambda item: item.open_appeals),
     ("备注", lambda item: item.note),
 ]
@@ -105,16 +98,16 @@ def liaison_list(request):
         breadcrumbs=[("政治引领", None), ("包联企业", None)],
         search_form=form,
         toolbar=[Action("新增", reverse("engagement:liaison_create"), "primary"),
-                 Action("导出", _with_query(request, "engagement:liaisons_export"))],
+                 export_action(request, "engagement:liaisons_export")],
         columns=[
             Column("企业", "enterprise.name", link=detail, wrap=True),
             Column("层级", "get_level_display", sort="level"),
             Column("街道", _street),
             Column("包联人", "liaison_display"),
-            Column("起始日期", lambda item: _day(item.start), sort="start"),
+            Column("起始日期", lambda item: day_text(item.start), sort="start"),
             Column("在期", lambda item: "在期" if item.in_force_on(today) else "已结束",
                    tag=lambda item: "tag-success" if item.in_force_on(today) else "tag-muted"),
-            Column("最近走访", lambda item: _day(item.last_visit), sort="last_visit"),
+            Column("最近走访", lambda item: day_text(item.last_visit), sort="last_visit"),
             Column("距今天数", _days(today), tag=_overdue_tag(today)),
             Column("未办结诉求", "open_appeals", sort="open_appeals"),
         ],
@@ -239,8 +232,8 @@ def my_liaisons(request):
         columns=[
             Column("企业", "enterprise.name", link=detail, wrap=True),
             Column("层级", "get_level_display"),
-            Column("起始日期", lambda item: _day(item.start), sort="start"),
-            Column("最近走访", lambda item: _day(item.last_visit), sort="last_visit"),
+            Column("起始日期", lambda item: day_text(item.start), sort="start"),
+            Column("最近走访", lambda item: day_text(item.last_visit), sort="last_visit"),
             Column("距今天数", _days(today), tag=_overdue_tag(today)),
             Column("未办结诉求", "open_appeals", sort="open_appeals",
                    link=lambda item: f"{detail(item)}#appeals" if item.open_appeals else ""),
@@ -261,7 +254,7 @@ def _liaison_name(visit):
 
 
 VISIT_FIELDS = [
-    ("走访日期", lambda v: _day(v.visited_on)),
+    ("走访日期", lambda v: day_text(v.visited_on)),
     ("企业", lambda v: v.enterprise.name),
     ("包联人", _liaison_name),
     ("走访人员", lambda v: v.visitors),
@@ -300,9 +293,9 @@ def visit_list(request):
         breadcrumbs=[("政治引领", None), ("走访记录", None)],
         search_form=form,
         toolbar=[Action("记录走访", reverse("engagement:visit_create"), "primary"),
-                 Action("导出", _with_query(request, "engagement:visits_export"))],
+                 export_action(request, "engagement:visits_export")],
         columns=[
-            Column("走访日期", lambda v: _day(v.visited_on), link=detail, sort="visited_on"),
+            Column("走访日期", lambda v: day_text(v.visited_on), link=detail, sort="visited_on"),
             Column("企业", "enterprise.name", wrap=True),
             Column("包联人", _liaison_name),
             Column("走访人员", "visitors"),

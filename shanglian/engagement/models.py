@@ -15,6 +15,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from shanglian.common.periods import span_text
+
 
 def check_period(start, end, message):
     if start and end and end < start:
@@ -92,7 +94,7 @@ class Arrangement(models.Model):
         if clash is not None:
             raise ValidationError(
                 f"与已有的{clash.get_level_display()}{clash.get_kind_display()}（{clash.term}，"
-                f"{clash.start:%Y-%m-%d} 至 {clash.end and f'{clash.end:%Y-%m-%d}' or '今'}）时间重叠：同一人同一层级的"
+                f"{span_text(clash.start, clash.end)}）时间重叠：同一人同一层级的"
                 f"同类安排不能重叠。")
 
 

@@ -14,10 +14,11 @@ from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 
 from shanglian.accounts.roles import EDITOR_ROLES, PARTY_KEEPER_ROLES, role_of
+from shanglian.common.periods import day_text
 from shanglian.imports.exports import audited_export
 from shanglian.imports.pages import ImportPages
 from shanglian.ui.figures import NO_DATA
-from shanglian.ui.listing import Action, Column, ListPage, render_list
+from shanglian.ui.listing import Action, Column, ListPage, export_action, render_list
 from shanglian.ui.records import delete_page, edit_page, staff_page
 from shanglian.ui.shortcuts import get_visible_or_404
 
@@ -43,14 +44,6 @@ KIND_TAGS = {PartyOrganisation.Kind.JOINT_COMMITTEE: "tag-info", PartyOrganisati
 
 def _is_editor(user):
     return role_of(user) in EDITOR_ROLES
-
-
-def _query(request):
-    return f"?{request.GET.urlencode()}" if request.GET else ""
-
-
-def _date(value):
-    return f"{value:%Y-%m-%d}" if value else ""
 
 
 # --- organisations ------------------------------------------------------------------------------------------
@@ -87,8 +80,8 @@ ORGANISATION_FIELDS = [
     ("所在街道", lambda o, on: str(_street_of(o) or "")),
     ("党员人数", lambda o, on: o.members_count),
     ("书记", lambda o, on: o.secretary),
-    ("成立日期", lambda o, on: _date(o.founded)),
-    ("撤销日期", lambda o, on: _date(o.dissolved)),
+    ("成立日期", lambda o, on: day_text(o.founded)),
+    ("撤销日期", lambda o, on: day_text(o.dissolved)),
     ("状态", lambda o, on: _status(o, on)),
     ("联建覆盖企业", lambda o, on: o.covered_count),
 ]
@@ -109,7 +102,7 @@ def organisation_list(request):
     toolbar = []
     if _is_editor(request.user):
         toolbar.append(Action("新增党组织", reverse("engagement:party_organisation_create"), "primary"))
-    toolbar += [Action("导出", reverse("engagement:party_organisations_export") + _query(request)),
+    toolbar += [export_action(request, "engagement:party_organisations_export"),
                 Action("两个覆盖", reverse("engagement:party_coverage"))]
 
     def detail(o):
@@ -127,7 +120,7 @@ def organisation_list(request):
             Column("所在街道", lambda o: str(_street_of(o) or "") or None),
             Column("党员人数", "members_count", sort="members_count"),
             Column("书记", "secretary"),
-            Column("成立日期", lambda o: _date(o.founded) or None, sort="founded"),
+            Column("成立日期", lambda o: day_text(o.founded) or None, sort="founded"),
             Column("联建覆盖企业", "covered_count", sort="covered_count"),
             Column("状态", lambda o: _status(o, today),
                    tag=lambda o: "tag-success" if _is_active(o, today) else "tag-muted"),
@@ -263,8 +256,8 @@ def instructor_list(request):
             Column("姓名", "name", sort="name"),
             Column("工作单位及职务", "unit", wrap=True),
             Column("指导对象", target, wrap=True),
-            Column("选派日期", lambda i: _date(i.start), sort="start"),
-            Column("结束日期", lambda i: _date(i.end) or None, sort="end"),
+            Column("选派日期", lambda i: day_text(i.start), sort="start"),
+            Column("结束日期", lambda i: day_text(i.end) or None, sort="end"),
             Column("状态", lambda i: "在任" if _in_force(i, today) else "已结束",
                    tag=lambda i: "tag-success" if _in_force(i, today) else "tag-muted"),
         ],
@@ -353,7 +346,7 @@ def census_list(request):
             Column("所在街道", "street.name"),
             Column("党员人数", lambda e: "未统计" if e.party_members is None else e.party_members,
                    tag=lambda e: "tag-muted" if e.party_members is None else "", sort="party_members"),
-            Column("统计日期", lambda e: _date(e.surveyed_on) or None, sort="surveyed_on"),
+            Column("统计日期", lambda e: day_text(e.surveyed_on) or None, sort="surveyed_on"),
             Column("组织覆盖", lambda e: _coverage_text(e, e.org_covered), tag=lambda e: _coverage_tag(e, e.org_covered)),
             Column("工作覆盖", lambda e: _coverage_text(e, e.work_covered),
                    tag=lambda e: _coverage_tag(e, e.work_covered)),

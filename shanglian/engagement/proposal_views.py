@@ -14,13 +14,14 @@ from django.views.decorators.http import require_POST
 
 from shanglian.accounts.roles import EDITOR_ROLES, require_role, role_of
 from shanglian.common.errors import Refused
+from shanglian.common.periods import day_text
 from shanglian.common.records import history
 from shanglian.common.workflow import service_kwargs
 from shanglian.imports.exports import audited_export
 from shanglian.imports.pages import ImportPages
 from shanglian.members.selectors import persons_visible_to
 from shanglian.policies.selectors import policies_visible_to
-from shanglian.ui.listing import Action, Column, ListPage, render_list
+from shanglian.ui.listing import Action, Column, ListPage, export_action, render_list
 from shanglian.ui.records import delete_page, edit_page, staff_page
 from shanglian.ui.shortcuts import get_visible_or_404
 
@@ -61,10 +62,6 @@ def submitted_by(proposal):
     return "、".join(names)
 
 
-def _date(value):
-    return f"{value:%Y-%m-%d}" if value else ""
-
-
 # --- the list ------------------------------------------------------------------------------------------------
 # One column set for the export (the page shows the short ones).
 LIST_FIELDS = [
@@ -78,10 +75,10 @@ LIST_FIELDS = [
     ("提交对象", lambda p: p.recipient),
     ("承办部门", lambda p: p.department.name if p.department_id else ""),
     ("状态", lambda p: p.get_status_display()),
-    ("提交日期", lambda p: _date(p.submitted_on)),
-    ("立案日期", lambda p: _date(p.registered_on)),
-    ("答复日期", lambda p: _date(p.replied_on)),
-    ("采纳结果日期", lambda p: _date(p.decided_on)),
+    ("提交日期", lambda p: day_text(p.submitted_on)),
+    ("立案日期", lambda p: day_text(p.registered_on)),
+    ("答复日期", lambda p: day_text(p.replied_on)),
+    ("采纳结果日期", lambda p: day_text(p.decided_on)),
     ("答复意见", lambda p: p.reply),
     ("转化的实际举措", lambda p: p.measure),
     ("对应惠企政策", lambda p: p.policy.title if p.policy_id else ""),
@@ -123,8 +120,7 @@ def proposal_list(request):
     if editor:
         toolbar += [Action("新增议案提案", reverse("engagement:proposal_create"), "primary"),
                     Action("导入", reverse("engagement:proposal_import"))]
-    toolbar.append(Action("导出", reverse("engagement:proposals_export")
-                          + (f"?{request.GET.urlencode()}" if request.GET else "")))
+    toolbar.append(export_action(request, "engagement:proposals_export"))
 
     def detail(p):
         return reverse("engagement:proposal", args=[p.pk])

@@ -22,7 +22,7 @@ from shanglian.imports.exports import audited_export
 from shanglian.imports.pages import ImportPages
 from shanglian.members.selectors import can_view_pii, persons_editable_by, persons_visible_to
 from shanglian.members.views import person_pii
-from shanglian.ui.listing import Action, Column, ListPage, render_list
+from shanglian.ui.listing import Action, Column, ListPage, export_action, render_list
 from shanglian.ui.records import delete_page, edit_page, staff_page
 from shanglian.ui.sections import sections_for
 from shanglian.ui.shortcuts import get_visible_or_404
@@ -42,11 +42,6 @@ from .services import representatives as services
 CRUMBS = [("政治引领", None), ("代表人士", "engagement:representatives")]
 ARRANGEMENT_CRUMBS = [("政治引领", None), ("政治安排", "engagement:arrangements")]
 IN_FORCE_TAGS = {True: "tag-success", False: "tag-muted"}
-
-
-def _with_query(request, name):
-    """An export link that keeps the list's search."""
-    return reverse(name) + (f"?{request.GET.urlencode()}" if request.GET else "")
 
 
 def _profile_url(person_id):
@@ -127,7 +122,7 @@ def representative_list(request):
     if editor:
         toolbar.append(Action("添加代表人士", reverse("engagement:representatives") + "?scope=all", "primary"))
         toolbar.append(Action("导入政治安排", reverse("engagement:arrangement_import")))
-    toolbar.append(Action("导出", _with_query(request, "engagement:representatives_export")))
+    toolbar.append(export_action(request, "engagement:representatives_export"))
 
     def row_actions(person):
         actions = [Action("查看", _profile_url(person.pk))]
@@ -214,7 +209,7 @@ def arrangement_list(request):
     toolbar = []
     if editor:
         toolbar.append(Action("导入", reverse("engagement:arrangement_import"), "primary"))
-    toolbar.append(Action("导出", _with_query(request, "engagement:arrangements_export")))
+    toolbar.append(export_action(request, "engagement:arrangements_export"))
 
     def row_actions(arrangement):
         actions = [Action("查看", _profile_url(arrangement.person_id))]

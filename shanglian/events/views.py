@@ -22,7 +22,7 @@ from shanglian.common.records import history
 from shanglian.common.uploads import download_response
 from shanglian.common.workflow import service_kwargs
 from shanglian.imports.exports import audited_export
-from shanglian.ui.listing import Action, Column, ListPage, render_list
+from shanglian.ui.listing import Action, Column, ListPage, export_action, render_list
 from shanglian.ui.records import edit_page
 from shanglian.ui.shortcuts import get_visible_or_404
 
@@ -94,7 +94,7 @@ def event_list(request):
     if organiser:
         toolbar.append(Action("新增活动", reverse("events:create"), "primary"))
         toolbar.append(Action("导入签到表", reverse("events:attendance_import")))
-    toolbar.append(Action("导出", reverse("events:export") + (f"?{request.GET.urlencode()}" if request.GET else "")))
+    toolbar.append(export_action(request, "events:export"))
 
     def detail(e):
         return reverse("events:detail", args=[e.pk])
@@ -380,8 +380,7 @@ def invitation_list(request, pk):
     toolbar = []
     if organiser and event.status in EDITABLE_STATES:
         toolbar.append(Action("邀请", reverse("events:invite", args=[event.pk]), "primary"))
-    toolbar += [Action("导出", reverse("events:invitations_export", args=[event.pk])
-                       + (f"?{request.GET.urlencode()}" if request.GET else "")),
+    toolbar += [export_action(request, "events:invitations_export", event.pk),
                 Action("返回活动", event.get_absolute_url())]
 
     def row_actions(i):

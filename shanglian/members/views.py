@@ -22,7 +22,7 @@ from shanglian.common.records import history
 from shanglian.imports.exports import audited_export
 from shanglian.orgs.models import Chamber, Street
 from shanglian.orgs.selectors import chambers_in_scope, chambers_visible_to
-from shanglian.ui.listing import Action, Column, ListPage, render_list
+from shanglian.ui.listing import Action, Column, ListPage, export_action, render_list
 from shanglian.ui.sections import sections_for
 from shanglian.ui.shortcuts import get_visible_or_404
 
@@ -63,15 +63,10 @@ def enterprise_list(request):
         ],
         row_actions=lambda e: [Action("查看", reverse("members:enterprise_detail", args=[e.pk]))],
         toolbar=_new_button(request.user, MEMBER_EDITOR_ROLES, "members:enterprise_create")
-        + [Action("导出", _with_query(request, "members:enterprise_export"))],
+        + [export_action(request, "members:enterprise_export")],
         default_sort="id",
     )
     return render_list(request, page, qs)
-
-
-def _with_query(request, name):
-    """An export link that keeps the list's search."""
-    return reverse(name) + (f"?{request.GET.urlencode()}" if request.GET else "")
 
 
 def _new_button(user, roles, name, query=""):
@@ -122,7 +117,7 @@ def person_list(request):
         ],
         row_actions=lambda p: [Action("查看", reverse("members:person_detail", args=[p.pk]))],
         toolbar=_new_button(request.user, EDITOR_ROLES, "members:person_create")
-        + [Action("导出", _with_query(request, "members:person_export"))],
+        + [export_action(request, "members:person_export")],
         default_sort="id",
     )
     return render_list(request, page, qs)
@@ -275,7 +270,7 @@ def membership_list(request):
             columns.append(Column(header, value, tag=lambda m: MEMBER_STATUS_TAGS.get(m.status, ""), sort=sort))
         else:
             columns.append(Column(header, value, sort=sort))
-    toolbar = [Action("导出", _with_query(request, "members:membership_export"))]
+    toolbar = [export_action(request, "members:membership_export")]
     if role_of(request.user) in EDITOR_ROLES:
         toolbar[:0] = [Action("新增", reverse("members:membership_create"), "primary"),
                        Action("导入", reverse("members:member_import"))]

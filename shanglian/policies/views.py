@@ -16,7 +16,7 @@ from shanglian.accounts.roles import EDITOR_ROLES, FEDERATION_ROLES, READER_ROLE
 from shanglian.common.errors import Refused
 from shanglian.common.uploads import download_response
 from shanglian.imports.exports import audited_export
-from shanglian.ui.listing import Action, Column, ListPage, render_list
+from shanglian.ui.listing import Action, Column, ListPage, export_action, render_list
 from shanglian.ui.shortcuts import get_visible_or_404
 
 from . import search, selectors, services
@@ -108,7 +108,7 @@ def policy_list(request):
     toolbar = []
     if editor:
         toolbar += [Action("新增", reverse("policies:create"), "primary"), Action("导入", reverse("policies:import"))]
-    toolbar.append(Action("导出", reverse("policies:export") + (f"?{request.GET.urlencode()}" if request.GET else "")))
+    toolbar.append(export_action(request, "policies:export"))
 
     def row_actions(p):
         actions = [Action("查看", reverse("policies:detail", args=[p.pk]))]

@@ -6,6 +6,7 @@ from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import connections
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.functional import cached_property
 
 from shanglian.ui.templatetags.listing import page_url
@@ -43,6 +44,12 @@ class Action:
     url: str
     style: str = "default"  # primary | default
     method: str = "get"
+
+
+def export_action(request, url_name, *args):
+    """The list's 导出 button: the export URL of `url_name` (with `args`) carrying the list's current search, so that
+    what is exported is what is listed."""
+    return Action("导出", reverse(url_name, args=args) + (f"?{request.GET.urlencode()}" if request.GET else ""))
 
 
 @dataclass

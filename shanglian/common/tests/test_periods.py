@@ -97,3 +97,11 @@ def test_a_period_as_a_query_is_read_back_by_the_period_form_as_the_same_period(
     found = form.period()
     assert (found.start, found.end, found.label) == (period.start, period.end, period.label)
     assert found == period or (period.kind == "custom" and found == Period.year(period.start.year))
+
+
+def test_a_day_and_a_span_are_written_one_way():
+    from shanglian.common.periods import day_text, span_text
+
+    assert (day_text(date(2026, 12, 1)), day_text(None)) == ("2026-12-01", "")
+    assert span_text(date(2025, 1, 1), date(2026, 1, 1)) == "2025-01-01 至 2026-01-01"
+    assert span_text(date(2025, 1, 1), None) == "2025-01-01 至今"

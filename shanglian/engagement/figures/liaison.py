@@ -33,7 +33,7 @@ from django.urls import reverse
 
 from shanglian.accounts.roles import VISITOR_ROLES, role_of
 from shanglian.appeals.models import Appeal, Status
-from shanglian.common.periods import Period
+from shanglian.common.periods import Period, day_text
 from shanglian.members.models import Enterprise
 from shanglian.ui import figures as ui
 from shanglian.ui.figures import figure, share
@@ -135,16 +135,12 @@ def visit_appeal_close_rate(*, user, period):
 
 
 # --- the drill-down's columns ----------------------------------------------------------------------------------
-def _day(value):
-    return f"{value:%Y-%m-%d}" if value else ""
-
-
 ENTERPRISE_COLUMNS = [
     Column("企业名称", "name", link=lambda e: reverse("members:enterprise_detail", args=[e.pk]), wrap=True),
     Column("统一社会信用代码", "uscc"), Column("所在街道", "street.name"),
 ]
 VISIT_COLUMNS = [
-    Column("走访日期", lambda v: _day(v.visited_on), link=lambda v: reverse("engagement:visit", args=[v.pk]),
+    Column("走访日期", lambda v: day_text(v.visited_on), link=lambda v: reverse("engagement:visit", args=[v.pk]),
            sort="visited_on"),
     Column("企业", "enterprise.name", wrap=True), Column("走访人员", "visitors"),
     Column("发现问题", "problems", wrap=True),
@@ -152,7 +148,7 @@ VISIT_COLUMNS = [
 APPEAL_COLUMNS = [
     Column("诉求编号", "number", link=lambda a: reverse("appeals:detail", args=[a.pk]), sort="number"),
     Column("诉求标题", "title", wrap=True), Column("企业", "enterprise.name"), Column("状态", "get_status_display"),
-    Column("来源走访", lambda a: _day(a.raised_on_visit.visit.visited_on)),
+    Column("来源走访", lambda a: day_text(a.raised_on_visit.visit.visited_on)),
 ]
 RECORD_COLUMNS = {
     "engagement.liaison_enterprises": ENTERPRISE_COLUMNS, "engagement.visited_enterprises": ENTERPRISE_COLUMNS,

@@ -8,6 +8,7 @@ from django.utils import timezone
 from shanglian.accounts.roles import Role, role_of
 from shanglian.appeals.forms import AppealCreateForm
 from shanglian.common.forms import Form, ModelChoiceField, date_field
+from shanglian.common.periods import span_text
 from shanglian.members.pickers import EnterpriseField
 from shanglian.members.selectors import streets_visible_to
 
@@ -137,13 +138,11 @@ class VisitSearchForm(Form):
 
 
 def _liaison_label(liaison):
-    until = f"{liaison.end:%Y-%m-%d}" if liaison.end else "今"
-    return f"{liaison.enterprise.name} · {liaison.liaison_display}（{liaison.start:%Y-%m-%d} 至 {until}）"
+    return f"{liaison.enterprise.name} · {liaison.liaison_display}（{span_text(liaison.start, liaison.end)}）"
 
 
 def _own_liaison_label(liaison):
-    until = f"{liaison.end:%Y-%m-%d}" if liaison.end else "今"
-    return f"{liaison.enterprise.name}（{liaison.get_level_display()}，{liaison.start:%Y-%m-%d} 至 {until}）"
+    return f"{liaison.enterprise.name}（{liaison.get_level_display()}，{span_text(liaison.start, liaison.end)}）"
 
 
 class VisitForm(Form):

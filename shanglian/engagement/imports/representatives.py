@@ -26,6 +26,7 @@ from shanglian.accounts.roles import EDITOR_ROLES, require_role
 from shanglian.audit.models import AuditAction
 from shanglian.audit.services import record
 from shanglian.common.excel import Column, ImportSpec, run_import, template_xlsx
+from shanglian.common.periods import span_text
 from shanglian.common.records import record_saved, snapshot
 from shanglian.common.validators import validate_id_number
 from shanglian.imports.registry import import_kind
@@ -84,10 +85,6 @@ def _apply(arrangement, v):
             value = value or ""
         setattr(arrangement, name, value)
     return arrangement
-
-
-def _period(start, end):
-    return f"{start:%Y-%m-%d} 至 {end:%Y-%m-%d}" if end else f"{start:%Y-%m-%d} 至今"
 
 
 @import_kind(KIND)
@@ -204,7 +201,7 @@ class ArrangementImportSpec(ImportSpec):
         seat = (v["_person"], v["kind"], v["level"])
         for other in self.seen.get(seat, ()):
             if (other.end is None or other.end >= v["start"]) and (v["end"] is None or other.start <= v["end"]):
-                return [("", f"与本表中前面一行的同一人同类同层级安排（{other.term}，{_period(other.start, other.end)}）"
+                return [("", f"与本表中前面一行的同一人同类同层级安排（{other.term}，{span_text(other.start, other.end)}）"
                              "时间重叠")]
         self.seen.setdefault(seat, []).append(_Seen(v["start"], v["end"], v["term"]))
         return []

@@ -28,6 +28,7 @@ from shanglian.appeals.services import submit_appeal
 from shanglian.audit.models import AuditAction
 from shanglian.audit.services import record
 from shanglian.common.errors import Refused
+from shanglian.common.periods import span_text
 from shanglian.common.records import delete_or_refuse, record_saved, snapshot
 from shanglian.members.models import Enterprise
 from shanglian.members.selectors import enterprises_visible_to, streets_visible_to
@@ -100,8 +101,7 @@ def _overlapping(liaison):
 def _check_period(liaison):
     clash = _overlapping(liaison).select_related("user", "department").first()
     if clash is not None:
-        until = f"{clash.end:%Y-%m-%d}" if clash.end else "今"
-        raise ValidationError(f"{clash.liaison_display}已包联该企业（{clash.start:%Y-%m-%d} 至 {until}），"
+        raise ValidationError(f"{clash.liaison_display}已包联该企业（{span_text(clash.start, clash.end)}），"
                               "同一包联人对同一企业的包联期间不能重叠。")
     if liaison.pk and Visit.objects.filter(liaison_id=liaison.pk).exclude(enterprise_id=liaison.enterprise_id).exists():
         raise ValidationError("该包联关系下已有走访记录，不能更换企业；请结束该包联关系后为新企业新增包联。")

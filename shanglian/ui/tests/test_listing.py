@@ -127,3 +127,12 @@ def test_a_capped_count_counts_the_form_a_list_is_counted_in(cast):
     assert count_up_to(rows.none(), 2) == 0
     staff_rows = selectors.appeal_list(cast.users.staff, filters={"queue": "all", "q": "贷款"})
     assert count_up_to(staff_rows, 10) == 5
+
+
+def test_the_export_button_carries_the_lists_search(rf):
+    from shanglian.ui.listing import export_action
+
+    searched = export_action(rf.get("/events/", {"q": "培训", "status": "finished"}), "events:export")
+    assert (searched.label, searched.url) == ("导出", reverse("events:export") + "?q=%E5%9F%B9%E8%AE%AD&status=finished")
+    assert export_action(rf.get("/"), "events:invitations_export", 7).url == reverse("events:invitations_export",
+                                                                                       args=[7])
