@@ -1,16 +1,21 @@
 """The demo district's organisation: the city and district federations, streets, committees, functional
-departments, chambers, the paired county's villages and the current term (`data/orgs.toml`).
+departments, chambers, the paired county's villages and the district federation's terms (`data/orgs.toml`).
 
 `draw(rng, names)` draws the made-up parts (contacts, phones, registration numbers, founding days,
 addresses, village names) from the district's generator; the members demo calls it first, then goes on
 drawing its firms and persons from the same generator, and fills in each chamber's 会长 from its member
-firms. `save(...)` writes the organisation and returns it (`Orgs`).
+firms. `save(..., today=...)` writes the organisation and returns it (`Orgs`).
+
+The terms (届次) follow the day the demo is built, so that one is always in force: `terms(today)` runs from
+the first term of the data file, every next one starting on its anniversary, up to the one in force on
+`today` (the earlier ones ended).
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from shanglian.common.codes import make_mobile, make_uscc
+from shanglian.common.periods import Period, shift_months
 from shanglian.orgs.models import Chamber, Committee, Department, Federation, Street, Term, Village
 
 from .draws import day_between
@@ -21,7 +26,7 @@ _ORGS = load_toml("orgs.toml")
 CITY = _ORGS["city"]
 DISTRICT = _ORGS["district"]
 DISTRICT_REGION = DISTRICT["region_code"]
-TERM = _ORGS["term"]
+TERM = _ORGS["term"]  # the first term the demo keeps (number, start) and the length of every term (years)
 
 # (street, roads used in addresses); codes 120103001.. in this order.
 STREETS = [(s["name"], tuple(s["roads"])) for s in _ORGS["streets"]]
@@ -44,6 +49,32 @@ PAIRED_COUNTY = (_ORGS["villages"]["county"], _ORGS["villages"]["region_code"])
 VILLAGE_TOWNS = _ORGS["villages"]["towns"]
 VILLAGE_STEMS = _ORGS["villages"]["stems"]
 VILLAGE_ENDS = _ORGS["villages"]["ends"]
+
+
+@dataclass(frozen=True)
+class TermPlan:
+    """A 届次 of the district federation: its number and its days."""
+
+    number: int
+    period: Period
+
+
+def terms(today):
+    """The district federation's terms from the first of `data/orgs.toml` up to the one in force on `today`
+    (only the first when `today` is earlier): consecutive, each `TERM["years"]` long from the first's anniversary."""
+    months = 12 * TERM["years"]
+    found = []
+    while not found or found[-1].period.end < today:
+        n = len(found)
+        start = shift_months(TERM["start"], months * n)
+        end = shift_months(TERM["start"], months * (n + 1)) - timedelta(days=1)
+        found.append(TermPlan(number=TERM["number"] + n, period=Period.custom(start, end)))
+    return found
+
+
+def term_on(plans, day):
+    """The term of `plans` (`terms(...)`) in force on `day`, or None."""
+    return next((t for t in plans if t.period.contains(day)), None)
 
 
 @dataclass
@@ -112,11 +143,12 @@ class Orgs:
     committees: list
     departments: list
     chambers: list
-    term: Term
+    terms: list  # Term, the earliest first; the last is in force on the day the demo was built
 
 
-def save(*, departments, chambers, villages):
-    """Save the federations, streets, committees, departments, chambers, villages and term (in this order)."""
+def save(*, departments, chambers, villages, today):
+    """Save the federations, streets, committees, departments, chambers, villages and the terms up to the one in
+    force on `today` (in this order)."""
     city = Federation.objects.create(level=Federation.Level.CITY, **CITY)
     district = Federation.objects.create(level=Federation.Level.COUNTY, parent=city, **DISTRICT)
     streets = [
@@ -146,9 +178,10 @@ def save(*, departments, chambers, villages):
         Village(federation=district, name=name, county=county, region_code=code, is_target=target)
         for name, county, code, target in villages
     )
-    term = Term.objects.create(federation=district, **TERM)
+    term_objs = [Term.objects.create(federation=district, number=t.number, start=t.period.start, end=t.period.end)
+                 for t in terms(today)]
     return Orgs(federation=district, streets=streets, committees=committees, departments=department_objs,
-                chambers=chamber_objs, term=term)
+                chambers=chamber_objs, terms=term_objs)
 
 
 def counts():

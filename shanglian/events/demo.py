@@ -1,9 +1,10 @@
 """Demo events: five years of the demo district's events (活动) — the yearly training programme's 培训班 and
 研讨班, the 杰青领航 programme, 早餐会/恳谈会/座谈会 that collected the appeals of the desk, forums,
-推介会, 招聘会, 考察, the chambers' own events, and the statutory meetings of the current term (执委会,
-常委会, 主席办公会) with their attendee lists and resolutions — each with its invitations, RSVPs (some on the
-waitlist), check-ins (scanned, manual, self, walk-ins) and their scan log, feedback; and the rotating chair's
-roster of the current year with seconded staff and a duty log.
+推介会, 招聘会, 考察, the chambers' own events, and the statutory meetings of the federation's terms (执委会,
+常委会, 主席办公会: the terms `shanglian.demo.orgs.terms(end)`, as the members step saved them on the same day)
+with their attendee lists and resolutions — each with its invitations, RSVPs (some on the waitlist), check-ins
+(scanned, manual, self, walk-ins) and their scan log, feedback; and the rotating chair's roster of the current
+year (each month's chair a position of the term in force then) with seconded staff and a duty log.
 
 A builder of the demo registry (step "events", run after "members" and "appeals"), in two steps:
 
@@ -55,7 +56,7 @@ from shanglian.demo.saving import next_id, reset_sequences, write_rows
 from shanglian.members import demo as members_demo
 from shanglian.members.models import Enterprise
 from shanglian.notifications.models import Notification
-from shanglian.orgs.models import Chamber, Committee, Position, Term
+from shanglian.orgs.models import Chamber, Committee, Position
 
 from . import tokens
 from .models import (
@@ -169,7 +170,8 @@ class EventPlan:
 @dataclass
 class DutyPlan:
     month: date
-    position: int  # index into the members plan's positions
+    term: int  # the number of the term in force on `month`
+    position: int  # index into the members plan's positions (which every term holds)
     seconded_staff: str
     log: list = field(default_factory=list)  # (day, content, appeal numbers, event indexes)
 
@@ -209,7 +211,7 @@ class _Generator:
             for enterprise, _role in person.roles:
                 self.persons_of[enterprise].append(i)
         self.enterprise_members = [m for m in members_plan.members if m.enterprise is not None]
-        self.term = (orgs.TERM["start"], orgs.TERM["end"])
+        self.terms = orgs.terms(end)  # as the members step saved them, built on the same day
         self.programmes, self.events = [], []
 
     def n(self, base, least=1):
@@ -461,15 +463,15 @@ class _Generator:
     def statutory(self, year):
         dates = [("executive", 6, 26), ("executive", 12, 20), ("standing", 3, 25), ("standing", 9, 24)]
         dates += [("chair_office", month, 15) for month in (1, 4, 7, 10)]
-        start, end = self.term
         for kind, month, day in dates:
             day = _weekday(date(year, month, day))
-            if not start <= day <= end:
+            term = orgs.term_on(self.terms, day)
+            if term is None:
                 continue
             body = STATUTORY_BODIES[kind]
             label = Body(body).label
             quarter = (month - 1) // 3 + 1
-            title = (f"第{orgs.TERM['number']}届{label}{year}年第{1 if month < 7 else 2}次会议" if kind != "chair_office"
+            title = (f"第{term.number}届{label}{year}年第{1 if month < 7 else 2}次会议" if kind != "chair_office"
                      else f"{year}年第{quarter}季度{label}")
             e = self.event(kind, title, day, time(9), 3, venue="区工商联三楼会议室")
             titles = set(BODY_TITLES[body])
@@ -585,8 +587,7 @@ class _Generator:
             e.number = f"{key}{per_day[key]:04d}"
 
     def roster(self):
-        """The current year's months under the term: 主席 and 副主席 in turn, seconded staff, a duty log."""
-        start, end = self.term
+        """The current year's months under a term: 主席 and 副主席 in turn, seconded staff, a duty log."""
         chairs = [i for i, (_p, title, _c) in enumerate(self.plan.positions) if title in CHAIR_TITLES]
         duties = []
         held = defaultdict(list)
@@ -598,11 +599,13 @@ class _Generator:
             raised[(a.submitted_at.year, a.submitted_at.month)].append(a.number)
         for month in range(1, 13):
             first = date(self.end.year, month, 1)
-            if not start <= first <= end or not chairs:
+            term = orgs.term_on(self.terms, first)
+            if term is None or not chairs:
                 continue
             staff = "、".join(f"{self.names.person(self.rng.random() < 0.5)}（{self.rng.choice(ROSTER['seconded_posts'])}）"
                               for _ in range(self.rng.randint(1, 2)))
-            duty = DutyPlan(month=first, position=chairs[(month - 1) % len(chairs)], seconded_staff=staff)
+            duty = DutyPlan(month=first, term=term.number, position=chairs[(month - 1) % len(chairs)],
+                            seconded_staff=staff)
             if first <= self.end:
                 days = sorted({_weekday(first + timedelta(days=self.rng.randint(0, 25)))
                                for _ in range(self.rng.randint(2, 4))})
@@ -786,17 +789,20 @@ def _raised(plan, event_ids):
 
 
 def _roster(plan, district, users, event_ids):
-    """The rotating chair's months (positions of the term, in the plan's order) and their duty log."""
+    """The rotating chair's months (each a position of the term in force then: the term's positions are the
+    plan's, in its order) and their duty log."""
     from shanglian.appeals.models import Appeal
 
-    term = Term.objects.filter(federation=district, chamber__isnull=True).order_by("start").first()
-    if term is None or not plan.roster:
+    if not plan.roster:
         return
-    positions = list(Position.objects.filter(term=term).order_by("pk").values_list("pk", flat=True))
+    positions = defaultdict(list)  # term number → its positions' ids, in the plan's order
+    for number, pk in (Position.objects.filter(term__federation=district, term__chamber__isnull=True)
+                       .order_by("pk").values_list("term__number", "pk")):
+        positions[number].append(pk)
     staff = users.get("staff")
     duties = ChairDuty.objects.bulk_create([
-        ChairDuty(federation=district, month=d.month, position_id=positions[d.position], seconded_staff=d.seconded_staff,
-                  created_by=staff) for d in plan.roster])
+        ChairDuty(federation=district, month=d.month, position_id=positions[d.term][d.position],
+                  seconded_staff=d.seconded_staff, created_by=staff) for d in plan.roster])
     numbers = [n for d in plan.roster for _day, _content, appeals, _events in d.log for n in appeals]
     appeal_ids = dict(Appeal.objects.filter(number__in=numbers).values_list("number", "pk")) if numbers else {}
     for duty, d in zip(duties, plan.roster, strict=True):

@@ -5,12 +5,13 @@ tests. Two steps, so tests can check determinism without a second database:
 
 - `generate(enterprises=..., seed=...)` draws everything from one `random.Random(seed)` into a
   `DemoPlan` of plain Python values: first the organisation's made-up parts (`orgs.draw`), then the
-  firms and persons, the chambers' members and officers, the term's positions and the federation's
+  firms and persons, the chambers' members and officers, the terms' positions and the federation's
   members. It only *reads* the database (the GB/T 4754 industry codes that a migration loads), and the
   same seed gives the same plan, whatever the day it runs on.
-- `build(...)` saves a plan in one transaction: the organisation (`orgs.save`), then bulk inserts for the
-  thousands of rows, then the demo logins (`shanglian.demo.logins`, through `accounts.services.create_user`,
-  so the password rules apply).
+- `build(...)` saves a plan in one transaction: the organisation (`orgs.save`, its terms up to the one in force
+  on the build day, each held by the plan's officers, re-elected), then bulk inserts for the thousands of rows,
+  then the demo logins (`shanglian.demo.logins`, through `accounts.services.create_user`, so the password rules
+  apply).
 
 The literals (industry mix, regions, weights) are in `shanglian/demo/data/members.toml` and
 `industries.csv`; names in `names.toml`.
@@ -22,8 +23,9 @@ non-local, more traditional than high-tech members, and a year-end count that gr
 
 Every code (统一社会信用代码, 身份证号码, mobile) is generated with a valid check digit and is made
 up; names of firms, persons and villages are fictional. Dates are fixed (`AS_OF`), never `today()`,
-except the timestamps Django fills itself; encrypted columns differ between runs only because each
-encryption uses a fresh nonce.
+except the timestamps Django fills itself and the terms, which `build` saves up to the one in force on the
+day it is given (`seed_demo`: today); encrypted columns differ between runs only because each encryption
+uses a fresh nonce.
 """
 
 import random
@@ -106,7 +108,7 @@ MEMBER_ENTERPRISE_SHARE = 0.229  # of all enterprises: ≈ 345 of 1,500, ≈ 316
 MEMBER_SELF_EMPLOYED_SHARE = 0.58  # of the enterprise members: 个体工商户 (the rest mostly 私营企业)
 MEMBER_PERSON_SHARE = 0.622  # of all persons: ≈ 620 of 1,000, ≈ 564 in force
 MEMBER_GROUPS = 20  # chambers of the district that are 团体会员
-# Of the memberships that may end (not the term's officers, not the groups, not the demo login's firm):
+# Of the memberships that may end (not the terms' officers, not the groups, not the demo login's firm):
 MEMBER_LEFT_SHARE = 0.085  # departed (退会) by AS_OF: ≈ 8 % of all memberships
 MEMBER_SUSPENDED_SHARE = 0.013  # suspended (暂停) on AS_OF: a dozen
 # Joins per year (relative): fewer early, more later; 2026 is half a year (AS_OF is 30 June).
@@ -130,7 +132,7 @@ DUES_SELF_EMPLOYED = Decimal("500")
 DUES_GROUP = Decimal("3000")
 DUES_INDIVIDUAL = Decimal("200")
 DUES_UNPAID_SHARE = 0.10
-BODY_POSITIONS = {  # Position.Title in the current term → Membership.BodyPosition of the person's membership
+BODY_POSITIONS = {  # Position.Title in the terms → Membership.BodyPosition of the person's membership
     Position.Title.CHAIRMAN: Membership.BodyPosition.CHAIRMAN,
     Position.Title.VICE_CHAIRMAN: Membership.BodyPosition.VICE_CHAIRMAN,
     Position.Title.STANDING: Membership.BodyPosition.STANDING,
@@ -574,7 +576,7 @@ def _chamber_officers(rng, names, chambers, memberships, ent_plans, person_plans
 
 
 def _positions(rng, person_plans, ent_plans):
-    """The current term's 主席/副主席/常委/执委 (~40 persons) and the 12 committee directors."""
+    """The terms' 主席/副主席/常委/执委 (~40 persons) and the 12 committee directors (every term's: re-elected)."""
     size_rank = {"large": 0, "medium": 1, "small": 2, "micro": 3}
     candidates = [i for i, p in enumerate(person_plans) if ent_plans[p.roles[0][0]].type_code != "individual"]
     candidates.sort(key=lambda i: size_rank[ent_plans[person_plans[i].roles[0][0]].size] + rng.random() * 2.5)
@@ -642,12 +644,12 @@ def _join_date(rng, earliest, latest=AS_OF):
 def _federation_members(rng, ent_plans, person_plans, memberships, *, officers=None, chambers=(), login_firm=None):
     """The federation's enterprise, individual and group members drawn among `ent_plans` and `person_plans`,
     with departures and dues, in joining order (numbered by `_number_members`). The core district passes its
-    term's officers ({person: body position}: members before the term began), its chambers (the group
+    terms' officers ({person: body position}: members before the first term began), its chambers (the group
     members) and the demo login's firm (a member that stays); a streamed batch of firms passes none of them
     and draws the rest exactly as the core does, in the same shares."""
     officers = officers or {}
     first = date(MEMBER_FIRST_YEAR, 1, 1)
-    term_start = orgs.TERM["start"]
+    term_start = orgs.TERM["start"]  # of the first term
     officer_firms = {ent for person in officers for ent, _role in person_plans[person].roles}
 
     # Enterprise members: a quota of 个体工商户, the rest weighted to local, traditional, larger firms.
@@ -667,7 +669,7 @@ def _federation_members(rng, ent_plans, person_plans, memberships, *, officers=N
                * (4.0 if i in officer_firms else 1.0) for i in companies]
     firms.update(weighted_sample(rng, companies, weights, max(0, n_firms - len(firms))))
 
-    # Individual members: every 主席/副主席/常委/执委 of the term, then persons holding a role in a firm,
+    # Individual members: every 主席/副主席/常委/执委 of the terms, then persons holding a role in a firm,
     # above all the 法定代表人/董事长/总经理 of member firms.
     leading = {EnterpriseRole.Role.LEGAL_REPRESENTATIVE, EnterpriseRole.Role.CHAIRMAN,
                EnterpriseRole.Role.GENERAL_MANAGER}
@@ -695,7 +697,7 @@ def _federation_members(rng, ent_plans, person_plans, memberships, *, officers=N
         earliest = max(first, ent_plans[i].founded + timedelta(days=30))
         members.append(MemberPlan(kind=Membership.Kind.ENTERPRISE, enterprise=i, joined=_join_date(rng, earliest)))
     for i in persons:
-        latest = term_start - timedelta(days=1) if i in officers else AS_OF  # members before the term began
+        latest = term_start - timedelta(days=1) if i in officers else AS_OF  # members before the first term began
         members.append(MemberPlan(kind=Membership.Kind.INDIVIDUAL, person=i, joined=_join_date(rng, first, latest),
                                   body_position=officers.get(i, Membership.BodyPosition.MEMBER)))
     for c in groups:
@@ -819,12 +821,13 @@ class DemoResult:
         return list(firms[:len(self.plan.enterprises)]), list(persons[:len(self.plan.persons)])
 
 
-def build(enterprises=DEFAULT_ENTERPRISES, seed=DEMO_SEED, plan=None):
+def build(enterprises=DEFAULT_ENTERPRISES, seed=DEMO_SEED, plan=None, today=AS_OF):
     """Generate (unless a plan is given) and save the demo district in one transaction: the organisation
-    (`shanglian.demo.orgs`), the firms, persons and members, then the demo logins."""
+    (`shanglian.demo.orgs`, its terms up to the one in force on `today`, the day the demo is built), the firms,
+    persons and members, the positions of every term, then the demo logins."""
     plan = plan or generate(enterprises=enterprises, seed=seed)
     with transaction.atomic():
-        org = orgs.save(departments=plan.departments, chambers=plan.chambers, villages=plan.villages)
+        org = orgs.save(departments=plan.departments, chambers=plan.chambers, villages=plan.villages, today=today)
         district, streets, chambers = org.federation, org.streets, org.chambers
 
         dicts = {(d.kind, d.code): d.pk for d in DictItem.objects.all()}
@@ -875,11 +878,12 @@ def build(enterprises=DEFAULT_ENTERPRISES, seed=DEMO_SEED, plan=None):
             ],
             batch_size=1000,
         )
-        term, committees = org.term, org.committees
+        # The same officers in every term (re-elected), each term's positions in the plan's order.
+        committees = org.committees
         Position.objects.bulk_create(
             Position(term=term, person_id=person_ids[person], title=title,
                      committee=committees[committee] if committee is not None else None, start=term.start)
-            for person, title, committee in plan.positions
+            for term in org.terms for person, title, committee in plan.positions
         )
 
         _save_federation_members(plan, district, chambers, ent_ids, person_ids)
@@ -937,7 +941,7 @@ def stream(result, extra, *, batch=5000, seed=DEMO_SEED, progress=None):
     the core district is — firms, ~2 persons per 3 firms, chamber memberships, federation members with
     departures and dues, in the core's shares — and written with explicit ids (`saving.write_rows`:
     COPY on PostgreSQL), so memory holds one batch. Names and USCCs are drawn serially
-    (`names.SerialNames`, `SerialCodes`): unique at any size. Chamber officers, the term's positions and
+    (`names.SerialNames`, `SerialCodes`): unique at any size. Chamber officers, the terms' positions and
     the logins stay those of the core district."""
     plan, district = result.plan, result.federation
     industries = _industry_table()
@@ -1042,9 +1046,9 @@ def counts():
 
 @register("members", counts=counts)
 def seed(run):
-    """`seed_demo`'s step: the district of `run.enterprises` firms (organisation, members, logins) — the
-    core district (at most the default size) built whole, the rest streamed in batches."""
-    result = build(enterprises=run.core)
+    """`seed_demo`'s step: the district of `run.enterprises` firms (organisation with its terms up to today's,
+    members, logins) — the core district (at most the default size) built whole, the rest streamed in batches."""
+    result = build(enterprises=run.core, today=run.today)
     if run.extra:
         progress = run.progress("企业与会员")
         result.streamed = stream(result, run.extra, batch=run.batch, progress=progress)

@@ -167,8 +167,8 @@ def test_appeals_raised_at_events_are_linked_both_ways(demo):
 
 def test_the_rotating_chair_of_the_year(demo):
     duties = list(ChairDuty.objects.filter(chamber__isnull=True).order_by("month").select_related("position"))
-    assert [d.month for d in duties] == [date(END.year, m, 1) for m in range(1, 13)]  # the term runs to 2026-12-15
-    for duty in duties:
+    assert [d.month for d in duties] == [date(END.year, m, 1) for m in range(1, 13)]  # the terms cover the year
+    for duty in duties:  # the chair of each month holds a post of the term in force then
         candidates = selectors.chair_candidates(federation=duty.federation, month=duty.month)
         assert candidates.filter(pk=duty.position_id).exists() and duty.seconded_staff
     assert len({d.position_id for d in duties}) > 1
