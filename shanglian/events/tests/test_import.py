@@ -129,7 +129,7 @@ def test_a_good_file_adds_its_rows_and_the_attendance_moves_by_as_many(cast, pas
     assert rows["赵某"].mobile_tail == "9000"
     assert {(c.method, c.checked_in_by_id) for c in rows.values()} == {(CheckIn.Method.MANUAL, staff.pk)}
     # the full mobile is never stored, only its tail
-    assert not CheckIn.objects.filter(mobile_tail__contains="138").exists()
+    assert {len(tail) for tail in CheckIn.objects.values_list("mobile_tail", flat=True)} <= {0, 4}
 
     audit = AuditEvent.objects.filter(action="import", object_type="events.checkin")
     assert audit.count() == 1
