@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from .excel import parse_money
 from .pickers import IndustryField
 from .validators import is_id, strip_control_characters
 
@@ -104,6 +105,33 @@ def date_field(label, *, required=False, error_messages=None, **kwargs):
     return forms.DateField(label=label, required=required, widget=DateInput(),
                            error_messages={"invalid": f"{label}格式应为 2026-11-22。", **(error_messages or {})},
                            **kwargs)
+
+
+class MoneyField(forms.CharField):
+    """An amount of money in yuan typed as people type it — "1,234.50", "１２３４", "¥12", "1.5万元" — cleaned to a
+    Decimal to the fen by the Excel import's one rule (`excel.parse_money`), so a form and an import accept and
+    refuse the same amounts; a refusal reads "<label>：<reason>。" (不能为负数, 最多精确到分, 金额过大 …). `limit`:
+    the largest amount (`excel.MONEY_LIMIT` by default). Empty is None."""
+
+    def __init__(self, *, limit=None, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "placeholder": "0.00",
+                                                           "maxlength": self.LONGEST}))
+        self.limit = limit
+        super().__init__(**kwargs)
+
+    LONGEST = 40  # characters typed (checked here: the cleaned value is a Decimal, which a length validator cannot take)
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        if not text:
+            return None
+        if len(text) > self.LONGEST:
+            raise ValidationError(f"{self.label}：不能超过 {self.LONGEST} 个字符。", code="invalid")
+        try:
+            return parse_money(text, limit=self.limit)
+        except ValueError as exc:
+            raise ValidationError(f"{self.label}：{exc}。", code="invalid") from None
 
 
 class IndustryDivisionField(IndustryField):

@@ -9,8 +9,6 @@ template (`ui/figures_page.html`). Who sees what is the parts' selectors': a cha
 figures only, a leader their own liaisons and visits; the liaison part is left out for a role that has no
 liaison (a chamber secretary). A rate over nothing shows 无数据, never 0 % (cards and rate columns alike)."""
 
-from dataclasses import replace
-
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
@@ -19,7 +17,6 @@ from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 
 from shanglian.accounts.roles import MEMBER_READER_ROLES, VISITOR_ROLES, require_role, role_of
-from shanglian.common.excel.writer import SHEET_NAME_LIMIT, sheet_name
 from shanglian.common.validators import is_id
 from shanglian.imports.exports import audited_export
 from shanglian.ui import figures as ui
@@ -78,24 +75,6 @@ def _overall_table(cards):
                                         f.year_ago_change, f.definition)) for f in cards))
 
 
-def export_tables(tables):
-    """The tables of the export with sheet names that are unique in the workbook (Excel compares them without
-    case, at 31 characters): a repeated one gets （2）, （3） …"""
-    taken, result = set(), []
-    for table in tables:
-        if table.sheet == "-":
-            continue
-        name = sheet_name(table.sheet or table.title)
-        n = 1
-        while name.lower() in taken:
-            n += 1
-            suffix = f"（{n}）"
-            name = sheet_name(table.sheet or table.title)[:SHEET_NAME_LIMIT - len(suffix)] + suffix
-        taken.add(name.lower())
-        result.append(table if name == (table.sheet or table.title) else replace(table, sheet=name))
-    return result
-
-
 def _page(request):
     require_role(request.user, *MEMBER_READER_ROLES)
     user = request.user
@@ -122,7 +101,7 @@ def statistics(request):
     page, period, cards = _page(request)
     if request.GET.get("export") == "xlsx":
         return audited_export(actor=request.user, title="政治引领统计", object_type="engagement.statistics",
-                              sheets=ui.export_sheets(export_tables([_overall_table(cards), *page.tables])),
+                              sheets=ui.export_sheets(ui.export_tables([_overall_table(cards), *page.tables])),
                               detail={"report": "engagement_statistics", "start": period.start.isoformat(),
                                       "end": period.end.isoformat()})
     return render(request, "ui/figures_page.html", {"page": page, "breadcrumbs": page.breadcrumbs})

@@ -32,6 +32,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import QuerySet
 from django.http import Http404
 
+from shanglian.common.excel.writer import SHEET_NAME_LIMIT, sheet_name
 from shanglian.ui.listing import ListPage, render_list
 
 _ONE_DECIMAL = Decimal("0.1")
@@ -320,6 +321,25 @@ def export_sheets(tables):
     (default: its title) names its sheet, "-" leaves it out."""
     return [(table.sheet or table.title, table.sheet_headers(), table.sheet_rows())
             for table in tables if table.sheet != "-"]
+
+
+def export_tables(tables):
+    """The tables of an export with sheet names that are unique in the workbook (Excel compares them without
+    case, at 31 characters): a repeated one gets （2）, （3） … — for a page composed of parts built apart, whose
+    tables may share a title. Tables kept out of the export ("-") are left out."""
+    taken, result = set(), []
+    for table in tables:
+        if table.sheet == "-":
+            continue
+        name = sheet_name(table.sheet or table.title)
+        n = 1
+        while name.lower() in taken:
+            n += 1
+            suffix = f"（{n}）"
+            name = sheet_name(table.sheet or table.title)[:SHEET_NAME_LIMIT - len(suffix)] + suffix
+        taken.add(name.lower())
+        result.append(table if name == (table.sheet or table.title) else replace(table, sheet=name))
+    return result
 
 
 # --- drill-down ---------------------------------------------------------------------------------------------

@@ -11,7 +11,8 @@ Import (entity-agnostic; an entity declares an `ImportSpec`), one module per sta
                    blank rows skipped; each row keeps its Excel row number
     normalise.py   converter() / convert(): NFKC, full-width spaces, trim; calamine floats back to text for
                    codes (13800138000.0 → "13800138000"; 9.1110000600037E+17 is refused); dates from
-                   serials, datetimes and 2021-03-05 / 2021/3/5 / 2021.3.5 / 2021年3月5日; 是/否; choices
+                   serials, datetimes and 2021-03-05 / 2021/3/5 / 2021.3.5 / 2021年3月5日; amounts of money
+                   (`parse_money`: "1,234.50", "１２３４", "¥12", "1.5万元" → Decimal yuan to the fen); 是/否; choices
     run.py         run_import(): every row checked, every error kept as (Excel row, column, reason),
                    duplicates of the natural key inside the file, the spec's own checks → `ImportReport`;
                    unless dry run, the clean rows are committed in batches inside ONE transaction:
@@ -30,7 +31,16 @@ The audited export of a page (immediate or as a background job) is `shanglian.im
 """
 
 from .bulk import insert_rows, update_rows
-from .normalise import clean_prose, clean_text, convert, converter, normalise_text, parse_date
+from .normalise import (
+    MONEY_LIMIT,
+    clean_prose,
+    clean_text,
+    convert,
+    converter,
+    normalise_text,
+    parse_date,
+    parse_money,
+)
 from .reader import open_sheet, read_rows
 from .run import commit_checked, run_import
 from .spec import BATCH_SIZE, Column, ExcelError, FailedRow, ImportReport, ImportSpec, RowError
@@ -48,10 +58,10 @@ from .writer import (
 from .xlsx_open import MAX_UNCOMPRESSED_BYTES, MAX_UPLOAD_BYTES, MAX_ZIP_ENTRIES, check_xlsx
 
 __all__ = [
-    "BATCH_SIZE", "MAX_UNCOMPRESSED_BYTES", "MAX_UPLOAD_BYTES", "MAX_ZIP_ENTRIES", "XLSX_CONTENT_TYPE",
+    "BATCH_SIZE", "MAX_UNCOMPRESSED_BYTES", "MONEY_LIMIT", "MAX_UPLOAD_BYTES", "MAX_ZIP_ENTRIES", "XLSX_CONTENT_TYPE",
     "Column", "ExcelError", "FailedRow", "ImportReport", "ImportSpec", "RowError",
     "attachment_response", "check_xlsx", "commit_checked", "clean_prose", "clean_text", "convert", "converter",
     "error_report_xlsx", "export_filename", "export_workbook", "export_xlsx", "insert_rows", "neutralise",
-    "normalise_text", "open_sheet", "parse_date", "read_rows", "run_import", "template_xlsx", "update_rows",
+    "normalise_text", "open_sheet", "parse_date", "parse_money", "read_rows", "run_import", "template_xlsx", "update_rows",
     "xlsx_response",
 ]

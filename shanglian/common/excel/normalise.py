@@ -1,11 +1,14 @@
 """Normalisation and conversion of cells: NFKC, full-width spaces, trim; calamine floats back to text
-for codes; dates from serials and the usual Chinese spellings; 是/否; choices by label."""
+for codes; dates from serials and the usual Chinese spellings; amounts of money as people type them
+(`parse_money`); 是/否; choices by label."""
 
 import math
 import re
 import unicodedata
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from ..money import yuan_text
 
 SHOWN_LABELS = 12  # a choice error lists at most this many allowed labels
 SCIENTIFIC = "代码被 Excel 转为科学计数法，请将该列设为文本格式后重新填写"
@@ -18,6 +21,16 @@ _DATE_RE = re.compile(r"^(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(
 _COMPACT_DATE_RE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _SCIENTIFIC_RE = re.compile(r"^[1-9](?:\.\d+)?[eE]\+\d{1,3}$")  # as Excel shows a long number
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+# Money (`parse_money`): the largest amount the models' money columns hold (14 digits, 2 places), and what a
+# cell may be once its separators, ¥, 元 or 万元 are gone: digits with at most one decimal point (no NaN, no
+# Infinity, no 1e5).
+MONEY_LIMIT = Decimal("999999999999.99")
+MONEY_FORMAT = "应为金额，如 1234.50、1,234.50、¥1234.5 或 1.5万元"
+_FEN = Decimal("0.01")
+_WAN = Decimal(10000)
+_FLOAT_NOISE = Decimal("1e-9")  # a float cell within this of a fen is that fen (0.1 + 0.2 = 0.30000000000000004)
+_PLAIN_NUMBER_RE = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
+_GROUPED_RE = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?")
 # A code typed plainly: printable ASCII without space, ' or + (cleaning it changes nothing, and it
 # cannot be a number in scientific notation).
 _PLAIN_CODE_RE = re.compile(r"[!-&(-*,-~]+")
@@ -86,6 +99,56 @@ def parse_date(value):
     if match:
         return _checked_date(*(int(group) for group in match.groups()))
     raise ValueError("日期格式不正确，应为 2021-03-05、2021/3/5、2021.3.5 或 2021年3月5日")
+
+
+def parse_money(raw, *, limit=None):
+    """An amount of money in yuan as a cell holds it → a Decimal to the fen (None when empty), or ValueError with
+    a Chinese reason. Normalised: full-width digits and punctuation (NFKC: "１２３４" → 1234, "￥" → ¥, "，" → ,),
+    spaces, thousands separators (only where they belong: "1,234.50", not "1,5"), a leading ¥ and a trailing 元,
+    and a trailing 万元 or 万 (× 10,000: "1.5万元" → 15000.00). Refused: anything else (text, "NaN",
+    "Infinity", "1e5", a boolean), a negative amount, an amount that has more than two decimal places once
+    converted (a fen is the smallest unit: "1.234" and "1.234567万" are refused, "1.2345万" is 12345.00), and an
+    amount over `limit` (`MONEY_LIMIT` by default). A number cell (calamine gives a float) is taken as it is,
+    its binary noise below a billionth of a fen dropped."""
+    limit = MONEY_LIMIT if limit is None else Decimal(limit)
+    cls = raw.__class__
+    if raw is None:
+        return None
+    if cls is bool:
+        raise ValueError(MONEY_FORMAT)
+    noisy = False
+    if cls is float:
+        if not math.isfinite(raw):
+            raise ValueError(MONEY_FORMAT)
+        number, noisy = Decimal(repr(raw)), True
+    elif cls is int:
+        number = Decimal(raw)
+    else:
+        text = "".join(normalise_text(raw).split())
+        if not text:
+            return None
+        scale = 1
+        text = text.removeprefix("¥")
+        if text.endswith("万元") or text.endswith("万"):
+            text, scale = text.removesuffix("元")[:-1], _WAN
+        else:
+            text = text.removesuffix("元")
+        text = text.removeprefix("¥")
+        if "," in text:
+            if not _GROUPED_RE.fullmatch(text):
+                raise ValueError("千分位分隔符的位置不对，应如 1,234.50")
+            text = text.replace(",", "")
+        if not _PLAIN_NUMBER_RE.fullmatch(text):
+            raise ValueError(MONEY_FORMAT)
+        number = Decimal(text) * scale
+    if number < 0:
+        raise ValueError("不能为负数")
+    if number > limit:
+        raise ValueError(f"金额过大，不能超过 {yuan_text(limit)} 元")
+    rounded = number.quantize(_FEN, rounding=ROUND_HALF_UP)
+    if rounded != number and not (noisy and abs(rounded - number) <= _FLOAT_NOISE):
+        raise ValueError("金额最多精确到分（两位小数）")
+    return rounded
 
 
 def _number_text(raw):
@@ -184,6 +247,13 @@ def converter(column, choice_map=None):
                 raise ValueError(f"不能大于 {limit}")
             return number.quantize(quantum, rounding=ROUND_HALF_UP) if quantum is not None else number
         return convert_decimal
+
+    if kind == "money":
+        money_limit = column.max_value
+
+        def convert_money(raw):
+            return parse_money(raw, limit=money_limit)
+        return convert_money
 
     if kind == "date":
         def convert_date(raw):

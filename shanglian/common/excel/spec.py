@@ -17,7 +17,8 @@ class Column:
 
     kind: text | prose (long text such as a policy's full text: line breaks and full-width punctuation
     kept) | code (identifiers and phone numbers: kept as text, never as numbers) | int | decimal
-    | date | bool | choice. choices: the allowed labels — a list (the label is the value), a mapping
+    | money (an amount in yuan to the fen: thousands separators, full-width digits, ¥, 元 and 万元 as people
+    type them — `normalise.parse_money`) | date | bool | choice. choices: the allowed labels — a list (the label is the value), a mapping
     label → stored value (e.g. 企业会员 → "enterprise", or a dictionary label → its id), or a callable
     returning either, resolved once per import and once per template."""
 
@@ -30,11 +31,11 @@ class Column:
     example: str = ""
     help: str = ""
     aliases: tuple = ()  # other headers accepted for this column (e.g. 规模 for 企业规模)
-    max_value: object = None  # int / decimal columns
+    max_value: object = None  # int / decimal / money columns (money: `normalise.MONEY_LIMIT` when not given)
     decimal_places: int | None = None  # decimal columns: rounded half up to this many places
     zero_pad: int | None = None  # code columns: a code typed as a number (111.0) is padded ("0111")
 
-    KINDS = ("text", "prose", "code", "int", "decimal", "date", "bool", "choice")
+    KINDS = ("text", "prose", "code", "int", "decimal", "money", "date", "bool", "choice")
 
     def __post_init__(self):
         if self.kind not in self.KINDS:

@@ -54,6 +54,7 @@ def error_report_xlsx(report, spec=None):
 
 
 _KIND_HINTS = {"text": "文本", "prose": "长文本（可分段）", "code": "文本（代码，请勿转为数字）", "int": "整数", "decimal": "数字",
+               "money": "金额（元），如 1234.50、1,234.50 或 1.5万元",
                "date": "日期，如 2021-03-05", "bool": "是 / 否", "choice": "从下拉列表选择"}
 
 

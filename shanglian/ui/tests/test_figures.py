@@ -92,6 +92,18 @@ def test_a_table_shows_units_on_the_page_and_numbers_in_the_export():
         ("按街道", table.sheet_headers(), table.sheet_rows())]
 
 
+def test_the_tables_of_an_export_get_sheet_names_unique_in_the_workbook():
+    def table(title, sheet=""):
+        return ui.FigureTable(title, (ui.Col("项目"),), (ui.Row(("甲",)),), sheet=sheet)
+
+    long = "各年榜单上榜企业首次上榜企业与累计上榜企业数量统计表"  # over Excel's 31 characters
+    tables = ui.export_tables([table("各年榜单"), table("各年榜单"), table("隐藏", sheet="-"), table("x", sheet="ABC"),
+                               table("y", sheet="abc"), table(long), table(long)])
+    names = [name for name, _headers, _rows in ui.export_sheets(tables)]
+    assert names == ["各年榜单", "各年榜单（2）", "ABC", "abc（2）", long[:31], long[:28] + "（2）"]
+    assert len({name.lower() for name in names}) == len(names) and all(len(name) <= 31 for name in names)
+
+
 def test_a_page_gathers_its_sections_chart_data_by_source():
     months = ui.FigureSection("各月", "stats-months", chart=ui.Chart("combo", "stats", "chart-months", "各月"),
                               chart_data={"stats": {"months": ["1月"], "visits": [2]}})
