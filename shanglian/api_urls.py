@@ -7,8 +7,10 @@ from shanglian.engagement.api.liaison import VisitViewSet
 from shanglian.engagement.api.proposals import ProposalViewSet
 from shanglian.engagement.api.representatives import RepresentativeViewSet
 from shanglian.events.api import EventViewSet, MyInvitationViewSet
+from shanglian.honours.api import AssessmentViewSet, HonourListViewSet, ProgrammeViewSet
 from shanglian.members.api import EnterpriseViewSet, MembershipViewSet, PersonViewSet
 from shanglian.policies.api import EnterprisePolicyViewSet, PolicyViewSet
+from shanglian.welfare.api import CampaignViewSet, DonationViewSet, PairingViewSet
 
 router = DefaultRouter()
 router.register("enterprises", EnterpriseViewSet, basename="enterprise")
@@ -22,5 +24,11 @@ router.register("my-invitations", MyInvitationViewSet, basename="my-invitation")
 router.register("engagement/proposals", ProposalViewSet, basename="engagement-proposal")
 router.register("engagement/visits", VisitViewSet, basename="engagement-visit")
 router.register("engagement/representatives", RepresentativeViewSet, basename="engagement-representative")
+router.register("welfare/donations", DonationViewSet, basename="welfare-donation")
+router.register("welfare/campaigns", CampaignViewSet, basename="welfare-campaign")
+router.register("welfare/pairings", PairingViewSet, basename="welfare-pairing")
+router.register("honours/programmes", ProgrammeViewSet, basename="honours-programme")
+router.register("honours/lists", HonourListViewSet, basename="honours-list")
+router.register("honours/assessments", AssessmentViewSet, basename="honours-assessment")
 
 urlpatterns = router.urls

@@ -126,6 +126,8 @@ def ensure_reference_data():
         importlib.import_module("shanglian.events.migrations.0002_event_kinds").seed(apps, None)
     if not DictItem.objects.filter(kind="proposal_topic").exists():
         importlib.import_module("shanglian.engagement.migrations.0002_dictionaries").seed(apps, None)
+    if not DictItem.objects.filter(kind="welfare_campaign_kind").exists():
+        importlib.import_module("shanglian.welfare.migrations.0002_dictionaries").seed(apps, None)
 
 
 def make_membership(federation, subject, *, kind=None, joined=date(2020, 1, 1), number="", **fields):
@@ -224,6 +226,135 @@ def make_party_organisation(federation, *, kind="branch", name=None, enterprise=
         chamber=chamber, street=street, members_count=members_count, **fields)
     organisation.covered_enterprises.set(covered)
     return organisation
+
+
+def make_campaign(federation, *, name=None, kind="rural", start=date(2024, 1, 1), chamber=None, **fields):
+    """A 公益项目 of the federation (or of `chamber`); `kind` is a `welfare_campaign_kind` code."""
+    from shanglian.welfare.models import Campaign
+
+    return Campaign.objects.create(
+        federation=federation, chamber=chamber, name=name or f"测试公益项目{next(_seq)}", start=start,
+        kind=DictItem.objects.get(kind="welfare_campaign_kind", code=kind), **fields)
+
+
+def make_village(federation, *, name=None, is_target=True, **fields):
+    from shanglian.orgs.models import Village
+
+    return Village.objects.create(federation=federation, name=name or f"测试村{next(_seq)}", is_target=is_target,
+                                  **fields)
+
+
+def make_donation(donor, *, cash="0", goods_value="0", goods_description="", donated_on=date(2025, 3, 1),
+                  chamber=None, campaign=None, **fields):
+    """A donation by `donor` (an Enterprise, a Person or a Chamber; its federation is the donor's), numbered
+    like the service numbers it; amounts in yuan as strings or Decimals."""
+    from decimal import Decimal
+
+    from shanglian.common.numbering import daily_number
+    from shanglian.members.models import Enterprise, Person
+    from shanglian.welfare.models import Donation
+
+    kind = "enterprise" if isinstance(donor, Enterprise) else "person" if isinstance(donor, Person) else "chamber"
+    return Donation.objects.create(
+        federation=donor.federation, number=daily_number("JZ"), donor_kind=kind, **{f"donor_{kind}": donor},
+        chamber=chamber if chamber is not None else (donor if kind == "chamber" else None), campaign=campaign,
+        donated_on=donated_on, cash=Decimal(cash), goods_value=Decimal(goods_value),
+        goods_description=goods_description, **fields)
+
+
+def make_pairing(partner, village, *, kind="industry", start=date(2024, 1, 1), end=None, **fields):
+    """A pairing of `partner` (an Enterprise or a Chamber) with `village`."""
+    from shanglian.members.models import Enterprise
+    from shanglian.welfare.models import Pairing
+
+    side = "enterprise" if isinstance(partner, Enterprise) else "chamber"
+    return Pairing.objects.create(federation=village.federation, village=village, kind=kind, start=start, end=end,
+                                  **{side: partner}, **fields)
+
+
+def make_programme(federation, *, name="优秀民营企业10强评选", year=2025, status="nominating", categories=("依法纳税",),
+                   criteria=(("纳税额", "60"), ("纳税信用", "40")), list_size=10):
+    """An award programme with one category per name (each with `criteria`: (name, weight) pairs)."""
+    from decimal import Decimal
+
+    from shanglian.honours.models import Category, Criterion, Programme
+
+    programme = Programme.objects.create(federation=federation, name=name, year=year, status=status)
+    for order, label in enumerate(categories):
+        category = Category.objects.create(programme=programme, name=f"{label}10强", list_size=list_size,
+                                           order=order)
+        for position, (criterion, weight) in enumerate(criteria):
+            Criterion.objects.create(category=category, name=criterion, weight=Decimal(weight), order=position)
+    return programme
+
+
+def make_nomination(category, enterprise, *, chamber=None, by=None, reason="推荐理由", **fields):
+    from shanglian.honours.models import Nomination
+
+    return Nomination.objects.create(category=category, enterprise=enterprise, chamber=chamber, nominated_by=by,
+                                     reason=reason, **fields)
+
+
+def make_judge(programme, user, *, person=None):
+    from shanglian.honours.models import Judge
+
+    return Judge.objects.create(programme=programme, user=user, person=person)
+
+
+def make_scores(nomination, judge, values):
+    """The judge's scores of the nomination, one value per criterion of its category in order (None: not scored).
+    Written as they are, without the scoring service's checks (a conflict that arose after scoring, a test's
+    hand-made sheet)."""
+    from decimal import Decimal
+
+    from shanglian.honours.models import Score
+
+    criteria = list(nomination.category.criteria.order_by("order", "id"))
+    return [Score.objects.create(nomination=nomination, judge=judge, criterion=criterion, value=Decimal(str(value)))
+            for criterion, value in zip(criteria, values, strict=True) if value is not None]
+
+
+def make_honour_list(category, enterprises, *, version=1, reason="", published_by=None, superseded=False):
+    """A published list of `category` with `enterprises` ranked 1, 2, 3 … in order (an (enterprise, rank) pair
+    sets a rank; equal ranks are tied), as the publication would write it."""
+    from django.utils import timezone
+
+    from shanglian.honours.models import HonourList, HonourListEntry
+
+    now = timezone.now()
+    honour_list = HonourList.objects.create(category=category, version=version, reason=reason, published_at=now,
+                                            published_by=published_by, superseded_at=now if superseded else None)
+    placed = [item if isinstance(item, tuple) else (item, n) for n, item in enumerate(enterprises, start=1)]
+    ranks = [rank for _enterprise, rank in placed]
+    HonourListEntry.objects.bulk_create(
+        HonourListEntry(honour_list=honour_list, rank=rank, enterprise=enterprise, enterprise_name=enterprise.name,
+                        tied=ranks.count(rank) > 1) for enterprise, rank in placed)
+    return honour_list
+
+
+def make_assessment(subject, *, scheme="five_have", year=2025, status="draft"):
+    """An assessment of a Chamber (五有 / 四好) or of a Federation (五好), with one empty item per item of its
+    scheme."""
+    from shanglian.honours.models import Assessment, AssessmentItem
+    from shanglian.honours.schemes import SCHEMES
+    from shanglian.orgs.models import Chamber
+
+    chamber = subject if isinstance(subject, Chamber) else None
+    assessment = Assessment.objects.create(federation=chamber.federation if chamber else subject, chamber=chamber,
+                                           scheme=scheme, year=year, status=status)
+    AssessmentItem.objects.bulk_create(AssessmentItem(assessment=assessment, code=item.code)
+                                       for item in SCHEMES[scheme].items)
+    return assessment
+
+
+def claim_item(assessment, code, *, met=None, score=None, status="pending", note="佐证说明见附件"):
+    """An item of `assessment` filled in: its claim (`met` for 五有, `score` for a scored scheme), a note as its
+    evidence, and its verification `status` (pending, verified, returned)."""
+    from shanglian.honours.models import AssessmentItem
+
+    AssessmentItem.objects.filter(assessment=assessment, code=code).update(met=met, score=score, status=status,
+                                                                          note=note)
+    return AssessmentItem.objects.get(assessment=assessment, code=code)
 
 
 def make_cast():

@@ -15,6 +15,8 @@ urlpatterns = [
     path("policies/", include("shanglian.policies.urls")),
     path("events/", include("shanglian.events.urls")),
     path("engagement/", include("shanglian.engagement.urls")),
+    path("welfare/", include("shanglian.welfare.urls")),
+    path("honours/", include("shanglian.honours.urls")),
     path("notifications/", include("shanglian.notifications.urls")),
     path("imports/", include("shanglian.imports.urls")),
     path("pickers/", include("shanglian.common.urls")),

@@ -53,6 +53,16 @@ VISITOR_ROLES = EDITOR_ROLES | {Role.LEADER}
 # Roles that keep party-building records: the editors, and a chamber secretary for its own chamber's
 # party organisations (their activities, 三会一课).
 PARTY_KEEPER_ROLES = EDITOR_ROLES | {Role.CHAMBER}
+# Roles that record 光彩公益 (donations, pairings): the editors, and a chamber secretary for its own chamber's.
+WELFARE_KEEPER_ROLES = EDITOR_ROLES | {Role.CHAMBER}
+# Roles that nominate enterprises for an award programme: the editors, and a chamber secretary its own members.
+NOMINATOR_ROLES = EDITOR_ROLES | {Role.CHAMBER}
+# Roles a programme's judge (评审委员) may hold: the federation's staff and leaders (a user of a chamber, a
+# department or an enterprise is too close to the nominees to sit on the panel).
+JUDGE_ROLES = frozenset({Role.STAFF, Role.LEADER})
+# Roles that fill in a chamber assessment (五有, 四好商会) and its evidence: the editors, and a chamber secretary its
+# own chamber's; staff confirm it.
+ASSESSMENT_KEEPER_ROLES = EDITOR_ROLES | {Role.CHAMBER}
 
 
 def role_of(user):

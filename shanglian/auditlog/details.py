@@ -50,6 +50,7 @@ LABELS = {
     "published": "发布",
     "valid_only": "仅导入校验通过的行",
     "pushed": "推送",
+    "programme": "评选活动编号",
 }
 
 VALUES = {

@@ -1,7 +1,7 @@
 from shanglian.accounts.roles import FEDERATION_ROLES, Role
 from shanglian.ui.navigation import NavItem, register
 
-register("组织机构", order=50, items=[
+register("组织机构", order=60, items=[
     NavItem("商会", "orgs:chamber_list", FEDERATION_ROLES, "flag"),
     NavItem("本商会", "orgs:chamber_detail", frozenset({Role.CHAMBER}), "flag", kwargs=lambda u: {"pk": u.chamber_id}),
     NavItem("届次", "orgs:term_list", FEDERATION_ROLES, "calendar"),

@@ -90,4 +90,6 @@ def test_the_enterprise_page_is_refused_outside_the_scope(cast, login, who, stat
 def test_the_apps_contribute_their_sections_to_the_enterprise_page(cast):
     sections = sections_for("enterprise", cast.users.staff, cast.ent1)
     assert [s.template for s in sections] == ["policies/_enterprise_section.html",
-                                              "engagement/liaison/_enterprise_section.html"]
+                                              "engagement/liaison/_enterprise_section.html",
+                                              "welfare/_enterprise_section.html",
+                                              "honours/lists/_enterprise_section.html"]

@@ -19,6 +19,20 @@ _VISITS = ("走访记录", "engagement:visits", "car")
 ENGAGEMENT = ("政治引领", [*_DATABASE, ("包联企业", "engagement:liaisons", "link"), _VISITS, *_PARTY])
 LEADER_ENGAGEMENT = ("政治引领", [*_DATABASE, ("我的包联企业", "engagement:my_liaisons", "link"), _VISITS, *_PARTY])
 CHAMBER_ENGAGEMENT = ("政治引领", [*_DATABASE, *_PARTY])
+# 光彩公益 (welfare/navigation.py): every member-registry reader, each on its own scope.
+WELFARE = ("光彩公益", [("捐款捐物", "welfare:donations", "gift"), ("公益项目", "welfare:campaigns", "flag"),
+                    ("结对帮扶", "welfare:pairings", "link"), ("帮扶村覆盖", "welfare:village_coverage", "home"),
+                    ("光彩公益统计", "welfare:statistics", "chart")])
+# 评选表彰 (honours/navigation.py): nominations for the nominators and judges, 我的评审 for a judge's roles (staff,
+# leader), the rest for every member-registry reader.
+_PROGRAMMES = ("评选活动", "honours:programmes", "trophy")
+_NOMINATIONS = ("提名", "honours:nominations", "file")
+_SCORING = ("我的评审", "honours:my_scoring", "edit")
+_HONOURS_READ = [("发布榜单", "honours:lists", "list"), ("商会评估", "honours:assessments", "check"),
+                 ("五有达标情况", "honours:compliance", "chart"), ("表彰评估统计", "honours:statistics", "chart")]
+HONOURS = ("评选表彰", [_PROGRAMMES, _NOMINATIONS, _SCORING, *_HONOURS_READ])
+ADMIN_HONOURS = ("评选表彰", [_PROGRAMMES, _NOMINATIONS, *_HONOURS_READ])  # the sysadmin nominates, never judges
+CHAMBER_HONOURS = ADMIN_HONOURS
 FEDERATION = [
     ("首页", [("工作台", "workbench:home", "home")]),
     ("会员管理", [("工商联会员", "members:membership_list", "team"),
@@ -30,6 +44,8 @@ FEDERATION = [
     ("活动管理", [("活动列表", "events:list", "calendar"), ("轮值主席", "events:roster", "team"),
               ("活动统计", "events:statistics", "chart"), ("议事规则", "events:quorum_rules", "setting")]),
     ENGAGEMENT,
+    WELFARE,
+    HONOURS,
     ("组织机构", [("商会", "orgs:chamber_list", "flag"), ("届次", "orgs:term_list", "calendar"),
               ("专门委员会", "orgs:committee_list", "team"), ("职能部门", "orgs:department_list", "bank"),
               ("街道（镇）", "orgs:street_list", "location"), ("帮扶村", "orgs:village_list", "home")]),
@@ -39,12 +55,12 @@ READER_EVENTS = ("活动管理", [("活动列表", "events:list", "calendar"), (
 PERSONAL = ("个人中心", [("站内消息", "notifications:inbox", "bell"), ("账户与安全", "accounts:profile", "lock")])
 
 MENUS = {
-    "admin": [*FEDERATION, ("系统管理", [("管理后台", "admin:index", "setting")]), PERSONAL],
+    "admin": [*FEDERATION[:6], WELFARE, ADMIN_HONOURS, *FEDERATION[8:], ("系统管理", [("管理后台", "admin:index", "setting")]), PERSONAL],
     "staff": [*FEDERATION, PERSONAL],
     "leader": [*FEDERATION[:4], READER_EVENTS, LEADER_ENGAGEMENT, *FEDERATION[6:], PERSONAL],
-    "chamber1": [*FEDERATION[:4], READER_EVENTS, CHAMBER_ENGAGEMENT,
+    "chamber1": [*FEDERATION[:4], READER_EVENTS, CHAMBER_ENGAGEMENT, WELFARE, CHAMBER_HONOURS,
                  ("组织机构", [("本商会", ("orgs:chamber_detail", "chamber1"), "flag")]), PERSONAL],
-    "chamber2": [*FEDERATION[:4], READER_EVENTS, CHAMBER_ENGAGEMENT,
+    "chamber2": [*FEDERATION[:4], READER_EVENTS, CHAMBER_ENGAGEMENT, WELFARE, CHAMBER_HONOURS,
                  ("组织机构", [("本商会", ("orgs:chamber_detail", "chamber2"), "flag")]), PERSONAL],
     "dept1": [
         ("首页", [("工作台", "workbench:home", "home")]),

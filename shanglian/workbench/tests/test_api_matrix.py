@@ -158,23 +158,60 @@ def scoped(cast):
     proposals = _by_model(proposal_ch1, proposal_ch2)
     district = _merge(district, proposals)
     other = _merge(other, _by_model(testing.make_proposal(cast.other, body="federation", title="南开区的提案")))
+    # 光彩公益 and 评选表彰 (`welfare_and_honours`): the federation reads its own, a chamber its chamber's (and the
+    # federation's campaigns, programmes and lists), no other role any
+    mine, theirs, welfare_other = welfare_and_honours(cast)
+    district, other = _merge(district, mine["chamber1"], theirs["chamber1"]), _merge(other, welfare_other)
     return {
         "admin": _merge(other, invitations), "staff": _merge(other, invitations),
         "leader": _merge(other, invitations, _by_model(visit_staff)),
         "outsider_staff": district,
         "auditor": _merge(district, other),  # the auditor reads the audit log, no business record
-        "chamber1": _merge(other, invitations, visits, _by_model(proposal_ch2),
+        "chamber1": _merge(other, invitations, visits, _by_model(proposal_ch2), theirs["chamber1"],
                            _by_model(cast.ent2, cast.person2, ms.ent2, appeal_ent2, draft, event_fed, event_chamber2)),
-        "chamber2": _merge(other, invitations, visits, _by_model(proposal_ch1),
+        "chamber2": _merge(other, invitations, visits, _by_model(proposal_ch1), theirs["chamber2"],
                            _by_model(cast.ent1, cast.person1, ms.ent1, ms.person1, ms.chamber1, appeal_ent1, draft,
                                      event_fed, event_chamber1)),
         # a department handles appeals and reads live policies: no member record, no event at all
-        "dept1": _merge(other, district_members, invitations, visits, proposals,
+        "dept1": _merge(other, district_members, invitations, visits, proposals, mine["chamber1"], theirs["chamber1"],
                         _by_model(appeal_ent2, draft, event_fed, event_chamber1, event_chamber2)),
-        "ent1": _merge(other, visits, proposals,
+        "ent1": _merge(other, visits, proposals, mine["chamber1"], theirs["chamber1"],
                        _by_model(cast.ent2, cast.person1, cast.person2, ms.ent1, ms.ent2, ms.person1, ms.chamber1,
                                  appeal_ent2, draft, event_fed, event_chamber1, event_chamber2, invitation_ent2)),
     }
+
+
+def welfare_and_honours(cast):
+    """光彩公益 and 评选表彰 records of the district on both sides of each chamber's line, and of the other district:
+    (chamber → {model: what it reads}, chamber → {model: what it does not}, {model: the other district's}). A chamber
+    reads the campaigns of the federation and its own, the donations it organised, the pairings of itself and its
+    members, the programmes and published lists of its federation, its own assessments."""
+    village = testing.make_village(cast.district, name="王庄村")
+    campaign_fed = testing.make_campaign(cast.district, name="春芽基金", kind="education")
+    programme = testing.make_programme(cast.district, categories=("依法纳税", "社会责任"))  # the second unpublished
+    shared = _by_model(campaign_fed, programme,
+                       testing.make_honour_list(programme.categories.order_by("order").first(), [cast.ent1]))
+    own = {}
+    for chamber, enterprise in ((cast.chamber1, cast.ent1), (cast.chamber2, cast.ent2)):
+        own[chamber] = _by_model(
+            testing.make_campaign(cast.district, name=f"{chamber.name}助学", chamber=chamber),
+            testing.make_donation(enterprise, cash="1000.00", chamber=chamber, campaign=campaign_fed),
+            testing.make_pairing(enterprise if chamber is cast.chamber1 else chamber, village),
+            testing.make_assessment(chamber, scheme="five_have" if chamber.kind == "street" else "four_good"))
+    # the federation's own: a donation it recorded without a chamber, its 五好 self-check
+    federation_only = _by_model(testing.make_donation(cast.ent2, cash="500.00"),
+                                testing.make_assessment(cast.district, scheme="five_good"))
+    programme_other = testing.make_programme(cast.other, categories=("社会责任",))
+    chamber_other = testing.make_chamber(cast.other, name="南开区某街道商会")
+    other = _by_model(testing.make_campaign(cast.other, name="南开区助学"),
+                      testing.make_donation(cast.ent_other, cash="800.00"),
+                      testing.make_pairing(cast.ent_other, testing.make_village(cast.other)),
+                      programme_other, testing.make_honour_list(programme_other.categories.get(), [cast.ent_other]),
+                      testing.make_assessment(chamber_other))
+    mine = {"chamber1": _merge(shared, own[cast.chamber1]), "chamber2": _merge(shared, own[cast.chamber2])}
+    theirs = {"chamber1": _merge(own[cast.chamber2], federation_only),
+              "chamber2": _merge(own[cast.chamber1], federation_only)}
+    return mine, theirs, other
 
 
 def _counts():
@@ -248,6 +285,7 @@ def test_every_record_of_another_scope_is_reachable_by_its_own_scope(cast, login
 def test_the_matrix_finds_the_endpoints_of_every_api_module():
     found = endpoints()
     prefixes = {path.split("/")[3] for _, path in found}
-    assert prefixes >= {"appeals", "enterprises", "persons", "memberships", "policies", "events", "my-invitations"}
+    assert prefixes >= {"appeals", "enterprises", "persons", "memberships", "policies", "events", "my-invitations",
+                        "engagement", "welfare", "honours"}
     assert ("post", "/api/v1/appeals/{id}/accept/") in found  # the workflow's generated actions
     assert ("get", "/api/v1/enterprises/{enterprise_id}/policies/") in found  # a nested route

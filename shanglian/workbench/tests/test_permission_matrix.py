@@ -222,6 +222,51 @@ MATRIX = [
     # 政治引领统计: the member registry's readers, each on its own scope (engagement/tests/test_statistics.py)
     ("engagement:statistics", None, {"admin": 200, "staff": 200, "leader": 200, "chamber1": 200, "chamber2": 200,
                                      "dept1": 403, "ent1": 403, "auditor": 403, "outsider_staff": 200}),
+    # 商会评估: the member registry's readers read their scope (a chamber secretary its own chamber's assessments,
+    # items and 五有达标情况); the keepers (editors, a chamber secretary) create (honours/tests/test_assessments_pages.py,
+    # test_compliance.py)
+    *[(page, None, {"admin": 200, "staff": 200, "leader": 200, "chamber1": 200, "chamber2": 200, "dept1": 403,
+                    "ent1": 403, "auditor": 403, "outsider_staff": 200})
+      for page in ("honours:assessments", "honours:assessments_export", "honours:assessment_items",
+                   "honours:compliance")],
+    ("honours:assessment_create", None, {"admin": 200, "staff": 200, "leader": 403, "chamber1": 200, "chamber2": 200,
+                                         "dept1": 403, "ent1": 403, "auditor": 403, "outsider_staff": 200}),
+    # 发布榜单 (the published lists, their export) and 表彰评估统计: the member registry's readers, a published list being
+    # public to the federation (honours/tests/test_lists_pages.py, test_honours_statistics.py)
+    *[(page, None, {"admin": 200, "staff": 200, "leader": 200, "chamber1": 200, "chamber2": 200, "dept1": 403,
+                    "ent1": 403, "auditor": 403, "outsider_staff": 200})
+      for page in ("honours:lists", "honours:lists_export", "honours:statistics")],
+    # 评选活动: the member registry's readers read their federation's programmes, the editors create them; 提名: the
+    # nominators and judges (a chamber secretary its chamber's and its members'); 我的评审: the judges' roles (staff,
+    # leader — an empty queue when on no panel) (honours/tests/test_programmes_pages.py, test_nominations_pages.py,
+    # test_scoring.py)
+    ("honours:programmes", None, {"admin": 200, "staff": 200, "leader": 200, "chamber1": 200, "chamber2": 200,
+                                  "dept1": 403, "ent1": 403, "auditor": 403, "outsider_staff": 200}),
+    ("honours:programme_create", None, {"admin": 200, "staff": 200, "leader": 403, "chamber1": 403, "chamber2": 403,
+                                        "dept1": 403, "ent1": 403, "auditor": 403, "outsider_staff": 200}),
+    ("honours:nominations", None, {"admin": 200, "staff": 200, "leader": 200, "chamber1": 200, "chamber2": 200,
+                                   "dept1": 403, "ent1": 403, "auditor": 403, "outsider_staff": 200}),
+    ("honours:my_scoring", None, {"admin": 403, "staff": 200, "leader": 200, "chamber1": 403, "chamber2": 403,
+                                  "dept1": 403, "ent1": 403, "auditor": 403, "outsider_staff": 200}),
+    # 光彩公益 捐款捐物 and 公益项目: the member registry's readers read their scope (a chamber secretary its chamber's
+    # donations, the federation's and its own campaigns); the WELFARE_KEEPER_ROLES record and import (a chamber
+    # secretary its own chamber's), a leader reads (welfare/tests/test_donations_pages.py, test_donations_import.py,
+    # test_campaigns_pages.py)
+    *[(page, None, {"admin": 200, "staff": 200, "leader": 200, "chamber1": 200, "chamber2": 200, "dept1": 403,
+                    "ent1": 403, "auditor": 403, "outsider_staff": 200})
+      for page in ("welfare:donations", "welfare:donations_export", "welfare:campaigns")],
+    *[(page, None, {"admin": 200, "staff": 200, "leader": 403, "chamber1": 200, "chamber2": 200, "dept1": 403,
+                    "ent1": 403, "auditor": 403, "outsider_staff": 200})
+      for page in ("welfare:donation_create", "welfare:donation_import", "welfare:donation_import_template",
+                   "welfare:campaign_create")],
+    # 结对帮扶, 帮扶村覆盖 and 光彩公益统计: the member registry's readers, each on its own scope (a chamber secretary its
+    # chamber's and its members' pairings, its federation's target villages); the WELFARE_KEEPER_ROLES add pairings, a
+    # leader reads (welfare/tests/test_pairings_pages.py, test_statistics.py)
+    *[(page, None, {"admin": 200, "staff": 200, "leader": 200, "chamber1": 200, "chamber2": 200, "dept1": 403,
+                    "ent1": 403, "auditor": 403, "outsider_staff": 200})
+      for page in ("welfare:pairings", "welfare:pairings_export", "welfare:village_coverage", "welfare:statistics")],
+    ("welfare:pairing_create", None, {"admin": 200, "staff": 200, "leader": 403, "chamber1": 200, "chamber2": 200,
+                                      "dept1": 403, "ent1": 403, "auditor": 403, "outsider_staff": 200}),
 ]
 
 # Pages addressed by an import job's id: members/tests/test_import.py proves the owner is allowed and
@@ -303,6 +348,42 @@ COVERED_ELSEWHERE = {
     # (readers allowed, department/enterprise/auditor 403, a chamber 403 on liaison's, an unknown key or another
     # scope's row 404)
     "engagement:figure_records",
+    # one assessment (查看/删除/提交核定/核定/退回), one item (填报/核实), one evidence file (下载/删除):
+    # honours/tests/test_assessments_pages.py (readers read their scope — chamber2 404 on chamber1's —, keepers fill
+    # in, only staff verify — a chamber secretary 403 —, leader 403 on the writes, department/enterprise/auditor 403,
+    # another federation's staff 404)
+    "honours:assessment", "honours:assessment_delete", "honours:assessment_transition", "honours:item_edit",
+    "honours:item_verify", "honours:evidence_download", "honours:evidence_delete",
+    # one category's ranking and 发布榜单, one published list and 更正榜单: honours/tests/test_lists_pages.py (the
+    # ranking: staff/admin and leader read, chamber/department/enterprise/auditor 403, another federation 404;
+    # publishing and correcting: editors only, leader and chamber 403, another federation 404, nothing written); the
+    # records behind one figure of 表彰评估统计: honours/tests/test_honours_statistics.py (readers allowed,
+    # department/enterprise/auditor 403, an unknown key or category 404)
+    "honours:ranking", "honours:list_publish", "honours:list", "honours:list_correct", "honours:figure_records",
+    # one programme, category or judge (查看/编辑/删除, its workflow's steps, 评选类别 and 评审委员):
+    # honours/tests/test_programmes_pages.py (every role: readers read their federation's, editors keep them, leader
+    # and chamber 403 on the writes, department/enterprise/auditor 403, another federation's staff 404); one nomination
+    # (查看/提名/修改/撤回, its materials) and its scoring: honours/tests/test_nominations_pages.py, test_scoring.py
+    # (chamber2 404 on chamber1's, leader 403 on the writes, a judge of another panel or a conflicted one 403, another
+    # federation 404)
+    "honours:programme", "honours:programme_edit", "honours:programme_delete", "honours:programme_transition",
+    "honours:category", "honours:category_create", "honours:category_edit", "honours:category_delete",
+    "honours:judges", "honours:judge_delete", "honours:nomination", "honours:nomination_create",
+    "honours:nomination_edit", "honours:nomination_withdraw", "honours:attachment_download",
+    "honours:nomination_score",
+    # one donation (查看/编辑/删除/捐赠证书), one proof (下载/删除) and one campaign (查看/编辑/删除):
+    # welfare/tests/test_donations_pages.py, test_campaigns_pages.py (every role: readers read their scope, keepers
+    # write, leader 403 on the writes, department/enterprise/auditor 403, another chamber's or federation's 404);
+    # one 捐赠记录导入 job: welfare/tests/test_donations_import.py (its uploader only, 404 for another user)
+    "welfare:donation", "welfare:donation_edit", "welfare:donation_delete", "welfare:donation_certificate",
+    "welfare:proof_download", "welfare:proof_delete", "welfare:campaign", "welfare:campaign_edit",
+    "welfare:campaign_delete", "welfare:donation_import_job", "welfare:donation_import_commit",
+    "welfare:donation_import_errors",
+    # one pairing (查看/编辑/删除): welfare/tests/test_pairings_pages.py (readers read their scope — chamber2 404 on
+    # chamber1's —, keepers write, leader 403 on the writes, department/enterprise/auditor 403, another federation's
+    # staff 404); the records behind one figure of 光彩公益统计: welfare/tests/test_statistics.py (readers allowed,
+    # department/enterprise/auditor 403, an unknown key or another scope's row 404)
+    "welfare:pairing", "welfare:pairing_edit", "welfare:pairing_delete", "welfare:figure_records",
 }
 
 CASES = [(page, target, role, expected[role]) for page, target, expected in MATRIX for role in ROLES]

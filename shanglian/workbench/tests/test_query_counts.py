@@ -74,16 +74,20 @@ def grow(cast, units, start):
     other district, ent1's appeals in three states, one the desk registered for a new enterprise and sent
     to two departments, one of the other district, a policy published and pushed (deliveries, messages),
     events: one held by the federation (two invitees, both checked in), one of each chamber (ent1 invited to
-    chamber1's), one of the other district, and each chamber member's 政治引领 (`grow_engagement`)."""
+    chamber1's), one of the other district, each chamber member's 政治引领 (`grow_engagement`), and 光彩公益 and
+    评选表彰 (`grow_welfare_and_honours`)."""
     staff = cast.users.staff
     subsidy = DictItem.objects.get(kind="benefit_type", code="subsidy")
     for n in range(start, start + units):
+        newest = []
         for chamber in (cast.chamber1, cast.chamber2):
             enterprise = testing.make_enterprise(cast.district, chamber=chamber, street=cast.street)
             person = testing.make_person(cast.district, name=f"赵增{n}", enterprise=enterprise)
             testing.make_membership(cast.district, enterprise, joined=date(2025, 3, n))
             testing.make_membership(cast.district, person, joined=date(2026, 2, n))
             grow_engagement(cast, n, enterprise, person)
+            newest.append((chamber, enterprise, person))
+        grow_welfare_and_honours(cast, n, newest)
         other = testing.make_enterprise(cast.other)
         testing.make_membership(cast.other, other)
         for status in (Status.SUBMITTED, Status.HANDLING, Status.CLOSED):
@@ -119,6 +123,46 @@ def grow_engagement(cast, n, enterprise, person):
                                  title=f"党课{n}", attendees=3)
     PartyInstructor.objects.create(federation=cast.district, name=f"指导员{n}", enterprise=enterprise,
                                    start=date(2025, 1, n))
+
+
+def grow_welfare_and_honours(cast, n, newest):
+    """光彩公益 and 评选表彰 of one unit (`newest`: each chamber with its newest member and that member's legal
+    representative): a federation campaign that each newest member gives cash to and its representative goods,
+    through the chamber; each chamber's own campaign; the member paired with a target village; the year's programme
+    (two categories, the members nominated by their chambers, scored by the staff judge, a published list per
+    category and its correction); each chamber's assessment (五有 for the street chamber, 四好 for the other, items
+    claimed and waiting to be verified) and the federation's 五好; and the other district's campaign, donation,
+    pairing and programme with its list."""
+    year = 2010 + n
+    campaign = testing.make_campaign(cast.district, name=f"春芽基金{n}", kind="education", start=date(year, 1, 1))
+    programme = testing.make_programme(cast.district, year=year, status="scoring", categories=("依法纳税", "社会责任"))
+    judge = testing.make_judge(programme, cast.users.staff)
+    testing.make_judge(programme, cast.users.leader)
+    members = []
+    for chamber, enterprise, person in newest:
+        members.append(enterprise)
+        testing.make_campaign(cast.district, name=f"{chamber.name}助学{n}", chamber=chamber, start=date(year, 3, 1))
+        testing.make_donation(enterprise, cash=f"{1000 + n}.50", chamber=chamber, campaign=campaign,
+                              donated_on=date(2025, 4, n), recipient_village=testing.make_village(cast.district))
+        testing.make_donation(person, goods_value="300.25", goods_description="图书", chamber=chamber,
+                              campaign=campaign, donated_on=date(2025, 5, n), recipient="某小学")
+        testing.make_pairing(enterprise, testing.make_village(cast.district), kind="industry")
+        for category in programme.categories.all():
+            nomination = testing.make_nomination(category, enterprise, chamber=chamber, by=cast.users.staff)
+            testing.make_scores(nomination, judge, [80 + n, 90])
+        scheme = "five_have" if chamber.kind == "street" else "four_good"
+        assessment = testing.make_assessment(chamber, scheme=scheme, year=year, status="submitted")
+        for item in assessment.items.all():
+            testing.claim_item(assessment, item.code, **({"met": True} if scheme == "five_have" else {"score": 20}))
+    testing.make_assessment(cast.district, scheme="five_good", year=year)
+    for category in programme.categories.all():
+        testing.make_honour_list(category, members, superseded=True)
+        testing.make_honour_list(category, members[::-1], version=2, reason="更正排名")
+    other_campaign = testing.make_campaign(cast.other, name=f"南开区助学{n}")
+    testing.make_donation(testing.make_enterprise(cast.other), cash="800.00", campaign=other_campaign)
+    testing.make_pairing(testing.make_enterprise(cast.other), testing.make_village(cast.other))
+    other_programme = testing.make_programme(cast.other, year=year, categories=("促进就业",))
+    testing.make_honour_list(other_programme.categories.get(), [testing.make_enterprise(cast.other)])
 
 
 def _client(user):
@@ -191,7 +235,12 @@ def test_the_grown_district_shows_every_role_more_rows(answers):
     assert set(grown_lists) == set(ROLES)
     assert grown_lists["staff"] >= {"appeals:list", "appeals:list?q={appeal}", "members:membership_list",
                                     "members:enterprise_list", "members:person_list", "policies:list", "events:list",
-                                    "/api/v1/appeals/", "/api/v1/enterprises/", "/api/v1/memberships/"}
+                                    "/api/v1/appeals/", "/api/v1/enterprises/", "/api/v1/memberships/",
+                                    "welfare:donations", "welfare:campaigns", "welfare:pairings", "honours:programmes",
+                                    "honours:nominations", "honours:lists", "honours:assessments",
+                                    "/api/v1/welfare/donations/", "/api/v1/welfare/campaigns/",
+                                    "/api/v1/welfare/pairings/", "/api/v1/honours/programmes/",
+                                    "/api/v1/honours/lists/", "/api/v1/honours/assessments/"}
 
 
 def test_the_catalogue_holds_every_list_and_statistics_page_of_the_site():

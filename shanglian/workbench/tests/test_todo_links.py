@@ -33,6 +33,21 @@ def work(cast):
     # liaison enterprises not visited for long (engagement): the leader's own and a department's
     testing.make_liaison(cast.ent1, user=cast.users.leader, start=timezone.localdate() - timedelta(days=400))
     testing.make_liaison(cast.ent2, department=cast.dept1, start=timezone.localdate() - timedelta(days=400))
+    # chamber assessments (honours): a submitted 五有 with two items waiting for staff's check, and a draft 五有 with
+    # an item staff returned for chamber1 to supplement
+    submitted = testing.make_assessment(cast.chamber1, year=2025, status="submitted")
+    for code in ("sign", "team"):
+        testing.claim_item(submitted, code, met=True)
+    testing.claim_item(testing.make_assessment(cast.chamber1, year=2024), "funds", met=True, status="returned")
+    # an award programme in 评审中 (honours): staff and the leader judge; staff is the legal representative of ent1 as
+    # person1 (回避), has scored ent2 fully and has a third nomination to score
+    programme = testing.make_programme(cast.district, status="scoring")
+    category = programme.categories.get()
+    staff_judge = testing.make_judge(programme, cast.users.staff, person=cast.person1)
+    testing.make_judge(programme, cast.users.leader)
+    testing.make_nomination(category, cast.ent1)
+    testing.make_scores(testing.make_nomination(category, cast.ent2), staff_judge, [80, 90])
+    testing.make_nomination(category, testing.make_enterprise(cast.district, name="天津河西建设集团"))
     for action in (AuditAction.LOGIN_FAILED, AuditAction.DENIED):
         record(action, result=AuditResult.DENIED if action == AuditAction.DENIED else AuditResult.FAILURE)
 
@@ -55,6 +70,19 @@ def test_the_desk_is_shown_the_extension_and_callback_todos(work, cast):
     labels = {todo.label: todo.count for todo in todos_for(cast.users.staff)}
     assert labels["待审批延期的诉求"] == 1
     assert labels["待回访的诉求"] == 1
+
+
+def test_staff_are_shown_the_evidence_to_verify_and_a_chamber_its_items_to_supplement(work, cast):
+    assert {todo.label: todo.count for todo in todos_for(cast.users.staff)}["待核实佐证"] == 2
+    assert {todo.label: todo.count for todo in todos_for(cast.users.chamber1)}["五有材料待补充"] == 1
+    assert not any("待补充" in todo.label or "待核实佐证" in todo.label for todo in todos_for(cast.users.chamber2))
+    assert not any(todo.label == "待核实佐证" for todo in todos_for(cast.users.leader))
+
+
+def test_a_judge_is_shown_the_nominations_left_to_score(work, cast):
+    assert {todo.label: todo.count for todo in todos_for(cast.users.staff)}["待评审提名"] == 1
+    assert {todo.label: todo.count for todo in todos_for(cast.users.leader)}["待评审提名"] == 3
+    assert not any(todo.label == "待评审提名" for todo in todos_for(cast.users.admin))
 
 
 def test_advice_is_a_notice_not_a_todo(cast, login):

@@ -1,0 +1,1 @@
+"""One module per part; see the app's docstring (models.py)."""
