@@ -29,8 +29,9 @@ def _as_fen(amount):
 
 
 def fen(value):
-    """A sum of yuan as the database gives it (a Decimal, an int, None over no rows) as an exact Decimal to the fen,
-    rounded half up (exact for any total below 10^13 yuan); a float is refused, never guessed."""
+    """A sum of yuan as the database gives it (a Decimal, an int, None over no rows) as a Decimal to the fen, rounded
+    half up: PostgreSQL's numeric sum is exact; SQLite's is accumulated in floating point, and rounding to the fen
+    gives it back exactly while that error stays under half a fen. A float is refused, never guessed."""
     if value is None:
         return Decimal("0.00")
     if isinstance(value, float):

@@ -225,6 +225,16 @@ def donation_delete(request, pk):
 
 
 # --- the certificate -----------------------------------------------------------------------------------------
+def _amount(value):
+    """An amount on the certificate: its figures and its capitals — "" for one past what the capitals can write
+    (`money.LIMIT`; the service refuses such a donation, one stored before still prints, in figures)."""
+    try:
+        capitals = rmb_capitals(value)
+    except ValueError:
+        capitals = ""
+    return {"figures": yuan_text(value), "capitals": capitals}
+
+
 @never_cache
 @login_required
 def donation_certificate(request, pk):
@@ -233,10 +243,9 @@ def donation_certificate(request, pk):
     return render(request, "welfare/donations/certificate.html", {
         "donation": donation,
         "donor": donor_name(donation),
-        "cash": {"figures": yuan_text(donation.cash), "capitals": rmb_capitals(donation.cash)} if donation.cash else None,
-        "goods": {"figures": yuan_text(donation.goods_value), "capitals": rmb_capitals(donation.goods_value)}
-        if donation.goods_value else None,
-        "total": {"figures": yuan_text(donation.total), "capitals": rmb_capitals(donation.total)},
+        "cash": _amount(donation.cash) if donation.cash else None,
+        "goods": _amount(donation.goods_value) if donation.goods_value else None,
+        "total": _amount(donation.total),
         "issued_on": timezone.localdate(),
         "back_url": donation.get_absolute_url(),
     })

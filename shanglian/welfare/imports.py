@@ -217,15 +217,14 @@ class DonationImportSpec(ImportSpec):
                 v["goods_description"] or "", campaign.pk if campaign else None, v["receipt_number"] or "")
 
     def _recorded(self, v):
-        """The number of a donation already recorded with the row's every fact, or None."""
+        """The number of a donation already recorded with the row's every fact (`selectors.same_donation`), or None."""
         key = self._key(v)
         if key is None:
             return None
         kind, donor, day, cash, goods, description, campaign, receipt = key
-        return (self.visible.filter(donor_kind=kind, **{f"donor_{kind}_id": donor}, donated_on=day, cash=cash,
-                                        goods_value=goods, goods_description=description, campaign_id=campaign,
-                                        receipt_number=receipt)
-                .values_list("number", flat=True).first())
+        return selectors.same_donation(self.visible, donor_kind=kind, donor=donor, donated_on=day, cash=cash,
+                                       goods_value=goods, goods_description=description, campaign=campaign,
+                                       receipt_number=receipt)
 
     def natural_key(self, v):
         return self._key(v)

@@ -3,16 +3,15 @@
 - The federation's roles (sysadmin, staff, leader): every record of their federations (their own and those under
   it). A judge is a staff member or a leader: what they score is within that scope, narrowed to the programmes
   whose panel they sit on (`selectors.programmes`).
-- A chamber secretary: the programmes and published lists of its federation (a published list is public); the
-  nominations it made or of its active member enterprises; its own chamber's assessments.
+- A chamber secretary: the programmes of its federation (read only) and their published lists (a published list is public); the nominations its own chamber made (not those staff or another
+  chamber made, even of its members: their reasons and attachments are the nominator's); its own chamber's
+  assessments.
 - Everybody else (a department, an enterprise, the auditor): refused (403).
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 
 from shanglian.accounts.roles import FEDERATION_ROLES, Role, role_of
-from shanglian.members.selectors import chamber_member_ids
 from shanglian.orgs.selectors import federation_ids_in_scope
 
 from ..models import Assessment, HonourList, Nomination, Programme
@@ -44,7 +43,7 @@ def nominations_visible_to(user):
     if role in FEDERATION_ROLES:
         return qs.filter(category__programme__federation_id__in=federation_ids_in_scope(user))
     if role == Role.CHAMBER:
-        return qs.filter(Q(chamber_id=user.chamber_id) | Q(enterprise_id__in=chamber_member_ids(user.chamber_id)))
+        return qs.filter(chamber_id=user.chamber_id)
     raise PermissionDenied(REFUSAL)
 
 

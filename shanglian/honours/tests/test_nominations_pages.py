@@ -4,6 +4,7 @@ members), 修改/撤回, the materials' download after the scope check, one nomi
 and the weighted total for the editors, a judge their own), and every page of one nomination × every role."""
 
 import re
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -14,6 +15,7 @@ from shanglian import testing
 from shanglian.audit.models import AuditEvent
 from shanglian.honours.models import Nomination, NominationAttachment, Programme
 from shanglian.honours.services import nominations as services
+from shanglian.members.models import ChamberMembership
 
 P = Programme.Status
 LIST = reverse("honours:nominations")
@@ -68,13 +70,23 @@ def test_the_federation_lists_every_nomination_a_chamber_only_its_own(cast, book
         assert login(getattr(cast.users, role)).get(LIST).status_code == 403
 
 
-def test_a_chamber_secretary_sees_a_nomination_of_its_member_made_by_staff(cast, category, login):
+def test_a_chamber_secretary_does_not_see_a_nomination_of_its_member_made_by_staff(cast, category, login):
+    """The reasons and attachments are the nominator's: a chamber reads only the nominations it made itself."""
     nomination = testing.make_nomination(category, cast.ent1, by=cast.users.staff)
     page = login(cast.users.chamber1).get(LIST).content.decode()
-    assert count(page) == 1 and "天津友谊科技有限公司" in page
-    assert login(cast.users.chamber1).get(nomination.get_absolute_url()).status_code == 200
-    # …but does not change it: it did not make it
-    assert login(cast.users.chamber1).get(reverse("honours:nomination_edit", args=[nomination.pk])).status_code == 404
+    assert count(page) == 0 and "天津友谊科技有限公司" not in page
+    for name in ("honours:nomination", "honours:nomination_edit"):
+        assert login(cast.users.chamber1).get(reverse(name, args=[nomination.pk])).status_code == 404, name
+
+
+def test_a_chamber_secretary_does_not_see_another_chambers_nomination_of_a_shared_member(cast, category, login):
+    ChamberMembership.objects.create(chamber=cast.chamber2, enterprise=cast.ent1, joined=date(2020, 1, 1))
+    nomination = testing.make_nomination(category, cast.ent1, chamber=cast.chamber2, by=cast.users.chamber2,
+                                         reason="浙江商会的推荐理由")
+    client = login(cast.users.chamber1)
+    assert "浙江商会的推荐理由" not in client.get(LIST).content.decode()
+    assert client.get(nomination.get_absolute_url()).status_code == 404
+    assert login(cast.users.chamber2).get(nomination.get_absolute_url()).status_code == 200
 
 
 def test_chamber2_gets_404_on_chamber1s_nomination_and_it_is_audited(cast, book, login):

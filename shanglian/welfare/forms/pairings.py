@@ -6,26 +6,22 @@ with the search picker."""
 from django import forms
 from django.forms.models import model_to_dict
 
-from shanglian.common.forms import Form, ModelChoiceField, date_field
+from shanglian.common.forms import Form, ModelChoiceField, MoneyField, date_field
 from shanglian.members.pickers import EnterpriseField
 from shanglian.orgs.selectors import chambers_in_scope
 
-from ..models import MONEY, Pairing
+from ..models import Pairing
 from ..selectors import pairings as selectors
-from ..services.pairings import NEGATIVE_AMOUNT, TOO_PRECISE
+from ..services.donations import AMOUNT_LIMIT
 
 MAX_TEXT = 5000
 
 
 def money_field(label, **kwargs):
-    """An amount in yuan to the fen, not negative (the service checks again)."""
-    return forms.DecimalField(
-        label=label, required=False, min_value=0, **MONEY,
-        widget=forms.NumberInput(attrs={"step": "0.01", "min": "0", "inputmode": "decimal"}),
-        error_messages={"invalid": f"{label}应为数字，如 12345.67（不要加逗号或单位）。", "min_value": NEGATIVE_AMOUNT,
-                        "max_decimal_places": TOO_PRECISE, "max_digits": f"{label}过大。",
-                        "max_whole_digits": f"{label}过大。"},
-        **kwargs)
+    """An amount in yuan to the fen, typed as people type it (1,234.50, １２３, 1.5万元 — the donations' and the
+    import's rule, `common.forms.MoneyField`), not negative, within what the column holds (the service checks
+    again)."""
+    return MoneyField(label=label, limit=AMOUNT_LIMIT, **kwargs)
 
 
 class VillageChoiceField(ModelChoiceField):

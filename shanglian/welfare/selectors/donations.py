@@ -8,6 +8,8 @@ user sees — for a chamber secretary its own chamber, its active member enterpr
 them; for the editors every enterprise, person and chamber of their federations.
 """
 
+from decimal import Decimal
+
 from django.db.models import Q
 
 from shanglian.accounts.roles import FEDERATION_ROLES, WELFARE_KEEPER_ROLES, Role, require_role, role_of
@@ -32,6 +34,19 @@ GIFTS = {
 def donations_editable_by(user):
     require_role(user, *WELFARE_KEEPER_ROLES)
     return donations_visible_to(user)
+
+
+def same_donation(donations, *, donor_kind, donor, donated_on, cash, goods_value, goods_description, campaign,
+                  receipt_number):
+    """The number of a donation among `donations` with the same natural key — donor, day, cash, goods (valuation and
+    description), campaign and 票据号 — or None: the one test of "recorded twice" the import and the 新增捐赠 form
+    share. `donor` and `campaign` are records or ids; empty amounts and texts count as zero and ""."""
+    zero = Decimal("0.00")
+    return (donations.filter(donor_kind=donor_kind, **{f"donor_{donor_kind}_id": getattr(donor, "pk", donor)},
+                             donated_on=donated_on, cash=cash or zero, goods_value=goods_value or zero,
+                             goods_description=goods_description or "",
+                             campaign_id=getattr(campaign, "pk", campaign), receipt_number=receipt_number or "")
+            .order_by("pk").values_list("number", flat=True).first())
 
 
 def donation_list(user, *, filters=None):

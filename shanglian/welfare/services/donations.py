@@ -26,6 +26,7 @@ from shanglian.accounts.roles import WELFARE_KEEPER_ROLES, Role, require_role, r
 from shanglian.audit.models import AuditAction
 from shanglian.audit.services import record
 from shanglian.common.errors import Refused
+from shanglian.common.money import LIMIT as CAPITALS_LIMIT
 from shanglian.common.money import yuan_text
 from shanglian.common.numbering import daily_number
 from shanglian.common.records import delete_or_refuse, record_saved, snapshot
@@ -37,6 +38,7 @@ from ..selectors.donations import (
     donors_of_kind,
     organising_chambers,
     recipient_villages,
+    same_donation,
 )
 from ..selectors.scopes import campaigns_visible_to
 
@@ -45,6 +47,7 @@ PROOF_FOLDER = "welfare"
 NUMBER_PREFIX = "JZ"
 FEN = Decimal("0.01")
 AMOUNT_LIMIT = Decimal(10) ** (MONEY["max_digits"] - MONEY["decimal_places"]) - FEN  # what the columns hold
+TOTAL_LIMIT = CAPITALS_LIMIT - FEN  # cash + goods: what the certificate can write in capitals (`rmb_capitals`)
 FIRST_DAY = date(1990, 1, 1)
 AMOUNT_LABELS = {"cash": "捐款金额", "goods_value": "物资折价"}
 TEXT_LIMITS = {"goods_description": ("捐赠物资", 200), "recipient": ("受赠方", 100),
@@ -58,13 +61,16 @@ OUT_OF_SCOPE = {
     "campaign": "所选公益项目不存在或不在您的查看范围内。",
     "recipient_village": "所选受赠村不存在或不在您的管理范围内。",
 }
+TOTAL_TOO_LARGE = f"捐款金额与物资折价合计不能超过 {yuan_text(TOTAL_LIMIT)} 元。"
+ALREADY_RECORDED = "已有相同的捐赠记录（编号 {number}），请勿重复录入。"
 PROOFS_ADDED = "捐赠凭证"
 
 
 # --- the rules (shared with the import) ------------------------------------------------------------------------
 def amount_errors(*, cash, goods_value, goods_description):
     """[(field, reason)] of the amounts: each a number of yuan to the fen, not negative, within what the column holds;
-    goods described and valued together; something given (cash, goods or both)."""
+    together within what the certificate can write in capitals (`TOTAL_LIMIT`); goods described and valued together;
+    something given (cash, goods or both)."""
     errors = []
     for name, value in (("cash", cash), ("goods_value", goods_value)):
         label = AMOUNT_LABELS[name]
@@ -88,6 +94,8 @@ def amount_errors(*, cash, goods_value, goods_description):
         errors.append(("goods_value", GOODS_UNVALUED))
     if not errors and cash <= 0 and goods <= 0:
         errors.append(("cash", NOTHING_GIVEN))
+    if cash + goods > TOTAL_LIMIT:
+        errors.append(("goods_value" if goods > 0 else "cash", TOTAL_TOO_LARGE))
     return errors
 
 
@@ -225,7 +233,9 @@ def save_donation(*, actor, data, donation=None, files=()):
             obj = _locked(actor, donation)
             before = snapshot(obj)
         else:
-            obj = Donation(created_by=actor, number=next_number())
+            number = next_number()  # locks the day's counter: two posts of one form are checked one after the other
+            _refuse_recorded(actor, data, resolved)
+            obj = Donation(created_by=actor, number=number)
         obj.federation_id = federation_for(actor, donor=donor, chamber=resolved["chamber"])
         obj.donor_kind = kind
         obj.donor_enterprise = donor if kind == D.ENTERPRISE else None
@@ -252,6 +262,17 @@ def save_donation(*, actor, data, donation=None, files=()):
                 record(AuditAction.UPDATE, actor=actor, obj=obj, detail={
                     "changes": [{"field": PROOFS_ADDED, "old": "", "new": name} for name in names]})
     return obj
+
+
+def _refuse_recorded(actor, data, resolved):
+    """A new donation equal to one the actor sees (`selectors.same_donation`, the import's test too) is refused: a
+    form posted twice records it once."""
+    number = same_donation(donations_editable_by(actor), donor_kind=resolved["donor_kind"], donor=resolved["donor"],
+                           donated_on=data.get("donated_on"), cash=data.get("cash"),
+                           goods_value=data.get("goods_value"), goods_description=_text(data.get("goods_description")),
+                           campaign=resolved["campaign"], receipt_number=_text(data.get("receipt_number")))
+    if number:
+        raise ValidationError({"__all__": [ALREADY_RECORDED.format(number=number)]})
 
 
 def _locked_or_404(actor, donation):

@@ -11,7 +11,9 @@ Rules:
   secretary: its own chamber or one of its active member enterprises);
 - the village is of the actor's federations and of the partner's federation (the pairing belongs to it);
 - the end (when given) is not before the start;
-- the committed and delivered amounts (yuan, to the fen) are not negative.
+- the committed and delivered amounts (yuan, to the fen) are not negative;
+- a new pairing is not one already recorded: the same partner, village, kind and start (a form posted twice records
+  it once).
 """
 
 from decimal import Decimal
@@ -20,6 +22,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from shanglian.common.records import delete_or_refuse, record_saved, snapshot
+from shanglian.orgs.models import Village
 
 from ..models import Pairing
 from ..selectors import pairings as selectors
@@ -32,6 +35,7 @@ NEGATIVE_AMOUNT = "金额不能为负数。"
 UNKNOWN_KIND = "请选择帮扶类型。"
 CENT = Decimal("0.01")
 TOO_PRECISE = "金额最多保留两位小数（精确到分）。"
+ALREADY_RECORDED = "已有相同的结对帮扶（{pairing}，{start:%Y-%m-%d} 开始），请勿重复录入。"
 
 
 def _messages(exc):
@@ -88,6 +92,7 @@ def save_pairing(*, actor, pairing=None, village, kind, start, enterprise=None, 
                 raise PermissionDenied("您没有修改该结对帮扶的权限。")
             before = snapshot(current)
         else:
+            _refuse_recorded(village=village, enterprise=enterprise, chamber=chamber, kind=kind, start=start)
             current = Pairing()
         current.federation_id, current.village = village.federation_id, village
         current.enterprise, current.chamber, current.kind = enterprise, chamber, kind
@@ -102,6 +107,16 @@ def save_pairing(*, actor, pairing=None, village, kind, start, enterprise=None, 
         current.save()
         record_saved(actor=actor, obj=current, before=before)
     return current
+
+
+def _refuse_recorded(*, village, enterprise, chamber, kind, start):
+    """Refuse a new pairing equal to a recorded one (partner, village, kind, start). Called inside the transaction
+    with the village's row locked, so two posts of one form are checked one after the other."""
+    Village.objects.select_for_update().filter(pk=village.pk).first()
+    same = (Pairing.objects.filter(village=village, enterprise=enterprise, chamber=chamber, kind=kind, start=start)
+            .order_by("pk").first())
+    if same is not None:
+        raise ValidationError({"__all__": ALREADY_RECORDED.format(pairing=same, start=same.start)})
 
 
 def delete_pairing(*, actor, pairing):

@@ -204,6 +204,16 @@ def test_the_certificate_is_a_clean_printable_page_with_the_amount_in_capitals(c
     assert "口罩2万只" in goods and "伍仟元整" in goods and "¥5,000.00" in goods
 
 
+def test_the_certificate_of_an_amount_past_the_capitals_still_prints_in_figures(cast, login):
+    donation = testing.make_donation(cast.ent1, cash="999999999999.99", goods_value="1", goods_description="大米",
+                                     donated_on=date(2025, 3, 1))  # stored before the service refused such totals
+    response = login(cast.users.staff).get(reverse("welfare:donation_certificate", args=[donation.pk]))
+    page = response.content.decode()
+    assert response.status_code == 200 and "¥1,000,000,000,000.99 元" in page
+    assert "玖仟玖佰玖拾玖亿玖仟玖佰玖拾玖万玖仟玖佰玖拾玖元玖角玖分" in page and "壹元整" in page
+    assert "<td data-total><span class=\"certificate-figures\">" in page  # the total in figures only
+
+
 def test_the_certificate_of_a_deleted_donation_is_not_found(cast, book, login):
     donation = book["federation"]
     client = login(cast.users.staff)
@@ -260,6 +270,24 @@ def test_a_refused_form_says_why_in_chinese_and_writes_nothing(cast, login, medi
     response = login(cast.users.staff).post(reverse("welfare:donation_create"), _post(cast.ent1, **fields))
     assert response.status_code == 400 and message in response.content.decode()
     assert not Donation.objects.exists() and not AuditEvent.objects.filter(object_type="welfare.donation").exists()
+
+
+def test_posting_the_same_new_donation_twice_records_it_once(cast, login, media):
+    client = login(cast.users.staff)
+    assert client.post(reverse("welfare:donation_create"), _post(cast.ent1)).status_code == 302
+    first = Donation.objects.get()
+    response = client.post(reverse("welfare:donation_create"), _post(cast.ent1))
+    assert response.status_code == 400
+    assert f"已有相同的捐赠记录（编号 {first.number}），请勿重复录入。" in response.content.decode()
+    assert Donation.objects.count() == 1
+
+
+def test_a_total_past_the_capitals_is_refused_on_the_form(cast, login, media):
+    response = login(cast.users.staff).post(reverse("welfare:donation_create"), _post(
+        cast.ent1, cash="999,999,999,999.99", goods_value="1", goods_description="大米"))
+    assert response.status_code == 400
+    assert "捐款金额与物资折价合计不能超过 999,999,999,999.99 元。" in response.content.decode()
+    assert not Donation.objects.exists()
 
 
 def test_an_editor_names_the_organising_chamber_and_edits(cast, login, book):

@@ -75,6 +75,28 @@ def test_amounts_beyond_the_field_or_finer_than_a_fen_and_a_future_date_are_refu
     assert refused(cast.users.staff, data(cast.ent1, donated_on=None)) == {"donated_on": ["请填写捐赠日期。"]}
 
 
+def test_cash_and_goods_together_stay_within_what_the_certificate_writes_in_capitals(cast):
+    largest = Decimal("999999999999.99")  # each within its column, together past money.LIMIT (10^12)
+    errors = refused(cast.users.staff, data(cast.ent1, cash=largest, goods_value=Decimal("0.01"),
+                                            goods_description="大米"))
+    assert errors == {"goods_value": ["捐款金额与物资折价合计不能超过 999,999,999,999.99 元。"]}
+    donation = save_donation(actor=cast.users.staff, data=data(cast.ent1, cash=largest - 1, goods_value=Decimal("1"),
+                                                               goods_description="大米"))
+    assert donation.total == largest
+
+
+def test_a_donation_recorded_twice_is_refused_naming_the_first(cast):
+    values = data(cast.ent1, goods_value=Decimal("500"), goods_description="大米10袋", receipt_number="PJ-9")
+    first = save_donation(actor=cast.users.staff, data=values)
+    errors = refused(cast.users.staff, dict(values, goods_description=" 大米10袋 "))
+    assert errors == {"__all__": [f"已有相同的捐赠记录（编号 {first.number}），请勿重复录入。"]}
+    # another day, amount or receipt is another donation; an edit of the first is not a second record
+    save_donation(actor=cast.users.staff, data=dict(values, receipt_number="PJ-10"))
+    save_donation(actor=cast.users.staff, data=dict(values, cash=Decimal("1000.01")))
+    save_donation(actor=cast.users.staff, data=dict(values, note="已开票"), donation=first)
+    assert Donation.objects.count() == 3
+
+
 def test_a_good_donation_is_numbered_audited_and_its_goods_kept_apart_from_its_cash(cast):
     donation = save_donation(actor=cast.users.staff, data=data(
         cast.ent1, cash=Decimal("1234.50"), goods_value=Decimal("5000"), goods_description="口罩2万只",

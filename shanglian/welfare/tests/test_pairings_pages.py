@@ -174,16 +174,37 @@ def test_a_chamber_secretary_adds_a_pairing_of_its_member(cast, data, login):
     assert str(pairing.committed_amount) == "30000.50" and pairing.federation == cast.district
 
 
+@pytest.mark.parametrize(("typed", "stored"), [("1,234.50", "1234.50"), ("１２３", "123.00"), ("1.5万元", "15000.00")],
+                         ids=["thousands-separator", "full-width", "wan"])
+def test_amounts_are_typed_as_on_the_donation_form(cast, data, login, typed, stored):
+    response = login(cast.users.chamber1).post(reverse("welfare:pairing_create"), form(
+        data.v2, enterprise=cast.ent1.pk, committed_amount=typed, delivered_amount=typed))
+    pairing = Pairing.objects.get(village=data.v2, enterprise=cast.ent1)
+    assert response.status_code == 302
+    assert str(pairing.committed_amount) == stored and str(pairing.delivered_amount) == stored
+
+
+def test_posting_the_same_new_pairing_twice_records_it_once(cast, data, login):
+    client = login(cast.users.chamber1)
+    posted = form(data.v2, enterprise=cast.ent1.pk)
+    assert client.post(reverse("welfare:pairing_create"), posted).status_code == 302
+    response = client.post(reverse("welfare:pairing_create"), posted)
+    assert response.status_code == 400 and "已有相同的结对帮扶" in response.content.decode()
+    assert "请勿重复录入。" in response.content.decode()
+    assert Pairing.objects.filter(village=data.v2, enterprise=cast.ent1).count() == 1
+
+
 @pytest.mark.parametrize(("changes", "message"), [
     ({"enterprise": "ENT2"}, "所选企业不存在或不在您的管理范围内"),
     ({"chamber": "CHAMBER1", "enterprise": "ENT1"}, "请在帮扶企业与帮扶商会中选择其一。"),
-    ({"enterprise": "ENT1", "committed_amount": "-1"}, "金额不能为负数。"),
-    ({"enterprise": "ENT1", "committed_amount": "1,234.56"}, "承诺投入（元）应为数字"),
-    ({"enterprise": "ENT1", "delivered_amount": "12.345"}, "金额最多保留两位小数（精确到分）。"),
+    ({"enterprise": "ENT1", "committed_amount": "-1"}, "承诺投入（元）：不能为负数。"),
+    ({"enterprise": "ENT1", "committed_amount": "12元5角"}, "承诺投入（元）：应为金额"),
+    ({"enterprise": "ENT1", "committed_amount": "1000000000000"}, "承诺投入（元）：金额过大"),
+    ({"enterprise": "ENT1", "delivered_amount": "12.345"}, "已投入（元）：金额最多精确到分（两位小数）。"),
     ({"enterprise": "ENT1", "end": "2025-12-31"}, "结束日期不能早于开始日期。"),
     ({"enterprise": "ENT1", "kind": ""}, "请选择帮扶类型。"),
     ({"enterprise": "ENT1", "start": ""}, "请填写开始日期。"),
-], ids=["foreign-member", "both", "negative", "thousands-separator", "past-the-fen", "end-before-start", "no-kind",
+], ids=["foreign-member", "both", "negative", "not-an-amount", "too-large", "past-the-fen", "end-before-start", "no-kind",
         "no-start"])
 def test_bad_input_is_refused_in_chinese_and_nothing_is_written(cast, data, login, changes, message):
     ids = {"ENT1": cast.ent1.pk, "ENT2": cast.ent2.pk, "CHAMBER1": cast.chamber1.pk}

@@ -131,3 +131,16 @@ def test_another_federations_editor_cannot_touch_the_pairing(cast, villages):
                      **values(villages["other"]))
     with pytest.raises(PermissionDenied):
         delete_pairing(actor=cast.users.outsider_staff, pairing=pairing)
+
+
+def test_a_pairing_recorded_twice_is_refused_but_another_start_or_kind_is_not(cast, villages):
+    first = save_pairing(actor=cast.users.staff, enterprise=cast.ent1, **values(villages["district"]))
+    with pytest.raises(ValidationError) as refused:
+        save_pairing(actor=cast.users.staff, enterprise=cast.ent1, **values(villages["district"]))
+    assert refused.value.message_dict["__all__"] == [f"已有相同的结对帮扶（{first}，2025-01-01 开始），请勿重复录入。"]
+    assert Pairing.objects.count() == 1
+    save_pairing(actor=cast.users.staff, enterprise=cast.ent1, **values(villages["district"], start=date(2026, 1, 1)))
+    save_pairing(actor=cast.users.staff, enterprise=cast.ent1, **values(villages["district"], kind="education"))
+    save_pairing(actor=cast.users.staff, pairing=first, enterprise=cast.ent1,
+                 **values(villages["district"], delivered="已完成"))  # an edit is not a second record
+    assert Pairing.objects.count() == 3
