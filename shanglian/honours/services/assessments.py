@@ -77,7 +77,9 @@ def _locked(scope, assessment):
     """The assessment re-read under its row lock, if it is in `scope` (a queryset of what the actor may change;
     else PermissionDenied — the pages have already answered 404 for another scope's)."""
     pk = assessment.pk if isinstance(assessment, Assessment) else assessment
-    locked = Assessment.objects.select_for_update().select_related("chamber", "federation").filter(pk=pk).first()
+    # of=("self",): the chamber is the nullable side of an outer join (五好 has none), which PostgreSQL cannot lock
+    locked = (Assessment.objects.select_for_update(of=("self",)).select_related("chamber", "federation")
+              .filter(pk=pk).first())
     if locked is None or not scope.filter(pk=pk).exists():
         raise PermissionDenied("您无权办理该评估。")
     return locked
