@@ -152,6 +152,7 @@ INSTALLED_APPS = [
     "shanglian.engagement",
     "shanglian.welfare",
     "shanglian.honours",
+    "shanglian.growth",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "huey.contrib.djhuey",

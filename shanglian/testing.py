@@ -357,6 +357,104 @@ def claim_item(assessment, code, *, met=None, score=None, status="pending", note
     return AssessmentItem.objects.get(assessment=assessment, code=code)
 
 
+# --- growth (会员发展与服务) and the registry's duplicate queue ------------------------------------------------
+def make_prospect(federation, *, name=None, owner, stage="lead", chamber=None, enterprise=None,
+                  stage_changed_on=date(2026, 3, 1), **fields):
+    """A 发展对象 followed by `owner`; `enterprise` (a registry record) gives it its name."""
+    from shanglian.growth.models import Prospect
+
+    return Prospect.objects.create(
+        federation=federation, chamber=chamber, enterprise=enterprise, owner=owner, stage=stage,
+        name=name or (enterprise.name if enterprise is not None else f"发展对象企业{next(_seq)}"),
+        stage_changed_on=stage_changed_on, **fields)
+
+
+def make_application(enterprise, applicant, *, federation=None, status="submitted", chamber=None, **fields):
+    """An online 入会申请 of `enterprise` by its user `applicant`, with the form filled from the registry."""
+    from shanglian.common.numbering import daily_number
+    from shanglian.growth.models import MembershipApplication
+
+    defaults = {"enterprise_name": enterprise.name, "uscc": enterprise.uscc, "legal_representative": "张法人",
+                "address": "天津市河西区友谊路1号", "main_products": "软件开发", "contact_name": "联系人",
+                "contact_mobile": make_mobile(_rng), "industry": enterprise.industry}
+    defaults.update(fields)
+    return MembershipApplication.objects.create(
+        federation=federation or enterprise.federation, number=daily_number("RH"), enterprise=enterprise,
+        applicant=applicant, chamber=chamber, status=status, **defaults)
+
+
+def make_enrollment(enterprise, *, by, programme="shuangwan", enrolled_on=date(2025, 3, 1), ended_on=None,
+                    **fields):
+    from shanglian.growth.models import ServiceEnrollment
+
+    return ServiceEnrollment.objects.create(
+        federation=enterprise.federation, enterprise=enterprise, enrolled_by=by, enrolled_on=enrolled_on,
+        ended_on=ended_on, programme=DictItem.objects.get(kind="service_programme", code=programme), **fields)
+
+
+def make_listing(enterprise, *, shown=("industry", "products"), listed=True, **fields):
+    from shanglian.growth.models import DirectoryListing
+
+    return DirectoryListing.objects.create(federation=enterprise.federation, enterprise=enterprise, listed=listed,
+                                           shown_fields=list(shown), **fields)
+
+
+def make_post(enterprise, *, by, category="purchase", title=None, valid_until=date(2099, 12, 31), **fields):
+    from shanglian.common.numbering import daily_number
+    from shanglian.growth.models import Post
+
+    defaults = {"body": "需求说明", "industry": enterprise.industry, "keywords": "电子 元器件"}
+    defaults.update(fields)
+    return Post.objects.create(federation=enterprise.federation, number=daily_number("GX"), enterprise=enterprise,
+                               posted_by=by, category=category, title=title or f"测试供需{next(_seq)}",
+                               valid_until=valid_until, **defaults)
+
+
+def make_contact_request(post, requester, *, by, message="希望对接", **fields):
+    from shanglian.growth.models import ContactRequest
+
+    return ContactRequest.objects.create(post=post, requester=requester, requested_by=by, message=message, **fields)
+
+
+def make_outcome(enterprise, *, by, kind="deal", amount="100000", jobs=None, reached_on=date(2025, 6, 1), **fields):
+    from decimal import Decimal
+
+    from shanglian.growth.models import MatchOutcome
+
+    return MatchOutcome.objects.create(
+        federation=enterprise.federation, kind=kind, enterprise=enterprise, recorded_by=by, reached_on=reached_on,
+        amount=Decimal(amount) if amount is not None else None, jobs=jobs, **fields)
+
+
+def make_working_group(federation, *, name=None, focus="融资难融资贵", established=date(2025, 1, 1), lead=None,
+                       **fields):
+    """A 专项工作组; `lead` (a Person) joins it as 组长."""
+    from shanglian.growth.models import GroupMember, WorkingGroup
+
+    group = WorkingGroup.objects.create(federation=federation, name=name or f"测试工作组{next(_seq)}", focus=focus,
+                                        established=established, **fields)
+    if lead is not None:
+        GroupMember.objects.create(group=group, person=lead, is_lead=True, joined=established)
+    return group
+
+
+def make_group_project(group, *, name=None, start=date(2025, 3, 1), due=date(2025, 12, 31), status="active",
+                       **fields):
+    from shanglian.growth.models import GroupProject
+
+    return GroupProject.objects.create(group=group, name=name or f"测试项目{next(_seq)}", goal="解决共性问题",
+                                       start=start, due=due, status=status, **fields)
+
+
+def make_duplicate(first, second, *, reasons=("name",)):
+    """A suspected duplicate pair of two enterprises or two persons (the older first)."""
+    from shanglian.members.models import DuplicateCandidate, Enterprise
+
+    kind = "enterprise" if isinstance(first, Enterprise) else "person"
+    return DuplicateCandidate.objects.create(federation=first.federation, kind=kind, reasons=list(reasons),
+                                             **{f"first_{kind}": first, f"second_{kind}": second})
+
+
 def make_cast():
     """The cast of `shanglian/conftest.py` (the fixture `cast`): two district federations under a city, chambers,
     departments, enterprises, persons, memberships and one user per role."""

@@ -17,6 +17,7 @@ urlpatterns = [
     path("engagement/", include("shanglian.engagement.urls")),
     path("welfare/", include("shanglian.welfare.urls")),
     path("honours/", include("shanglian.honours.urls")),
+    path("growth/", include("shanglian.growth.urls")),
     path("notifications/", include("shanglian.notifications.urls")),
     path("imports/", include("shanglian.imports.urls")),
     path("pickers/", include("shanglian.common.urls")),

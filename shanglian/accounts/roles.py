@@ -63,6 +63,12 @@ JUDGE_ROLES = frozenset({Role.STAFF, Role.LEADER})
 # Roles that fill in a chamber assessment (五有, 四好商会) and its evidence: the editors, and a chamber secretary its
 # own chamber's; staff confirm it.
 ASSESSMENT_KEEPER_ROLES = EDITOR_ROLES | {Role.CHAMBER}
+# Roles that recruit members (发展会员: prospects, their stages): the editors, and a chamber secretary for its own
+# chamber's prospects.
+RECRUITER_ROLES = EDITOR_ROLES | {Role.CHAMBER}
+# Roles that read the member directory (会员名录) and the supply–demand board (供需对接): the member registry's
+# readers, and an enterprise that is a member in force (checked by the selectors).
+DIRECTORY_READER_ROLES = MEMBER_READER_ROLES | {Role.ENTERPRISE}
 
 
 def role_of(user):

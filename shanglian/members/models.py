@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models.functions import Upper
@@ -335,3 +336,98 @@ class DuesRecord(models.Model):
 
     def __str__(self):
         return f"{self.membership} {self.year}年 {self.amount}元"
+
+
+class DuplicateCandidate(models.Model):
+    """A pair of registry records that look like one body twice (查重): the same credit code after
+    normalisation, similar names, the same mobile. Found by `members.duplicates`, reviewed by staff: merged
+    (`members.merging`) or dismissed (not the same; never proposed again). `first` is the older record."""
+
+    class Kind(models.TextChoices):
+        ENTERPRISE = "enterprise", "企业"
+        PERSON = "person", "人士"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "待处理"
+        MERGED = "merged", "已合并"
+        DISMISSED = "dismissed", "非重复"
+
+    federation = models.ForeignKey("orgs.Federation", verbose_name="所属工商联", on_delete=models.CASCADE,
+                                   related_name="duplicate_candidates")
+    kind = models.CharField("类型", max_length=16, choices=Kind.choices)
+    first_enterprise = models.ForeignKey(Enterprise, null=True, blank=True, on_delete=models.CASCADE,
+                                         related_name="+", verbose_name="企业一")
+    second_enterprise = models.ForeignKey(Enterprise, null=True, blank=True, on_delete=models.CASCADE,
+                                          related_name="+", verbose_name="企业二")
+    first_person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+                                     verbose_name="人士一")
+    second_person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+                                      verbose_name="人士二")
+    reasons = models.JSONField("疑似原因", default=list)
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.OPEN)
+    found_at = models.DateTimeField("发现时间", auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="处理人", null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField("处理时间", null=True, blank=True)
+    note = models.CharField("说明", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "疑似重复"
+        verbose_name_plural = "疑似重复"
+        ordering = ["-found_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                name="members_duplicate_pair_matches_kind",
+                condition=(models.Q(kind="enterprise", first_enterprise__isnull=False,
+                                    second_enterprise__isnull=False, first_person__isnull=True,
+                                    second_person__isnull=True)
+                           | models.Q(kind="person", first_person__isnull=False, second_person__isnull=False,
+                                      first_enterprise__isnull=True, second_enterprise__isnull=True))),
+            models.UniqueConstraint(fields=["first_enterprise", "second_enterprise"], name="members_duplicate_ent_pair",
+                                    condition=models.Q(kind="enterprise")),
+            models.UniqueConstraint(fields=["first_person", "second_person"], name="members_duplicate_person_pair",
+                                    condition=models.Q(kind="person")),
+        ]
+
+    def __str__(self):
+        return f"{self.first} ≈ {self.second}"
+
+    @property
+    def first(self):
+        return self.first_enterprise if self.kind == self.Kind.ENTERPRISE else self.first_person
+
+    @property
+    def second(self):
+        return self.second_enterprise if self.kind == self.Kind.ENTERPRISE else self.second_person
+
+
+class MergeRecord(models.Model):
+    """One merge of a duplicate into the record kept, explained afterwards: the absorbed record as it was, every
+    related row moved (table → ids) and every row folded into an equal one the kept record already had. The
+    absorbed record's id is kept here; its row is gone."""
+
+    federation = models.ForeignKey("orgs.Federation", verbose_name="所属工商联", on_delete=models.PROTECT,
+                                   related_name="merge_records")
+    kind = models.CharField("类型", max_length=16, choices=DuplicateCandidate.Kind.choices)
+    kept_enterprise = models.ForeignKey(Enterprise, null=True, blank=True, on_delete=models.PROTECT,
+                                        related_name="merges_absorbed", verbose_name="保留企业")
+    kept_person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="merges_absorbed", verbose_name="保留人士")
+    absorbed_id = models.PositiveBigIntegerField("被合并记录编号")
+    absorbed_name = models.CharField("被合并记录名称", max_length=200)
+    absorbed_snapshot = models.JSONField("被合并记录原始内容")
+    moved = models.JSONField("迁移的关联记录", default=dict)
+    folded = models.JSONField("合并的重复关联记录", default=dict)
+    reason = models.CharField("合并理由", max_length=300)
+    candidate = models.ForeignKey(DuplicateCandidate, verbose_name="疑似重复", null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="merges")
+    merged_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="合并人", on_delete=models.PROTECT, related_name="+")
+    merged_at = models.DateTimeField("合并时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "合并记录"
+        verbose_name_plural = "合并记录"
+        ordering = ["-merged_at", "-id"]
+
+    def __str__(self):
+        return f"{self.absorbed_name} → {self.kept_enterprise or self.kept_person}"

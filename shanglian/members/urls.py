@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import import_views, picker_views, record_views, statistics_views, views
+from . import duplicate_views, import_views, picker_views, record_views, statistics_views, views
 
 app_name = "members"
 urlpatterns = [
@@ -34,6 +34,14 @@ urlpatterns = [
     path("chamber-members/<int:pk>/edit/", record_views.chamber_membership_edit, name="chamber_membership_edit"),
     path("chamber-members/<int:pk>/delete/", record_views.chamber_membership_delete,
          name="chamber_membership_delete"),
+    # 查重与合并 (duplicate_views.py): the queue of suspected duplicates, the merge and its record
+    path("duplicates/", duplicate_views.duplicate_list, name="duplicates"),
+    path("duplicates/scan/", duplicate_views.duplicate_scan, name="duplicates_scan"),
+    path("duplicates/<int:pk>/", duplicate_views.duplicate_detail, name="duplicate"),
+    path("duplicates/<int:pk>/merge/", duplicate_views.duplicate_merge, name="duplicate_merge"),
+    path("duplicates/<int:pk>/dismiss/", duplicate_views.duplicate_dismiss, name="duplicate_dismiss"),
+    path("merges/", duplicate_views.merge_list, name="merges"),
+    path("merges/<int:pk>/", duplicate_views.merge_detail, name="merge"),
     path("pick/enterprises/", picker_views.pick_enterprises, name="pick_enterprises"),
     path("pick/persons/", picker_views.pick_persons, name="pick_persons"),
 ]

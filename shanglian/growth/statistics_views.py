@@ -1,0 +1,15 @@
+"""Scaffold: the owner of this module replaces it whole."""
+
+from django.http import Http404
+
+
+def py(request, *args, **kwargs):
+    raise Http404
+
+
+def statistics(request, *args, **kwargs):
+    raise Http404
+
+
+def figure_records(request, *args, **kwargs):
+    raise Http404
