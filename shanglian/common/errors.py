@@ -19,3 +19,16 @@ class Refused(Exception):
         super().__init__(message)
         self.message = message
         self.code = code
+
+
+def raise_grouped(errors):
+    """Raise one `ValidationError` of every (field, reason) pair collected (a service checks all its input before
+    it refuses, so the form shows every reason at once); nothing when the list is empty. `"__all__"` is a reason
+    of the whole record."""
+    if errors:
+        from django.core.exceptions import ValidationError
+
+        grouped = {}
+        for name, reason in errors:
+            grouped.setdefault(name, []).append(reason)
+        raise ValidationError(grouped)

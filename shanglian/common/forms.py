@@ -1,5 +1,7 @@
 """Form fields and widgets shared by the apps' forms (they only parse; services check and write)."""
 
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -147,3 +149,9 @@ def industry_division_field(*, example):
     return IndustryDivisionField(label="行业大类", required=False, levels=("division",), empty_text="全部",
                                  placeholder=f"搜索代码或名称，如 {example}",
                                  error_messages={"invalid_choice": "行业大类为 2 位数字代码，请从行业分类中选择。"})
+
+
+def split_numbers(text):
+    """Record numbers typed in one box (诉求编号, 活动编号 …) separated by spaces, commas, 、 or semicolons: the
+    distinct ones, in the order typed."""
+    return list(dict.fromkeys(n for n in re.split(r"[\s,，、;；]+", text or "") if n))

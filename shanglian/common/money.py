@@ -12,6 +12,7 @@ one yuan starts at its 角 or 分 (伍角, 伍分); ten is 壹拾.
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 FEN = Decimal("0.01")
+TEN_THOUSAND = Decimal(10000)
 DIGITS = "零壹贰叁肆伍陆柒捌玖"
 PLACES = ("", "拾", "佰", "仟")  # within a group of four digits, from the ones up
 GROUPS = ("", "万", "亿")  # the groups of four digits, from the ones up
@@ -37,6 +38,12 @@ def fen(value):
     if isinstance(value, float):
         raise TypeError("A money sum must not be a float.")
     return Decimal(value).quantize(FEN, rounding=ROUND_HALF_UP)
+
+
+def wan(yuan):
+    """Yuan (a sum as read, or a Decimal) as 万元 with two places, rounded half up: 12,345.67 元 → 1.23 万元;
+    6,580,000 元 → 658.00 万元. The statistics' unit for money (welfare, growth)."""
+    return (fen(yuan) / TEN_THOUSAND).quantize(FEN, rounding=ROUND_HALF_UP)
 
 
 def yuan_text(amount):

@@ -31,6 +31,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.urls import reverse
+from django.utils.http import urlencode
 
 from shanglian.common.excel.writer import SHEET_NAME_LIMIT, sheet_name
 from shanglian.ui.listing import ListPage, render_list
@@ -359,3 +361,39 @@ def records_page(request, *, key, period, columns, breadcrumbs, period_label="",
         empty_text="没有对应的记录",
     )
     return render_list(request, page, result.records)
+
+
+def chart_number(value):
+    """A Decimal for a chart's JSON only (ECharts draws numbers); never used in any sum or table."""
+    return None if value is None else float(value)
+
+
+class FigureLinks:
+    """The links of one app's figures (its `figures/links.py` makes one: `LINKS = FigureLinks("welfare")`): the
+    drill-down to the records behind a figure (`<namespace>:figure_records`), for a period and optionally one
+    table row (its narrowing), and a figure as a card linked to it. One definition for every statistics app."""
+
+    def __init__(self, namespace):
+        self.namespace = namespace
+
+    def records_url(self, key, period, **narrowing):
+        """The drill-down page of figure `key` in `period` (as the period form reads it back), narrowed to the
+        given row; a narrowing of None or "" is left out (the whole figure)."""
+        params = {**period.as_query(),
+                  **{name: value for name, value in narrowing.items() if value not in (None, "")}}
+        return f"{reverse(f'{self.namespace}:figure_records', args=[key])}?{urlencode(params)}"
+
+    def card(self, figure, period, *, prefix="figure", **changes):
+        """A computed figure as a card: a stable element id (`<prefix>-<name>`, e.g. "headline-total" for
+        "welfare.total"), the link to its records instead of the records themselves; `changes` set anything else
+        (a shorter label, another page holding exactly the records)."""
+        name = figure.key.split(".", 1)[1].replace("_", "-").replace(".", "-")
+        return replace(figure, **{"records": None, "dom_id": f"{prefix}-{name}",
+                                  "records_url": self.records_url(figure.key, period), **changes})
+
+    def counted_card(self, key, value, period, **changes):
+        """The card of registered figure `key` with a value a section has already counted (no query of its own)."""
+        spec = get(key)
+        figure = Figure(label=spec.label, definition=spec.definition, value=value, unit=spec.unit, key=key,
+                        period=period, alert=spec.alert)
+        return self.card(figure, period, **changes)

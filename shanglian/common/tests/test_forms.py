@@ -6,7 +6,7 @@ import pytest
 from django import forms
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from shanglian.common.forms import MultipleFileField, date_field, industry_division_field
+from shanglian.common.forms import MultipleFileField, date_field, industry_division_field, split_numbers
 
 
 class SampleForm(forms.Form):
@@ -45,3 +45,9 @@ def test_the_industry_division_is_chosen_in_the_tree_and_cleans_to_its_code():
     html = str(SampleForm({"industry_division": "26"})["industry_division"])
     assert 'data-picker="industry"' in html and 'placeholder="搜索代码或名称，如 26"' in html
     assert 'name="industry_division" value="26"' in html and "26 化学原料和化学制品制造业" in html
+
+
+def test_numbers_typed_in_one_box_are_split_on_any_separator_once_each_in_order():
+    assert split_numbers(" SQ2026001，SQ2026002、SQ2026001;SQ2026003\nSQ2026004 ") == [
+        "SQ2026001", "SQ2026002", "SQ2026003", "SQ2026004"]
+    assert split_numbers("") == [] and split_numbers(None) == []

@@ -25,7 +25,7 @@ from django.utils import timezone
 from shanglian.accounts.roles import role_of
 from shanglian.audit.models import AuditAction
 from shanglian.audit.services import record
-from shanglian.common.errors import Refused
+from shanglian.common.errors import Refused, raise_grouped
 from shanglian.common.models import DictItem
 from shanglian.common.numbering import daily_number
 from shanglian.common.records import changes, delete_or_refuse, record_saved, snapshot
@@ -108,14 +108,6 @@ def date_order_errors(dates, *, today):
             errors.append((name, f"{label}不能早于{DATE_LABELS[previous[0]]}（{previous[1]:%Y-%m-%d}）。"))
         previous = (name, value)
     return errors
-
-
-def _raise(errors):
-    if errors:
-        grouped = {}
-        for name, reason in errors:
-            grouped.setdefault(name, []).append(reason)
-        raise ValidationError(grouped)
 
 
 # --- helpers ------------------------------------------------------------------------------------------
@@ -278,7 +270,7 @@ def save_proposal(*, actor, data, proposal=None):
             persons = []
         errors += [(name, reason) for name, reason in submitter_errors(
             persons=persons, body=values["body"], chamber=values["chamber"]) if name not in refused]
-        _raise(errors)
+        raise_grouped(errors)
 
         creating = proposal is None
         before = None if creating else snapshot(proposal)

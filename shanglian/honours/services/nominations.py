@@ -23,7 +23,7 @@ from django.utils import timezone
 from shanglian.accounts.roles import NOMINATOR_ROLES, Role, role_of
 from shanglian.audit.models import AuditAction
 from shanglian.audit.services import record
-from shanglian.common.errors import Refused
+from shanglian.common.errors import Refused, raise_grouped
 from shanglian.common.records import changes, record_saved, snapshot
 from shanglian.common.uploads import check_uploads, kept_files, remove_stored
 from shanglian.members.models import Enterprise
@@ -52,14 +52,6 @@ WITHDRAWABLE = (P.NOMINATING, P.SCORING)
 
 def _text(value):
     return (value or "").strip()
-
-
-def _raise(errors):
-    if errors:
-        grouped = {}
-        for name, reason in errors:
-            grouped.setdefault(name, []).append(reason)
-        raise ValidationError(grouped)
 
 
 def _require_nominator(actor):
@@ -146,7 +138,7 @@ def nominate(*, actor, category, enterprise, reason, chamber=None, files=()):
             chamber = _recommending_chamber(actor, chamber)
         except ValidationError as exc:
             errors += [(name, message) for name, messages in exc.message_dict.items() for message in messages]
-        _raise(errors)
+        raise_grouped(errors)
         existing = Nomination.objects.select_for_update().filter(category=category, enterprise=nominee).first()
         before = None
         if existing is not None:
@@ -188,7 +180,7 @@ def edit_nomination(*, actor, nomination, reason, files=(), remove=()):
         _require_nominating(_locked_programme(nomination.category.programme_id), "修改提名")
         if nomination.status != N.NOMINATED:
             raise Refused("该提名已撤回，不能修改。", code="state")
-        _raise(_reason_errors(reason))
+        raise_grouped(_reason_errors(reason))
         removed = list(nomination.attachments.filter(pk__in=[pk for pk in remove if isinstance(pk, int)]))
         if len(removed) != len(set(remove)):
             raise ValidationError({"remove": "所选材料不属于该提名。"})
@@ -297,7 +289,7 @@ def record_scores(*, actor, nomination, values):
             raise PermissionDenied(CONFLICT_REFUSAL.format(reason=reason))
         criteria = list(Criterion.objects.filter(category_id=nomination.category_id).order_by("order", "id"))
         errors, parsed = score_errors(criteria, dict(values))
-        _raise(errors)
+        raise_grouped(errors)
         old = dict(Score.objects.filter(nomination=nomination, judge=seat).values_list("criterion_id", "value"))
         diff = []
         for criterion in criteria:

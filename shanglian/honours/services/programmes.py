@@ -24,7 +24,7 @@ from django.utils import timezone
 from shanglian.accounts.roles import role_of
 from shanglian.audit.models import AuditAction
 from shanglian.audit.services import record
-from shanglian.common.errors import Refused
+from shanglian.common.errors import Refused, raise_grouped
 from shanglian.common.records import changes, delete_or_refuse, record_saved, snapshot
 from shanglian.members.models import Person
 from shanglian.members.selectors import persons_visible_to
@@ -62,14 +62,6 @@ def last_year():
 # --- helpers -----------------------------------------------------------------------------------------------------
 def _text(value):
     return (value or "").strip()
-
-
-def _raise(errors):
-    if errors:
-        grouped = {}
-        for name, reason in errors:
-            grouped.setdefault(name, []).append(reason)
-        raise ValidationError(grouped)
 
 
 def _locked_programme(actor, programme):
@@ -121,7 +113,7 @@ def save_programme(*, actor, data, programme=None):
         raise PermissionDenied("您的账号未关联工商联，不能创建评选活动。")
     values = {name: data.get(name) for name in PROGRAMME_FIELDS}
     values["name"], values["description"] = _text(values["name"]), _text(values["description"])
-    _raise(programme_errors(values))
+    raise_grouped(programme_errors(values))
     with transaction.atomic():
         before = None
         if programme is None:
@@ -284,7 +276,7 @@ def save_category(*, actor, programme=None, category=None, data, criteria):
             errors.append(("criteria", "请至少设置一项评分指标。"))
         elif len(kept) > MAX_CRITERIA:
             errors.append(("criteria", f"评分指标最多 {MAX_CRITERIA} 项。"))
-        _raise(errors)
+        raise_grouped(errors)
 
         creating = category is None
         before = {} if creating else snapshot(category)
@@ -346,7 +338,7 @@ def add_judge(*, actor, programme, user, person=None, note=""):
             person = None
         if len(note) > MAX_JUDGE_NOTE:
             errors.append(("note", f"备注不能超过 {MAX_JUDGE_NOTE} 字。"))
-        _raise(errors)
+        raise_grouped(errors)
         try:
             with transaction.atomic():
                 judge = Judge.objects.create(programme=programme, user=chosen, person=person, note=note)

@@ -11,22 +11,7 @@ true for the row counts and totals of this project (`tests/test_figures.py` chec
 runs on), not a guarantee for any total; PostgreSQL, the production database, needs no such rounding.
 """
 
-from decimal import ROUND_HALF_UP, Decimal
-
-from shanglian.common.money import FEN, fen
-
-TEN_THOUSAND = Decimal(10000)
-
-
-def wan(yuan):
-    """Yuan (a sum as read, or a Decimal) as 万元 with two places, rounded half up: 12,345.67 元 → 1.23 万元;
-    6,580,000 元 → 658.00 万元."""
-    return (fen(yuan) / TEN_THOUSAND).quantize(FEN, rounding=ROUND_HALF_UP)
-
-
-def chart_number(value):
-    """A Decimal for a chart's JSON only (ECharts draws numbers); never used in any sum or table."""
-    return None if value is None else float(value)
-
+from shanglian.common.money import wan
+from shanglian.ui.figures import chart_number
 
 __all__ = ["chart_number", "wan"]

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from shanglian.accounts.roles import EDITOR_ROLES, Role, role_of
+from shanglian.common.errors import raise_grouped
 from shanglian.common.money import yuan_text
 from shanglian.common.records import delete_or_refuse, record_saved, snapshot
 from shanglian.orgs.selectors import chambers_in_scope
@@ -32,14 +33,6 @@ def _text(value):
 
 def _pk(value):
     return getattr(value, "pk", value)
-
-
-def _raise(errors):
-    if errors:
-        grouped = {}
-        for name, reason in errors:
-            grouped.setdefault(name, []).append(reason)
-        raise ValidationError(grouped)
 
 
 def _target_errors(target):
@@ -116,7 +109,7 @@ def save_campaign(*, actor, data, campaign=None):
     errors += _target_errors(data.get("target_amount"))
     chamber, chamber_errors = _chamber(actor, data.get("chamber"), campaign)
     errors += chamber_errors
-    _raise(errors)
+    raise_grouped(errors)
     federation_id = _federation_id(actor, chamber, campaign)
     with transaction.atomic():
         before = None

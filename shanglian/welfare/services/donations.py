@@ -25,7 +25,7 @@ from django.utils import timezone
 from shanglian.accounts.roles import WELFARE_KEEPER_ROLES, Role, require_role, role_of
 from shanglian.audit.models import AuditAction
 from shanglian.audit.services import record
-from shanglian.common.errors import Refused
+from shanglian.common.errors import Refused, raise_grouped
 from shanglian.common.money import LIMIT as CAPITALS_LIMIT
 from shanglian.common.money import yuan_text
 from shanglian.common.numbering import daily_number
@@ -133,14 +133,6 @@ def next_number():
     return daily_number(NUMBER_PREFIX)
 
 
-def _raise(errors):
-    if errors:
-        grouped = {}
-        for name, reason in errors:
-            grouped.setdefault(name, []).append(reason)
-        raise ValidationError(grouped)
-
-
 def _text(value):
     return (value or "").strip()
 
@@ -210,7 +202,7 @@ def check_donation(actor, data, *, donation=None, today=None):
     errors += amount_errors(cash=data.get("cash"), goods_value=data.get("goods_value"),
                             goods_description=data.get("goods_description"))
     errors += text_errors({name: _text(data.get(name)) for name in TEXT_LIMITS})
-    _raise(errors)
+    raise_grouped(errors)
     return {"donor_kind": kind, "donor": donor, "chamber": chamber, "campaign": campaign, "recipient_village": village}
 
 
