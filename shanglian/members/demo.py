@@ -51,6 +51,7 @@ from . import summaries
 from .models import (
     ChamberMembership,
     DuesRecord,
+    DuplicateCandidate,
     Enterprise,
     EnterpriseRole,
     Membership,
@@ -1055,3 +1056,59 @@ def seed(run):
         if run.report is not None:
             run.report(progress.line("  企业与会员：完成 "))
     return result
+
+
+# --- 查重: a few firms and persons registered twice, for the duplicate queue ---------------------------------------
+DUPLICATE_FIRMS = 3  # firms entered a second time under a variant of their name, with the same contact mobile
+DUPLICATE_PERSONS = 2  # persons entered a second time (same name, gender, birth year and mobile)
+
+
+def _twin_name(name):
+    """A variant of a firm's name as it is often typed a second time: "（集团）" before the legal form, or the legal
+    form written out in full."""
+    if name.endswith("有限公司") and not name.endswith("有限责任公司"):
+        return name[: -len("有限公司")] + "（集团）有限公司"
+    return name + "（分公司）"
+
+
+def build_duplicates(result, *, seed=DEMO_SEED):
+    """Register DUPLICATE_FIRMS firms and DUPLICATE_PERSONS persons of the core district a second time, as a desk
+    does by mistake, and queue what `duplicates.scan` finds (the twins, and whatever else looks alike)."""
+    from .duplicates import scan
+
+    rng = random.Random(f"{seed}:duplicates")
+    firm_ids, person_ids = result.core_ids()
+    with transaction.atomic():
+        for firm in Enterprise.objects.filter(pk__in=rng.sample(firm_ids, min(DUPLICATE_FIRMS, len(firm_ids)))):
+            twin = Enterprise(federation=firm.federation, name=_twin_name(firm.name), uscc=make_uscc(rng),
+                              enterprise_type=firm.enterprise_type, industry=firm.industry, size=firm.size,
+                              street=firm.street, is_local=firm.is_local, contact_name=firm.contact_name,
+                              contact_mobile=firm.contact_mobile, employees=firm.employees, address=firm.address)
+            while Enterprise.objects.filter(uscc=twin.uscc).exists():
+                twin.uscc = make_uscc(rng)
+            twin.save()
+        for person in Person.objects.filter(pk__in=rng.sample(person_ids, min(DUPLICATE_PERSONS, len(person_ids)))):
+            Person.objects.create(federation=person.federation, name=person.name, gender=person.gender,
+                                  birth_year=person.birth_year, mobile=person.mobile,
+                                  id_number=make_id_number(rng, "120103", date(person.birth_year or 1980, 6, 1),
+                                                            person.gender == Person.Gender.FEMALE))
+        return scan(result.federation)
+
+
+def twins():
+    """(enterprise ids, person ids) of the records `build_duplicates` registered a second time: the newer side of
+    the demo's pairs — what the registry's own tests leave out when they compare the district with its plan."""
+    pairs = DuplicateCandidate.objects.all()
+    return (list(pairs.filter(kind="enterprise").values_list("second_enterprise", flat=True)),
+            list(pairs.filter(kind="person").values_list("second_person", flat=True)))
+
+
+def duplicate_counts():
+    return [("疑似重复（待处理）", DuplicateCandidate.objects.filter(status=DuplicateCandidate.Status.OPEN).count())]
+
+
+@register("duplicates", after=("members", "appeals", "events", "engagement", "welfare", "honours", "growth"),
+          counts=duplicate_counts)
+def seed_duplicates(run):
+    """`seed_demo`'s step: a few firms and persons registered twice, found by the duplicate scan."""
+    return build_duplicates(run.results["members"])

@@ -341,7 +341,8 @@ class DuesRecord(models.Model):
 class DuplicateCandidate(models.Model):
     """A pair of registry records that look like one body twice (查重): the same credit code after
     normalisation, similar names, the same mobile. Found by `members.duplicates`, reviewed by staff: merged
-    (`members.merging`) or dismissed (not the same; never proposed again). `first` is the older record."""
+    (`members.merging`: the pair stays, 已合并, linked from its MergeRecord; its absorbed side is empty, that record
+    being gone) or dismissed (not the same; never proposed again). `first` is the older record."""
 
     class Kind(models.TextChoices):
         ENTERPRISE = "enterprise", "企业"
@@ -355,13 +356,13 @@ class DuplicateCandidate(models.Model):
     federation = models.ForeignKey("orgs.Federation", verbose_name="所属工商联", on_delete=models.CASCADE,
                                    related_name="duplicate_candidates")
     kind = models.CharField("类型", max_length=16, choices=Kind.choices)
-    first_enterprise = models.ForeignKey(Enterprise, null=True, blank=True, on_delete=models.CASCADE,
+    first_enterprise = models.ForeignKey(Enterprise, null=True, blank=True, on_delete=models.SET_NULL,
                                          related_name="+", verbose_name="企业一")
-    second_enterprise = models.ForeignKey(Enterprise, null=True, blank=True, on_delete=models.CASCADE,
+    second_enterprise = models.ForeignKey(Enterprise, null=True, blank=True, on_delete=models.SET_NULL,
                                           related_name="+", verbose_name="企业二")
-    first_person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+    first_person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
                                      verbose_name="人士一")
-    second_person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+    second_person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
                                       verbose_name="人士二")
     reasons = models.JSONField("疑似原因", default=list)
     status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.OPEN)
@@ -376,13 +377,16 @@ class DuplicateCandidate(models.Model):
         verbose_name_plural = "疑似重复"
         ordering = ["-found_at", "-id"]
         constraints = [
+            # an open or dismissed pair names its two records; a merged pair keeps the one kept (the absorbed
+            # record is gone: its id and name are in the pair's MergeRecord)
             models.CheckConstraint(
                 name="members_duplicate_pair_matches_kind",
-                condition=(models.Q(kind="enterprise", first_enterprise__isnull=False,
-                                    second_enterprise__isnull=False, first_person__isnull=True,
-                                    second_person__isnull=True)
-                           | models.Q(kind="person", first_person__isnull=False, second_person__isnull=False,
-                                      first_enterprise__isnull=True, second_enterprise__isnull=True))),
+                condition=(models.Q(kind="enterprise", first_person__isnull=True, second_person__isnull=True)
+                           & (models.Q(status="merged")
+                              | models.Q(first_enterprise__isnull=False, second_enterprise__isnull=False))
+                           | models.Q(kind="person", first_enterprise__isnull=True, second_enterprise__isnull=True)
+                           & (models.Q(status="merged")
+                              | models.Q(first_person__isnull=False, second_person__isnull=False)))),
             models.UniqueConstraint(fields=["first_enterprise", "second_enterprise"], name="members_duplicate_ent_pair",
                                     condition=models.Q(kind="enterprise")),
             models.UniqueConstraint(fields=["first_person", "second_person"], name="members_duplicate_person_pair",
