@@ -7,6 +7,15 @@ from shanglian.engagement.api.liaison import VisitViewSet
 from shanglian.engagement.api.proposals import ProposalViewSet
 from shanglian.engagement.api.representatives import RepresentativeViewSet
 from shanglian.events.api import EventViewSet, MyInvitationViewSet
+from shanglian.growth.api import (
+    ApplicationViewSet,
+    DirectoryViewSet,
+    EnrollmentViewSet,
+    GroupViewSet,
+    OutcomeViewSet,
+    PostViewSet,
+    ProspectViewSet,
+)
 from shanglian.honours.api import AssessmentViewSet, HonourListViewSet, ProgrammeViewSet
 from shanglian.members.api import EnterpriseViewSet, MembershipViewSet, PersonViewSet
 from shanglian.policies.api import EnterprisePolicyViewSet, PolicyViewSet
@@ -30,5 +39,12 @@ router.register("welfare/pairings", PairingViewSet, basename="welfare-pairing")
 router.register("honours/programmes", ProgrammeViewSet, basename="honours-programme")
 router.register("honours/lists", HonourListViewSet, basename="honours-list")
 router.register("honours/assessments", AssessmentViewSet, basename="honours-assessment")
+router.register("growth/prospects", ProspectViewSet, basename="growth-prospect")
+router.register("growth/applications", ApplicationViewSet, basename="growth-application")
+router.register("growth/enrollments", EnrollmentViewSet, basename="growth-enrollment")
+router.register("growth/directory", DirectoryViewSet, basename="growth-directory")
+router.register("growth/posts", PostViewSet, basename="growth-post")
+router.register("growth/outcomes", OutcomeViewSet, basename="growth-outcome")
+router.register("growth/groups", GroupViewSet, basename="growth-group")
 
 urlpatterns = router.urls

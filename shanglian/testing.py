@@ -128,6 +128,8 @@ def ensure_reference_data():
         importlib.import_module("shanglian.engagement.migrations.0002_dictionaries").seed(apps, None)
     if not DictItem.objects.filter(kind="welfare_campaign_kind").exists():
         importlib.import_module("shanglian.welfare.migrations.0002_dictionaries").seed(apps, None)
+    if not DictItem.objects.filter(kind="event_kind", code="financing").exists():  # and the service programmes
+        importlib.import_module("shanglian.growth.migrations.0002_dictionaries").seed(apps, None)
 
 
 def make_membership(federation, subject, *, kind=None, joined=date(2020, 1, 1), number="", **fields):

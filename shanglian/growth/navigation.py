@@ -1,6 +1,8 @@
 from shanglian.accounts.roles import FEDERATION_ROLES, MEMBER_READER_ROLES
 from shanglian.ui.navigation import NavItem, register, register_h5_tab
 
+from .selectors.board import pending_received_count
+
 # 会员发展与服务: the federation's records and a chamber secretary its own chamber's (prospects it follows,
 # applications to join it, its members' enrollments and outcomes); the directory, the board and the working groups
 # of its federation. An enterprise works on its phone: the 供需 tab, and from 我的 its application and its listing.
@@ -15,4 +17,5 @@ register("会员发展与服务", order=54, items=[
     NavItem("专项工作组", "growth:groups", MEMBER_READER_ROLES, "team", order=60),
     NavItem("会员发展统计", "growth:statistics", MEMBER_READER_ROLES, "chart", order=70),
 ])
-register_h5_tab("board", "供需", "growth:h5_board", icon="⇄", order=35)
+# The 供需 tab counts the contact requests waiting for the poster's consent.
+register_h5_tab("board", "供需", "growth:h5_board", icon="⇄", order=35, badge=pending_received_count)

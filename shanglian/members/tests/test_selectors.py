@@ -92,4 +92,5 @@ def test_the_apps_contribute_their_sections_to_the_enterprise_page(cast):
     assert [s.template for s in sections] == ["policies/_enterprise_section.html",
                                               "engagement/liaison/_enterprise_section.html",
                                               "welfare/_enterprise_section.html",
-                                              "honours/lists/_enterprise_section.html"]
+                                              "honours/lists/_enterprise_section.html",
+                                              "growth/_enterprise_section.html"]

@@ -25,6 +25,7 @@ from shanglian.accounts.roles import Role
 from shanglian.appeals.models import Status
 from shanglian.appeals.tests.factories import make_appeal, submit
 from shanglian.common.models import DictItem
+from shanglian.growth.models import Milestone
 from shanglian.policies.models import Policy
 from shanglian.policies.services import Eligibility, save_policy
 
@@ -162,20 +163,27 @@ def scoped(cast):
     # federation's campaigns, programmes and lists), no other role any
     mine, theirs, welfare_other = welfare_and_honours(cast)
     district, other = _merge(district, mine["chamber1"], theirs["chamber1"]), _merge(other, welfare_other)
+    # 会员发展与服务 (`growth_records`): the federation reads its own, a chamber its chamber's share, an enterprise its
+    # own applications and its federation's listed directory and open board
+    growth_district, growth_other, growth_unseen = growth_records(cast)
+    district, other = _merge(district, growth_district), _merge(other, growth_other)
     return {
         "admin": _merge(other, invitations), "staff": _merge(other, invitations),
         "leader": _merge(other, invitations, _by_model(visit_staff)),
         "outsider_staff": district,
         "auditor": _merge(district, other),  # the auditor reads the audit log, no business record
         "chamber1": _merge(other, invitations, visits, _by_model(proposal_ch2), theirs["chamber1"],
+                           growth_unseen["chamber1"],
                            _by_model(cast.ent2, cast.person2, ms.ent2, appeal_ent2, draft, event_fed, event_chamber2)),
         "chamber2": _merge(other, invitations, visits, _by_model(proposal_ch1), theirs["chamber2"],
+                           growth_unseen["chamber2"],
                            _by_model(cast.ent1, cast.person1, ms.ent1, ms.person1, ms.chamber1, appeal_ent1, draft,
                                      event_fed, event_chamber1)),
         # a department handles appeals and reads live policies: no member record, no event at all
         "dept1": _merge(other, district_members, invitations, visits, proposals, mine["chamber1"], theirs["chamber1"],
+                        growth_district,
                         _by_model(appeal_ent2, draft, event_fed, event_chamber1, event_chamber2)),
-        "ent1": _merge(other, visits, proposals, mine["chamber1"], theirs["chamber1"],
+        "ent1": _merge(other, visits, proposals, mine["chamber1"], theirs["chamber1"], growth_unseen["ent1"],
                        _by_model(cast.ent2, cast.person1, cast.person2, ms.ent1, ms.ent2, ms.person1, ms.chamber1,
                                  appeal_ent2, draft, event_fed, event_chamber1, event_chamber2, invitation_ent2)),
     }
@@ -212,6 +220,64 @@ def welfare_and_honours(cast):
     theirs = {"chamber1": _merge(own[cast.chamber2], federation_only),
               "chamber2": _merge(own[cast.chamber1], federation_only)}
     return mine, theirs, other
+
+
+def growth_records(cast):
+    """会员发展与服务 records of the district on both sides of each chamber's and the enterprise's line, and of the other
+    district: ({model: the district's}, {model: the other district's}, role → {model: the district's it does not
+    reach}). Prospects of the federation and of each chamber; applications of three would-be members (one naming
+    each chamber, one none) and ent1's approved one; the enrollments, outcomes, directory listings and open posts of
+    ent1 and ent2, a closed post of ent2, an unlisted member's listing; a working group with ent1's person as lead,
+    a project and a milestone."""
+    staff, users = cast.users.staff, cast.users
+    prospects = {key: testing.make_prospect(cast.district, owner=owner, chamber=chamber, name=f"发展对象{key}")
+                 for key, owner, chamber in (("fed", staff, None), ("chamber1", users.chamber1, cast.chamber1),
+                                             ("chamber2", users.chamber2, cast.chamber2))}
+    applications = {}
+    for key, chamber in (("fed", None), ("chamber1", cast.chamber1), ("chamber2", cast.chamber2)):
+        newcomer = testing.make_enterprise(cast.district, name=f"申请入会企业{key}")
+        applicant = testing.make_user(Role.ENTERPRISE, enterprise=newcomer)
+        applications[key] = testing.make_application(newcomer, applicant, chamber=chamber)
+    applications["ent1"] = testing.make_application(cast.ent1, users.ent1, chamber=cast.chamber1, status="approved",
+                                                    membership=cast.memberships.ent1)
+    unlisted = testing.make_enterprise(cast.district, name="不愿公开的会员企业")
+    testing.make_membership(cast.district, unlisted)
+    post_ent1, post_ent2 = (testing.make_post(enterprise, by=staff, title=f"{enterprise.name}的需求")
+                            for enterprise in (cast.ent1, cast.ent2))
+    closed = testing.make_post(cast.ent2, by=staff, category="supply", title="已关闭的供应", status="closed",
+                               closed_reason="已对接")
+    group = testing.make_working_group(cast.district, name="融资服务组", lead=cast.person1)
+    Milestone.objects.create(project=testing.make_group_project(group, name="银企对接项目"), title="首场对接会",
+                             due=date(2025, 6, 30))
+    own = {
+        "chamber1": _by_model(prospects["chamber1"], applications["chamber1"], applications["ent1"],
+                              testing.make_enrollment(cast.ent1, by=staff), testing.make_outcome(cast.ent1, by=staff)),
+        "chamber2": _by_model(prospects["chamber2"], applications["chamber2"],
+                              testing.make_enrollment(cast.ent2, by=staff),
+                              testing.make_outcome(cast.ent2, by=staff, kind="hiring", amount=None, jobs=12)),
+    }
+    listed = _by_model(testing.make_listing(cast.ent1), testing.make_listing(cast.ent2), post_ent1, post_ent2, group)
+    federation_only = _by_model(prospects["fed"], applications["fed"], testing.make_listing(unlisted, listed=False),
+                                closed)
+    district = _merge(own["chamber1"], own["chamber2"], listed, federation_only)
+    other_ent = testing.make_enterprise(cast.other, name="南开区申请入会企业")
+    other = _by_model(
+        testing.make_prospect(cast.other, owner=users.outsider_staff),
+        testing.make_application(other_ent, testing.make_user(Role.ENTERPRISE, enterprise=other_ent)),
+        testing.make_enrollment(cast.ent_other, by=users.outsider_staff),
+        testing.make_listing(cast.ent_other), testing.make_post(cast.ent_other, by=users.outsider_staff),
+        testing.make_outcome(cast.ent_other, by=users.outsider_staff),
+        testing.make_working_group(cast.other, name="南开区融资服务组"))
+    # an enterprise reads its own application and the listed directory and open board of its federation
+    ent1_reads = _merge(_by_model(applications["ent1"]), listed)
+    ent1_reads.pop(type(group))
+    unseen = {
+        "chamber1": _merge(own["chamber2"], federation_only),
+        "chamber2": _merge(own["chamber1"], federation_only),
+        "ent1": {model: [obj for obj in objs if obj not in ent1_reads.get(model, [])]
+                 for model, objs in district.items()},
+    }
+    return district, other, unseen
 
 
 def _counts():
@@ -286,6 +352,6 @@ def test_the_matrix_finds_the_endpoints_of_every_api_module():
     found = endpoints()
     prefixes = {path.split("/")[3] for _, path in found}
     assert prefixes >= {"appeals", "enterprises", "persons", "memberships", "policies", "events", "my-invitations",
-                        "engagement", "welfare", "honours"}
+                        "engagement", "welfare", "honours", "growth"}
     assert ("post", "/api/v1/appeals/{id}/accept/") in found  # the workflow's generated actions
     assert ("get", "/api/v1/enterprises/{enterprise_id}/policies/") in found  # a nested route

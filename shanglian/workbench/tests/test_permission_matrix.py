@@ -78,6 +78,10 @@ MATRIX = [
                                              "outsider_staff": 404}),
     # The pickers' endpoints (members.pickers): what the user's scope holds; members/tests/test_pickers.py
     # checks the matches themselves.
+    # 疑似重复, 查找疑似重复 and 合并记录: the editors only, each of its own federations (outsider_staff sees its own, empty)
+    *[(page, None, {"admin": 200, "staff": 200, "leader": 403, "chamber1": 403, "chamber2": 403, "dept1": 403,
+                    "ent1": 403, "auditor": 403, "outsider_staff": 200})
+      for page in ("members:duplicates", "members:duplicates_scan", "members:merges")],
     ("members:pick_enterprises", None, {"admin": 200, "staff": 200, "leader": 200, "chamber1": 200,
                                         "chamber2": 200, "dept1": 403, "ent1": 200, "auditor": 403,
                                         "outsider_staff": 200}),
@@ -267,6 +271,71 @@ MATRIX = [
       for page in ("welfare:pairings", "welfare:pairings_export", "welfare:village_coverage", "welfare:statistics")],
     ("welfare:pairing_create", None, {"admin": 200, "staff": 200, "leader": 403, "chamber1": 200, "chamber2": 200,
                                       "dept1": 403, "ent1": 403, "auditor": 403, "outsider_staff": 200}),
+    # 发展会员: the member registry's readers read their scope (a chamber secretary its own chamber's prospects); the
+    # RECRUITER_ROLES add and import (a chamber secretary its own chamber's), a leader reads; 发展目标: the federation's
+    # roles read, the editors keep (growth/tests/test_prospects_pages.py, test_prospects_import.py)
+    *[(page, None, {"admin": 200, "staff": 200, "leader": 200, "chamber1": 200, "chamber2": 200, "dept1": 403,
+                    "ent1": 403, "auditor": 403, "outsider_staff": 200})
+      for page in ("growth:prospects", "growth:prospects_export")],
+    *[(page, None, {"admin": 200, "staff": 200, "leader": 403, "chamber1": 200, "chamber2": 200, "dept1": 403,
+                    "ent1": 403, "auditor": 403, "outsider_staff": 200})
+      for page in ("growth:prospect_create", "growth:prospect_import", "growth:prospect_import_template")],
+    ("growth:targets", None, {"admin": 200, "staff": 200, "leader": 200, "chamber1": 403, "chamber2": 403,
+                              "dept1": 403, "ent1": 403, "auditor": 403, "outsider_staff": 200}),
+    ("growth:target_create", None, {"admin": 200, "staff": 200, "leader": 403, "chamber1": 403, "chamber2": 403,
+                                    "dept1": 403, "ent1": 403, "auditor": 403, "outsider_staff": 200}),
+    # 专项工作组: the member registry's readers read their federation's groups; the editors organise them
+    # (growth/tests/test_groups_pages.py)
+    ("growth:groups", None, {"admin": 200, "staff": 200, "leader": 200, "chamber1": 200, "chamber2": 200,
+                             "dept1": 403, "ent1": 403, "auditor": 403, "outsider_staff": 200}),
+    ("growth:group_create", None, {"admin": 200, "staff": 200, "leader": 403, "chamber1": 403, "chamber2": 403,
+                                   "dept1": 403, "ent1": 403, "auditor": 403, "outsider_staff": 200}),
+    # 供需对接: the member registry's readers read their federation's board (an enterprise is sent to its phone board),
+    # the editors post on behalf of an enterprise; 对接请求 the federation's roles only (a chamber 403); 对接成果 the
+    # readers read their scope, the editors record; the phone pages (供需, 发布, 我的对接) the enterprise's
+    # (growth/tests/test_board_pages.py)
+    ("growth:posts", None, {"admin": 200, "staff": 200, "leader": 200, "chamber1": 200, "chamber2": 200,
+                            "dept1": 403, "ent1": 302, "auditor": 403, "outsider_staff": 200}),
+    *[(page, None, {"admin": 200, "staff": 200, "leader": 200, "chamber1": 200, "chamber2": 200, "dept1": 403,
+                    "ent1": 403, "auditor": 403, "outsider_staff": 200})
+      for page in ("growth:posts_export", "growth:outcomes", "growth:outcomes_export")],
+    *[(page, None, {"admin": 200, "staff": 200, "leader": 403, "chamber1": 403, "chamber2": 403, "dept1": 403,
+                    "ent1": 403, "auditor": 403, "outsider_staff": 200})
+      for page in ("growth:post_create", "growth:outcome_create")],
+    ("growth:contacts", None, {"admin": 200, "staff": 200, "leader": 200, "chamber1": 403, "chamber2": 403,
+                               "dept1": 403, "ent1": 302, "auditor": 403, "outsider_staff": 200}),
+    *[(page, None, {**dict.fromkeys(ROLES, 403), "ent1": 200})
+      for page in ("growth:h5_board", "growth:h5_post_create", "growth:h5_contacts")],
+    # 服务企业（双万双服）: the member registry's readers read their scope (a chamber secretary its active members'
+    # enrollments); the editors enroll and import, a leader reads (growth/tests/test_enrollments_pages.py,
+    # test_enrollments_import.py)
+    *[(page, None, {"admin": 200, "staff": 200, "leader": 200, "chamber1": 200, "chamber2": 200, "dept1": 403,
+                    "ent1": 403, "auditor": 403, "outsider_staff": 200})
+      for page in ("growth:enrollments", "growth:enrollments_export")],
+    *[(page, None, {"admin": 200, "staff": 200, "leader": 403, "chamber1": 403, "chamber2": 403, "dept1": 403,
+                    "ent1": 403, "auditor": 403, "outsider_staff": 200})
+      for page in ("growth:enrollment_create", "growth:enrollment_import", "growth:enrollment_import_template")],
+    # 会员名录: the member registry's readers search their federation's directory (an enterprise on its phone, where
+    # it also sets its own listing); the editors turn the public page on or off (growth/tests/test_directory_pages.py)
+    *[(page, None, {"admin": 200, "staff": 200, "leader": 200, "chamber1": 200, "chamber2": 200, "dept1": 403,
+                    "ent1": 403, "auditor": 403, "outsider_staff": 200})
+      for page in ("growth:directory", "growth:directory_export")],
+    ("growth:directory_settings", None, {"admin": 200, "staff": 200, "leader": 403, "chamber1": 403, "chamber2": 403,
+                                         "dept1": 403, "ent1": 403, "auditor": 403, "outsider_staff": 200}),
+    *[(page, None, {**dict.fromkeys(ROLES, 403), "ent1": 200})
+      for page in ("growth:h5_directory", "growth:h5_my_listing")],
+    # 会员发展统计: the member registry's readers, each on its own scope (a chamber secretary its chamber's prospects
+    # and applications, its members' enrollments and outcomes; no targets, no contact requests)
+    # (growth/tests/test_statistics.py)
+    ("growth:statistics", None, {"admin": 200, "staff": 200, "leader": 200, "chamber1": 200, "chamber2": 200,
+                                 "dept1": 403, "ent1": 403, "auditor": 403, "outsider_staff": 200}),
+    # 入会申请 (growth): the member registry's readers read their scope (a chamber secretary the applications naming its
+    # chamber), the editors decide; an enterprise applies and follows its own on its phone — a member is told it need
+    # not apply (growth/tests/test_applications_pages.py)
+    *[(page, None, {"admin": 200, "staff": 200, "leader": 200, "chamber1": 200, "chamber2": 200, "dept1": 403,
+                    "ent1": 403, "auditor": 403, "outsider_staff": 200})
+      for page in ("growth:applications", "growth:applications_export")],
+    *[(page, None, {**dict.fromkeys(ROLES, 403), "ent1": 200}) for page in ("growth:h5_apply", "growth:h5_applications")],
 ]
 
 # Pages addressed by an import job's id: members/tests/test_import.py proves the owner is allowed and
@@ -278,6 +347,9 @@ COVERED_ELSEWHERE = {
     "members:membership_detail", "members:membership_edit", "members:membership_delete",
     "members:chamber_membership_detail", "members:chamber_membership_edit", "members:chamber_membership_delete",
     "members:person_role_add", "members:person_role_remove",
+    # one suspected pair (比对/合并/非重复) and one merge explained: members/tests/test_duplicate_pages.py (every role:
+    # the editors of the pair's federation allowed, the other roles 403, another federation's editor 404)
+    "members:duplicate", "members:duplicate_merge", "members:duplicate_dismiss", "members:merge",
     # pages of one appeal or one message: appeals/tests/test_views.py, test_h5.py, test_api.py, test_record.py
     "appeals:detail", "appeals:act", "appeals:attachment", "appeals:print", "appeals:export_one", "appeals:h5_home", "appeals:h5_create",
     "appeals:h5_detail", "appeals:h5_rate", "appeals:h5_reopen", "notifications:open", "notifications:read_all",
@@ -384,6 +456,44 @@ COVERED_ELSEWHERE = {
     # staff 404); the records behind one figure of 光彩公益统计: welfare/tests/test_statistics.py (readers allowed,
     # department/enterprise/auditor 403, an unknown key or another scope's row 404)
     "welfare:pairing", "welfare:pairing_edit", "welfare:pairing_delete", "welfare:figure_records",
+    # one membership application (staff: 查看/批准入会/不予通过, its files; the enterprise's phone: 查看/撤回):
+    # growth/tests/test_applications_pages.py (every role: readers read their scope — chamber2 404 on chamber1's —,
+    # the editors decide, leader and chamber 403 on the decisions, another federation's staff 404, another
+    # enterprise's application 404 on the phone and nothing changed)
+    "growth:application", "growth:application_transition", "growth:attachment_download", "growth:h5_application",
+    "growth:h5_application_withdraw",
+    # one prospect (查看/编辑/删除 and its stage steps) and one target (编辑/删除): growth/tests/test_prospects_pages.py
+    # (readers read their scope — chamber2 404 on chamber1's —, keepers write, leader 403 on the writes, department/
+    # enterprise/auditor 403, another federation's staff 404); one 发展对象导入 job: growth/tests/test_prospects_import.py
+    # (its uploader only, 404 for another user, leader 403)
+    "growth:prospect", "growth:prospect_edit", "growth:prospect_delete", "growth:prospect_transition",
+    "growth:target_edit", "growth:target_delete", "growth:prospect_import_job", "growth:prospect_import_commit",
+    "growth:prospect_import_errors",
+    # one working group, member, project or milestone (查看/编辑/删除, 添加成员/移除成员, 新增项目/节点):
+    # growth/tests/test_groups_pages.py (every role: readers — a chamber secretary too — read their federation's,
+    # editors keep them, leader and chamber 403 on the writes, department/enterprise/auditor 403, another
+    # federation's staff 404)
+    "growth:group", "growth:group_edit", "growth:group_delete", "growth:group_member_add",
+    "growth:group_member_remove", "growth:project_create", "growth:project", "growth:project_edit",
+    "growth:project_delete", "growth:milestone_create", "growth:milestone_edit", "growth:milestone_delete",
+    # one post (查看/编辑/关闭, on the back office and the phone), a contact request (同意/婉拒/撤回, POST) and one outcome
+    # (编辑/删除): growth/tests/test_board_pages.py (readers read their scope — a chamber its federation's open posts —,
+    # editors and the poster edit and close, only the two enterprises act on a request, leader/chamber 403 on the
+    # writes, department/auditor 403, another federation's staff or member 404)
+    "growth:post", "growth:post_edit", "growth:post_transition", "growth:contact_transition", "growth:h5_post",
+    "growth:h5_contact_request", "growth:outcome_edit", "growth:outcome_delete",
+    # one service enrollment (查看/编辑/退出/删除): growth/tests/test_enrollments_pages.py (readers read their scope —
+    # chamber2 404 on chamber1's member —, editors write, leader/chamber 403 on the writes, department/enterprise/
+    # auditor 403, another federation's staff 404); one 服务企业导入 job: growth/tests/test_enrollments_import.py and
+    # the shared import pages' tests (its uploader only); the public directory (no login: 404 until the federation
+    # turns it on, then open to anyone): growth/tests/test_directory_pages.py
+    "growth:enrollment", "growth:enrollment_edit", "growth:enrollment_end", "growth:enrollment_delete",
+    "growth:enrollment_import_job", "growth:enrollment_import_commit", "growth:enrollment_import_errors",
+    "growth:directory_public",
+    # the records behind one figure of 会员发展统计: growth/tests/test_statistics.py (readers allowed, department/
+    # enterprise/auditor 403, a chamber secretary 403 on the targets and contact requests, an unknown key or a
+    # malformed row 404)
+    "growth:figure_records",
 }
 
 CASES = [(page, target, role, expected[role]) for page, target, expected in MATRIX for role in ROLES]

@@ -48,6 +48,11 @@ def work(cast):
     testing.make_nomination(category, cast.ent1)
     testing.make_scores(testing.make_nomination(category, cast.ent2), staff_judge, [80, 90])
     testing.make_nomination(category, testing.make_enterprise(cast.district, name="天津河西建设集团"))
+    # a membership application waiting for the editors' decision (growth)
+    applicant = testing.make_enterprise(cast.district, name="天津新申请科技有限公司")
+    testing.make_application(applicant, testing.make_user("enterprise", enterprise=applicant))
+    # a suspected duplicate pair waiting for the editors (members)
+    testing.make_duplicate(cast.ent1, testing.make_enterprise(cast.district, name="天津友谊科技有限责任公司"))
     for action in (AuditAction.LOGIN_FAILED, AuditAction.DENIED):
         record(action, result=AuditResult.DENIED if action == AuditAction.DENIED else AuditResult.FAILURE)
 
