@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 
+from shanglian import testing
 from shanglian.appeals.tests.factories import make_appeal
 from shanglian.notifications.services import notify
 from shanglian.ui import navigation
@@ -17,6 +18,7 @@ TABS = [  # key, label, URL name, icon
     ("create", "提交诉求", "appeals:h5_create", "＋"),
     ("policies", "政策", "policies:h5_list", "★"),
     ("events", "活动", "events:h5_invitations", "◷"),
+    ("board", "供需", "growth:h5_board", "⇄"),
     ("messages", "消息", "notifications:inbox", "✉"),
     ("me", "我的", "workbench:h5_me", "☺"),
 ]
@@ -38,7 +40,15 @@ def test_the_registered_tabs_in_their_order(cast):
 def test_the_messages_tab_counts_the_unread_messages(cast):
     notify([cast.users.ent1], kind="appeal", title="您的诉求已答复，请评价")
     notify([cast.users.ent1], kind="policy", title="为您推荐惠企政策")
-    assert [tab["badge"] for tab in h5_tabs_for(cast.users.ent1)] == [0, 0, 0, 0, 2, 0]
+    assert [tab["badge"] for tab in h5_tabs_for(cast.users.ent1)] == [0, 0, 0, 0, 0, 2, 0]
+
+
+def test_the_board_tab_counts_the_contact_requests_waiting_for_the_posters_consent(cast):
+    post = testing.make_post(cast.ent1, by=cast.users.ent1)
+    testing.make_contact_request(post, cast.ent2, by=cast.users.staff)
+    testing.make_contact_request(testing.make_post(cast.ent2, by=cast.users.staff), cast.ent1, by=cast.users.ent1)
+    badges = {tab["key"]: tab["badge"] for tab in h5_tabs_for(cast.users.ent1)}
+    assert badges["board"] == 1  # the request on its own post, not the one it made
 
 
 @pytest.mark.parametrize(("page", "active"), [
@@ -71,7 +81,7 @@ def test_a_tab_registered_by_another_app_appears_where_its_order_says(monkeypatc
     navigation.register_h5_tab("profile", "账户", "accounts:profile", icon="◎", order=45,
                                badge=lambda user: 3)
     html = login(cast.users.ent1).get(reverse("appeals:h5_home")).content.decode()
-    assert [label for label, _, _ in _tabbar(html)] == ["我的诉求", "提交诉求", "政策", "活动", "消息", "账户", "我的"]
+    assert [label for label, _, _ in _tabbar(html)] == ["我的诉求", "提交诉求", "政策", "活动", "供需", "消息", "账户", "我的"]
     assert (f'<a class="h5-tab" href="{reverse("accounts:profile")}"><span class="h5-tab-icon" aria-hidden="true">◎'
             '</span>账户<span class="h5-badge" aria-label="3 条未读">3</span></a>') in html
 

@@ -33,12 +33,21 @@ _HONOURS_READ = [("发布榜单", "honours:lists", "list"), ("商会评估", "ho
 HONOURS = ("评选表彰", [_PROGRAMMES, _NOMINATIONS, _SCORING, *_HONOURS_READ])
 ADMIN_HONOURS = ("评选表彰", [_PROGRAMMES, _NOMINATIONS, *_HONOURS_READ])  # the sysadmin nominates, never judges
 CHAMBER_HONOURS = ADMIN_HONOURS
+# 会员发展与服务 (growth/navigation.py): every member-registry reader; this year's targets for the federation.
+_GROWTH_TARGETS = ("发展目标", "growth:targets", "flag")
+_GROWTH = [("入会申请", "growth:applications", "file"), ("服务企业", "growth:enrollments", "building"),
+           ("会员名录", "growth:directory", "list"), ("供需对接", "growth:posts", "link"),
+           ("对接成果", "growth:outcomes", "trophy"), ("专项工作组", "growth:groups", "team"),
+           ("会员发展统计", "growth:statistics", "chart")]
+GROWTH = ("会员发展与服务", [("发展会员", "growth:prospects", "user"), _GROWTH_TARGETS, *_GROWTH])
+CHAMBER_GROWTH = ("会员发展与服务", [("发展会员", "growth:prospects", "user"), *_GROWTH])
+# 会员管理: the duplicate queue and the merges for the editors only (members/navigation.py).
+_MEMBERS_READ = [("工商联会员", "members:membership_list", "team"), ("会员统计", "members:member_statistics", "chart"),
+                 ("会员企业", "members:enterprise_list", "building"), ("非公经济人士", "members:person_list", "user")]
+MEMBERS_READ = ("会员管理", _MEMBERS_READ)
 FEDERATION = [
     ("首页", [("工作台", "workbench:home", "home")]),
-    ("会员管理", [("工商联会员", "members:membership_list", "team"),
-                ("会员统计", "members:member_statistics", "chart"),
-                ("会员企业", "members:enterprise_list", "building"),
-                ("非公经济人士", "members:person_list", "user")]),
+    ("会员管理", [*_MEMBERS_READ, ("疑似重复", "members:duplicates", "check"), ("合并记录", "members:merges", "file")]),
     ("诉求服务", [("诉求办理", "appeals:list", "message"), ("诉求统计", "appeals:statistics", "chart")]),
     ("惠企政策", [("政策库", "policies:list", "file")]),
     ("活动管理", [("活动列表", "events:list", "calendar"), ("轮值主席", "events:roster", "team"),
@@ -46,6 +55,7 @@ FEDERATION = [
     ENGAGEMENT,
     WELFARE,
     HONOURS,
+    GROWTH,
     ("组织机构", [("商会", "orgs:chamber_list", "flag"), ("届次", "orgs:term_list", "calendar"),
               ("专门委员会", "orgs:committee_list", "team"), ("职能部门", "orgs:department_list", "bank"),
               ("街道（镇）", "orgs:street_list", "location"), ("帮扶村", "orgs:village_list", "home")]),
@@ -57,11 +67,14 @@ PERSONAL = ("个人中心", [("站内消息", "notifications:inbox", "bell"), ("
 MENUS = {
     "admin": [*FEDERATION[:6], WELFARE, ADMIN_HONOURS, *FEDERATION[8:], ("系统管理", [("管理后台", "admin:index", "setting")]), PERSONAL],
     "staff": [*FEDERATION, PERSONAL],
-    "leader": [*FEDERATION[:4], READER_EVENTS, LEADER_ENGAGEMENT, *FEDERATION[6:], PERSONAL],
-    "chamber1": [*FEDERATION[:4], READER_EVENTS, CHAMBER_ENGAGEMENT, WELFARE, CHAMBER_HONOURS,
-                 ("组织机构", [("本商会", ("orgs:chamber_detail", "chamber1"), "flag")]), PERSONAL],
-    "chamber2": [*FEDERATION[:4], READER_EVENTS, CHAMBER_ENGAGEMENT, WELFARE, CHAMBER_HONOURS,
-                 ("组织机构", [("本商会", ("orgs:chamber_detail", "chamber2"), "flag")]), PERSONAL],
+    "leader": [FEDERATION[0], MEMBERS_READ, *FEDERATION[2:4], READER_EVENTS, LEADER_ENGAGEMENT, *FEDERATION[6:],
+               PERSONAL],
+    "chamber1": [FEDERATION[0], MEMBERS_READ, *FEDERATION[2:4], READER_EVENTS, CHAMBER_ENGAGEMENT, WELFARE,
+                 CHAMBER_HONOURS, CHAMBER_GROWTH, ("组织机构", [("本商会", ("orgs:chamber_detail", "chamber1"), "flag")]),
+                 PERSONAL],
+    "chamber2": [FEDERATION[0], MEMBERS_READ, *FEDERATION[2:4], READER_EVENTS, CHAMBER_ENGAGEMENT, WELFARE,
+                 CHAMBER_HONOURS, CHAMBER_GROWTH, ("组织机构", [("本商会", ("orgs:chamber_detail", "chamber2"), "flag")]),
+                 PERSONAL],
     "dept1": [
         ("首页", [("工作台", "workbench:home", "home")]),
         ("诉求服务", [("诉求办理", "appeals:list", "message"), ("诉求统计", "appeals:statistics", "chart")]),
