@@ -16,6 +16,7 @@ from shanglian.common.forms import (
     ModelForm,
     MultipleFileField,
     date_field,
+    split_numbers,
 )
 from shanglian.common.models import DictItem
 from shanglian.common.periods import MONTH, Period
@@ -436,10 +437,6 @@ class RosterPlanForm(Form):
                 for i, month in enumerate(self.months)]
 
 
-def _numbers(text):
-    return list(dict.fromkeys(n for n in re.split(r"[\s,，、;；]+", text or "") if n))
-
-
 class DutyLogForm(Form):
     """值班日志: a day of the month, what was done, the appeals and events concerned named by their numbers
     (looked up within what the writer sees)."""
@@ -461,7 +458,7 @@ class DutyLogForm(Form):
         self.appeal_scope, self.event_scope = appeals, events
 
     def _lookup(self, name, scope, noun):
-        numbers = _numbers(self.cleaned_data.get(name))
+        numbers = split_numbers(self.cleaned_data.get(name))
         if len(numbers) > 20:
             raise forms.ValidationError(f"一条日志最多关联20个{noun}。")
         found = {row.number: row for row in scope.filter(number__in=numbers)} if numbers else {}
