@@ -153,6 +153,7 @@ INSTALLED_APPS = [
     "shanglian.welfare",
     "shanglian.honours",
     "shanglian.growth",
+    "shanglian.communications",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "huey.contrib.djhuey",

@@ -457,6 +457,127 @@ def make_duplicate(first, second, *, reasons=("name",)):
                                              **{f"first_{kind}": first, f"second_{kind}": second})
 
 
+def make_notice(federation, *, by, title=None, audience="all", status="draft", chamber=None, body="<p>通知正文</p>",
+                **fields):
+    """A 通知公告 (a draft unless `status` says otherwise; `communications.services.notices.send_notice` sends one
+    for real — recipients and inbox messages)."""
+    from shanglian.common.numbering import daily_number
+    from shanglian.communications.models import Notice
+
+    return Notice.objects.create(federation=federation, chamber=chamber, number=daily_number("TZ"), created_by=by,
+                                 title=title or f"测试通知{next(_seq)}", body=body, audience=audience, status=status,
+                                 **fields)
+
+
+def make_notice_recipient(notice, enterprise=None, *, person=None, read_at=None, **fields):
+    from shanglian.communications.models import NoticeRecipient
+
+    name = enterprise.name if enterprise is not None else person.name
+    return NoticeRecipient.objects.create(notice=notice, enterprise=enterprise, person=person, name=name,
+                                          read_at=read_at, **fields)
+
+
+def make_survey(federation, *, by, title=None, audience="all", status="draft", chamber=None,
+                respondent="enterprise", questions=(), **fields):
+    """A 问卷调查 with `questions`: (kind, text) pairs or dicts of `Question`'s fields; a choice question without
+    options gets 是/否."""
+    from shanglian.common.numbering import daily_number
+    from shanglian.communications.models import Question, Survey
+
+    survey = Survey.objects.create(federation=federation, chamber=chamber, number=daily_number("WJ"), created_by=by,
+                                   title=title or f"测试问卷{next(_seq)}", audience=audience, status=status,
+                                   respondent=respondent, **fields)
+    for order, question in enumerate(questions, start=1):
+        values = dict(question) if isinstance(question, dict) else {"kind": question[0], "text": question[1]}
+        if values["kind"] in ("single", "multiple"):
+            values.setdefault("options", ["是", "否"])
+        Question.objects.create(survey=survey, order=order, **values)
+    return survey
+
+
+def make_survey_recipient(survey, enterprise=None, *, person=None, **fields):
+    from shanglian.communications.models import SurveyRecipient
+
+    name = enterprise.name if enterprise is not None else person.name
+    return SurveyRecipient.objects.create(survey=survey, enterprise=enterprise, person=person, name=name, **fields)
+
+
+def make_response(survey, enterprise, *, by=None, status="submitted", answers=None):
+    """An answer sheet of `enterprise` (by its user `by`); `answers` maps a Question to its value: a list of option
+    positions for a choice question, a number for a scale or number question, a string for a text question."""
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from shanglian.communications.models import Answer, Response
+
+    key = f"u{by.pk}" if survey.respondent == "person" and by is not None else f"e{enterprise.pk}"
+    response = Response.objects.create(survey=survey, enterprise=enterprise, respondent=by, respondent_key=key,
+                                       status=status, submitted_at=timezone.now() if status == "submitted" else None)
+    for question, value in (answers or {}).items():
+        if isinstance(value, (list, tuple)):
+            Answer.objects.create(response=response, question=question, choices=list(value))
+        elif isinstance(value, str):
+            Answer.objects.create(response=response, question=question, text=value)
+        else:
+            Answer.objects.create(response=response, question=question, number=Decimal(str(value)))
+    return response
+
+
+def make_saved_filter(federation, *, name=None, criteria=None, chamber=None, by=None):
+    from shanglian.communications.models import SavedFilter
+
+    return SavedFilter.objects.create(federation=federation, chamber=chamber, name=name or f"测试筛选{next(_seq)}",
+                                      criteria=criteria or {}, created_by=by)
+
+
+def make_report(federation, *, title=None, method="survey", period_start=date(2025, 3, 1),
+                period_end=date(2025, 5, 31), **fields):
+    from shanglian.communications.models import ResearchReport
+
+    return ResearchReport.objects.create(federation=federation, title=title or f"测试调研报告{next(_seq)}",
+                                         topic=fields.pop("topic", "民营企业发展环境"), method=method,
+                                         period_start=period_start, period_end=period_end, **fields)
+
+
+def make_article(federation, *, title=None, outlet="天津日报", level="municipal", published_on=date(2025, 6, 1),
+                 persons=(), enterprises=(), **fields):
+    from shanglian.communications.models import Article
+
+    article = Article.objects.create(federation=federation, title=title or f"测试报道{next(_seq)}", outlet=outlet,
+                                     level=level, published_on=published_on, **fields)
+    article.persons.set(persons)
+    article.enterprises.set(enterprises)
+    return article
+
+
+def make_rule(federation, *, title=None, category="work", adopted_by="standing", adopted_on=date(2024, 1, 10),
+              effective_from=date(2024, 2, 1), text="第一条 为规范工作，制定本制度。", **fields):
+    """A 规章制度 with its first version."""
+    from shanglian.communications.models import Rule, RuleVersion
+
+    rule = Rule.objects.create(federation=federation, title=title or f"测试制度{next(_seq)}", category=category,
+                               **fields)
+    RuleVersion.objects.create(rule=rule, version=1, text=text, adopted_by=adopted_by, adopted_on=adopted_on,
+                               effective_from=effective_from)
+    return rule
+
+
+def make_partner(federation, *, name=None, kind="federation", region="河北省雄安新区", since=date(2023, 5, 1),
+                 **fields):
+    from shanglian.communications.models import Partner
+
+    return Partner.objects.create(federation=federation, name=name or f"测试友好工商联{next(_seq)}", kind=kind,
+                                  region=region, since=since, **fields)
+
+
+def make_exchange(partner, *, direction="incoming", date_=date(2025, 4, 1), leader="张主席", delegates=8, **fields):
+    from shanglian.communications.models import Exchange
+
+    return Exchange.objects.create(partner=partner, direction=direction, date=date_, leader=leader,
+                                   delegates=delegates, purpose=fields.pop("purpose", "考察交流"), **fields)
+
+
 def make_cast():
     """The cast of `shanglian/conftest.py` (the fixture `cast`): two district federations under a city, chambers,
     departments, enterprises, persons, memberships and one user per role."""

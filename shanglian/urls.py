@@ -18,6 +18,7 @@ urlpatterns = [
     path("welfare/", include("shanglian.welfare.urls")),
     path("honours/", include("shanglian.honours.urls")),
     path("growth/", include("shanglian.growth.urls")),
+    path("communications/", include("shanglian.communications.urls")),
     path("notifications/", include("shanglian.notifications.urls")),
     path("imports/", include("shanglian.imports.urls")),
     path("pickers/", include("shanglian.common.urls")),

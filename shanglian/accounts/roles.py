@@ -69,6 +69,9 @@ RECRUITER_ROLES = EDITOR_ROLES | {Role.CHAMBER}
 # Roles that read the member directory (会员名录) and the supply–demand board (供需对接): the member registry's
 # readers, and an enterprise that is a member in force (checked by the selectors).
 DIRECTORY_READER_ROLES = MEMBER_READER_ROLES | {Role.ENTERPRISE}
+# Roles that send notices (通知公告) and questionnaires (问卷调查): the editors (to their federations' members), and a
+# chamber secretary (to its own chamber's members only).
+SENDER_ROLES = EDITOR_ROLES | {Role.CHAMBER}
 
 
 def role_of(user):

@@ -145,6 +145,7 @@ class Channel(models.TextChoices):
     VISIT = "visit", "走访"
     EVENT = "event", "恳谈会/早餐会"
     LETTER = "letter", "来信"
+    SURVEY = "survey", "问卷调查"
     OTHER = "other", "其他"
 
 

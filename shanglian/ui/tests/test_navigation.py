@@ -41,6 +41,17 @@ _GROWTH = [("入会申请", "growth:applications", "file"), ("服务企业", "gr
            ("会员发展统计", "growth:statistics", "chart")]
 GROWTH = ("会员发展与服务", [("发展会员", "growth:prospects", "user"), _GROWTH_TARGETS, *_GROWTH])
 CHAMBER_GROWTH = ("会员发展与服务", [("发展会员", "growth:prospects", "user"), *_GROWTH])
+# 通知调研与宣传 (communications/navigation.py): notices, surveys, publicity, rules and statistics for every member-registry
+# reader; saved filters for those who send; research reports and the friendly organisations for the federation.
+_NOTICES = [("通知公告", "communications:notices", "bell"), ("问卷调查", "communications:surveys", "form")]
+_FILTERS = ("保存的筛选", "communications:filters", "filter")
+_REPORTS = ("调研报告", "communications:reports", "file")
+_PUBLICITY = [("宣传报道", "communications:articles", "star"), ("规章制度", "communications:rules", "book")]
+_PARTNERS = [("友好商会", "communications:partners", "link"), ("交流互访", "communications:exchanges", "flag")]
+_COMMS_STATS = ("通知调研统计", "communications:statistics", "chart")
+COMMS = ("通知调研与宣传", [*_NOTICES, _FILTERS, _REPORTS, *_PUBLICITY, *_PARTNERS, _COMMS_STATS])
+LEADER_COMMS = ("通知调研与宣传", [*_NOTICES, _REPORTS, *_PUBLICITY, *_PARTNERS, _COMMS_STATS])
+CHAMBER_COMMS = ("通知调研与宣传", [*_NOTICES, _FILTERS, *_PUBLICITY, _COMMS_STATS])
 # 会员管理: the duplicate queue and the merges for the editors only (members/navigation.py).
 _MEMBERS_READ = [("工商联会员", "members:membership_list", "team"), ("会员统计", "members:member_statistics", "chart"),
                  ("会员企业", "members:enterprise_list", "building"), ("非公经济人士", "members:person_list", "user")]
@@ -56,6 +67,7 @@ FEDERATION = [
     WELFARE,
     HONOURS,
     GROWTH,
+    COMMS,
     ("组织机构", [("商会", "orgs:chamber_list", "flag"), ("届次", "orgs:term_list", "calendar"),
               ("专门委员会", "orgs:committee_list", "team"), ("职能部门", "orgs:department_list", "bank"),
               ("街道（镇）", "orgs:street_list", "location"), ("帮扶村", "orgs:village_list", "home")]),
@@ -67,13 +79,15 @@ PERSONAL = ("个人中心", [("站内消息", "notifications:inbox", "bell"), ("
 MENUS = {
     "admin": [*FEDERATION[:6], WELFARE, ADMIN_HONOURS, *FEDERATION[8:], ("系统管理", [("管理后台", "admin:index", "setting")]), PERSONAL],
     "staff": [*FEDERATION, PERSONAL],
-    "leader": [FEDERATION[0], MEMBERS_READ, *FEDERATION[2:4], READER_EVENTS, LEADER_ENGAGEMENT, *FEDERATION[6:],
-               PERSONAL],
+    "leader": [FEDERATION[0], MEMBERS_READ, *FEDERATION[2:4], READER_EVENTS, LEADER_ENGAGEMENT, *FEDERATION[6:9],
+               LEADER_COMMS, *FEDERATION[10:], PERSONAL],
     "chamber1": [FEDERATION[0], MEMBERS_READ, *FEDERATION[2:4], READER_EVENTS, CHAMBER_ENGAGEMENT, WELFARE,
-                 CHAMBER_HONOURS, CHAMBER_GROWTH, ("组织机构", [("本商会", ("orgs:chamber_detail", "chamber1"), "flag")]),
+                 CHAMBER_HONOURS, CHAMBER_GROWTH, CHAMBER_COMMS,
+                 ("组织机构", [("本商会", ("orgs:chamber_detail", "chamber1"), "flag")]),
                  PERSONAL],
     "chamber2": [FEDERATION[0], MEMBERS_READ, *FEDERATION[2:4], READER_EVENTS, CHAMBER_ENGAGEMENT, WELFARE,
-                 CHAMBER_HONOURS, CHAMBER_GROWTH, ("组织机构", [("本商会", ("orgs:chamber_detail", "chamber2"), "flag")]),
+                 CHAMBER_HONOURS, CHAMBER_GROWTH, CHAMBER_COMMS,
+                 ("组织机构", [("本商会", ("orgs:chamber_detail", "chamber2"), "flag")]),
                  PERSONAL],
     "dept1": [
         ("首页", [("工作台", "workbench:home", "home")]),
