@@ -243,7 +243,7 @@ class Survey(Targeted):
 class Question(models.Model):
     """One question. Choices (单选/多选) are `options`, a list of labels, answered by their positions; a scale runs
     from `low` to `high` (1–5 by default); a number may have bounds. Skip logic: shown only when the earlier choice
-    question `show_if` was answered with the option at position `show_if_option`."""
+    question `show_if` was answered with the option at position `show_if_option` (0-based, like `Answer.choices`)."""
 
     class Kind(models.TextChoices):
         SINGLE = "single", "单选题"
@@ -271,7 +271,7 @@ class Question(models.Model):
                                 on_delete=models.SET_NULL, related_name="+",
                                 help_text="仅当前面的这道选择题选了下面的选项时才显示本题")
     show_if_option = models.PositiveSmallIntegerField("显示条件：选项序号", null=True, blank=True,
-                                                      help_text="选项的序号，从1开始")
+                                                      help_text="前面那道选择题的选项位置（从0起，页面上以选项文字选择）")
 
     class Meta:
         verbose_name = "问卷题目"

@@ -203,7 +203,7 @@ class Migration(migrations.Migration):
                 ('minimum', models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True, verbose_name='数值下限')),
                 ('maximum', models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True, verbose_name='数值上限')),
                 ('unit', models.CharField(blank=True, help_text='如：万元、人', max_length=10, verbose_name='单位')),
-                ('show_if_option', models.PositiveSmallIntegerField(blank=True, help_text='选项的序号，从1开始', null=True, verbose_name='显示条件：选项序号')),
+                ('show_if_option', models.PositiveSmallIntegerField(blank=True, help_text='前面那道选择题的选项位置（从0起，页面上以选项文字选择）', null=True, verbose_name='显示条件：选项序号')),
                 ('show_if', models.ForeignKey(blank=True, help_text='仅当前面的这道选择题选了下面的选项时才显示本题', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='communications.question', verbose_name='显示条件：题目')),
             ],
             options={
