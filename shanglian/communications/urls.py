@@ -101,4 +101,5 @@ urlpatterns = [
     path("exchanges/<int:pk>/delete/", partner_views.exchange_delete, name="exchange_delete"),
     # 统计 (statistics_views.py)
     path("statistics/", statistics_views.statistics, name="statistics"),
+    path("statistics/records/<str:key>/", statistics_views.figure_records, name="figure_records"),
 ]

@@ -8,20 +8,21 @@ appears once.
 
 - 全体会员: the members in force of the federation (enterprise members; individual members as persons).
 - 商会会员: the chamber's active member enterprises.
-- 专门委员会委员: the persons holding a position on the committee, in a term not yet over, not left.
+- 专门委员会委员: the persons holding a position on the committee on the day: its term begun and not over, the
+  position begun (when its start is known) and not left.
 - 专项工作组成员: the group's members (the enterprise they come from, else the person).
 - 活动受邀人: the event's invitations not cancelled (the enterprise, else the person).
 - 保存的筛选: the member registry's list (`members.selectors.membership_list`) with the filter's criteria, as the
-  sender sees it, in force.
+  sender sees it, in force; a chamber's saved filter looks only among that chamber's active members.
 
 A chamber secretary sends only to its chamber: whatever the audience, only its chamber's active member enterprises
 stay (`audience_errors` also refuses an audience naming another chamber's records).
 """
 
 from dataclasses import dataclass
-from datetime import date
 
 from django.db.models import Q
+from django.utils import timezone
 
 from shanglian.accounts.roles import Role, role_of
 from shanglian.events.models import Invitation
@@ -31,6 +32,9 @@ from shanglian.members.selectors import chamber_member_ids, membership_in_force_
 from shanglian.orgs.models import Position
 
 from ..models import Audience
+
+# The member registry list's filters a saved filter keeps (`SavedFilter.criteria`), read by `membership_list`.
+FILTER_CRITERIA = ("q", "kind", "street", "industry_division", "enterprise_type", "chamber")
 
 
 @dataclass(frozen=True)
@@ -77,8 +81,9 @@ def _from_memberships(rows):
 
 
 def _committee_persons(committee_id, on):
-    current = (Q(term__end__isnull=True) | Q(term__end__gte=on)) & (Q(end__isnull=True) | Q(end__gte=on))
-    return (Position.objects.filter(current, committee_id=committee_id, term__start__lte=on)
+    current = ((Q(term__end__isnull=True) | Q(term__end__gte=on)) & (Q(end__isnull=True) | Q(end__gte=on))
+               & (Q(start__isnull=True) | Q(start__lte=on)))
+    return (Position.objects.filter(current, committee_id=committee_id, term__start__lte=on).order_by("id")
             .values_list("person_id", flat=True))
 
 
@@ -111,17 +116,20 @@ def _resolve(target, federation_id, sender, on):
             status=Invitation.Status.CANCELLED).order_by("id")
             .values_list("enterprise_id", "enterprise__name", "person_id"))
     if audience == Audience.SAVED_FILTER:
-        rows = (membership_list(sender, filters=dict(target.saved_filter.criteria or {}))
-                .filter(membership_in_force_q(on), federation_id=federation_id).order_by("id")
-                .values_list("kind", "enterprise_id", "enterprise__name", "person_id"))
-        return _from_memberships(rows)
+        saved = target.saved_filter
+        rows = (membership_list(sender, filters=dict(saved.criteria or {}))
+                .filter(membership_in_force_q(on), federation_id=federation_id))
+        if saved.chamber_id:
+            rows = rows.filter(enterprise_id__in=chamber_member_ids(saved.chamber_id))
+        return _from_memberships(rows.order_by("id").values_list("kind", "enterprise_id", "enterprise__name",
+                                                                 "person_id"))
     return []
 
 
 def recipients_of(target, *, sender, federation_id=None, on=None):
     """The recipients of `target` (a Notice or a Survey, saved or not) as sent by `sender` on `on` (today): a list
     of `Reach`, each enterprise and person once, in the order found."""
-    on = on or date.today()
+    on = on or timezone.localdate()
     federation_id = federation_id or target.federation_id
     reached = _resolve(target, federation_id, sender, on)
     if role_of(sender) == Role.CHAMBER:
@@ -170,3 +178,39 @@ def users_reached(enterprise_ids):
     from shanglian.accounts.selectors import users_in_role
 
     return users_in_role(Role.ENTERPRISE, enterprise_id__in=list(enterprise_ids))
+
+
+@dataclass(frozen=True)
+class ReachSummary:
+    """What an audience reaches, as the form's preview and the notice's page say it."""
+
+    enterprises: int
+    accounts: int
+    persons: int
+    persons_with_mobile: int
+
+    @property
+    def empty(self):
+        return not self.enterprises and not self.persons
+
+    @property
+    def text(self):
+        """将发送给N家企业（M个账号）、K名人士（仅短信）."""
+        if self.empty:
+            return "没有符合条件的接收人。"
+        parts = []
+        if self.enterprises:
+            parts.append(f"{self.enterprises}家企业（{self.accounts}个账号）")
+        if self.persons:
+            parts.append(f"{self.persons}名人士（仅短信，其中{self.persons_with_mobile}人有手机号）")
+        return "将发送给" + "、".join(parts) + "。"
+
+
+def summarise(reached):
+    """The counts of a list of `Reach`: enterprises and their active users, persons without an enterprise and how
+    many of them have a mobile (the only way to reach them)."""
+    enterprise_ids = [r.enterprise_id for r in reached if r.enterprise_id]
+    person_ids = [r.person_id for r in reached if not r.enterprise_id and r.person_id]
+    accounts = users_reached(enterprise_ids).count() if enterprise_ids else 0
+    with_mobile = sum(1 for p in Person.objects.filter(pk__in=person_ids) if p.mobile) if person_ids else 0
+    return ReachSummary(len(enterprise_ids), accounts, len(person_ids), with_mobile)
