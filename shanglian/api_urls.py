@@ -3,6 +3,17 @@
 from rest_framework.routers import DefaultRouter
 
 from shanglian.appeals.api import AppealViewSet
+from shanglian.communications.api import (
+    ArticleViewSet,
+    InboxViewSet,
+    MySurveyViewSet,
+    NoticeViewSet,
+    PartnerViewSet,
+    ReportViewSet,
+    ResponseViewSet,
+    RuleViewSet,
+    SurveyViewSet,
+)
 from shanglian.engagement.api.liaison import VisitViewSet
 from shanglian.engagement.api.proposals import ProposalViewSet
 from shanglian.engagement.api.representatives import RepresentativeViewSet
@@ -46,5 +57,14 @@ router.register("growth/directory", DirectoryViewSet, basename="growth-directory
 router.register("growth/posts", PostViewSet, basename="growth-post")
 router.register("growth/outcomes", OutcomeViewSet, basename="growth-outcome")
 router.register("growth/groups", GroupViewSet, basename="growth-group")
+router.register("communications/notices", NoticeViewSet, basename="communications-notice")
+router.register("communications/surveys", SurveyViewSet, basename="communications-survey")
+router.register("communications/responses", ResponseViewSet, basename="communications-response")
+router.register("communications/reports", ReportViewSet, basename="communications-report")
+router.register("communications/articles", ArticleViewSet, basename="communications-article")
+router.register("communications/rules", RuleViewSet, basename="communications-rule")
+router.register("communications/partners", PartnerViewSet, basename="communications-partner")
+router.register("communications/inbox", InboxViewSet, basename="communications-inbox")
+router.register("communications/my-surveys", MySurveyViewSet, basename="communications-my-survey")
 
 urlpatterns = router.urls

@@ -204,6 +204,7 @@ def person_detail(request, pk):
         "history": history(person)[:50],
         **pii,
         **selectors.person_profile(person),
+        "sections": sections_for("person", request.user, person),  # e.g. 宣传报道, from communications
         "breadcrumbs": [("会员管理", None), ("非公经济人士", "members:person_list"), (person.name, None)],
     })
 

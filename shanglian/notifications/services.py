@@ -7,12 +7,14 @@ from .backends import SmsError, sms_backend
 from .models import Notification, SmsMessage
 
 LOGIN_CODE_TEMPLATE = "login_code"
+SMS_SIGNATURE = "【商联通】"
 
 
-def notify(recipients, *, kind, title, body="", url="", sms=False, texted=()):
+def notify(recipients, *, kind, title, body="", url="", sms=False, texted=(), sms_text=""):
     """Put a message in each recipient's inbox; with `sms=True` also text those with a mobile.
     `texted`: (name, mobile) pairs of people without an account (an event's invitees) who get the
-    SMS only, whatever `sms` says.
+    SMS only, whatever `sms` says. `sms_text`: what the SMS says instead of the title (a notice's
+    "…请登录商联通查看"); the 【商联通】 signature is put in front when it lacks it.
 
     The inbox rows are written in the caller's transaction; the SMS go out only after it commits
     (a rolled-back action sends nothing). Returns the number of inbox messages written."""
@@ -26,7 +28,7 @@ def notify(recipients, *, kind, title, body="", url="", sms=False, texted=()):
         texts = [(u, m) for u, m in texts if m]
     texts += [(name, mobile) for name, mobile in texted if mobile]
     if texts:
-        transaction.on_commit(lambda: _send_sms(texts, kind, title))
+        transaction.on_commit(lambda: _send_sms(texts, kind, title, sms_text))
     return len(users)
 
 
@@ -34,10 +36,16 @@ def _backend_name(backend):
     return f"{type(backend).__module__}.{type(backend).__name__}"
 
 
-def _send_sms(texts, template, title):
+def sms_wording(title, sms_text=""):
+    """The text of a notification's SMS: `sms_text` when given, else the title, signed 【商联通】 (300 at most)."""
+    text = (sms_text or "").strip() or title
+    return (text if text.startswith(SMS_SIGNATURE) else f"{SMS_SIGNATURE}{text}")[:300]
+
+
+def _send_sms(texts, template, title, sms_text=""):
     backend = sms_backend()
     name = _backend_name(backend)
-    text = f"【商联通】{title}"[:300]
+    text = sms_wording(title, sms_text)
     for user, mobile in texts:  # user: a User, or the name of a person without an account
         try:
             backend.send(mobile, template, {"title": title}, text)

@@ -39,4 +39,27 @@ document.addEventListener("alpine:init", function () {
       },
     };
   });
+
+  /* The survey form's skip logic: a question carrying data-show-if="q<id>" and data-show-if-option="<position>"
+     shows only while that earlier question is shown with that option chosen (in document order, so a chain of
+     conditions follows). The server applies the same rule (selectors.responses.visible_questions) and drops the
+     answers of hidden questions; without script every question stays visible with its condition written. */
+  window.Alpine.data("h5SurveyForm", function () {
+    return {
+      init: function () {
+        this.apply();
+      },
+      apply: function () {
+        var form = this.$root;
+        var blocks = form.querySelectorAll("[data-show-if]");
+        for (var i = 0; i < blocks.length; i++) {
+          var block = blocks[i];
+          var parent = form.querySelector('[data-question="' + block.getAttribute("data-show-if") + '"]');
+          var option = block.getAttribute("data-show-if-option");
+          block.hidden = !(parent && !parent.hidden &&
+                           parent.querySelector('input[value="' + option + '"]:checked'));
+        }
+      },
+    };
+  });
 });

@@ -93,4 +93,5 @@ def test_the_apps_contribute_their_sections_to_the_enterprise_page(cast):
                                               "engagement/liaison/_enterprise_section.html",
                                               "welfare/_enterprise_section.html",
                                               "honours/lists/_enterprise_section.html",
-                                              "growth/_enterprise_section.html"]
+                                              "growth/_enterprise_section.html",
+                                              "communications/_enterprise_section.html"]

@@ -103,6 +103,7 @@ MENUS = {
         ("诉求服务", [("我的诉求", "appeals:h5_home", "message")]),
         ("惠企政策", [("为您推荐", "policies:h5_list", "file")]),
         ("活动管理", [("我的活动", "events:h5_invitations", "calendar"), ("轮值主席", "events:roster", "team")]),
+        ("通知调研与宣传", [("通知公告", "communications:h5_inbox", "bell"), ("问卷调查", "communications:h5_surveys", "form")]),
         PERSONAL,
     ],
     "auditor": [

@@ -25,7 +25,11 @@ from schemathesis.specs.openapi.checks import (
 
 from shanglian import testing
 from shanglian.accounts.middleware import needs_second_factor
-from shanglian.workbench.tests.test_api_matrix import growth_records, welfare_and_honours
+from shanglian.workbench.tests.test_api_matrix import (
+    communications_records,
+    growth_records,
+    welfare_and_honours,
+)
 
 ROLES = ["admin", "staff", "leader", "chamber1", "chamber2", "dept1", "ent1", "auditor", "outsider_staff"]
 EXAMPLES = 3
@@ -69,6 +73,7 @@ def connection_kept_across_requests():
 def test_api_answers_every_role_within_its_schema_and_never_with_a_server_error(cast, api_schema, role):
     welfare_and_honours(cast)  # lists with rows (null and nested fields included) for the schema checks
     growth_records(cast)
+    communications_records(cast)
     cookies, headers = _session(getattr(cast.users, role))
     failures = []
     for result in api_schema.get_all_operations():

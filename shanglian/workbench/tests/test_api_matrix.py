@@ -25,6 +25,7 @@ from shanglian.accounts.roles import Role
 from shanglian.appeals.models import Status
 from shanglian.appeals.tests.factories import make_appeal, submit
 from shanglian.common.models import DictItem
+from shanglian.communications.models import Agreement, Notice, Survey
 from shanglian.growth.models import Milestone
 from shanglian.policies.models import Policy
 from shanglian.policies.services import Eligibility, save_policy
@@ -167,23 +168,28 @@ def scoped(cast):
     # own applications and its federation's listed directory and open board
     growth_district, growth_other, growth_unseen = growth_records(cast)
     district, other = _merge(district, growth_district), _merge(other, growth_other)
+    # 通知调研与宣传 (`communications_records`): the federation reads its own, a chamber its chamber's notices, surveys
+    # and answers (and the federation's articles and rules), an enterprise the notices and surveys sent to it
+    comm_district, comm_other, comm_unseen = communications_records(cast)
+    district, other = _merge(district, comm_district), _merge(other, comm_other)
     return {
         "admin": _merge(other, invitations), "staff": _merge(other, invitations),
         "leader": _merge(other, invitations, _by_model(visit_staff)),
         "outsider_staff": district,
         "auditor": _merge(district, other),  # the auditor reads the audit log, no business record
         "chamber1": _merge(other, invitations, visits, _by_model(proposal_ch2), theirs["chamber1"],
-                           growth_unseen["chamber1"],
+                           growth_unseen["chamber1"], comm_unseen["chamber1"],
                            _by_model(cast.ent2, cast.person2, ms.ent2, appeal_ent2, draft, event_fed, event_chamber2)),
         "chamber2": _merge(other, invitations, visits, _by_model(proposal_ch1), theirs["chamber2"],
-                           growth_unseen["chamber2"],
+                           growth_unseen["chamber2"], comm_unseen["chamber2"],
                            _by_model(cast.ent1, cast.person1, ms.ent1, ms.person1, ms.chamber1, appeal_ent1, draft,
                                      event_fed, event_chamber1)),
         # a department handles appeals and reads live policies: no member record, no event at all
         "dept1": _merge(other, district_members, invitations, visits, proposals, mine["chamber1"], theirs["chamber1"],
-                        growth_district,
+                        growth_district, comm_district,
                         _by_model(appeal_ent2, draft, event_fed, event_chamber1, event_chamber2)),
         "ent1": _merge(other, visits, proposals, mine["chamber1"], theirs["chamber1"], growth_unseen["ent1"],
+                       comm_unseen["ent1"],
                        _by_model(cast.ent2, cast.person1, cast.person2, ms.ent1, ms.ent2, ms.person1, ms.chamber1,
                                  appeal_ent2, draft, event_fed, event_chamber1, event_chamber2, invitation_ent2)),
     }
@@ -280,6 +286,72 @@ def growth_records(cast):
     return district, other, unseen
 
 
+def communications_records(cast):
+    """通知调研与宣传 records of the district on both sides of each chamber's and the enterprise's line, and of the
+    other district: ({model: the district's}, {model: the other district's}, role → {model: the district's it does
+    not reach}). Notices of the federation (sent to ent1 and ent2, sent to ent2 only, a draft, one withdrawn after
+    reaching ent1) and of each chamber (sent to its member); surveys likewise (open, with their members' submitted
+    answers); a research report drawing on the federation's survey; an article featuring person1 and ent1; a rule;
+    a friendly organisation with an agreement and an exchange."""
+    staff, users = cast.users.staff, cast.users
+    questions = [("single", "企业经营状况是否好转"), ("text", "主要困难")]
+    notices = {}
+    for key, chamber, by, status, to in (
+            ("fed", None, staff, "sent", (cast.ent1, cast.ent2)), ("fed_ent2", None, staff, "sent", (cast.ent2,)),
+            ("draft", None, staff, "draft", ()), ("withdrawn", None, staff, "withdrawn", (cast.ent1,)),
+            ("chamber1", cast.chamber1, users.chamber1, "sent", (cast.ent1,)),
+            ("chamber2", cast.chamber2, users.chamber2, "sent", (cast.ent2,))):
+        audience = "chamber" if chamber else "all"
+        notices[key] = testing.make_notice(cast.district, by=by, chamber=chamber, status=status, audience=audience,
+                                           chamber_audience=chamber, title=f"通知{key}")
+        for enterprise in to:
+            testing.make_notice_recipient(notices[key], enterprise)
+    surveys, answers = {}, {}
+    for key, chamber, by, status, to in (
+            ("fed", None, staff, "open", (cast.ent1, cast.ent2)), ("fed_ent2", None, staff, "open", (cast.ent2,)),
+            ("draft", None, staff, "draft", ()), ("chamber1", cast.chamber1, users.chamber1, "open", (cast.ent1,)),
+            ("chamber2", cast.chamber2, users.chamber2, "open", (cast.ent2,))):
+        audience = "chamber" if chamber else "all"
+        survey = surveys[key] = testing.make_survey(cast.district, by=by, chamber=chamber, status=status,
+                                                    audience=audience, chamber_audience=chamber,
+                                                    title=f"问卷{key}", questions=questions)
+        first, second = survey.questions.order_by("order")
+        for enterprise in to:
+            testing.make_survey_recipient(survey, enterprise)
+            if key != "fed_ent2":
+                answers[(key, enterprise.pk)] = testing.make_response(survey, enterprise,
+                                                                      answers={first: [0], second: "融资难"})
+    report = testing.make_report(cast.district)
+    report.surveys.add(surveys["fed"])
+    partner = testing.make_partner(cast.district, name="雄安新区工商联")
+    testing.make_exchange(partner)
+    Agreement.objects.create(partner=partner, title="友好合作协议", signed_on=date(2023, 5, 1))
+    shared = _by_model(testing.make_article(cast.district, persons=[cast.person1], enterprises=[cast.ent1]),
+                       testing.make_rule(cast.district, title="执委会工作规则"))
+    federation_only = _by_model(notices["fed"], notices["fed_ent2"], notices["draft"], notices["withdrawn"],
+                                surveys["fed"], surveys["fed_ent2"], surveys["draft"],
+                                answers[("fed", cast.ent1.pk)], answers[("fed", cast.ent2.pk)], report, partner)
+    own = {"chamber1": _by_model(notices["chamber1"], surveys["chamber1"], answers[("chamber1", cast.ent1.pk)]),
+           "chamber2": _by_model(notices["chamber2"], surveys["chamber2"], answers[("chamber2", cast.ent2.pk)])}
+    district = _merge(shared, federation_only, own["chamber1"], own["chamber2"])
+    survey_other = testing.make_survey(cast.other, by=users.outsider_staff, status="open", questions=questions)
+    testing.make_survey_recipient(survey_other, cast.ent_other)
+    notice_other = testing.make_notice(cast.other, by=users.outsider_staff, status="sent")
+    testing.make_notice_recipient(notice_other, cast.ent_other)
+    other = _by_model(notice_other, survey_other, testing.make_response(survey_other, cast.ent_other),
+                      testing.make_report(cast.other), testing.make_article(cast.other),
+                      testing.make_rule(cast.other), testing.make_partner(cast.other, name="张家口市工商联"))
+    # an enterprise reads (in its inbox and its surveys) what was sent to it; the staff endpoints refuse it
+    ent1_reads = {Notice: [notices["fed"], notices["chamber1"]], Survey: [surveys["fed"], surveys["chamber1"]]}
+    unseen = {
+        "chamber1": _merge(own["chamber2"], federation_only),
+        "chamber2": _merge(own["chamber1"], federation_only),
+        "ent1": {model: [obj for obj in objs if obj not in ent1_reads.get(model, [])]
+                 for model, objs in district.items()},
+    }
+    return district, other, unseen
+
+
 def _counts():
     """The row count of every table (one query), to see that a refused call added or removed nothing."""
     tables = sorted({m._meta.db_table for m in apps.get_models(include_auto_created=True)
@@ -352,6 +424,6 @@ def test_the_matrix_finds_the_endpoints_of_every_api_module():
     found = endpoints()
     prefixes = {path.split("/")[3] for _, path in found}
     assert prefixes >= {"appeals", "enterprises", "persons", "memberships", "policies", "events", "my-invitations",
-                        "engagement", "welfare", "honours", "growth"}
+                        "engagement", "welfare", "honours", "growth", "communications"}
     assert ("post", "/api/v1/appeals/{id}/accept/") in found  # the workflow's generated actions
     assert ("get", "/api/v1/enterprises/{enterprise_id}/policies/") in found  # a nested route

@@ -336,6 +336,66 @@ MATRIX = [
                     "ent1": 403, "auditor": 403, "outsider_staff": 200})
       for page in ("growth:applications", "growth:applications_export")],
     *[(page, None, {**dict.fromkeys(ROLES, 403), "ent1": 200}) for page in ("growth:h5_apply", "growth:h5_applications")],
+    # the enterprise's 通知公告 and 问卷调查 on the phone (communications/tests/test_h5_pages.py)
+    *[(page, None, {**dict.fromkeys(ROLES, 403), "ent1": 200})
+      for page in ("communications:h5_inbox", "communications:h5_surveys")],
+    # 问卷调查 (staff): the federation's roles and the chamber secretaries read their scope (a chamber its own chamber's
+    # surveys); the senders create, a leader reads (communications/tests/test_surveys_pages.py)
+    *[(page, None, {"admin": 200, "staff": 200, "leader": 200, "chamber1": 200, "chamber2": 200, "dept1": 403,
+                    "ent1": 403, "auditor": 403, "outsider_staff": 200})
+      for page in ("communications:surveys", "communications:surveys_export")],
+    ("communications:survey_create", None, {"admin": 200, "staff": 200, "leader": 403, "chamber1": 200,
+                                            "chamber2": 200, "dept1": 403, "ent1": 403, "auditor": 403,
+                                            "outsider_staff": 200}),
+    # 通知调研统计: the senders' and readers' roles, each on its own scope (a chamber secretary its chamber's notices
+    # and surveys, its federation's publicity and rules; no research reports, no friendly organisations)
+    # (communications/tests/test_statistics.py)
+    ("communications:statistics", None, {"admin": 200, "staff": 200, "leader": 200, "chamber1": 200, "chamber2": 200,
+                                         "dept1": 403, "ent1": 403, "auditor": 403, "outsider_staff": 200}),
+    # 通知公告 (staff): the federation's roles and the chamber secretaries read their scope (a chamber its own chamber's
+    # notices); the senders draft (and preview the audience) and keep their saved filters, a leader reads
+    # (communications/tests/test_notices_pages.py, test_filters_pages.py)
+    *[(page, None, {"admin": 200, "staff": 200, "leader": 200, "chamber1": 200, "chamber2": 200, "dept1": 403,
+                    "ent1": 403, "auditor": 403, "outsider_staff": 200})
+      for page in ("communications:notices", "communications:notices_export")],
+    *[(page, None, {"admin": 200, "staff": 200, "leader": 403, "chamber1": 200, "chamber2": 200, "dept1": 403,
+                    "ent1": 403, "auditor": 403, "outsider_staff": 200})
+      for page in ("communications:notice_create", "communications:audience_preview", "communications:filters",
+                   "communications:filter_create")],
+    # 调研报告 (communications): the federation's roles read their federations' reports, the editors keep them; a chamber
+    # secretary, a department, an enterprise and the auditor 403 (communications/tests/test_reports_pages.py)
+    *[(page, None, {"admin": 200, "staff": 200, "leader": 200, "chamber1": 403, "chamber2": 403, "dept1": 403,
+                    "ent1": 403, "auditor": 403, "outsider_staff": 200})
+      for page in ("communications:reports", "communications:reports_export")],
+    ("communications:report_create", None, {"admin": 200, "staff": 200, "leader": 403, "chamber1": 403,
+                                            "chamber2": 403, "dept1": 403, "ent1": 403, "auditor": 403,
+                                            "outsider_staff": 200}),
+    # 宣传报道 (communications): the federation's roles and the chambers of the federation read, the editors keep and
+    # import (communications/tests/test_articles_pages.py, test_articles_import.py)
+    *[(page, None, {"admin": 200, "staff": 200, "leader": 200, "chamber1": 200, "chamber2": 200, "dept1": 403,
+                    "ent1": 403, "auditor": 403, "outsider_staff": 200})
+      for page in ("communications:articles", "communications:articles_export")],
+    *[(page, None, {"admin": 200, "staff": 200, "leader": 403, "chamber1": 403, "chamber2": 403, "dept1": 403,
+                    "ent1": 403, "auditor": 403, "outsider_staff": 200})
+      for page in ("communications:article_create", "communications:article_import",
+                   "communications:article_import_template")],
+    # 规章制度 (communications): the federation's roles and the chambers of the federation read, the editors keep
+    # (communications/tests/test_rules_pages.py)
+    *[(page, None, {"admin": 200, "staff": 200, "leader": 200, "chamber1": 200, "chamber2": 200, "dept1": 403,
+                    "ent1": 403, "auditor": 403, "outsider_staff": 200})
+      for page in ("communications:rules", "communications:rules_export")],
+    ("communications:rule_create", None, {"admin": 200, "staff": 200, "leader": 403, "chamber1": 403,
+                                          "chamber2": 403, "dept1": 403, "ent1": 403, "auditor": 403,
+                                          "outsider_staff": 200}),
+    # 友好商会 and 交流互访 (communications): the federation's roles read, the editors keep; a chamber secretary, a
+    # department, an enterprise and the auditor 403 (communications/tests/test_partners_pages.py)
+    *[(page, None, {"admin": 200, "staff": 200, "leader": 200, "chamber1": 403, "chamber2": 403, "dept1": 403,
+                    "ent1": 403, "auditor": 403, "outsider_staff": 200})
+      for page in ("communications:partners", "communications:partners_export", "communications:exchanges",
+                   "communications:exchanges_export")],
+    ("communications:partner_create", None, {"admin": 200, "staff": 200, "leader": 403, "chamber1": 403,
+                                             "chamber2": 403, "dept1": 403, "ent1": 403, "auditor": 403,
+                                             "outsider_staff": 200}),
 ]
 
 # Pages addressed by an import job's id: members/tests/test_import.py proves the owner is allowed and
@@ -494,6 +554,56 @@ COVERED_ELSEWHERE = {
     # enterprise/auditor 403, a chamber secretary 403 on the targets and contact requests, an unknown key or a
     # malformed row 404)
     "growth:figure_records",
+    # one notice, its attachment and one survey on the enterprise's phone: communications/tests/test_h5_pages.py
+    # (ent1 on what was sent to it; another enterprise's user, a withdrawn notice, a draft survey 404; every other
+    # role 403); the answers of one survey, one answer sheet, 转为诉求 and 提醒未填 (POST):
+    # communications/tests/test_responses_pages.py (readers read their scope — a chamber secretary its own chamber's
+    # surveys, chamber2 404 on chamber1's —, the senders remind, only the editors open an appeal, leader 403 on the
+    # writes, department/enterprise/auditor 403, another federation's staff 404)
+    "communications:h5_notice", "communications:h5_notice_attachment", "communications:h5_survey",
+    "communications:survey_responses", "communications:survey_remind", "communications:response",
+    "communications:response_appeal",
+    # one survey (查看/编辑/删除/复制, 发布/结束/重新开放), its questions (添加/编辑/删除/移动), its results and the
+    # raw answers' export: communications/tests/test_surveys_pages.py (every role: readers read their scope — chamber2
+    # 404 on chamber1's, a chamber 404 on the federation's —, the senders keep them, leader 403 on the writes,
+    # department/enterprise/auditor 403, another federation's staff 404)
+    "communications:survey", "communications:survey_edit", "communications:survey_delete",
+    "communications:survey_copy", "communications:survey_transition", "communications:question_create",
+    "communications:question_edit", "communications:question_delete", "communications:question_move",
+    "communications:survey_results", "communications:survey_answers_export",
+    # the records behind one figure of 通知调研统计: communications/tests/test_statistics.py (readers allowed,
+    # department/enterprise/auditor 403, a chamber secretary 403 on the research reports and the friendly
+    # organisations and 404 on another chamber's survey, an unknown key or a malformed row 404)
+    "communications:figure_records",
+    # one notice (查看/编辑/删除, 发送/撤回, 提醒未读), its receipts and their export, its attachments, one saved filter
+    # (编辑/删除): communications/tests/test_notices_pages.py, test_filters_pages.py (every role: readers read their
+    # scope — a chamber 404 on the federation's and another chamber's —, the senders keep their own, the federation
+    # 404 on writing a chamber's, leader 403 on the writes, department/enterprise/auditor 403, another federation's
+    # staff 404)
+    "communications:notice", "communications:notice_edit", "communications:notice_delete",
+    "communications:notice_transition", "communications:notice_remind", "communications:notice_recipients",
+    "communications:notice_recipients_export", "communications:notice_attachment", "communications:filter_edit",
+    "communications:filter_delete",
+    # one research report (查看/编辑/删除, its documents) and one article (查看/编辑/删除, its scans):
+    # communications/tests/test_reports_pages.py, test_articles_pages.py (every role: readers read their federation's,
+    # the editors keep, leader/chamber 403 on the writes, department/enterprise/auditor 403, another federation's
+    # staff 404); one 宣传报道导入 job: communications/tests/test_articles_import.py and the shared import pages' tests
+    # (its uploader only)
+    "communications:report", "communications:report_edit", "communications:report_delete",
+    "communications:report_document", "communications:article", "communications:article_edit",
+    "communications:article_delete", "communications:article_scan", "communications:article_import_job",
+    "communications:article_import_commit", "communications:article_import_errors",
+    # one rule (查看/编辑/删除/修订/废止) and one of its versions: communications/tests/test_rules_pages.py (every role:
+    # readers — the chambers too — read their federation's, the editors keep, leader/chamber 403 on the writes,
+    # department/enterprise/auditor 403, another federation's staff 404)
+    "communications:rule", "communications:rule_edit", "communications:rule_delete", "communications:rule_repeal",
+    "communications:rule_version_create", "communications:rule_version",
+    # one partner (查看/编辑/删除), its agreements and exchanges (新增/编辑/删除): communications/tests/test_partners_pages.py
+    # (every role: the federation's roles read, the editors keep, leader 403 on the writes, chamber/department/
+    # enterprise/auditor 403, another federation's staff 404)
+    "communications:partner", "communications:partner_edit", "communications:partner_delete",
+    "communications:agreement_create", "communications:agreement_edit", "communications:agreement_delete",
+    "communications:exchange_create", "communications:exchange_edit", "communications:exchange_delete",
 }
 
 CASES = [(page, target, role, expected[role]) for page, target, expected in MATRIX for role in ROLES]

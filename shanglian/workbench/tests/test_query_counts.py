@@ -89,6 +89,7 @@ def grow(cast, units, start):
             newest.append((chamber, enterprise, person))
         grow_welfare_and_honours(cast, n, newest)
         grow_growth(cast, n, newest)
+        grow_communications(cast, n, newest)
         other = testing.make_enterprise(cast.other)
         testing.make_membership(cast.other, other)
         for status in (Status.SUBMITTED, Status.HANDLING, Status.CLOSED):
@@ -213,6 +214,75 @@ def grow_growth(cast, n, newest):
     testing.make_post(other, by=cast.users.outsider_staff)
 
 
+def grow_communications(cast, n, newest):
+    """通知调研与宣传 of one unit (`newest`: each chamber with its newest member and that member's legal
+    representative): a federation notice sent to ent1 and the newest members (ent1's read), each chamber's notice to
+    its newest member and ent1, a withdrawn one; a saved filter; a federation survey with a question of each kind sent
+    to the same, answered by the newest members (and a draft of ent1's), each chamber's survey answered by its newest
+    member; a research report drawing on the survey and a visit; an article featuring the newest persons and
+    enterprises; a rule with two versions; a friendly organisation with an agreement and two exchanges; and the other
+    district's notice, survey, answer, report, article, rule and partner."""
+    from shanglian.communications.models import Agreement, RuleVersion
+
+    staff = cast.users.staff
+    firms = [cast.ent1] + [enterprise for _, enterprise, _ in newest]
+    notice = testing.make_notice(cast.district, by=staff, status="sent", title=f"关于开展调研的通知{n}",
+                                 sent_at=timezone.now())
+    for enterprise in firms:
+        testing.make_notice_recipient(notice, enterprise, read_at=timezone.now() if enterprise == cast.ent1 else None)
+    withdrawn = testing.make_notice(cast.district, by=staff, status="withdrawn", withdrawn_reason="内容有误")
+    testing.make_notice_recipient(withdrawn, cast.ent1)
+    testing.make_saved_filter(cast.district, name=f"友谊路街道会员{n}", criteria={"street": str(cast.street.pk)})
+    questions = [{"kind": "single", "text": f"经营状况{n}", "options": ["好转", "持平", "下滑"]},
+                 ("multiple", "主要困难"), {"kind": "scale", "text": "满意度"}, ("text", "意见建议"),
+                 {"kind": "number", "text": "从业人数", "minimum": 0, "unit": "人"}]
+    survey = testing.make_survey(cast.district, by=staff, status="open", title=f"民营企业发展环境问卷{n}",
+                                 questions=questions)
+    asked = list(survey.questions.order_by("order"))
+    for enterprise in firms:
+        testing.make_survey_recipient(survey, enterprise)
+    values = dict(zip(asked, ([n % 3], [0, 1], 4, f"建议{n}", 20 + n), strict=True))
+    for chamber, enterprise, _person in newest:
+        testing.make_response(survey, enterprise, answers=values)
+        chamber_user = cast.users.chamber1 if chamber == cast.chamber1 else cast.users.chamber2
+        own = testing.make_survey(cast.district, by=chamber_user, chamber=chamber, status="open",
+                                  audience="chamber", chamber_audience=chamber, questions=[("single", "是否参加")])
+        testing.make_survey_recipient(own, enterprise)
+        testing.make_survey_recipient(own, cast.ent1)
+        testing.make_response(own, enterprise, answers={own.questions.get(): [0]})
+        sent = testing.make_notice(cast.district, by=chamber_user, chamber=chamber, status="sent",
+                                   audience="chamber", chamber_audience=chamber, sent_at=timezone.now())
+        testing.make_notice_recipient(sent, enterprise)
+        testing.make_notice_recipient(sent, cast.ent1)
+    testing.make_response(survey, cast.ent1, by=cast.users.ent1, status="draft", answers={asked[0]: [0]})
+    report = testing.make_report(cast.district, title=f"民营经济发展调研报告{n}", submitted_to="both",
+                                 submitted_on=date(2025, 6, n), instructed=True, instructed_by="区委书记",
+                                 instructed_on=date(2025, 6, 10 + n))
+    report.surveys.add(survey)
+    report.visits.add(testing.make_visit(newest[0][1], recorded_by=staff))
+    testing.make_article(cast.district, title=f"民营企业家风采{n}", persons=[p for _, _, p in newest],
+                         enterprises=[e for _, e, _ in newest], published_on=date(2025, 5, n))
+    rule = testing.make_rule(cast.district, title=f"工作规则{n}")
+    RuleVersion.objects.create(rule=rule, version=2, text="第一条 修订。", adopted_by="executive",
+                               adopted_on=date(2025, 1, n), effective_from=date(2025, 2, n))
+    partner = testing.make_partner(cast.district, name=f"友好工商联{n}")
+    Agreement.objects.create(partner=partner, title=f"友好合作协议{n}", signed_on=date(2023, 5, n))
+    testing.make_exchange(partner)
+    testing.make_exchange(partner, direction="outgoing", date_=date(2025, 9, n))
+    other = testing.make_enterprise(cast.other)
+    other_notice = testing.make_notice(cast.other, by=cast.users.outsider_staff, status="sent",
+                                       sent_at=timezone.now())
+    testing.make_notice_recipient(other_notice, other)
+    other_survey = testing.make_survey(cast.other, by=cast.users.outsider_staff, status="open",
+                                       questions=[("single", "是否参加")])
+    testing.make_survey_recipient(other_survey, other)
+    testing.make_response(other_survey, other, answers={other_survey.questions.get(): [1]})
+    testing.make_report(cast.other)
+    testing.make_article(cast.other, enterprises=[other])
+    testing.make_rule(cast.other)
+    testing.make_exchange(testing.make_partner(cast.other))
+
+
 def _client(user):
     client = Client()
     client.force_login(user)
@@ -292,7 +362,11 @@ def test_the_grown_district_shows_every_role_more_rows(answers):
                                     "/api/v1/honours/lists/", "/api/v1/honours/assessments/",
                                     "/api/v1/growth/prospects/", "/api/v1/growth/applications/",
                                     "/api/v1/growth/enrollments/", "/api/v1/growth/directory/",
-                                    "/api/v1/growth/posts/", "/api/v1/growth/outcomes/", "/api/v1/growth/groups/"}
+                                    "/api/v1/growth/posts/", "/api/v1/growth/outcomes/", "/api/v1/growth/groups/",
+                                    "/api/v1/communications/notices/", "/api/v1/communications/surveys/",
+                                    "/api/v1/communications/responses/", "/api/v1/communications/reports/",
+                                    "/api/v1/communications/articles/", "/api/v1/communications/rules/",
+                                    "/api/v1/communications/partners/"}
 
 
 def test_the_catalogue_holds_every_list_and_statistics_page_of_the_site():
