@@ -46,12 +46,14 @@ def _display_name(name):
     return name[-200:] or "附件"
 
 
-def check_uploads(files, *, max_files=MAX_FILES, max_bytes=MAX_BYTES):
-    """Check every uploaded file; raise one ValidationError listing every problem, or return them checked."""
+def check_uploads(files, *, max_files=MAX_FILES, max_bytes=MAX_BYTES, field=None):
+    """Check every uploaded file; raise one ValidationError listing every problem, or return them checked. With
+    `field`, the problems are that form field's (a service raising them beside its other fields' reasons)."""
     files = [f for f in files if f]
     errors, checked = [], []
     if len(files) > max_files:
-        raise ValidationError(f"附件最多 {max_files} 个，您选择了 {len(files)} 个。")
+        errors = [f"附件最多 {max_files} 个，您选择了 {len(files)} 个。"]
+        raise ValidationError({field: errors} if field else errors[0])
     for upload in files:
         name = _display_name(getattr(upload, "name", ""))
         size = upload.size
@@ -81,8 +83,25 @@ def check_uploads(files, *, max_files=MAX_FILES, max_bytes=MAX_BYTES):
                 upload.seek(0)
         checked.append(CheckedUpload(upload, name, extension, ALLOWED_TYPES[extension], size))
     if errors:
-        raise ValidationError(errors)
+        raise ValidationError({field: errors} if field else errors)
     return checked
+
+
+def check_with_uploads(check, files, *, field):
+    """The values `check()` cleaned and the files `check_uploads` accepted — or one ValidationError with the reasons of
+    both, the files' under `field` (the form shows every reason at once)."""
+    errors, values, checked = {}, None, []
+    try:
+        values = check()
+    except ValidationError as exc:
+        errors = dict(exc.message_dict)
+    try:
+        checked = check_uploads(files, field=field)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    return values, checked
 
 
 def _folder(folder):

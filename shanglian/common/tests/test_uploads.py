@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
 from shanglian.appeals.models import Attachment
-from shanglian.common.uploads import check_uploads, kept_files
+from shanglian.common.uploads import check_uploads, check_with_uploads, kept_files
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -23,6 +23,27 @@ def test_the_type_comes_from_the_content_not_the_name():
     assert checked[0].extension == "pdf" and checked[0].name == "扫描件.docx"
     with pytest.raises(ValidationError, match="不是允许的类型"):
         check_uploads([SimpleUploadedFile("合同.pdf", b"<html><script>alert(1)</script></html>")])
+
+
+def test_a_field_carries_every_reason_of_the_files():
+    files = [SimpleUploadedFile("a.pdf", b""), SimpleUploadedFile("b.pdf", b"<html></html>")]
+    with pytest.raises(ValidationError) as refused:
+        check_uploads(files, field="proofs")
+    assert list(refused.value.message_dict) == ["proofs"] and len(refused.value.message_dict["proofs"]) == 2
+    with pytest.raises(ValidationError) as refused:
+        check_uploads([SimpleUploadedFile("a.pdf", PDF)] * 2, max_files=1, field="proofs")
+    assert refused.value.message_dict == {"proofs": ["附件最多 1 个，您选择了 2 个。"]}
+
+
+def test_the_record_and_its_files_are_refused_together():
+    def check():
+        raise ValidationError({"title": ["请填写标题。"]})
+
+    with pytest.raises(ValidationError) as refused:
+        check_with_uploads(check, [SimpleUploadedFile("a.pdf", b"")], field="scans")
+    assert set(refused.value.message_dict) == {"title", "scans"}
+    values, checked = check_with_uploads(lambda: {"title": "标题"}, [SimpleUploadedFile("a.pdf", PDF)], field="scans")
+    assert values == {"title": "标题"} and checked[0].extension == "pdf"
 
 
 def test_kept_files_are_stored_by_uuid_and_recorded(cast, media):

@@ -23,7 +23,7 @@ from shanglian.audit.models import AuditAction
 from shanglian.audit.services import record
 from shanglian.common.errors import raise_grouped
 from shanglian.common.records import delete_or_refuse, record_saved, snapshot
-from shanglian.common.uploads import check_uploads, kept_files, remove_stored
+from shanglian.common.uploads import check_with_uploads, kept_files, remove_stored
 from shanglian.members.selectors import enterprises_visible_to, persons_visible_to
 
 from ..models import Article, ArticleScan, OutletLevel
@@ -125,23 +125,6 @@ def check_article(actor, data, *, article=None, today=None):
     return values
 
 
-def _checked(check, files, field):
-    """The values `check()` cleaned and the files `check_uploads` accepted — or one ValidationError with the reasons of
-    both (the form shows every reason at once)."""
-    errors, values, checked = {}, None, []
-    try:
-        values = check()
-    except ValidationError as exc:
-        errors = dict(exc.message_dict)
-    try:
-        checked = check_uploads(files)
-    except ValidationError as exc:
-        errors[field] = exc.messages
-    if errors:
-        raise ValidationError(errors)
-    return values, checked
-
-
 def _locked(actor, article):
     editable = selectors.articles_editable_by(actor)  # 403 for a reader
     pk = getattr(article, "pk", article)
@@ -159,7 +142,7 @@ def save_article(*, actor, data, article=None, files=(), remove_scans=()):
         article = selectors.articles_editable_by(actor).filter(pk=getattr(article, "pk", article)).first()
         if article is None:
             raise PermissionDenied("您没有修改该宣传报道的权限。")
-    values, checked = _checked(lambda: check_article(actor, data, article=article), files, "scans")
+    values, checked = check_with_uploads(lambda: check_article(actor, data, article=article), files, field="scans")
     if article is None and actor.federation_id is None:
         raise ValidationError({"__all__": ["您的账号未关联工商联，不能登记宣传报道。"]})
     removed_ids = _ids(remove_scans)

@@ -93,13 +93,6 @@ def _content_errors(title, body):
     return errors
 
 
-def _checked_files(files):
-    try:
-        return check_uploads(files)
-    except ValidationError as exc:
-        raise ValidationError({"files": exc.messages}) from None
-
-
 def _file_names(notice):
     return "、".join(notice.attachments.order_by("id").values_list("original_name", flat=True))
 
@@ -116,7 +109,7 @@ def save_notice(*, actor, notice=None, title, body, audience, sms_copy=False, ch
     """Write a new draft (`notice` None) or change a draft; returns it. `files`: uploads to attach, `remove`: ids of
     its attachments to drop. Every problem is refused at once in Chinese (a `ValidationError` by field)."""
     federation, chamber = home_of(actor)
-    checked = _checked_files(files)
+    checked = check_uploads(files, field="files")
     title, body = _text(title), clean_html(body)
     targeted = {"audience": audience, "chamber_audience": chamber_audience, "committee": committee,
                 "working_group": working_group, "event": event, "saved_filter": saved_filter}

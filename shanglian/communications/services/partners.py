@@ -168,32 +168,44 @@ def save_agreement(*, actor, partner, data, agreement=None):
     require_partner_editor(actor)
     values = {name: data.get(name) for name in AGREEMENT_FIELDS}
     values["title"], values["summary"] = _text(values["title"]), _text(values["summary"])
-    with transaction.atomic():
-        if agreement is not None:
-            if not agreements_editable_by(actor).filter(pk=agreement.pk).exists():
-                raise PermissionDenied(OUT_OF_SCOPE)
-            partner = agreement.partner
-        partner = _locked_partner(actor, partner)
-        raise_grouped(agreement_errors(values, partner=partner))
-        before = None
-        if agreement is None:
-            agreement = Agreement(partner=partner)
-        else:
-            agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
-            before = snapshot(agreement)
-        for name, value in values.items():
-            setattr(agreement, name, value)
-        agreement.save()
-        record_saved(actor=actor, obj=agreement, before=before, detail={"partner": partner.pk})
-    return agreement
+    return _save_child(actor=actor, model=Agreement, editable=agreements_editable_by(actor), partner=partner,
+                       child=agreement, values=values, errors_of=lambda p: agreement_errors(values, partner=p))
 
 
 def delete_agreement(*, actor, agreement):
+    _delete_child(actor=actor, editable=agreements_editable_by(actor), child=agreement)
+
+
+def _save_child(*, actor, model, editable, partner, child, values, errors_of):
+    """Create (under `partner`) or change an agreement or an exchange (`child`): in one transaction the child is checked
+    to be in the actor's scope, its partner locked, the values checked against it, the child locked, saved and
+    audited."""
     with transaction.atomic():
-        if not agreements_editable_by(actor).filter(pk=agreement.pk).exists():
+        if child is not None:
+            if not editable.filter(pk=child.pk).exists():
+                raise PermissionDenied(OUT_OF_SCOPE)
+            partner = child.partner
+        partner = _locked_partner(actor, partner)
+        raise_grouped(errors_of(partner))
+        before = None
+        if child is None:
+            child = model(partner=partner)
+        else:
+            child = model.objects.select_for_update().get(pk=child.pk)
+            before = snapshot(child)
+        for name, value in values.items():
+            setattr(child, name, value)
+        child.save()
+        record_saved(actor=actor, obj=child, before=before, detail={"partner": partner.pk})
+    return child
+
+
+def _delete_child(*, actor, editable, child):
+    with transaction.atomic():
+        if not editable.filter(pk=child.pk).exists():
             raise PermissionDenied(OUT_OF_SCOPE)
-        _locked_partner(actor, agreement.partner_id)
-        delete_or_refuse(actor=actor, obj=agreement, detail={"partner": agreement.partner_id})
+        _locked_partner(actor, child.partner_id)
+        delete_or_refuse(actor=actor, obj=child, detail={"partner": child.partner_id})
 
 
 # --- exchanges ---------------------------------------------------------------------------------------------------
@@ -233,29 +245,10 @@ def save_exchange(*, actor, partner, data, exchange=None):
     for name in ("leader", "purpose", "outcome"):
         values[name] = _text(values[name])
     values["direction"] = values["direction"] or ""
-    with transaction.atomic():
-        if exchange is not None:
-            if not exchanges_editable_by(actor).filter(pk=exchange.pk).exists():
-                raise PermissionDenied(OUT_OF_SCOPE)
-            partner = exchange.partner
-        partner = _locked_partner(actor, partner)
-        raise_grouped(exchange_errors(values, actor=actor, partner=partner))
-        before = None
-        if exchange is None:
-            exchange = Exchange(partner=partner)
-        else:
-            exchange = Exchange.objects.select_for_update().get(pk=exchange.pk)
-            before = snapshot(exchange)
-        for name, value in values.items():
-            setattr(exchange, name, value)
-        exchange.save()
-        record_saved(actor=actor, obj=exchange, before=before, detail={"partner": partner.pk})
-    return exchange
+    return _save_child(actor=actor, model=Exchange, editable=exchanges_editable_by(actor), partner=partner,
+                       child=exchange, values=values,
+                       errors_of=lambda p: exchange_errors(values, actor=actor, partner=p))
 
 
 def delete_exchange(*, actor, exchange):
-    with transaction.atomic():
-        if not exchanges_editable_by(actor).filter(pk=exchange.pk).exists():
-            raise PermissionDenied(OUT_OF_SCOPE)
-        _locked_partner(actor, exchange.partner_id)
-        delete_or_refuse(actor=actor, obj=exchange, detail={"partner": exchange.partner_id})
+    _delete_child(actor=actor, editable=exchanges_editable_by(actor), child=exchange)

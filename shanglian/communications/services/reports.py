@@ -22,7 +22,7 @@ from shanglian.audit.models import AuditAction
 from shanglian.audit.services import record
 from shanglian.common.errors import raise_grouped
 from shanglian.common.records import delete_or_refuse, record_saved, snapshot
-from shanglian.common.uploads import check_uploads, kept_files, remove_stored
+from shanglian.common.uploads import check_with_uploads, kept_files, remove_stored
 
 from ..models import ReportDocument, ResearchReport
 from ..selectors import reports as selectors
@@ -116,23 +116,6 @@ def _federation_id(actor, report):
     return actor.federation_id
 
 
-def _checked(check, files, field):
-    """The values `check()` cleaned and the files `check_uploads` accepted — or one ValidationError with the reasons of
-    both (the form shows every reason at once)."""
-    errors, values, checked = {}, None, []
-    try:
-        values = check()
-    except ValidationError as exc:
-        errors = dict(exc.message_dict)
-    try:
-        checked = check_uploads(files)
-    except ValidationError as exc:
-        errors[field] = exc.messages
-    if errors:
-        raise ValidationError(errors)
-    return values, checked
-
-
 def _locked(actor, report):
     editable = selectors.reports_editable_by(actor)  # 403 for a reader
     pk = getattr(report, "pk", report)
@@ -150,7 +133,7 @@ def save_report(*, actor, data, report=None, files=(), remove_documents=()):
         report = selectors.reports_editable_by(actor).filter(pk=getattr(report, "pk", report)).first()
         if report is None:
             raise PermissionDenied("您没有修改该调研报告的权限。")
-    values, checked = _checked(lambda: check_report(actor, data, report=report), files, "documents")
+    values, checked = check_with_uploads(lambda: check_report(actor, data, report=report), files, field="documents")
     federation_id = _federation_id(actor, report)
     removed_ids = _ids(remove_documents)
     with kept_files(FOLDER) as keeper, transaction.atomic():

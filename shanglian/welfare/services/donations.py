@@ -214,10 +214,7 @@ def save_donation(*, actor, data, donation=None, files=()):
     if donation is not None:
         donation = _locked_or_404(actor, donation)
     resolved = check_donation(actor, data, donation=donation)
-    try:
-        checked = check_uploads(files)
-    except ValidationError as exc:
-        raise ValidationError({"proofs": exc.messages}) from None
+    checked = check_uploads(files, field="proofs")
     kind, donor = resolved["donor_kind"], resolved["donor"]
     with kept_files(PROOF_FOLDER) as keeper, transaction.atomic():
         before = None
