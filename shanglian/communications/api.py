@@ -41,6 +41,7 @@ from rest_framework.response import Response as ApiResponse
 
 from shanglian.accounts.roles import FEDERATION_ROLES, MEMBER_READER_ROLES, Role, role_of
 from shanglian.common.api import AuditedLookupMixin, IdField, InvalidInput, TextField
+from shanglian.ui.figures import share
 
 from .models import (
     Agreement,
@@ -184,7 +185,8 @@ def _label(field, label):
 
 
 def _rate(part, whole):
-    return round(part * 100 / whole, 1) if whole else None
+    rate = share(part, whole)
+    return None if rate is None else float(rate)
 
 
 class _TargetedSerializer(serializers.Serializer):

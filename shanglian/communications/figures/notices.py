@@ -16,7 +16,7 @@ Narrowing (a table row's drill-down): `chamber=` (the sending chamber's id, or "
 itself) and `audience=` (an `Audience` value); an id outside the user's scope or an unknown value is a 404.
 """
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404
 from django.urls import reverse
 
@@ -25,6 +25,7 @@ from shanglian.ui import figures as ui
 from shanglian.ui.listing import Column
 
 from ..models import Audience, Notice, NoticeRecipient
+from ..selectors.notices import receipt_counts
 from ..selectors.scopes import notices_visible_to
 from .common import NONE, grouped
 from .links import counted_card, records_url
@@ -68,12 +69,6 @@ def receipts_in(user, period, **narrowing):
     """The receipts (recipients) of those notices."""
     notices = notices_in(user, period, **narrowing).select_related(None).values("pk")
     return NoticeRecipient.objects.filter(notice__in=notices).select_related("notice", "read_by")
-
-
-def receipt_counts():
-    """The aggregates of a set of receipts: all of them, the enterprises among them, those read."""
-    return {"n": Count("pk"), "enterprises": Count("pk", filter=Q(enterprise__isnull=False)),
-            "read": Count("pk", filter=Q(read_at__isnull=False))}
 
 
 # --- registered figures ------------------------------------------------------------------------------------------
@@ -205,5 +200,5 @@ def last_sent(user):
     return notice, found
 
 
-__all__ = ["NARROWING", "RECORD_COLUMNS", "last_sent", "notices_in", "receipt_counts", "receipts_in",
+__all__ = ["NARROWING", "RECORD_COLUMNS", "last_sent", "notices_in", "receipts_in",
            "sections"]

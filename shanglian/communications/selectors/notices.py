@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce
 
 from shanglian.accounts.roles import SENDER_ROLES, Role, role_of
 from shanglian.common.selectors import filtered
+from shanglian.ui.figures import share
 
 from ..models import NoticeRecipient
 from .audience import users_reached
@@ -70,6 +71,13 @@ def can_keep(user, notice=None):
     return notice.chamber_id == user.chamber_id if role == Role.CHAMBER else notice.chamber_id is None
 
 
+def receipt_counts():
+    """The aggregates of a set of receipts: all of them (`n`), the enterprises among them, those read — the notice's
+    page, the API and the figures count them so."""
+    return {"n": Count("pk"), "enterprises": Count("pk", filter=Q(enterprise__isnull=False)),
+            "read": Count("pk", filter=Q(read_at__isnull=False))}
+
+
 @dataclass(frozen=True)
 class Reach:
     """One sent notice's reach and reading."""
@@ -87,20 +95,18 @@ class Reach:
     @property
     def read_rate(self):
         """Enterprises that opened it ÷ enterprises it was sent to, as a percentage (None when none)."""
-        return round(self.read * 100 / self.enterprises, 1) if self.enterprises else None
+        return share(self.read, self.enterprises)
 
 
 def notice_reach(notice):
     """The reach of one notice (zeros for a draft): recipients, enterprises, persons reached by SMS only, the active
     accounts of the recipient enterprises today, enterprises that read it."""
-    counts = NoticeRecipient.objects.filter(notice=notice).aggregate(
-        recipients=Count("pk"), enterprises=Count("pk", filter=Q(enterprise__isnull=False)),
-        read=Count("pk", filter=Q(read_at__isnull=False)))
+    counts = NoticeRecipient.objects.filter(notice=notice).aggregate(**receipt_counts())
     enterprise_ids = (NoticeRecipient.objects.filter(notice=notice, enterprise__isnull=False)
                       .values_list("enterprise_id", flat=True))
     accounts = users_reached(enterprise_ids).count() if counts["enterprises"] else 0
-    return Reach(recipients=counts["recipients"], enterprises=counts["enterprises"],
-                 sms_only=counts["recipients"] - counts["enterprises"], accounts=accounts, read=counts["read"])
+    return Reach(recipients=counts["n"], enterprises=counts["enterprises"],
+                 sms_only=counts["n"] - counts["enterprises"], accounts=accounts, read=counts["read"])
 
 
 RECIPIENT_STATES = {"read": "已读", "unread": "未读", "sms": "仅短信"}
