@@ -32,12 +32,11 @@ from shanglian.common.numbering import daily_number
 from shanglian.common.records import changes, delete_or_refuse, record_saved, snapshot
 from shanglian.common.richtext import clean_html, plain_text
 from shanglian.common.uploads import check_uploads, kept_files, remove_stored
-from shanglian.members.models import Person
 from shanglian.notifications.models import Notification
 from shanglian.notifications.services import notify
 
 from ..models import AUDIENCE_FIELDS, Notice, NoticeAttachment, NoticeRecipient
-from ..selectors.audience import audience_errors, recipients_of, users_reached
+from ..selectors.audience import audience_errors, recipients_of, texted_persons, users_reached
 from ..selectors.notices import notices_kept_by
 from ..workflow import NOTICE_FLOW
 from .reminders import remind_recipients
@@ -204,10 +203,7 @@ def send_notice(*, actor, notice):
                                                              person_id=r.person_id, name=r.name[:200])
                                              for r in reached])
         enterprise_ids = [r.enterprise_id for r in reached if r.enterprise_id]
-        texted = []
-        if notice.sms_copy:
-            person_ids = [r.person_id for r in reached if not r.enterprise_id]
-            texted = [(p.name, p.mobile) for p in Person.objects.filter(pk__in=person_ids) if p.mobile]
+        texted = texted_persons([r.person_id for r in reached if not r.enterprise_id]) if notice.sms_copy else []
         told = notify(users_reached(enterprise_ids), kind=NOTIFICATION_KIND, title=notice.title,
                       body=plain_text(notice.body, limit=120), url=reverse("communications:h5_notice", args=[notice.pk]),
                       sms=notice.sms_copy, texted=texted, sms_text=sms_text(notice))

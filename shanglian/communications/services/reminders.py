@@ -9,10 +9,9 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from shanglian.members.models import Person
 from shanglian.notifications.services import notify
 
-from ..selectors.audience import users_reached
+from ..selectors.audience import texted_persons, users_reached
 
 
 def remind_recipients(recipients, *, kind, title, body="", url="", sms=False):
@@ -27,9 +26,7 @@ def remind_recipients(recipients, *, kind, title, body="", url="", sms=False):
             return 0
         enterprise_ids = [e for _, e, _ in due if e]
         person_ids = [p for _, e, p in due if not e and p]
-        texted = []
-        if sms and person_ids:
-            texted = [(p.name, p.mobile) for p in Person.objects.filter(pk__in=person_ids) if p.mobile]
+        texted = texted_persons(person_ids) if sms else []
         notify(users_reached(enterprise_ids), kind=kind, title=title, body=body, url=url, sms=sms, texted=texted)
         recipients.model.objects.filter(pk__in=[pk for pk, _, _ in due]).update(
             reminded_at=now, reminders=F("reminders") + 1)
