@@ -33,8 +33,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from shanglian.accounts.models import User
-from shanglian.appeals.models import AppealCategory, Channel
-from shanglian.appeals.services import submit_appeal
+from shanglian.appeals.models import Appeal, Channel
 from shanglian.common.numbering import daily_number
 from shanglian.demo.draws import day_between, weighted
 from shanglian.demo.files import load_toml
@@ -338,22 +337,25 @@ class _Builder:
         return sum(1 for s in saved if s.status == Response.Status.SUBMITTED)
 
     def appeal_from_answers(self):
-        """转为诉求: the first answer about financing in the first closed survey, from a firm with a contact mobile."""
-        category = (AppealCategory.objects.filter(is_active=True, name__contains="融资").order_by("pk").first()
-                    or AppealCategory.objects.filter(is_active=True).order_by("pk").first())
-        if category is None or not self.closed_surveys:
+        """转为诉求: an answer about financing in the first closed survey whose firm then brought an appeal to the desk
+        (by phone or otherwise, not linked to a visit or an event) after answering — that appeal becomes the one the
+        answer opened (channel 问卷调查, its source the survey). The appeals demo wrote the appeal with its whole life,
+        dated before the day the demo is built; raising a new one through `submit_appeal` would date it today."""
+        if not self.closed_surveys:
             return 0
         survey = self.closed_surveys[0]
         answers = (Answer.objects.filter(response__survey=survey, response__status=Response.Status.SUBMITTED,
                                          question__kind=Question.Kind.TEXT, question__show_if__isnull=False)
-                   .exclude(text="").select_related("response__enterprise", "question").order_by("pk"))
+                   .exclude(text="").select_related("response", "question").order_by("pk"))
         for answer in answers:
-            enterprise = answer.response.enterprise
-            if not enterprise.contact_mobile:
+            appeal = (Appeal.objects.filter(enterprise_id=answer.response.enterprise_id, source_note="",
+                                            channel__in=(Channel.PHONE, Channel.OTHER),
+                                            submitted_at__gte=answer.response.submitted_at)
+                      .order_by("submitted_at", "pk").first())
+            if appeal is None:
                 continue
-            appeal = submit_appeal(actor=self.staff, enterprise=enterprise, category=category,
-                                   title=_TEXTS["appeal_title"], content=f"{_TEXTS['appeal_content']}（{answer.text}）",
-                                   channel=Channel.SURVEY, source_note=f"问卷调查：{survey.title}（{survey.number}）")
+            Appeal.objects.filter(pk=appeal.pk).update(
+                channel=Channel.SURVEY, source_note=f"问卷调查：{survey.title}（{survey.number}）"[:200])
             ResponseAppeal.objects.create(response=answer.response, question=answer.question, appeal=appeal)
             return 1
         return 0

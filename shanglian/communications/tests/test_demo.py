@@ -189,6 +189,7 @@ def test_an_appeal_was_opened_from_a_survey_answer(demo):
     raised = ResponseAppeal.objects.select_related("appeal", "response").get()
     assert raised.appeal.channel == Channel.SURVEY
     assert raised.appeal.enterprise_id == raised.response.enterprise_id
+    assert raised.appeal.submitted_at >= raised.response.submitted_at
 
 
 def test_research_reports_drawing_on_surveys_and_visits_some_with_an_instruction(demo):
