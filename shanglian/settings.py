@@ -154,6 +154,7 @@ INSTALLED_APPS = [
     "shanglian.honours",
     "shanglian.growth",
     "shanglian.communications",
+    "shanglian.reports",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "huey.contrib.djhuey",

@@ -19,6 +19,7 @@ urlpatterns = [
     path("honours/", include("shanglian.honours.urls")),
     path("growth/", include("shanglian.growth.urls")),
     path("communications/", include("shanglian.communications.urls")),
+    path("reports/", include("shanglian.reports.urls")),
     path("notifications/", include("shanglian.notifications.urls")),
     path("imports/", include("shanglian.imports.urls")),
     path("pickers/", include("shanglian.common.urls")),

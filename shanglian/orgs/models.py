@@ -1,5 +1,5 @@
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -30,6 +30,11 @@ class Federation(models.Model):
     region_code = models.CharField("行政区划代码", max_length=6, validators=[region_code_validator])
     parent = models.ForeignKey("self", verbose_name="上级工商联", null=True, blank=True,
                                on_delete=models.PROTECT, related_name="children")
+    # 商会覆盖率's measure (DESIGN §4): an industry (GB/T 4754 大类) counts once at least this many private
+    # enterprises of the federation are in it; staff set it with the report targets.
+    chamber_coverage_threshold = models.PositiveSmallIntegerField(
+        "商会覆盖率口径：行业内民营企业不少于（家）", default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(10000)])
 
     class Meta:
         verbose_name = "工商联"

@@ -72,14 +72,19 @@ FEDERATION = [
               ("专门委员会", "orgs:committee_list", "team"), ("职能部门", "orgs:department_list", "bank"),
               ("街道（镇）", "orgs:street_list", "location"), ("帮扶村", "orgs:village_list", "home")]),
 ]
+# 统计报告 (reports/navigation.py): the federation's roles only.
+REPORTS = ("统计报告", [("领导驾驶舱", "reports:dashboard", "chart"), ("指标库", "reports:catalogue", "book"),
+                    ("指标目标", "reports:targets", "flag"), ("外部指标", "reports:externals", "file"),
+                    ("各区对比", "reports:districts", "link"), ("报告引用指标", "reports:quoted", "star"),
+                    ("年度工作报告", "reports:annual", "file")])
 READER_EVENTS = ("活动管理", [("活动列表", "events:list", "calendar"), ("轮值主席", "events:roster", "team"),
                          ("活动统计", "events:statistics", "chart")])
 PERSONAL = ("个人中心", [("站内消息", "notifications:inbox", "bell"), ("账户与安全", "accounts:profile", "lock")])
 
 MENUS = {
-    "admin": [*FEDERATION[:6], WELFARE, ADMIN_HONOURS, *FEDERATION[8:], ("系统管理", [("管理后台", "admin:index", "setting")]), PERSONAL],
-    "staff": [*FEDERATION, PERSONAL],
-    "leader": [FEDERATION[0], MEMBERS_READ, *FEDERATION[2:4], READER_EVENTS, LEADER_ENGAGEMENT, *FEDERATION[6:9],
+    "admin": [FEDERATION[0], REPORTS, *FEDERATION[1:6], WELFARE, ADMIN_HONOURS, *FEDERATION[8:], ("系统管理", [("管理后台", "admin:index", "setting")]), PERSONAL],
+    "staff": [FEDERATION[0], REPORTS, *FEDERATION[1:], PERSONAL],
+    "leader": [FEDERATION[0], REPORTS, MEMBERS_READ, *FEDERATION[2:4], READER_EVENTS, LEADER_ENGAGEMENT, *FEDERATION[6:9],
                LEADER_COMMS, *FEDERATION[10:], PERSONAL],
     "chamber1": [FEDERATION[0], MEMBERS_READ, *FEDERATION[2:4], READER_EVENTS, CHAMBER_ENGAGEMENT, WELFARE,
                  CHAMBER_HONOURS, CHAMBER_GROWTH, CHAMBER_COMMS,
