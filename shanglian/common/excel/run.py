@@ -177,9 +177,12 @@ def _convert_block(block, plan, caches):
         block = [row if len(row) >= needed else [*row, *[""] * (needed - len(row))] for row in block]
     columns, problems, blank = [], {}, None
     for (position, _, header, required, convert_cell), cache in zip(plan, caches, strict=True):
-        out = convert_column(convert_cell, [row[position] for row in block], cache)
-        if blank is None or blank:
-            empty = {index for index, value in enumerate(out) if value is EMPTY} if EMPTY in out else set()
+        cells = [row[position] for row in block]
+        out = convert_column(convert_cell, cells, cache)
+        if blank is None or blank:  # a cell of spaces only converts to None: as blank as an empty one
+            empty = {index for index, value in enumerate(out) if value is EMPTY or (
+                value is None and cells[index].__class__ is str and not cells[index].strip())} \
+                if EMPTY in out or None in out else set()
             blank = empty if blank is None else blank & empty
         if CellProblem not in set(map(type, out)) and not (required and None in out):
             columns.append(out)  # nothing failed, nothing required missing: the common case
