@@ -22,7 +22,7 @@ Definitions (the same words are each figure's `definition`):
   一般 60, 不满意 40, 很不满意 20), over the feedback on check-ins of the period's held events.
 
 Every figure takes `programme=` (a Programme id: only that programme's events), and for the drill-down of a
-table row `kind=` (a DictItem id), `organiser=` (Event.Organiser) with `federation=`/`chamber=`/`committee=`/
+table row `kind=` (a DictItem id, or its code: "training"), `organiser=` (Event.Organiser) with `federation=`/`chamber=`/`committee=`/
 `working_group=`. Ratios keep the denominator's records (enterprises, places) and say so.
 
 Cost (issue 20: the page's queries do not grow with the data): every aggregate is one grouped query. The
@@ -37,13 +37,15 @@ period's check-ins and the ten years' per-event counts: bench/bench_event_stats.
 
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import Case, Count, Exists, IntegerField, Min, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils import timezone
 
 from shanglian.accounts.roles import FEDERATION_ROLES, Role, role_of
 from shanglian.common.models import DictItem
 from shanglian.common.periods import Period
+from shanglian.common.validators import is_id
 from shanglian.members.figures import counts_by_kind_on
 from shanglian.members.models import ChamberMembership, Enterprise, Membership
 from shanglian.members.selectors import enterprises_visible_to, membership_in_force_q, memberships_visible_to
@@ -51,7 +53,7 @@ from shanglian.orgs.models import Committee
 from shanglian.orgs.selectors import chambers_in_scope, count_of, federation_ids_in_scope
 from shanglian.ui.figures import figure, mean, share
 
-from .models import PLACE_STATUSES, TRAINING_KINDS, CheckIn, Event, Feedback, Invitation
+from .models import PLACE_STATUSES, TRAINING_KINDS, ChairDuty, CheckIn, Event, Feedback, Invitation
 from .selectors import checkins_visible_to, events_visible_to, programmes_visible_to
 
 NOT_HELD = (Event.Status.DRAFT, Event.Status.CANCELLED)
@@ -71,9 +73,14 @@ def _narrow(user, events, *, prefix="", programme=None, kind=None, organiser=Non
             raise Http404("没有该项目。")
         conditions["programme_id"] = programme
     if kind is not None:
-        if not DictItem.objects.filter(kind="event_kind", pk=kind).exists():
+        # an id (a table row's drill-down) or a code of the dictionary ("training": stable across databases)
+        by_code = isinstance(kind, str) and not kind.strip().isdigit()
+        if not by_code and not is_id(kind):
             raise Http404("没有该活动类型。")
-        conditions["kind_id"] = kind
+        found = Q(code=kind) if by_code else Q(pk=int(kind))
+        if not DictItem.objects.filter(found, kind="event_kind").exists():
+            raise Http404("没有该活动类型。")
+        conditions["kind__code" if by_code else "kind_id"] = kind if by_code else int(kind)
     if organiser is not None:
         if organiser not in ORGANISER_LABELS:
             raise Http404("没有该主办方类型。")
@@ -449,3 +456,61 @@ def satisfaction(*, user, period, **narrowing):
     score, _ = feedback_score(user, period, **narrowing)
     records = _feedback(user, period, **narrowing).select_related("checkin", "checkin__event")
     return score, records
+
+
+# --- the rotating chair, the years of trainings -------------------------------------------------------------
+DUTIES = ("月份与统计期间有交集的轮值主席排班，每月一人次（工商联本级的轮值主席；指定商会时为该商会的轮值会长；"
+          "商会秘书处为本商会的轮值会长）")
+TRAINING_YEARS = ("截至统计期末连续举办培训类活动（培训班、研讨班，不含草稿和已取消的）的年数：从统计期末所在年度"
+                  "（该年度截至期末尚未举办时从上一年度）往前逐年计算，某年没有举办即中断；记录为计入的各年度培训活动")
+
+
+def chair_duties_in(user, period, *, chamber=None):
+    """The roster months (`ChairDuty`) of the period: the federations' own rosters of a federation role's scope (one
+    chamber's with `chamber=`, an id in its scope), a chamber secretary's own chamber's; 403 for the other roles."""
+    role = role_of(user)
+    months = ChairDuty.objects.filter(month__gte=period.start.replace(day=1), month__lte=period.end)
+    if role in FEDERATION_ROLES:
+        if chamber is None:
+            duties = months.filter(federation_id__in=federation_ids_in_scope(user), chamber__isnull=True)
+        elif chambers_in_scope(user).filter(pk=chamber).exists():
+            duties = months.filter(chamber_id=chamber)
+        else:
+            raise Http404("没有该商会。")
+    elif role == Role.CHAMBER and user.chamber_id and chamber in (None, user.chamber_id):
+        duties = months.filter(chamber_id=user.chamber_id)
+    else:
+        events_visible_to(user)  # the refusal (403) of the other roles
+        raise Http404("没有该商会。")
+    return duties.select_related("federation", "chamber", "position", "position__person")
+
+
+@figure("events.chair_duties", label="轮值主席值班", unit="人次", definition=DUTIES)
+def chair_duties(*, user, period, chamber=None):
+    return chair_duties_in(user, period, chamber=chamber)
+
+
+def training_years(user, period, **narrowing):
+    """(years, events) of `TRAINING_YEARS`: the run of consecutive years of held trainings up to the period's end
+    and the trainings of those years (up to the period's end). Two queries: the first training, then the years."""
+    trainings = _narrow(user, events_visible_to(user).exclude(status__in=NOT_HELD).filter(TRAINING), **narrowing)
+    trainings = trainings.filter(starts_at__lt=period.bounds[1])
+    first = trainings.order_by().aggregate(first=Min("starts_at"))["first"]
+    if first is None:
+        return 0, with_attendance_counts(trainings)
+    years = range(timezone.localtime(first).year, period.end.year + 1)
+    held = set(trainings.order_by().annotate(year=year_case(years)).values_list("year", flat=True).distinct())
+    last = period.end.year if period.end.year in held else period.end.year - 1
+    run = 0
+    while last - run in held:
+        run += 1
+    if not run:
+        return 0, with_attendance_counts(trainings.none())
+    start = Period.year(last - run + 1).bounds[0]
+    return run, with_attendance_counts(trainings.filter(starts_at__gte=start))
+
+
+@figure("events.training_programmes_years", label="连续举办培训班年数", unit="年", compare=False,
+        definition=TRAINING_YEARS)
+def training_programmes_years(*, user, period, **narrowing):
+    return training_years(user, period, **narrowing)

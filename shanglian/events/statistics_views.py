@@ -403,13 +403,22 @@ FEEDBACK_COLUMNS = [
     Column("签到人", "checkin.name"), Column("总体评价", "get_score_display", sort="score"),
     Column("意见建议", "suggestion", wrap=True), Column("提交时间", lambda f: _local(f.submitted_at), sort="submitted_at"),
 ]
+DUTY_COLUMNS = [
+    Column("月份", lambda d: f"{d.month:%Y年%-m月}", link=lambda d: reverse("events:duty", args=[d.pk]), sort="month"),
+    Column("轮值主席", "position.person.name"), Column("职务", "position.get_title_display"),
+    Column("所属", lambda d: d.chamber.name if d.chamber_id else d.federation.name, wrap=True),
+    Column("借调工作人员", "seconded_staff", wrap=True),
+]
 COLUMNS = {
     "events.held": EVENT_COLUMNS, "events.trainings": EVENT_COLUMNS,
     "events.attendance": CHECKIN_COLUMNS, "events.training_attendance": CHECKIN_COLUMNS,
     "events.members_attending": ENTERPRISE_COLUMNS, "events.enterprises_attending": ENTERPRISE_COLUMNS,
     "events.member_participation": ENTERPRISE_COLUMNS, "events.enterprise_participation": ENTERPRISE_COLUMNS,
     "events.turnout": INVITATION_COLUMNS, "events.satisfaction": FEEDBACK_COLUMNS,
+    "events.chair_duties": DUTY_COLUMNS, "events.training_programmes_years": EVENT_COLUMNS,
 }
+# The figures that take only some of the drill-down's parameters (the others take them all).
+TAKES = {"events.chair_duties": ("chamber",)}
 ID_PARAMS = ("programme", "kind", "federation", "chamber", "committee")
 
 
@@ -443,5 +452,8 @@ def figure_records(request, key):
     events_visible_to(request.user)
     form = PeriodForm(request.GET or None)
     period = form.period()
+    narrowing = _narrowing(request)
+    if key in TAKES:
+        narrowing = {name: value for name, value in narrowing.items() if name in TAKES[key]}
     return ui.records_page(request, key=key, period=period, columns=COLUMNS[key],
-                           breadcrumbs=[("活动管理", None), ("活动统计", "events:statistics")], **_narrowing(request))
+                           breadcrumbs=[("活动管理", None), ("活动统计", "events:statistics")], **narrowing)

@@ -19,16 +19,24 @@ Shares are percentages as `Decimal`, rounded half up (四舍五入) to one decim
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
-from django.db.models import Count, F, Q, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce, Substr
 from django.http import Http404
+from django.urls import reverse
 
+from shanglian.accounts.roles import FEDERATION_ROLES, require_role
+from shanglian.common.industry import industry_division
+from shanglian.common.models import IndustryCode
+from shanglian.orgs.figures import active_chambers
+from shanglian.orgs.models import Chamber
 from shanglian.orgs.selectors import chambers_in_scope
 from shanglian.ui.figures import figure, percent, share
+from shanglian.ui.listing import Column
 
 from .models import ChamberMembership, Membership
-from .selectors import membership_in_force_q, memberships_visible_to
+from .selectors import enterprises_visible_to, membership_in_force_q, memberships_visible_to
 from .summaries import DATED, dated_sum, in_force_sum, scope_of
 from .summaries import rows as summary_rows
 
@@ -412,3 +420,138 @@ def members_of_chamber(*, user, period, chamber):
 def members_of_street(*, user, period, street=None):
     records = in_force(user, period.end).filter(kind=Membership.Kind.ENTERPRISE)
     return records.filter(enterprise__street_id=street) if street else records.filter(enterprise__street__isnull=True)
+
+
+# --- the registry: 商会覆盖率, 注册资本千万元/亿元以上民营企业 ---------------------------------------------------------
+# These read the enterprise registry (every enterprise of the scope, members or not), so they are the federation
+# roles' (a chamber secretary's scope is its members, not the district's firms: 403). 民营企业 here are the
+# enterprises of 企业类型 私营企业 (`PRIVATE_TYPE`; 个体工商户 are not enterprises, 外商/港澳台投资 not private).
+# The registry keeps no closing date and no history of capital: an enterprise is counted on a day when it was
+# founded on or before it (one without a founding date counts), with its registered capital as recorded now.
+PRIVATE_TYPE = "private"
+CAPITAL_10M = Decimal("1000")  # 万元: registered capital of 1000万元 (一千万元)
+CAPITAL_100M = Decimal("10000")  # 万元: 1亿元
+REGISTRY = ("统计期末（期末晚于今天时为今天）已成立（未填成立日期的视为已成立）的本工商联及所辖工商联登记的私营企业"
+            "（企业类型为“私营企业”，不论是否会员）")
+
+
+def private_enterprises(user, on):
+    """The private enterprises of the federation role's registry founded on or before `on` (see above)."""
+    require_role(user, *FEDERATION_ROLES)
+    return (enterprises_visible_to(user).filter(enterprise_type__code=PRIVATE_TYPE).exclude(founded__gt=on)
+            .select_related("industry", "enterprise_type", "street"))
+
+
+def _capital_figure(user, period, floor):
+    return private_enterprises(user, period.as_of()).filter(registered_capital__gte=floor)
+
+
+@figure("members.capital_10m", label="注册资本千万元以上民营企业", unit="家",
+        definition=f"{REGISTRY}中注册资本不低于1000万元的企业（注册资本按当前登记数）")
+def capital_10m(*, user, period):
+    return _capital_figure(user, period, CAPITAL_10M)
+
+
+@figure("members.capital_100m", label="注册资本亿元以上民营企业", unit="家",
+        definition=f"{REGISTRY}中注册资本不低于1亿元的企业（注册资本按当前登记数）")
+def capital_100m(*, user, period):
+    return _capital_figure(user, period, CAPITAL_100M)
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """商会覆盖率 (DESIGN §4): the GB/T 4754 大类 where at least `threshold` private enterprises of the registry are
+    (`concentrated`: {division code: enterprises}), those of them an active 行业商会 covers (`covered`), the share."""
+
+    threshold: int
+    concentrated: dict
+    covered: frozenset
+
+    @property
+    def rate(self):
+        """Covered ÷ concentrated industries in %; None (无数据) when no industry reaches the threshold."""
+        return share(len(self.covered), len(self.concentrated))
+
+
+def coverage_threshold(user):
+    """N of 商会覆盖率: the user's federation's `chamber_coverage_threshold` (a city user's own; a city user seen
+    from one of its districts, that district's)."""
+    require_role(user, *FEDERATION_ROLES)
+    return user.federation.chamber_coverage_threshold
+
+
+def chamber_coverage_of(user, on):
+    """The `Coverage` of the user's scope on `on`: one grouped query over the private enterprises by the 大类 of
+    their industry code (a 门类-only code has none), one over the active industry chambers' industries."""
+    threshold = coverage_threshold(user)
+    rows = (private_enterprises(user, on).order_by().annotate(division=Substr("industry_id", 1, 2))
+            .values("division").annotate(n=Count("pk")).filter(n__gte=threshold))
+    concentrated = {row["division"]: row["n"] for row in rows if industry_division(row["division"])}
+    chambers = active_chambers(user, on, Chamber.Kind.INDUSTRY)
+    codes = chambers.filter(industries__isnull=False).order_by().values_list("industries__code", flat=True).distinct()
+    covered = {industry_division(code) for code in codes} & concentrated.keys()
+    return Coverage(threshold, concentrated, frozenset(covered))
+
+
+def _divisions(user, on, codes):
+    """The 大类 rows of `codes`, each with the number of the scope's private enterprises in it (`private_count`) and
+    whether an active 行业商会 covers it (`covered`): the drill-down's records."""
+    private = (private_enterprises(user, on).select_related(None).order_by()
+               .annotate(division=Substr("industry_id", 1, 2)).filter(division=OuterRef("code"))
+               .values("division"))
+    industry_chambers = active_chambers(user, on, Chamber.Kind.INDUSTRY).filter(
+        industries__code__startswith=OuterRef("code"))
+    return (IndustryCode.objects.filter(level=IndustryCode.Level.DIVISION, code__in=sorted(codes))
+            .annotate(private_count=Coalesce(Subquery(private.annotate(n=Count("*")).values("n")), 0,
+                                           output_field=IntegerField()),
+                      covered=Exists(industry_chambers))
+            .order_by("code"))
+
+
+CONCENTRATED = ("统计期末私营企业集聚的行业：国民经济行业分类（GB/T 4754-2017）大类中，" + REGISTRY +
+                "不少于N家的大类（N为本工商联设定的商会覆盖率口径，默认10家）")
+COVERED = ("状态为“正常”、成立日期不晚于统计期末的行业商会“覆盖行业”所含的大类（商会状态只记当前状态）")
+
+
+@figure("members.industries_concentrated", label="民营企业集聚行业", unit="个", definition=CONCENTRATED)
+def industries_concentrated(*, user, period):
+    on = period.as_of()
+    found = chamber_coverage_of(user, on)
+    return len(found.concentrated), _divisions(user, on, found.concentrated)
+
+
+@figure("members.industries_covered", label="行业商会覆盖的集聚行业", unit="个",
+        definition=f"民营企业集聚行业（{CONCENTRATED}）中，有{COVERED}的")
+def industries_covered(*, user, period):
+    on = period.as_of()
+    found = chamber_coverage_of(user, on)
+    return len(found.covered), _divisions(user, on, found.covered)
+
+
+@figure("members.chamber_coverage", label="商会覆盖率", unit="%",
+        definition=f"行业商会覆盖的集聚行业 ÷ 民营企业集聚行业（{CONCENTRATED}；覆盖指有{COVERED}）；"
+                   "没有大类达到N家时为“无数据”；记录为集聚行业（分母）")
+def chamber_coverage(*, user, period):
+    on = period.as_of()
+    found = chamber_coverage_of(user, on)
+    return found.rate, _divisions(user, on, found.concentrated)
+
+
+# --- the drill-down's columns of the registry figures (the membership figures' are statistics_views') -----------
+ENTERPRISE_COLUMNS = [
+    Column("企业名称", "name", link=lambda e: reverse("members:enterprise_detail", args=[e.pk]), wrap=True,
+           sort="name"),
+    Column("统一社会信用代码", "uscc"),
+    Column("行业", lambda e: str(e.industry), wrap=True),
+    Column("注册资本（万元）", "registered_capital", sort="registered_capital"),
+    Column("成立日期", "founded", sort="founded"),
+]
+DIVISION_COLUMNS = [
+    Column("行业大类", str, wrap=True, sort="code"),
+    Column("私营企业（家）", "private_count"),
+    Column("行业商会覆盖", lambda d: "已覆盖" if d.covered else "未覆盖",
+           tag=lambda d: "tag-success" if d.covered else "tag-danger"),
+]
+RECORD_COLUMNS = {"members.capital_10m": ENTERPRISE_COLUMNS, "members.capital_100m": ENTERPRISE_COLUMNS,
+                  **dict.fromkeys(("members.industries_concentrated", "members.industries_covered",
+                                   "members.chamber_coverage"), DIVISION_COLUMNS)}

@@ -192,6 +192,8 @@ def figure_records(request):
             raise Http404("没有该记录。") from None
     # a figure "in force" is counted on the day; the joins over the year up to it
     label = f"{on:%Y年}1月1日至{on:%-m月%-d日}" if key in SPAN_FIGURES else f"{on:%Y年%-m月%-d日}"
-    return ui.records_page(request, key=key, period=as_period(on), columns=RECORD_COLUMNS,
+    # the registry figures (enterprises, industries) name their own columns; the others list memberships
+    columns = figures.RECORD_COLUMNS.get(key, RECORD_COLUMNS)
+    return ui.records_page(request, key=key, period=as_period(on), columns=columns,
                            breadcrumbs=[("会员管理", None), ("会员统计", "members:member_statistics")],
                            period_label=label, **kwargs)

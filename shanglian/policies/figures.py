@@ -1,5 +1,5 @@
 """Policy figures, registered with the figures layer (`shanglian.ui.figures`): how many policies are live,
-how many were published in a period, how many times they were pushed to enterprises and how many of
+how many were published in a period and by how many departments, how many times they were pushed to enterprises and how many of
 those pushes were read. Records come from `selectors.policies_visible_to(user)` (the federation's
 policies, drafts included; the live ones of the federations above for a chamber or a department), so
 every figure is scoped like the library itself."""
@@ -24,6 +24,14 @@ def live_policies(*, user, period):
 def published_policies(*, user, period):
     return (policies_visible_to(user).exclude(status=Policy.Status.DRAFT)
             .filter(published_on__gte=period.start, published_on__lte=period.end))
+
+
+@figure("policies.issuing_departments", label="发布政策的部门", unit="个",
+        definition="统计期间内新发布政策（已发布、发布日期在统计期间内，其后失效的也计入，草稿不计）的发布部门数，"
+                   "同一部门发布多条只计一次；记录为这些政策")
+def issuing_departments(*, user, period):
+    policies = published_policies(user=user, period=period)
+    return policies.order_by().aggregate(n=Count("department_id", distinct=True))["n"], policies
 
 
 def deliveries(user, period, policies=None):

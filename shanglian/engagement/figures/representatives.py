@@ -13,6 +13,8 @@ Definitions (the same words are each figure's `definition`); every date is the p
   federation itself, not of a chamber) in force on that day; **执委中安排为人大代表、政协委员**: those of them who
   hold an NPC or CPPCC arrangement (any level; a 党代表 does not count) in force on that day.
 - **新生代占比** = 新生代企业家 among the 代表人士 ÷ 代表人士; none → no value (shown 无数据).
+- **代表人士所获荣誉**: the persons' honours (`PersonHonour`) of the years the period lies in (an honour has a year
+  only); the records are the honours. An honour keeps no level (国家/省/市/区): it is not narrowed by one.
 - Age bands from `birth_year` at that day's year: 35岁及以下, 36–45岁, 46–55岁, 56–65岁, 65岁以上, 未填.
 
 Drill-downs: `engagement.representatives` takes `band=` (a key of `AGE_BANDS` or "none"), `education=` /
@@ -38,7 +40,7 @@ from shanglian.ui import figures as ui
 from shanglian.ui.listing import Column
 
 from ..models import Arrangement, arrangement_in_force_q
-from ..selectors.representatives import arrangements_visible_to, position_in_force_q
+from ..selectors.representatives import arrangements_visible_to, honours_visible_to, position_in_force_q
 from .links import card, records_url
 
 SOURCE = "engagement-representatives"  # the json_script element of this part's charts
@@ -177,6 +179,15 @@ def new_generation_share(*, user, period):
     return ui.share(counts["young"], counts["n"]), persons
 
 
+HONOURS = ("年度在统计期间内的代表人士个人荣誉（荣誉只记年度：季度、月份统计时计其所在年度的荣誉；"
+           "商会秘书处为本商会会员企业人士的荣誉）；一人获多项荣誉各计一项")
+
+
+@ui.figure("engagement.person_honours", label="代表人士所获荣誉", unit="项", definition=HONOURS)
+def person_honours(*, user, period):
+    return honours_visible_to(user).filter(year__gte=period.start.year, year__lte=period.end.year)
+
+
 # --- the statistics page's part ------------------------------------------------------------------------------
 NARROWING = {
     "engagement.representatives": ("band", "education", "affiliation", "new_generation"),
@@ -206,6 +217,12 @@ _ARRANGEMENT_COLUMNS = [
     Column("起始日期", lambda a: a.start.isoformat(), sort="start"),
     Column("届满日期", lambda a: a.end.isoformat() if a.end else "", sort="end"),
 ]
+_HONOUR_COLUMNS = [
+    Column("姓名", "person.name", link=lambda h: _profile(h.person_id), sort="person__name"),
+    Column("荣誉名称", "title", wrap=True),
+    Column("授予单位", "conferred_by", wrap=True),
+    Column("年度", "year", sort="year"),
+]
 RECORD_COLUMNS = {
     "engagement.representatives": _PERSON_COLUMNS,
     "engagement.executives": _PERSON_COLUMNS,
@@ -213,6 +230,7 @@ RECORD_COLUMNS = {
     "engagement.new_generation_share": _PERSON_COLUMNS,
     "engagement.arrangements": _ARRANGEMENT_COLUMNS,
     "engagement.new_arrangements": _ARRANGEMENT_COLUMNS,
+    "engagement.person_honours": _HONOUR_COLUMNS,
 }
 
 

@@ -18,9 +18,10 @@ period (`donated_on`, both ends included).
 Narrowing (the drill-down of a table row): every figure here takes `campaign=` (a Campaign id, or "none": no
 campaign), `chamber=` (the organising Chamber's id, or "none": organised by the federation itself), `section=` (a
 GB/T 4754 门类 letter: donations of enterprises of that section, or "none": the person and chamber donors, who
-have no industry) and `donor_kind=` (enterprise/person/chamber); an id outside the user's scope or an unknown
-value is a 404. `RECORD_COLUMNS` gives each figure's columns for `ui.figures.records_page`; `NARROWING` the
-parameters each takes.
+have no industry), `donor_kind=` (enterprise/person/chamber) and `campaign_kind=` (a code of the dictionary
+`welfare_campaign_kind`, e.g. "epidemic" 疫情防控: the donations to campaigns of that kind); an id outside the
+user's scope or an unknown value is a 404. `RECORD_COLUMNS` gives each figure's columns for
+`ui.figures.records_page`; `NARROWING` the parameters each takes.
 """
 
 from dataclasses import dataclass
@@ -31,7 +32,7 @@ from django.db.models import Case, Count, IntegerField, Sum, Value, When
 from django.http import Http404
 from django.urls import reverse
 
-from shanglian.common.models import IndustryCode
+from shanglian.common.models import DictItem, IndustryCode
 from shanglian.common.money import fen, yuan_text
 from shanglian.common.periods import Period
 from shanglian.members.models import Enterprise
@@ -108,8 +109,12 @@ def grouped(donations, *fields):
 
 
 # --- the records ------------------------------------------------------------------------------------------------
-def _narrowed(user, rows, *, campaign=None, chamber=None, section=None, donor_kind=None):
+def _narrowed(user, rows, *, campaign=None, chamber=None, section=None, donor_kind=None, campaign_kind=None):
     """`rows` of one table row (see the module's docstring); 404 for an id outside the scope or an unknown value."""
+    if campaign_kind is not None:
+        if not DictItem.objects.filter(kind="welfare_campaign_kind", code=campaign_kind).exists():
+            raise Http404("没有该公益项目类别。")
+        rows = rows.filter(campaign__kind__code=campaign_kind)
     if campaign is not None:
         if campaign == NONE:
             rows = rows.filter(campaign__isnull=True)
@@ -146,38 +151,50 @@ def donations_in(user, period, **narrowing):
 
 # --- registered figures ------------------------------------------------------------------------------------------
 @ui.figure("welfare.donations", label="捐赠笔数", unit="笔", definition=COUNT)
-def donations(*, user, period, campaign=None, chamber=None, section=None, donor_kind=None):
-    return donations_in(user, period, campaign=campaign, chamber=chamber, section=section, donor_kind=donor_kind)
+def donations(*, user, period, campaign=None, chamber=None, section=None, donor_kind=None,
+        campaign_kind=None):
+    return donations_in(user, period, campaign=campaign, chamber=chamber, section=section, donor_kind=donor_kind,
+                        campaign_kind=campaign_kind)
 
 
 @ui.figure("welfare.donors", label="捐赠方", unit="个", definition=DONORS)
-def donors(*, user, period, campaign=None, chamber=None, section=None, donor_kind=None):
-    rows = donations_in(user, period, campaign=campaign, chamber=chamber, section=section, donor_kind=donor_kind)
+def donors(*, user, period, campaign=None, chamber=None, section=None, donor_kind=None,
+        campaign_kind=None):
+    rows = donations_in(user, period, campaign=campaign, chamber=chamber, section=section, donor_kind=donor_kind,
+                        campaign_kind=campaign_kind)
     return totals(rows).donors, rows
 
 
 @ui.figure("welfare.donor_enterprises", label="捐赠企业", unit="家", definition=ENTERPRISES)
-def donor_enterprises(*, user, period, campaign=None, chamber=None, section=None, donor_kind=None):
-    rows = donations_in(user, period, campaign=campaign, chamber=chamber, section=section, donor_kind=donor_kind)
+def donor_enterprises(*, user, period, campaign=None, chamber=None, section=None, donor_kind=None,
+        campaign_kind=None):
+    rows = donations_in(user, period, campaign=campaign, chamber=chamber, section=section, donor_kind=donor_kind,
+                        campaign_kind=campaign_kind)
     return Enterprise.objects.filter(pk__in=rows.filter(donor_enterprise__isnull=False).values("donor_enterprise_id")
                                      ).select_related("industry")
 
 
 @ui.figure("welfare.cash", label="捐款", unit="万元", definition=CASH)
-def cash(*, user, period, campaign=None, chamber=None, section=None, donor_kind=None):
-    rows = donations_in(user, period, campaign=campaign, chamber=chamber, section=section, donor_kind=donor_kind)
+def cash(*, user, period, campaign=None, chamber=None, section=None, donor_kind=None,
+        campaign_kind=None):
+    rows = donations_in(user, period, campaign=campaign, chamber=chamber, section=section, donor_kind=donor_kind,
+                        campaign_kind=campaign_kind)
     return wan(totals(rows).cash), rows.filter(cash__gt=0)
 
 
 @ui.figure("welfare.goods", label="捐物折价", unit="万元", definition=GOODS)
-def goods(*, user, period, campaign=None, chamber=None, section=None, donor_kind=None):
-    rows = donations_in(user, period, campaign=campaign, chamber=chamber, section=section, donor_kind=donor_kind)
+def goods(*, user, period, campaign=None, chamber=None, section=None, donor_kind=None,
+        campaign_kind=None):
+    rows = donations_in(user, period, campaign=campaign, chamber=chamber, section=section, donor_kind=donor_kind,
+                        campaign_kind=campaign_kind)
     return wan(totals(rows).goods), rows.filter(goods_value__gt=0)
 
 
 @ui.figure("welfare.total", label="捐款捐物合计", unit="万元", definition=TOTAL)
-def total(*, user, period, campaign=None, chamber=None, section=None, donor_kind=None):
-    rows = donations_in(user, period, campaign=campaign, chamber=chamber, section=section, donor_kind=donor_kind)
+def total(*, user, period, campaign=None, chamber=None, section=None, donor_kind=None,
+        campaign_kind=None):
+    rows = donations_in(user, period, campaign=campaign, chamber=chamber, section=section, donor_kind=donor_kind,
+                        campaign_kind=campaign_kind)
     return wan(totals(rows).total), rows
 
 
@@ -205,7 +222,7 @@ ENTERPRISE_COLUMNS = [
 KEYS = ("welfare.donations", "welfare.donors", "welfare.donor_enterprises", "welfare.cash", "welfare.goods",
         "welfare.total")
 RECORD_COLUMNS = {**dict.fromkeys(KEYS, DONATION_COLUMNS), "welfare.donor_enterprises": ENTERPRISE_COLUMNS}
-NARROWING = dict.fromkeys(KEYS, ("campaign", "chamber", "section", "donor_kind"))
+NARROWING = dict.fromkeys(KEYS, ("campaign", "chamber", "section", "donor_kind", "campaign_kind"))
 
 
 # --- the statistics page's sections --------------------------------------------------------------------------------

@@ -7,6 +7,8 @@ force that day when it started on or before it and has not ended before it (`mod
 
 - 在期结对: the pairings the user reads (`scopes.pairings_visible_to`: a chamber secretary its chamber's and its
   active member enterprises') in force that day; `kind=` narrows to one kind (产业/就业/消费/助学/公益).
+- 参与结对帮扶的企业, 参与结对帮扶的商会 (the seeds' "30余家民营企业", "12家商会参与了脱贫攻坚行动"): the distinct
+  enterprise and chamber partners of those pairings (`kind=` too); the records are the enterprises, the chambers.
 - 帮扶目标村, 已结对目标村, 未结对目标村, 帮扶村结对覆盖率: the target villages (`Village.is_target`) of the reader's
   federations — a chamber secretary's its chamber's federation's, the same as the federation's (village names are
   not personal data, coverage is the federation's work; `selectors.pairings` says so) — and those with a pairing in
@@ -19,6 +21,8 @@ from django.http import Http404
 from django.urls import reverse
 
 from shanglian.common.money import fen
+from shanglian.members.models import Enterprise
+from shanglian.orgs.models import Chamber
 from shanglian.ui import figures as ui
 from shanglian.ui.listing import Column
 
@@ -39,15 +43,34 @@ COVERAGE = (f"{TARGETS}中，{PAIRED}的村所占比例 = 已结对目标村 ÷ 
 
 
 # --- registered figures ------------------------------------------------------------------------------------------
-@ui.figure("welfare.pairings_in_force", label="在期结对", unit="个",
-           definition=f"{IN_FORCE}的结对帮扶（商会秘书处为本商会及其在册会员企业的结对）")
-def pairings_in_force(*, user, period, kind=None):
-    rows = pairings_visible_to(user).filter(pairing_in_force_q(period.as_of()))
+def pairings_on(user, on, kind=None):
+    """The pairings the user reads in force on `on`, optionally of one kind (404 for an unknown one)."""
+    rows = pairings_visible_to(user).filter(pairing_in_force_q(on))
     if kind is not None:
         if kind not in KIND_LABELS:
             raise Http404("没有该帮扶类型。")
         rows = rows.filter(kind=kind)
     return rows
+
+
+@ui.figure("welfare.pairings_in_force", label="在期结对", unit="个",
+           definition=f"{IN_FORCE}的结对帮扶（商会秘书处为本商会及其在册会员企业的结对）")
+def pairings_in_force(*, user, period, kind=None):
+    return pairings_on(user, period.as_of(), kind)
+
+
+@ui.figure("welfare.pairing_enterprises", label="参与结对帮扶的企业", unit="家",
+           definition=f"有{IN_FORCE}结对帮扶的帮扶企业（同一企业结对多个村只计一次；商会秘书处为本商会在册会员企业）")
+def pairing_enterprises(*, user, period, kind=None):
+    pairings = pairings_on(user, period.as_of(), kind).filter(enterprise__isnull=False)
+    return Enterprise.objects.filter(pk__in=pairings.order_by().values("enterprise_id")).select_related("industry")
+
+
+@ui.figure("welfare.pairing_chambers", label="参与结对帮扶的商会", unit="个",
+           definition=f"有{IN_FORCE}结对帮扶的帮扶商会（同一商会结对多个村只计一次；商会秘书处为本商会）")
+def pairing_chambers(*, user, period, kind=None):
+    pairings = pairings_on(user, period.as_of(), kind).filter(chamber__isnull=False)
+    return Chamber.objects.filter(pk__in=pairings.order_by().values("chamber_id"))
 
 
 @ui.figure("welfare.target_villages", label="帮扶目标村", unit="个", compare=False, definition=TARGETS)
@@ -88,10 +111,23 @@ VILLAGE_COLUMNS = [
     Column("行政区划代码", "region_code"),
     Column("结对", lambda v: "已结对" if v.paired else "未结对", tag=lambda v: "tag-success" if v.paired else "tag-danger"),
 ]
+PARTNER_ENTERPRISE_COLUMNS = [
+    Column("企业名称", "name", link=lambda e: reverse("members:enterprise_detail", args=[e.pk]), wrap=True,
+           sort="name"),
+    Column("统一社会信用代码", "uscc"),
+    Column("行业", lambda e: e.industry.name, wrap=True),
+]
+PARTNER_CHAMBER_COLUMNS = [
+    Column("商会名称", "name", link=lambda c: reverse("orgs:chamber_detail", args=[c.pk]), wrap=True, sort="name"),
+    Column("类型", "get_kind_display", sort="kind"),
+]
 RECORD_COLUMNS = {"welfare.pairings_in_force": PAIRING_COLUMNS,
+                  "welfare.pairing_enterprises": PARTNER_ENTERPRISE_COLUMNS,
+                  "welfare.pairing_chambers": PARTNER_CHAMBER_COLUMNS,
                   **dict.fromkeys(("welfare.target_villages", "welfare.paired_villages", "welfare.unpaired_villages",
                                    "welfare.village_coverage"), VILLAGE_COLUMNS)}
-NARROWING = {"welfare.pairings_in_force": ("kind",)}
+NARROWING = dict.fromkeys(("welfare.pairings_in_force", "welfare.pairing_enterprises", "welfare.pairing_chambers"),
+                          ("kind",))
 
 
 # --- the statistics page's sections ----------------------------------------------------------------------------------
