@@ -30,6 +30,7 @@ from shanglian.growth.api import (
 from shanglian.honours.api import AssessmentViewSet, HonourListViewSet, ProgrammeViewSet
 from shanglian.members.api import EnterpriseViewSet, MembershipViewSet, PersonViewSet
 from shanglian.policies.api import EnterprisePolicyViewSet, PolicyViewSet
+from shanglian.reports.api import FigureViewSet
 from shanglian.welfare.api import CampaignViewSet, DonationViewSet, PairingViewSet
 
 router = DefaultRouter()
@@ -66,5 +67,6 @@ router.register("communications/rules", RuleViewSet, basename="communications-ru
 router.register("communications/partners", PartnerViewSet, basename="communications-partner")
 router.register("communications/inbox", InboxViewSet, basename="communications-inbox")
 router.register("communications/my-surveys", MySurveyViewSet, basename="communications-my-survey")
+router.register("reports/figures", FigureViewSet, basename="reports-figure")
 
 urlpatterns = router.urls

@@ -420,7 +420,8 @@ SPECTACULAR_SETTINGS = {
                             "GrowthApplicationStatusEnum": "shanglian.growth.models.MembershipApplication.Status",
                             "GrowthPostCategoryEnum": "shanglian.growth.models.Post.Category",
                             "GrowthPostStatusEnum": "shanglian.growth.models.Post.Status",
-                            "GrowthOutcomeKindEnum": "shanglian.growth.models.MatchOutcome.Kind"},
+                            "GrowthOutcomeKindEnum": "shanglian.growth.models.MatchOutcome.Kind",
+                            "ReportsDirectionEnum": "shanglian.reports.api.DIRECTIONS"},
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "POSTPROCESSING_HOOKS": [

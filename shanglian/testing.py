@@ -130,6 +130,10 @@ def ensure_reference_data():
         importlib.import_module("shanglian.welfare.migrations.0002_dictionaries").seed(apps, None)
     if not DictItem.objects.filter(kind="event_kind", code="financing").exists():  # and the service programmes
         importlib.import_module("shanglian.growth.migrations.0002_dictionaries").seed(apps, None)
+    from shanglian.reports.models import ExternalIndicator
+
+    if not ExternalIndicator.objects.exists():  # the shipped external indicators (民营经济增加值 …)
+        importlib.import_module("shanglian.reports.migrations.0002_external_indicators").seed(apps, None)
 
 
 def make_membership(federation, subject, *, kind=None, joined=date(2020, 1, 1), number="", **fields):

@@ -23,9 +23,10 @@ def taken_usernames():
 
 
 def create_logins(*, units, display):
-    """Create the demo logins through `accounts.services.create_user` (the password rules apply).
+    """Create the demo logins of the units given through `accounts.services.create_user` (the password rules
+    apply): the members demo creates those of the district's units, the reports demo the city's (`city`).
 
-    `units` maps each unit name of `DEMO_LOGINS` to the scope keywords of `create_user` (federation, chamber,
+    `units` maps unit names of `DEMO_LOGINS` to the scope keywords of `create_user` (federation, chamber,
     department, enterprise); `display` gives the display name of each login that has none of its own.
     Returns {username: User}.
     """
@@ -35,7 +36,7 @@ def create_logins(*, units, display):
         username: create_user(actor=None, username=username, password=DEMO_PASSWORD, role=role,
                               display_name=name or display[username], mobile=DEMO_MOBILES.get(username, ""),
                               audit=False, **units[unit])
-        for username, role, name, unit in DEMO_LOGINS
+        for username, role, name, unit in DEMO_LOGINS if unit in units
     }
 
 

@@ -26,6 +26,7 @@ urlpatterns = [
     path("external/indicators/", external_views.indicator_list, name="indicators"),
     path("external/indicators/new/", external_views.indicator_edit, name="indicator_create"),
     path("external/indicators/<int:pk>/edit/", external_views.indicator_edit, name="indicator_edit"),
+    *external_views.IMPORT_PAGES.urlpatterns("external/import/"),
     # 各区对比 (district_views.py): a city's districts side by side and summed
     path("districts/", district_views.districts, name="districts"),
     # 工作报告引用指标 (seed_views.py): the figures the work reports quote and where each comes from

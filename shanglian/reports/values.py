@@ -21,6 +21,8 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from shanglian.common.validators import is_id
+from shanglian.orgs.models import Federation
 from shanglian.orgs.selectors import federation_ids_in_scope
 from shanglian.ui import figures as registry
 from shanglian.ui.figures import NO_DATA, Figure
@@ -106,6 +108,18 @@ def as_federation(user, federation):
     seen.federation = federation
     seen.save = _refuse_save
     return seen
+
+
+def federation_asked(user, raw):
+    """The federation a page's `?federation=<id>` names, one of the user's scope; None when the parameter is
+    absent or empty. A malformed id (not a positive integer of at most 18 digits: checked before any query) and a
+    federation outside the scope are 404 "没有该工商联。"."""
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    if not is_id(raw) or int(raw) not in federation_ids_in_scope(user):
+        raise Http404("没有该工商联。")
+    return Federation.objects.get(pk=int(raw))
 
 
 def _refuse_save(*args, **kwargs):
@@ -200,5 +214,5 @@ def _external(key, federation, period, *, compare, target):
                     missing="" if entered else MISSING_EXTERNAL.format(period=period.label))
 
 
-__all__ = ["AREAS", "EXTERNAL", "NO_DATA", "Reported", "as_federation", "direction", "external_value", "measure",
-           "period_slot", "plain", "records_url", "spec", "targets_of"]
+__all__ = ["AREAS", "EXTERNAL", "NO_DATA", "Reported", "as_federation", "direction", "external_value",
+           "federation_asked", "measure", "period_slot", "plain", "records_url", "spec", "targets_of"]

@@ -51,6 +51,9 @@ COVERED_ELSEWHERE = {
     ("post", "/api/v1/engagement/visits/"): "engagement/tests/test_liaison_api.py::test_a_bad_visit_is_refused_with_"
                                             "400_and_nothing_is_written, test_roles_without_liaison_record_nothing",
 }
+# Path parameters that address no record: 统计报告's figure key (/api/v1/reports/figures/{key}/…). Each is filled
+# with a count figure over a model of the matrix — its records answer lists that model only within the role's scope.
+KEYED = {"key": "members.in_force"}
 # Users beside the cast's roles who own records of the matrix (made by `scoped`): an invitation is read only by its
 # enterprise's user, and the cast has one (ent1); ent2's user proves ent2's invitation real.
 RECORD_OWNERS = ["ent2"]
@@ -69,7 +72,7 @@ def _viewset_model(path):
     viewset = view.cls(action="retrieve", kwargs={}, request=None, format_kwarg=None)
     if getattr(viewset, "queryset", None) is not None:
         return viewset.queryset.model
-    return viewset.get_serializer_class().Meta.model
+    return getattr(getattr(viewset.get_serializer_class(), "Meta", None), "model", None)  # None: no records listed
 
 
 def _fill(template, value):
@@ -375,6 +378,9 @@ def check_role(client, foreign):
     """The breaches of `foreign` (model → records) found through every endpoint, as readable lines."""
     breaches = []
     for method, template in endpoints():
+        if _param(template) in KEYED:
+            breaches += _check_keyed(client, foreign, method, template)
+            continue
         model = _param_model(template) if _param(template) else None
         if model is None:  # a list (or a create, which addresses no record)
             if method != "get":
@@ -382,6 +388,10 @@ def check_role(client, foreign):
                 continue
             response = client.get(template)
             hidden = {obj.pk for obj in foreign.get(_viewset_model(template), [])}
+            if _viewset_model(template) is None:  # a list of no records (the figures' registry)
+                if response.status_code not in (200, 403):
+                    breaches.append(f"GET {template}: {response.status_code}")
+                continue
             if response.status_code == 200 and (leaked := _ids(response) & hidden):
                 breaches.append(f"GET {template}: lists {sorted(leaked)}")
             elif response.status_code not in (200, 403):
@@ -397,6 +407,22 @@ def check_role(client, foreign):
             if method != "get" and (_counts(), _row(obj)) != before:
                 breaches.append(f"{method.upper()} {path}: changed the database")
     return breaches
+
+
+def _check_keyed(client, foreign, method, template):
+    """An endpoint addressed by a figure key: 200 or 403, listing no record of another scope (the figure's records
+    are those of `members.in_force`: memberships)."""
+    from shanglian.members.models import Membership
+
+    path = _fill(template, KEYED[_param(template)])
+    response = getattr(client, method)(path)
+    if response.status_code not in (200, 403):
+        return [f"{method.upper()} {path}: {response.status_code}"]
+    body = response.json() if response.status_code == 200 else {}
+    hidden = {obj.pk for obj in foreign.get(Membership, [])}
+    if isinstance(body, dict) and "results" in body and (leaked := _ids(response) & hidden):
+        return [f"{method.upper()} {path}: lists {sorted(leaked)}"]
+    return []
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -424,6 +450,7 @@ def test_the_matrix_finds_the_endpoints_of_every_api_module():
     found = endpoints()
     prefixes = {path.split("/")[3] for _, path in found}
     assert prefixes >= {"appeals", "enterprises", "persons", "memberships", "policies", "events", "my-invitations",
-                        "engagement", "welfare", "honours", "growth", "communications"}
+                        "engagement", "welfare", "honours", "growth", "communications", "reports"}
     assert ("post", "/api/v1/appeals/{id}/accept/") in found  # the workflow's generated actions
     assert ("get", "/api/v1/enterprises/{enterprise_id}/policies/") in found  # a nested route
+    assert ("get", "/api/v1/reports/figures/{key}/records/") in found  # a route addressed by a figure key

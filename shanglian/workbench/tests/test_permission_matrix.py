@@ -396,6 +396,52 @@ MATRIX = [
     ("communications:partner_create", None, {"admin": 200, "staff": 200, "leader": 403, "chamber1": 403,
                                              "chamber2": 403, "dept1": 403, "ent1": 403, "auditor": 403,
                                              "outsider_staff": 200}),
+    # 领导驾驶舱 and 数据大屏 (reports): the federation's roles read their federation's figures; the street map is the one
+    # shipped for the federation's region (南开区 has none: 404); a chamber secretary, a department, an enterprise and the
+    # auditor 403 (reports/tests/test_dashboard.py)
+    *[(page, None, {"admin": 200, "staff": 200, "leader": 200, "chamber1": 403, "chamber2": 403, "dept1": 403,
+                    "ent1": 403, "auditor": 403, "outsider_staff": 200})
+      for page in ("reports:dashboard", "reports:screen")],
+    ("reports:street_map", None, {"admin": 200, "staff": 200, "leader": 200, "chamber1": 403, "chamber2": 403,
+                                  "dept1": 403, "ent1": 403, "auditor": 403, "outsider_staff": 404}),
+    # 指标库 and 指标目标 (reports): the federation's roles read their federation's figures and targets, the editors
+    # set the targets and the chamber-coverage threshold; chamber, department, enterprise and auditor 403
+    # (reports/tests/test_catalogue.py, test_targets.py)
+    *[(page, None, {"admin": 200, "staff": 200, "leader": 200, "chamber1": 403, "chamber2": 403, "dept1": 403,
+                    "ent1": 403, "auditor": 403, "outsider_staff": 200})
+      for page in ("reports:catalogue", "reports:targets")],
+    *[(page, None, {"admin": 200, "staff": 200, "leader": 403, "chamber1": 403, "chamber2": 403, "dept1": 403,
+                    "ent1": 403, "auditor": 403, "outsider_staff": 200})
+      for page in ("reports:target_create", "reports:coverage_threshold")],
+    # 年度工作报告 (reports): the federation's roles generate, read and download — a leader too — and download the
+    # template in use; the editors replace it or go back to the shipped one; chamber, department, enterprise and
+    # auditor 403 (reports/tests/test_annual_pages.py)
+    *[(page, None, {"admin": 200, "staff": 200, "leader": 200, "chamber1": 403, "chamber2": 403, "dept1": 403,
+                    "ent1": 403, "auditor": 403, "outsider_staff": 200})
+      for page in ("reports:annual", "reports:template_download")],
+    *[(page, None, {"admin": 200, "staff": 200, "leader": 403, "chamber1": 403, "chamber2": 403, "dept1": 403,
+                    "ent1": 403, "auditor": 403, "outsider_staff": 200})
+      for page in ("reports:template_upload", "reports:template_reset")],
+    # 外部指标 (reports): the federation's roles read their federations' values and the indicators, the editors enter,
+    # import and keep them; chamber, department, enterprise and auditor 403 (reports/tests/test_external_pages.py,
+    # test_external_import.py)
+    *[(page, None, {"admin": 200, "staff": 200, "leader": 200, "chamber1": 403, "chamber2": 403, "dept1": 403,
+                    "ent1": 403, "auditor": 403, "outsider_staff": 200})
+      for page in ("reports:externals", "reports:externals_export", "reports:indicators")],
+    *[(page, None, {"admin": 200, "staff": 200, "leader": 403, "chamber1": 403, "chamber2": 403, "dept1": 403,
+                    "ent1": 403, "auditor": 403, "outsider_staff": 200})
+      for page in ("reports:external_create", "reports:external_import", "reports:external_import_template")],
+    # the indicators are shared by every federation: the system administrator's only
+    ("reports:indicator_create", None, {"admin": 200, "staff": 403, "leader": 403, "chamber1": 403, "chamber2": 403,
+                                        "dept1": 403, "ent1": 403, "auditor": 403, "outsider_staff": 403}),
+    # 工作报告引用指标 (reports): the federation's roles read what the platform says for each quote of the seed reports;
+    # chamber, department, enterprise and auditor 403 (reports/tests/test_quoted_page.py)
+    ("reports:quoted", None, {"admin": 200, "staff": 200, "leader": 200, "chamber1": 403, "chamber2": 403,
+                              "dept1": 403, "ent1": 403, "auditor": 403, "outsider_staff": 200}),
+    # 各区对比 (reports): the federation's roles — a district sees only itself; chamber, department, enterprise and
+    # auditor 403 (reports/tests/test_districts.py: a city's districts, ?federation= outside the scope 404)
+    ("reports:districts", None, {"admin": 200, "staff": 200, "leader": 200, "chamber1": 403, "chamber2": 403,
+                                 "dept1": 403, "ent1": 403, "auditor": 403, "outsider_staff": 200}),
 ]
 
 # Pages addressed by an import job's id: members/tests/test_import.py proves the owner is allowed and
@@ -604,6 +650,20 @@ COVERED_ELSEWHERE = {
     "communications:partner", "communications:partner_edit", "communications:partner_delete",
     "communications:agreement_create", "communications:agreement_edit", "communications:agreement_delete",
     "communications:exchange_create", "communications:exchange_edit", "communications:exchange_delete",
+    # one figure of 指标库, the records behind any figure (exportable) and one target (编辑/删除):
+    # reports/tests/test_catalogue.py, test_records.py, test_targets.py (the federation's roles read, the editors
+    # write, leader 403 on the writes, chamber/department/enterprise/auditor 403, another federation's target or
+    # `?federation=` outside the scope 404, an unknown figure 404)
+    "reports:figure", "reports:records", "reports:target_edit", "reports:target_delete",
+    # one annual report run (its page, the htmx polling) and its downloads (Word, Excel): reports/tests/
+    # test_annual_pages.py (the federation's roles — a leader too — read and download their federations' runs,
+    # chamber/department/enterprise/auditor 403, another federation's run 404, an unknown file kind 404)
+    "reports:annual_run", "reports:annual_download",
+    # one external value (编辑/删除), one indicator (编辑) and one 外部指标数值导入 job: reports/tests/
+    # test_external_pages.py, test_external_import.py and the shared import pages' tests (the editors write, leader/
+    # chamber 403 on the writes, another federation's value 404; a job its uploader only)
+    "reports:external_edit", "reports:external_delete", "reports:indicator_edit", "reports:external_import_job",
+    "reports:external_import_commit", "reports:external_import_errors",
 }
 
 CASES = [(page, target, role, expected[role]) for page, target, expected in MATRIX for role in ROLES]
