@@ -148,3 +148,12 @@ bench-pages: $(STAMP)
 bench-checkin: $(STAMP)
 	$(BIN)/python bench/bench_checkin.py --invitees $${INVITEES:-500} --sessions $${SESSIONS:-12} \
 		--seconds $${DURATION:-50} --workers $${WORKERS:-2}
+
+# 领导驾驶舱 (reports:dashboard and dashboard.build) at the demo district and a district of 20,000 firms (~110,000
+# appeals), p50/p95 and queries (the count must not move with the size), next to hand-written SQL for its main
+# figures (bench/results/dashboard-<date>.md). SIZES="1500 20000" (each built with seed_demo) REQUESTS=20;
+# DB="20000=/path/to/var-dir" to use a copy of a district built before instead of building it.
+.PHONY: bench-dashboard
+bench-dashboard: $(STAMP)
+	$(BIN)/python bench/bench_dashboard.py --sizes $${SIZES:-1500 20000} --requests $${REQUESTS:-20} \
+		$(foreach db,$(DB),--db $(db))
