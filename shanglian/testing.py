@@ -1,11 +1,13 @@
 """Factories for tests: small functions that build valid objects with sensible defaults."""
 
+import io
 import itertools
 import random
 from datetime import date
 from types import SimpleNamespace
 
 from django_otp import DEVICE_ID_SESSION_KEY
+from openpyxl import Workbook
 
 from shanglian.accounts.roles import Role
 from shanglian.common.codes import make_id_number, make_mobile, make_uscc
@@ -659,3 +661,15 @@ def sign_in(page, base, username):
 def overflow(page):
     """How many CSS pixels the page is wider than the screen (0 when it fits)."""
     return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+
+
+def xlsx_of(headers, rows):
+    """The bytes of an xlsx file an import reads: one sheet, `headers` on the first row, then `rows`."""
+    book = Workbook()
+    sheet = book.active
+    sheet.append(headers)
+    for cells in rows:
+        sheet.append(cells)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from shanglian import testing
 from shanglian.audit.models import AuditEvent
@@ -23,14 +23,7 @@ HEADERS = ["统一社会信用代码", "党员人数", "统计日期", "备注"]
 
 
 def xlsx(rows):
-    book = Workbook()
-    sheet = book.active
-    sheet.append(HEADERS)
-    for cells in rows:
-        sheet.append(cells)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return testing.xlsx_of(HEADERS, rows)
 
 
 @pytest.fixture

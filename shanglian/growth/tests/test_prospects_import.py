@@ -3,14 +3,12 @@ linked to the registry by their code; the pages' rules refuse a bad code, a memb
 a referral without its member, a row repeated in the file — with the row number, nothing written; importing twice
 adds nothing; a chamber secretary imports its own chamber's prospects only; a leader may not import."""
 
-import io
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
-from openpyxl import Workbook
 
 from shanglian import testing
 from shanglian.audit.models import AuditEvent
@@ -28,14 +26,7 @@ def row(**cells):
 
 
 def xlsx(rows):
-    book = Workbook()
-    sheet = book.active
-    sheet.append(HEADERS)
-    for cells in rows:
-        sheet.append(cells)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return testing.xlsx_of(HEADERS, rows)
 
 
 @pytest.fixture

@@ -13,13 +13,13 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from shanglian.accounts.roles import Role
 from shanglian.audit.models import AuditEvent
 from shanglian.reports.imports import ExternalValueImportSpec, import_external_values, import_template
 from shanglian.reports.models import ExternalIndicator, ExternalValue, PeriodKind
-from shanglian.testing import make_user
+from shanglian.testing import make_user, xlsx_of
 
 pytestmark = pytest.mark.django_db
 
@@ -32,14 +32,7 @@ def row(**cells):
 
 
 def xlsx(rows):
-    book = Workbook()
-    sheet = book.active
-    sheet.append(HEADERS)
-    for cells in rows:
-        sheet.append(cells)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return xlsx_of(HEADERS, rows)
 
 
 @pytest.fixture
