@@ -152,8 +152,12 @@ bench-checkin: $(STAMP)
 # 领导驾驶舱 (reports:dashboard and dashboard.build) at the demo district and a district of 20,000 firms (~110,000
 # appeals), p50/p95 and queries (the count must not move with the size), next to hand-written SQL for its main
 # figures (bench/results/dashboard-<date>.md). SIZES="1500 20000" (each built with seed_demo) REQUESTS=20;
-# DB="20000=/path/to/var-dir" to use a copy of a district built before instead of building it.
+# DB="20000=/path/to/var-dir" to use a copy of a district built before instead of building it. A province on
+# PostgreSQL, read in place (gen_scale --scale province into it first; the first login gives the hand SQL's scope):
+#   make bench-dashboard SIZES=1000000 DB=1000000=/tmp/pgprov URL=1000000=$(scripts/pgcity.sh url province) \
+#        LOGINS="province leader" NAME=province REQUESTS=10
 .PHONY: bench-dashboard
 bench-dashboard: $(STAMP)
 	$(BIN)/python bench/bench_dashboard.py --sizes $${SIZES:-1500 20000} --requests $${REQUESTS:-20} \
-		$(foreach db,$(DB),--db $(db))
+		$(foreach db,$(DB),--db $(db)) $(foreach url,$(URL),--url $(url)) $${LOGINS:+--logins $$LOGINS} \
+		$${NAME:+--name $$NAME}

@@ -41,6 +41,9 @@ _USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _USCC_ALPHABET = frozenset(_USCC_CHARS)
 _USCC_VALUE = {char: value for value, char in enumerate(_USCC_CHARS)}
 _USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+# Public for code that rewrites codes in SQL (demo.scale): the alphabet (a character's value is its index) and
+# the weights of the 17 characters before the check character.
+USCC_CHARS, USCC_WEIGHTS = _USCC_CHARS, _USCC_WEIGHTS
 # GB 11643 (ISO 7064 MOD 11-2): weights 2^(17-i) mod 11; the check character of each remainder.
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"

@@ -71,3 +71,12 @@ def login_rows():
             unit = ""
         rows.append((username, role.label, unit, DEMO_PASSWORD))
     return rows
+
+
+def create_province_login(province, username):
+    """The leader's login of the province federation `gen_scale --scale province` puts above the demo city (not one
+    of the demo's own logins: a plain demo has no province)."""
+    from shanglian.accounts.services import create_user
+
+    return create_user(actor=None, username=username, password=DEMO_PASSWORD, role=Role.LEADER,
+                       display_name="省工商联领导", federation=province, audit=False)
