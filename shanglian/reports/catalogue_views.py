@@ -52,6 +52,13 @@ def _scope_query(federation):
     return {"federation": federation.pk} if federation is not None else {}
 
 
+def _targets_url(user, federation_id, year=None):
+    """The targets list of `federation_id` (one of the user's scope; its own needs no parameter) for `year`."""
+    query = {**({"year": year} if year else {}),
+             **({"federation": federation_id} if federation_id != user.federation_id else {})}
+    return f"{reverse('reports:targets')}?{urlencode(query)}" if query else reverse("reports:targets")
+
+
 # --- 指标库 -------------------------------------------------------------------------------------------------------
 @never_cache
 @login_required
@@ -345,10 +352,10 @@ def target_edit(request, pk=None):
         target = get_visible_or_404(targets_editable_by(user), pk)
         federation = target.federation
     form = TargetForm(request.POST or None, instance=target)
-    back = f"{reverse('reports:targets')}?{urlencode({'year': target.year if target else timezone.localdate().year, **({'federation': federation.pk} if federation.pk != user.federation_id else {})})}"
+    back = _targets_url(user, federation.pk, target.year if target else timezone.localdate().year)
 
     def then(saved):
-        return (f"{reverse('reports:targets')}?{urlencode({'year': saved.year, **({'federation': saved.federation_id} if saved.federation_id != user.federation_id else {})})}")
+        return _targets_url(user, saved.federation_id, saved.year)
 
     return edit_page(
         request, form=form,
@@ -363,7 +370,7 @@ def target_delete(request, pk):
     user = request.user
     require_role(user, *EDITOR_ROLES)
     target = get_visible_or_404(targets_editable_by(user), pk)
-    back = f"{reverse('reports:targets')}?{urlencode({'year': target.year})}"
+    back = _targets_url(user, target.federation_id, target.year)  # a district's target: back to the district's list
     return delete_page(request, obj=target, delete=lambda: services.delete_target(actor=user, target=target),
                        cancel_url=back, done_url=back, title="删除指标目标",
                        breadcrumbs=[*TARGET_CRUMBS, ("删除", None)])
@@ -377,7 +384,7 @@ def coverage_threshold(request):
     federation = _federation(request) or user.federation
     form = CoverageThresholdForm(request.POST or None,
                                  initial={"threshold": federation.chamber_coverage_threshold})
-    back = f"{reverse('reports:targets')}?{urlencode(_scope_query(federation if federation.pk != user.federation_id else None))}"
+    back = _targets_url(user, federation.pk)
     return edit_page(
         request, form=form,
         save=lambda f: services.set_coverage_threshold(actor=user, federation=federation,

@@ -192,8 +192,16 @@ def test_a_city_editor_sets_a_districts_target(cast, login):
     response = client.post(f"{reverse('reports:target_create')}?federation={cast.district.pk}", _data())
     assert response.status_code == 302
     assert FigureTarget.objects.get().federation == cast.district
-    listed = client.get(f"{reverse('reports:targets')}?year={YEAR}&federation={cast.district.pk}")
+    district_list = f"{reverse('reports:targets')}?year={YEAR}&federation={cast.district.pk}"
+    assert response.url == district_list
+    listed = client.get(district_list)
     assert len(listed.context["rows"]) == 1
+    # Deleting it asks, then goes back to the district's list, not the city's own.
+    target = FigureTarget.objects.get()
+    page = client.get(reverse("reports:target_delete", args=[target.pk]))
+    assert district_list.replace("&", "&amp;") in page.content.decode()
+    assert client.post(reverse("reports:target_delete", args=[target.pk])).url == district_list
+    assert not FigureTarget.objects.exists()
 
 
 # --- 商会覆盖率口径 -----------------------------------------------------------------------------------------------
