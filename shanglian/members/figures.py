@@ -26,13 +26,13 @@ from django.db.models.functions import Coalesce, Substr
 from django.http import Http404
 from django.urls import reverse
 
-from shanglian.accounts.roles import FEDERATION_ROLES, require_role
+from shanglian.accounts.roles import FEDERATION_ROLES, require_role, role_of
 from shanglian.common.industry import industry_division
 from shanglian.common.models import IndustryCode
 from shanglian.orgs.figures import active_chambers
 from shanglian.orgs.models import Chamber
 from shanglian.orgs.selectors import chambers_in_scope
-from shanglian.ui.figures import figure, percent, share
+from shanglian.ui.figures import figure, percent, remembered, share
 from shanglian.ui.listing import Column
 
 from .models import ChamberMembership, Membership
@@ -482,8 +482,14 @@ def coverage_threshold(user):
 
 def chamber_coverage_of(user, on):
     """The `Coverage` of the user's scope on `on`: one grouped query over the private enterprises by the 大类 of
-    their industry code (a 门类-only code has none), one over the active industry chambers' industries."""
+    their industry code (a 门类-only code has none), one over the active industry chambers' industries — once for
+    the three figures that read it on a page that computes them together (`ui.figures.remembering`)."""
     threshold = coverage_threshold(user)
+    key = ("members.chamber_coverage_of", user.pk, user.federation_id, role_of(user), on, threshold)
+    return remembered(key, lambda: _chamber_coverage(user, on, threshold))
+
+
+def _chamber_coverage(user, on, threshold):
     rows = (private_enterprises(user, on).order_by().annotate(division=Substr("industry_id", 1, 2))
             .values("division").annotate(n=Count("pk")).filter(n__gte=threshold))
     concentrated = {row["division"]: row["n"] for row in rows if industry_division(row["division"])}

@@ -182,6 +182,7 @@ def read(key, *, user, period, federation=None, targets=None, compare=True):
     return reported
 
 
+@registry.remembering()  # a breakdown several figures read is computed once
 def entries(user, period, *, federation=None, area="", name="", keys=None):
     """The catalogue's figures for `user` (seen from `federation`) in `period`, each as an `Entry`; `keys` limits
     them to the given figure keys (in the catalogue's order)."""

@@ -227,6 +227,7 @@ def _number(reported):
     return chart_number(reported.value)
 
 
+@registry.remembering()  # a breakdown several figures read is computed once
 def build(user, period, federation=None):
     """Everything of the dashboard and the screen for `user` seen from `federation` (None: its own) in `period`."""
     seen = values.as_federation(user, federation)

@@ -26,6 +26,8 @@ built elsewhere gathers them with `gather_chart_data(sections)` into `FiguresPag
 that cannot be computed (None) reads `NO_DATA` ("无数据") on cards, in tables and in the export.
 """
 
+import contextlib
+import contextvars
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -169,6 +171,33 @@ def figure(key, *, label, definition, unit="", compare=True, alert=False):
         _registry[key] = FigureDef(key, label, unit, definition, function, compare, alert)
         return function
     return register
+
+
+# --- one computation for several figures of one page ----------------------------------------------------------
+_remembered = contextvars.ContextVar("figures_remembered", default=None)
+
+
+@contextlib.contextmanager
+def remembering():
+    """While a page computes many figures at once (the dashboard, the catalogue, the annual report), a breakdown
+    several of them read (商会覆盖率, its concentrated and covered industries: one grouped scan of the registry) is
+    computed once (`remembered`). Outside this block nothing is kept: figures read the records as they are."""
+    token = _remembered.set({}) if _remembered.get() is None else None
+    try:
+        yield
+    finally:
+        if token is not None:
+            _remembered.reset(token)
+
+
+def remembered(key, compute):
+    """`compute()`, or what it gave for the same hashable `key` earlier inside `remembering()`."""
+    memo = _remembered.get()
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
 
 
 def registered(prefix=""):

@@ -12,13 +12,14 @@ from django.urls import reverse
 
 from shanglian.accounts.models import User
 from shanglian.accounts.roles import Role, role_of
-from shanglian.appeals.models import Appeal
+from shanglian.appeals.models import Appeal, TimelineEntry
 from shanglian.appeals.selectors import appeals_visible_to
 from shanglian.common.periods import Period
 from shanglian.common.validators import validate_uscc
 from shanglian.demo import scale
 from shanglian.events.models import CheckIn, Event
 from shanglian.members.models import Enterprise, Membership
+from shanglian.notifications.models import Notification
 from shanglian.orgs.models import Federation, Street
 from shanglian.reports import values
 from shanglian.testing import verify_second_factor
@@ -128,3 +129,16 @@ def test_a_copy_user_sees_only_its_own_district(province, client):
     assert client.get(reverse("appeals:detail", args=[guessed.pk])).status_code == 404
     mine = Appeal.objects.filter(federation=staff.federation).first()
     assert client.get(reverse("appeals:detail", args=[mine.pk])).status_code == 200
+
+
+def test_a_lean_copy_leaves_out_the_histories_and_messages(demo_mode):
+    call_command("gen_scale", scale="city", districts=2, enterprises=ENTERPRISES, lean=True, stdout=StringIO())
+    district = scale.district_of_demo()
+    copy = Federation.objects.get(name="演示第1区工商联")
+    assert Appeal.objects.filter(federation=copy).count() == Appeal.objects.filter(federation=district).count() > 0
+    assert CheckIn.objects.filter(event__federation=copy).count() == \
+        CheckIn.objects.filter(event__federation=district).count() > 0
+    assert not TimelineEntry.objects.filter(appeal__federation=copy).exists()
+    assert TimelineEntry.objects.filter(appeal__federation=district).exists()
+    assert not Notification.objects.filter(recipient__federation=copy).exists()
+    assert Notification.objects.filter(recipient__federation=district).exists()

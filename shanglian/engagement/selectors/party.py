@@ -68,7 +68,7 @@ from shanglian.members.models import ChamberMembership, Enterprise
 from shanglian.members.selectors import chamber_member_ids, enterprises_visible_to, streets_visible_to
 from shanglian.orgs.models import Chamber, Street
 from shanglian.orgs.selectors import chambers_in_scope, count_of, federation_ids_in_scope
-from shanglian.ui.figures import share
+from shanglian.ui.figures import remembered, share
 
 from ..models import (
     PARTY_MEMBERS_FOR_OWN_ORGANISATION,
@@ -382,7 +382,10 @@ def with_census(rows, user, field=""):
     (`census_visible_to`): `party_members` and `surveyed_on`, None when the enterprise was never surveyed or its
     census is not the user's."""
     p = f"{field}__" if field else ""
-    readable = Q(**{f"{p}party_census__in": census_visible_to(user).select_related(None).order_by().values("pk")})
+    # A correlated EXISTS on the census row (an index probe per row the query keeps), not `IN (the census scope)`:
+    # the scope's hash is built again for every place the annotation appears (5 in the coverage counts), each a
+    # read of every enterprise of the scope — seconds at a province.
+    readable = Exists(census_visible_to(user).select_related(None).order_by().filter(pk=OuterRef(f"{p}party_census")))
     return rows.annotate(
         party_members=Case(When(readable, then=F(f"{p}party_census__party_members")), default=None,
                            output_field=IntegerField()),
@@ -500,20 +503,33 @@ def _counts():
             "with_members": Count("pk", filter=some), "worked": Count("pk", filter=some & Q(work_covered=True))}
 
 
+def _with_members(enterprises):
+    """BASES["work"] (党员 ≥ 1 in the census the user reads), with the same condition on the census row itself: it
+    implies nothing more (a census the user reads is the enterprise's census), but the database can start from the
+    census rows it names instead of reading every enterprise of the scope (12 s → 1.5 s at a million firms)."""
+    return enterprises.filter(BASES["work"], party_census__party_members__gte=1)
+
+
 def _coverage_of(row):
     return Coverage(row["large"], row["large_covered"], row["with_members"], row["worked"])
 
 
 def coverage(user, *, on, chamber=None, street=None):
-    """The user's `Coverage` on `on` (of one chamber or street when given): one query."""
-    rows = narrowed(census_enterprises(user, on=on).filter(BASES["work"]), chamber=chamber, street=street)
-    return _coverage_of(rows.order_by().aggregate(**_counts()))
+    """The user's `Coverage` on `on` (of one chamber or street when given): one query — once for both rates on a
+    page that computes them together (`ui.figures.remembering`)."""
+    def compute():
+        rows = narrowed(_with_members(census_enterprises(user, on=on)), chamber=chamber, street=street)
+        return _coverage_of(rows.order_by().aggregate(**_counts()))
+
+    key = ("engagement.coverage", user.pk, user.federation_id, user.chamber_id, role_of(user), on,
+           getattr(chamber, "pk", chamber), getattr(street, "pk", street))
+    return remembered(key, compute)
 
 
 def coverage_by_street(user, *, on):
     """[(street or None for enterprises without one, Coverage)]: every street of the scope (the federation's; a
     chamber's own and its members'), then the enterprises without a street when there are any. One grouped query."""
-    rows = (census_enterprises(user, on=on).filter(BASES["work"]).order_by().values("street_id")
+    rows = (_with_members(census_enterprises(user, on=on)).order_by().values("street_id")
             .annotate(**_counts()))
     found = {row["street_id"]: _coverage_of(row) for row in rows}
     result = [(street, found.get(street.pk, Coverage())) for street in streets_visible_to(user).order_by("code", "id")]

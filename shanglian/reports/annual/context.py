@@ -225,6 +225,7 @@ def donations_chart(book):
 
 
 # --- the whole context --------------------------------------------------------------------------------------------
+@registry.remembering()  # a breakdown several figures read is computed once
 def build(book, *, progress=None, start=5, end=80):
     """The template's context for `book`; `progress(percent, step)` is told as each area is read (from `start` to
     `end` percent)."""

@@ -5,6 +5,8 @@ only, on an empty database, SQLite or PostgreSQL).
     city       100,000 / ~1,000,000                    + 49 copies of it under the demo city
     province   1,000,000 / ~10,000,000                 + 499 copies in 10 cities under a province federation
 
+--lean leaves the histories and messages no figure counts out of the copies (`demo.scale.LEAN_SKIPPED`).
+
 The district is `seed_demo` (`demo.scale.TEMPLATE`); the copies are made inside the database
 (`demo.scale.copy_district`), a batch of districts a statement, with progress; memory stays that of seed_demo.
 Logins: the demo's, the city's `city`, and for a province `province` (leader of the province federation); each
@@ -38,8 +40,11 @@ class Command(BaseCommand):
         parser.add_argument("--enterprises", type=int, default=scales.TEMPLATE["enterprises"],
                             help=f"每个区的企业数，默认 {scales.TEMPLATE['enterprises']:,}")
         parser.add_argument("--batch", type=int, default=25, help="每条语句复制的区数，默认 25")
+        parser.add_argument("--lean", action="store_true",
+                            help="副本不含诉求办理记录、通知、政策推送、扫码记录和通知接收人（省规模完整复制约需 75 GB 磁盘）")
 
-    def handle(self, *args, scale=None, districts=None, cities=None, enterprises=None, batch=25, **options):
+    def handle(self, *args, scale=None, districts=None, cities=None, enterprises=None, batch=25, lean=False,
+               **options):
         if getattr(settings, "DEMO", False) is not True:
             raise CommandError("gen_scale 仅可在演示模式下执行（设置环境变量 SHANGLIAN_DEMO=1）。")
         chosen = scales.SCALES[scale]
@@ -62,7 +67,8 @@ class Command(BaseCommand):
             with transaction.atomic():
                 district = scales.district_of_demo()
                 plan = scales.plan_copies(chosen, district, district.parent)
-                written = scales.copy_district(plan, batch=batch, report=lambda line: self.stdout.write("  " + line))
+                written = scales.copy_district(plan, batch=batch, lean=lean,
+                                               report=lambda line: self.stdout.write("  " + line))
                 if chosen.cities > 1:
                     province = Federation.objects.get(level=Federation.Level.PROVINCE,
                                                       region_code=scales.PROVINCE["region_code"])
