@@ -241,29 +241,28 @@ def check_lengths(table, cursor, suffix):
 
 @dataclass
 class CopyPlan:
-    district: Federation
-    cities: list  # [(Federation, [(region code, name, short name)] of the copies under it)]
-    copies: list = field(default_factory=list)  # [(k, region, name, short, parent id)]
+    district: Federation  # the district copied
+    copies: list = field(default_factory=list)  # [(k, region code, name, short name, parent city id)]
 
 
-def plan_copies(scale, district, today_city):
+def plan_copies(scale, district, demo_city):
     """The cities (the demo city first; the others created here under a province federation when the scale has
     more than one) and the region codes and names of the copies under each. Region codes: a city's districts take
     the free codes of its prefix (1201xx for the demo city); the other cities are 99cc00 under 990000."""
-    cities = [today_city]
+    cities = [demo_city]
     if scale.cities > 1:
         province = Federation.objects.create(level=Federation.Level.PROVINCE, parent=None, **PROVINCE)
-        Federation.objects.filter(pk=today_city.pk).update(parent=province)
+        Federation.objects.filter(pk=demo_city.pk).update(parent=province)
         for c in range(1, scale.cities):
             code = f"99{c:02d}00"
             cities.append(Federation.objects.create(level=Federation.Level.CITY, parent=province,
                                                     name=f"演示省第{c + 1}市工商联", short_name=f"第{c + 1}市",
                                                     region_code=code))
     taken = set(Federation.objects.values_list("region_code", flat=True))
-    plan = CopyPlan(district=district, cities=[])
+    plan = CopyPlan(district=district)
     k = 0
     for city in cities:
-        wanted = scale.districts_per_city - (1 if city.pk == today_city.pk else 0)
+        wanted = scale.districts_per_city - (1 if city.pk == demo_city.pk else 0)
         prefix = city.region_code[:4]
         codes = [f"{prefix}{n:02d}" for n in range(1, 100) if f"{prefix}{n:02d}" not in taken][:wanted]
         if len(codes) < wanted:
