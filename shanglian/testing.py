@@ -663,10 +663,13 @@ def overflow(page):
     return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
 
 
-def xlsx_of(headers, rows):
-    """The bytes of an xlsx file an import reads: one sheet, `headers` on the first row, then `rows`."""
+def xlsx_of(headers, rows, *, title=None):
+    """The bytes of an xlsx file an import reads: one sheet (named `title` when given), `headers` on the first row,
+    then `rows`."""
     book = Workbook()
     sheet = book.active
+    if title:
+        sheet.title = title
     sheet.append(headers)
     for cells in rows:
         sheet.append(cells)

@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from shanglian import testing
 from shanglian.audit.models import AuditEvent
@@ -33,15 +33,7 @@ def row(**cells):
 
 
 def xlsx(rows):
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "议案提案"
-    sheet.append(HEADERS)
-    for cells in rows:
-        sheet.append(cells)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return testing.xlsx_of(HEADERS, rows, title="议案提案")
 
 
 @pytest.fixture

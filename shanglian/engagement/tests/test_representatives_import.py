@@ -11,7 +11,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from shanglian import testing
 from shanglian.audit.models import AuditEvent
@@ -32,15 +32,7 @@ def row(**cells):
 
 
 def xlsx(rows):
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "政治安排"
-    sheet.append(HEADERS)
-    for cells in rows:
-        sheet.append(cells)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return testing.xlsx_of(HEADERS, rows, title="政治安排")
 
 
 @pytest.fixture

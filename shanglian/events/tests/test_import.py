@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from shanglian import testing
 from shanglian.audit.models import AuditEvent
@@ -40,15 +40,7 @@ def row(**cells):
 
 
 def xlsx(rows, *, headers=HEADERS):
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "签到表"
-    sheet.append(headers)
-    for cells in rows:
-        sheet.append(cells)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return testing.xlsx_of(headers, rows, title="签到表")
 
 
 @pytest.fixture

@@ -11,8 +11,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
+from shanglian import testing
 from shanglian.audit.models import AuditEvent
 from shanglian.common.models import DictItem, ImportJob
 from shanglian.notifications.models import Notification
@@ -49,15 +50,7 @@ def good_rows():
 
 
 def xlsx(rows, *, headers=HEADERS):
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "惠企政策"
-    sheet.append(headers)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return testing.xlsx_of(headers, rows, title="惠企政策")
 
 
 @pytest.fixture

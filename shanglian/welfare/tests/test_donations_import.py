@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from shanglian import testing
 from shanglian.audit.models import AuditEvent
@@ -30,15 +30,7 @@ def row(**cells):
 
 
 def xlsx(rows):
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "捐款捐物"
-    sheet.append(HEADERS)
-    for cells in rows:
-        sheet.append(cells)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return testing.xlsx_of(HEADERS, rows, title="捐款捐物")
 
 
 @pytest.fixture
