@@ -447,6 +447,12 @@ if REDIS_URL:
 else:
     HUEY.update({"huey_class": "huey.SqliteHuey", "filename": str(VAR_DIR / "huey.sqlite3")})
 
+# --- Kept boards (reports.boards): a 领导驾驶舱 whose figures took longer than this to compute (a city's, a
+# province's) is served from its last computation, recomputed in the background once older than the age below. Under
+# pytest no board is kept unless a test asks (a board's time must not decide what a test sees). ---
+SHANGLIAN_BOARD_LIVE_SECONDS = float(os.environ.get("SHANGLIAN_BOARD_LIVE_SECONDS", "1e9" if TESTING else "2"))
+SHANGLIAN_BOARD_MAX_AGE_MINUTES = int(os.environ.get("SHANGLIAN_BOARD_MAX_AGE_MINUTES", "10"))
+
 # --- Notifications: the in-app inbox always; SMS through this backend (dotted path). -------------------
 SHANGLIAN_SMS_BACKEND = os.environ.get("SHANGLIAN_SMS_BACKEND", "shanglian.notifications.backends.ConsoleSmsBackend")
 SHANGLIAN_SMS_FILE = os.environ.get("SHANGLIAN_SMS_FILE", "")

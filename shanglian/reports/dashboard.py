@@ -183,6 +183,48 @@ class Card:
     def met(self):
         return self.reported.met
 
+    value = property(lambda self: self.reported.value)
+    has_value = property(lambda self: self.reported.value is not None)
+
+    @property
+    def year_ago(self):
+        return self.reported.figure.year_ago if self.compared else None
+
+    def shown(self):
+        """The card as its page shows it, in plain values (`ShownCard`): what a kept board stores."""
+        return ShownCard(**{name: getattr(self, name) for name in SHOWN})
+
+
+# What a card's template reads, and a kept board keeps of it.
+SHOWN = ("key", "label", "unit", "definition", "display", "url", "missing", "dom_id", "unit_caption", "change",
+         "direction", "arrow", "target_text", "gap_text", "met", "compared", "value", "year_ago")
+
+
+@dataclass(frozen=True)
+class ShownCard:
+    """A `Card` read back from a kept board (`reports.boards`): the same attributes, as plain values."""
+
+    key: str
+    label: str
+    unit: str
+    definition: str
+    display: str
+    url: str
+    missing: str
+    dom_id: str
+    unit_caption: str
+    change: object
+    direction: object
+    arrow: str
+    target_text: str
+    gap_text: str
+    met: object
+    compared: bool
+    value: object
+    year_ago: object
+
+    has_value = property(lambda self: self.value is not None)
+
 
 # --- the whole board -----------------------------------------------------------------------------------------------
 @dataclass
@@ -203,6 +245,15 @@ class Board:
     map_url: str = ""
     has_map: bool = False
     compared: bool = False
+    # a kept board (`reports.boards`): when its figures were computed, in how long, and whether a newer computation
+    # is on its way; None / 0 / False for a board computed for this request
+    kept_at: object = None
+    build_ms: int = 0
+    refreshing: bool = False
+
+    @property
+    def build_seconds(self):
+        return f"{self.build_ms / 1000:.1f}"
 
 
 def registered(keys):

@@ -8,9 +8,12 @@ platform holds:
 - `FigureTarget`: a target for a figure in a year (商会覆盖率 ≥ 60 %, 会员年增长 ≥ 10 %) and its direction.
 - `ReportTemplate`: the Word template of the annual work report a federation uses instead of the shipped one.
 - `ReportRun`: one generation of the annual work report (docx + xlsx), run in the background with its progress.
+- `KeptBoard`: the last computation of a 领导驾驶舱 that takes too long to compute on each visit (a city's, a
+  province's), served until the background recomputes it (`reports.boards`). Derived data, never edited.
 """
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
@@ -164,3 +167,34 @@ class ReportRun(models.Model):
 
     def __str__(self):
         return f"{self.federation} {self.year}年度工作报告"
+
+
+class KeptBoard(models.Model):
+    """A 领导驾驶舱 as last computed for everyone of one role and federation looking at one federation in one
+    period (`key`): what its page shows (`payload`, `reports.boards.frozen`), when and in how long it was computed,
+    and whether a recomputation is queued. Kept only for boards slower to compute than
+    `SHANGLIAN_BOARD_LIVE_SECONDS`; the others are computed on each visit."""
+
+    ROLLING = "ytd"  # `period` of the default board: the year to date, moving with the day
+
+    key = models.CharField("键", max_length=120, unique=True)
+    federation = models.ForeignKey("orgs.Federation", verbose_name="看板的工商联", on_delete=models.CASCADE,
+                                   related_name="+")
+    viewer_federation = models.ForeignKey("orgs.Federation", verbose_name="查看者所在工商联",
+                                          on_delete=models.CASCADE, related_name="+")
+    role = models.CharField("查看者角色", max_length=32)
+    period = models.CharField("统计期间", max_length=40)  # ROLLING, or "<kind>:<start>:<end>"
+    built_for = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="计算时的查看者", null=True,
+                                  on_delete=models.SET_NULL, related_name="+")
+    payload = models.JSONField("看板内容", encoder=DjangoJSONEncoder)
+    built_at = models.DateTimeField("计算时间")
+    build_ms = models.PositiveIntegerField("计算耗时（毫秒）")
+    refresh_queued_at = models.DateTimeField("重算排队时间", null=True, blank=True)
+    viewed_at = models.DateTimeField("最近查看时间")
+
+    class Meta:
+        verbose_name = "驾驶舱计算结果"
+        verbose_name_plural = "驾驶舱计算结果"
+
+    def __str__(self):
+        return f"{self.key} @ {self.built_at:%Y-%m-%d %H:%M}"

@@ -6,6 +6,7 @@ app_name = "reports"
 urlpatterns = [
     # 领导驾驶舱 and 数据大屏 (dashboard_views.py), the streets' GeoJSON of the map
     path("dashboard/", dashboard_views.dashboard, name="dashboard"),
+    path("dashboard/refresh/", dashboard_views.refresh, name="dashboard_refresh"),
     path("screen/", dashboard_views.screen, name="screen"),
     path("map/streets.geojson", dashboard_views.street_map, name="street_map"),
     # 指标库 (catalogue_views.py): every figure for a period, one figure, its records; targets

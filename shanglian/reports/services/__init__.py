@@ -1,1 +1,1 @@
-"""The reports app's services, one module per part (external indicators, targets, the annual report)."""
+"""The reports app's services, one module per part (external indicators, targets, the annual report, the kept boards of the 领导驾驶舱)."""

@@ -22,6 +22,7 @@ from shanglian.orgs.selectors import federation_ids_in_scope
 from .. import values
 from ..models import FIRST_YEAR, LAST_YEAR, ExternalIndicator, FigureTarget
 from ..selectors.targets import targets_editable_by
+from .boards import boards_changed
 
 VALUE_LIMIT = Decimal("1e15")
 NOTE_LIMIT = 200
@@ -103,6 +104,7 @@ def save_target(*, actor, data, federation=None, target=None):
         obj.full_clean()
         obj.save()
         record_saved(actor=actor, obj=obj, before=before)
+        boards_changed(federation)
     return obj
 
 
@@ -112,6 +114,7 @@ def delete_target(*, actor, target):
         if not targets_editable_by(actor).filter(pk=target.pk).exists():
             raise PermissionDenied("您无权删除该指标目标。")
         delete_or_refuse(actor=actor, obj=target)
+        boards_changed(target.federation)
 
 
 def set_coverage_threshold(*, actor, federation, threshold):
@@ -126,6 +129,7 @@ def set_coverage_threshold(*, actor, federation, threshold):
         obj.chamber_coverage_threshold = threshold
         obj.save(update_fields=["chamber_coverage_threshold"])
         record_saved(actor=actor, obj=obj, before=before)
+        boards_changed(obj)
     return obj
 
 

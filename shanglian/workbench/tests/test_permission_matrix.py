@@ -655,6 +655,9 @@ COVERED_ELSEWHERE = {
     # write, leader 403 on the writes, chamber/department/enterprise/auditor 403, another federation's target or
     # `?federation=` outside the scope 404, an unknown figure 404)
     "reports:figure", "reports:records", "reports:target_edit", "reports:target_delete",
+    # 立即更新 of a kept 领导驾驶舱 (a POST; GET 405): reports/tests/test_kept_boards.py (staff and leader queue it,
+    # chamber/auditor 403, `federation` outside the scope 404)
+    "reports:dashboard_refresh",
     # one annual report run (its page, the htmx polling) and its downloads (Word, Excel): reports/tests/
     # test_annual_pages.py (the federation's roles — a leader too — read and download their federations' runs,
     # chamber/department/enterprise/auditor 403, another federation's run 404, an unknown file kind 404)
