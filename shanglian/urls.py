@@ -4,7 +4,10 @@ from django.templatetags.static import static
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from shanglian.common.health import healthz
+
 urlpatterns = [
+    path("healthz/", healthz, name="healthz"),  # the load balancer's probe (docs/deploy.md)
     path("favicon.ico", lambda request: redirect(static("shanglian/favicon.svg"), permanent=True)),
     path("", include("shanglian.workbench.urls")),
     path("accounts/", include("shanglian.accounts.urls")),
