@@ -376,6 +376,7 @@ def board_figures(board):
         "series appeals received": data["appeals"]["received"], "series appeals closed": data["appeals"]["closed"],
         "series appeals satisfaction": data["appeals"]["satisfaction"], "_months": n, "_chart": chart_number,
         "streets": sorted((row["name"], row["value"]) for row in data["streets"]),
+        "_streets_listed": len(data["streets"]) if "streetsAll" in data else None,
     })
     for card in board.headline:
         if card.compared:
@@ -395,6 +396,8 @@ def compare(hand, board):
             value = [chart(v) for v in value]
         if key.startswith("series appeals"):
             value = value[:months]  # the desk's rows stop at this month
+        if key == "streets" and board.get("_streets_listed") is not None:  # a board without a map lists the top N
+            value = sorted(sorted(value, key=lambda row: (-row[1], row[0]))[:board["_streets_listed"]])
         checked += 1
         if value != theirs and str(value) != str(theirs):
             differ.append(f"{key}: hand {value} vs board {theirs}")

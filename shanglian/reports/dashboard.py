@@ -35,6 +35,7 @@ from .models import FigureTarget
 GEO_DIR = Path(__file__).resolve().parent / "data" / "geo"
 NO_MAP = "本区尚未配置街道地图"
 MAX_COMPARED_DAYS = 366  # 同比 for a period of a year at most (as the statistics pages)
+STREETS_LISTED = 30  # the streets listed on a board without a map (a city's, a province's): those with most members
 
 # The headline cards, with 同比.
 HEADLINE = ("members.in_force", "members.joined", "members.chamber_coverage", "appeals.received",
@@ -308,10 +309,10 @@ def build(user, period, federation=None):
         data[key] = monthly(key, user=seen, period=period, months=months)
     _gauges(data, measured)
     _bars(data, measured)
-    _streets(data, seen, period, federation)
+    path = geojson_path(home)
+    _streets(data, seen, period, federation, mapped=path is not None)
     by_id = {section.dom_id: section for section in sections}
     _attach_charts(by_id, data)
-    path = geojson_path(home)
     return Board(period=period, federation=home, headline=headline, sections=sections, data=data,
                  has_map=path is not None, compared=compared)
 
@@ -355,12 +356,18 @@ def _bars(data, measured):
                           "url": measured[key].url} for key in PROPOSALS if key in measured]
 
 
-def _streets(data, seen, period, federation):
-    """Enterprise members in force per street (`members.by_street`'s rows, one query), each with its records."""
-    rows = street_rows(memberships_visible_to(seen), period.as_of())
+def _streets(data, seen, period, federation, *, mapped):
+    """Enterprise members in force per street (`members.by_street`'s rows, one query), each with its records: every
+    street when the map draws them (a district's), else the `STREETS_LISTED` with the most members (a city has
+    hundreds, a province thousands) and the link to all of them (`streetsAll`, `streetsTotal`)."""
+    rows = [(pk, name, n) for pk, name, n in street_rows(memberships_visible_to(seen), period.as_of()) if pk is not None]
+    data["streetsTotal"] = len(rows)
+    if not mapped and len(rows) > STREETS_LISTED:
+        rows = sorted(rows, key=lambda row: (-row[2], row[1]))[:STREETS_LISTED]
+        data["streetsAll"] = values.records_url("members.by_street", period, federation=federation)
     data["streets"] = [{"name": name, "value": n,
                         "url": values.records_url("members.by_street", period, federation=federation, street=pk)}
-                       for pk, name, n in rows if pk is not None]
+                       for pk, name, n in rows]
 
 
 def _attach_charts(by_id, data):

@@ -223,3 +223,20 @@ def test_the_dashboard_links_to_the_screen_for_the_same_period(cast, login):
     html = login(cast.users.staff).get(reverse("reports:dashboard"), {"year": YEAR, "quarter": 2}).content.decode()
     assert f'{reverse("reports:screen")}?year={YEAR}&amp;quarter=2' in html
     assert "<script>" not in html and " style=" not in html
+
+
+def test_a_board_without_a_map_lists_the_streets_with_most_members_and_links_to_all(cast, login, monkeypatch):
+    monkeypatch.setattr(dashboard, "STREETS_LISTED", 2)
+    streets = [make_street(cast.district, name=f"测试{n}街道") for n in range(3)]
+    for n, street in enumerate(streets):  # 1, 2 and 3 members
+        _records(cast, n + 1, month=3, streets=[street])
+    city_staff = make_user(Role.STAFF, federation=cast.city)  # the city has no map
+    response = login(city_staff).get(reverse("reports:dashboard"), QUERY)
+    data = response.context["board"].data
+    assert [row["name"] for row in data["streets"]] == ["测试2街道", "测试1街道"]
+    assert data["streetsTotal"] == 4  # with the cast's 友谊路街道
+    html = response.content.decode()
+    assert "共 4 个街道，此处列出在册企业会员最多的 2 个" in html
+    assert f'href="{data["streetsAll"]}"'.replace("&", "&amp;") in html
+    district = login(cast.users.staff).get(reverse("reports:dashboard"), QUERY).context["board"].data
+    assert len(district["streets"]) == 4 and "streetsAll" not in district  # the district's map draws every street
