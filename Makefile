@@ -149,6 +149,15 @@ bench-checkin: $(STAMP)
 	$(BIN)/python bench/bench_checkin.py --invitees $${INVITEES:-500} --sessions $${SESSIONS:-12} \
 		--seconds $${DURATION:-50} --workers $${WORKERS:-2}
 
+# The production layout of deploy/ on loopback (PostgreSQL from scripts/with-postgres.sh, Redis, a Huey worker, two
+# gunicorn app servers behind nginx with TLS, the production profile) under a mixed load while deploy/rolling-restart.sh
+# runs ROUNDS=2 times: every answer counted, exit 1 on a failed request (bench/results/deploy-<date>.md). SECONDS_=90
+# CLIENTS=6. Installs nginx, redis-server, openssl and curl from Debian when missing.
+.PHONY: bench-deploy
+bench-deploy: $(STAMP)
+	scripts/with-postgres.sh $(BIN)/python bench/bench_deploy.py --seconds $${SECONDS_:-90} --clients $${CLIENTS:-6} \
+		--rounds $${ROUNDS:-2}
+
 # 领导驾驶舱 (reports:dashboard and dashboard.build) at the demo district and a district of 20,000 firms (~110,000
 # appeals), p50/p95 and queries (the count must not move with the size), next to hand-written SQL for its main
 # figures (bench/results/dashboard-<date>.md). SIZES="1500 20000" (each built with seed_demo) REQUESTS=20;

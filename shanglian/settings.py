@@ -371,6 +371,8 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# The load balancer's probe reaches an app server over plain HTTP on loopback (docs/deploy.md).
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

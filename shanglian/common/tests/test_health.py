@@ -25,3 +25,9 @@ def test_healthz_is_503_when_the_database_does_not_answer(client, db):
 
 def test_healthz_refuses_a_post(client, db):
     assert client.post(reverse("healthz")).status_code == 405
+
+
+def test_healthz_is_not_redirected_to_https_where_every_other_page_is(client, db, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get(reverse("healthz")).status_code == 200
+    assert client.get(reverse("accounts:login")).status_code == 301
