@@ -158,6 +158,13 @@ bench-deploy: $(STAMP)
 	scripts/with-postgres.sh $(BIN)/python bench/bench_deploy.py --seconds $${SECONDS_:-90} --clients $${CLIENTS:-6} \
 		--rounds $${ROUNDS:-2}
 
+# The soak: the same stack and load for SECONDS_=3600 with no restart, every process's memory sampled every 30 s (first,
+# peak, last, trend MB/hour) and the audit chain verified after (bench/results/deploy-<date>.md).
+.PHONY: bench-soak
+bench-soak: $(STAMP)
+	scripts/with-postgres.sh $(BIN)/python bench/bench_deploy.py --seconds $${SECONDS_:-3600} --clients $${CLIENTS:-6} \
+		--rounds 0 --sample $${SAMPLE:-30}
+
 # 领导驾驶舱 (reports:dashboard and dashboard.build) at the demo district and a district of 20,000 firms (~110,000
 # appeals), p50/p95 and queries (the count must not move with the size), next to hand-written SQL for its main
 # figures (bench/results/dashboard-<date>.md). SIZES="1500 20000" (each built with seed_demo) REQUESTS=20;

@@ -19,6 +19,13 @@ connection, as browsers do (counted as "resent"); a POST always goes on a new co
 Anything else that is not a 2xx/3xx answer — a 5xx, a 4xx, a reset, a timeout — is a failure. After `--warmup`
 seconds the rolling restart runs `--rounds` times (each: both app servers, one at a time); its log is kept.
 
+The soak (`make bench-soak`: `--rounds 0 --sample 30 --seconds 3600`): the same stack and load for an hour with no
+restart, the resident memory of every component (each app server with its workers, the Huey worker, nginx, Redis,
+PostgreSQL with its backends) sampled every `--sample` seconds: first, peak, last and the trend in MB per hour (least
+squares). After every run the audit chain is verified (`manage.py verify_audit_chain`); the exit code is 1 when it
+is broken. The data is a district of `make_cast` — not yet a city (`gen_scale` is a demo builder, which the
+production profile refuses).
+
 Output: a table on stdout and bench/results/deploy-<date>.md (-2, -3 … when that name exists), with requests,
 failures, resent, p50/p95/max round trip overall and while a restart ran. Figures are printed; the exit code is 1
 when a request failed or a restart did not complete.
@@ -196,6 +203,67 @@ def build(appeals):
                       "csrf_cookie": settings.CSRF_COOKIE_NAME}))
 
 
+# --- memory of the processes (the soak) ------------------------------------------------------------------------------
+def process_tree():
+    """{parent pid: [child pids]} of every process, and {pid: command name}, read from /proc."""
+    children, names = {}, {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        name, rest = text[text.index("(") + 1:text.rindex(")")], text[text.rindex(")") + 2:].split()
+        pid = int(stat.parent.name)
+        names[pid] = name
+        children.setdefault(int(rest[1]), []).append(pid)
+    return children, names
+
+
+def rss_mb(pid, children):
+    """Resident memory of `pid` and every process under it, in MB."""
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            for line in Path(f"/proc/{current}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            pass
+        todo += children.get(current, [])
+    return total / 1024
+
+
+def memory(stack):
+    """{component: MB} now: each app server (its master and workers, found again after a restart), the Huey worker,
+    nginx, Redis and PostgreSQL (every postmaster and its backends)."""
+    children, names = process_tree()
+    found = {}
+    for port in stack.app_ports:
+        pidfile = stack.work / f"app-{port}.pid"
+        if pidfile.exists():
+            found[f"app server :{port}"] = rss_mb(int(pidfile.read_text().strip()), children)
+    for name in ("worker", "nginx", "redis"):
+        if name in stack.processes:
+            found[name] = rss_mb(stack.processes[name].pid, children)
+    parents = {child: parent for parent, kids in children.items() for child in kids}
+    postmasters = [pid for pid, name in names.items() if name == "postgres" and names.get(parents.get(pid)) != "postgres"]
+    found["postgresql"] = sum(rss_mb(pid, children) for pid in postmasters)
+    return found
+
+
+def growth(samples, name):
+    """(first, peak, last, MB per hour by least squares) of one component over the samples [(seconds, {name: MB})]."""
+    points = [(t, values[name]) for t, values in samples if name in values]
+    if len(points) < 2:
+        return None
+    n = len(points)
+    mean_t, mean_v = sum(t for t, _ in points) / n, sum(v for _, v in points) / n
+    spread = sum((t - mean_t) ** 2 for t, _ in points) or 1
+    slope = sum((t - mean_t) * (v - mean_v) for t, v in points) / spread
+    return points[0][1], max(v for _, v in points), points[-1][1], slope * 3600
+
+
 # --- the load ------------------------------------------------------------------------------------------------------
 class Load:
     def __init__(self, port, built, static_path):
@@ -285,7 +353,7 @@ def summarise(results, windows):
 
     during = [r for r in results if any(start <= r[0] <= end for start, end in windows)]
     paths = sorted({(r[2], r[3]) for r in results})
-    return ([row("all requests", results), row("while restarting", during)]
+    return ([row("all requests", results)] + ([row("while restarting", during)] if windows else [])
             + [row(f"{method} {path}", [r for r in results if (r[2], r[3]) == (method, path)])
                for method, path in paths])
 
@@ -303,7 +371,7 @@ def _git(*args):
     return done.stdout.strip() or "?"
 
 
-def report(args, rows, restarts, failures_seen, elapsed):
+def report(args, rows, restarts, failures_seen, elapsed, samples, chain):
     lines = [f"# Rolling restart under load on loopback, {date.today().isoformat()}", "",
              f"Script: `bench/bench_deploy.py` — branch `{_git('rev-parse', '--abbrev-ref', 'HEAD')}` at "
              f"{_git('rev-parse', '--short', 'HEAD')}. PostgreSQL (scripts/with-postgres.sh), Redis, a Huey worker, "
@@ -316,7 +384,20 @@ def report(args, rows, restarts, failures_seen, elapsed):
     for row in rows:
         lines.append(f"| {row['name']} | {row['requests']:,} | {row['failures']} | {row['resent']} | "
                      f"{row['p50']:.1f} | {row['p95']:.1f} | {row['max']:.0f} |")
-    lines += ["", "Restarts: " + "; ".join(f"{r['seconds']:.1f} s, exit {r['exit']}" for r in restarts) + "."]
+    if restarts:
+        lines += ["", "Restarts: " + "; ".join(f"{r['seconds']:.1f} s, exit {r['exit']}" for r in restarts) + "."]
+    lines += ["", f"Audit chain after the run (`manage.py verify_audit_chain`): exit {chain[0]} — "
+                  f"{' '.join(chain[1])}"]
+    if samples:
+        names = sorted({name for _, values in samples for name in values})
+        lines += ["", f"Memory (resident, each component with its child processes), sampled every {args.sample:.0f} s "
+                      f"({len(samples)} samples):", "",
+                  "| process | first MB | peak MB | last MB | trend MB/hour |", "|---|---:|---:|---:|---:|"]
+        for name in names:
+            found = growth(samples, name)
+            if found:
+                first, peak, last, per_hour = found
+                lines.append(f"| {name} | {first:.0f} | {peak:.0f} | {last:.0f} | {per_hour:+.0f} |")
     if failures_seen:
         lines += ["", "Failures (first 20):", ""] + [f"- {f}" for f in failures_seen[:20]]
     return "\n".join(lines) + "\n"
@@ -331,6 +412,8 @@ def main():
     parser.add_argument("--pause", type=float, default=5, help="seconds between two rolling restarts")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per app server")
     parser.add_argument("--appeals", type=int, default=300)
+    parser.add_argument("--sample", type=float, default=0,
+                        help="the soak: sample every process's memory every this many seconds (0: not at all)")
     parser.add_argument("--child-build", type=int, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child_build is not None:
@@ -374,23 +457,31 @@ def main():
             restarts.append({"seconds": end - start, "exit": rolled})
             print(f"  rolling restart: {end - start:.1f} s, exit {rolled}", flush=True)
             time.sleep(args.pause)
-        remaining = args.seconds - (time.perf_counter() - began)
-        if remaining > 0:
-            time.sleep(remaining)
+        samples = []
+        while time.perf_counter() - began < args.seconds:
+            if args.sample:
+                samples.append((time.perf_counter() - began, memory(stack)))
+            time.sleep(min(args.sample or 1, max(0.0, args.seconds - (time.perf_counter() - began))))
+        if args.sample:
+            samples.append((time.perf_counter() - began, memory(stack)))
         load.stop.set()
         for thread in threads:
             thread.join(timeout=60)
         elapsed = time.perf_counter() - began
+        chain = subprocess.run([str(BIN / "python"), "manage.py", "verify_audit_chain"], env=stack.env, cwd=ROOT,
+                               capture_output=True, text=True)
+        chain = (chain.returncode, (chain.stdout + chain.stderr).strip().splitlines()[-1:])
+        print(f"  audit chain: {chain}", flush=True)
     finally:
         stack.stop()
     rows = summarise(load.results, windows)
     failures_seen = [f"{r[2]} {r[3]}: {r[4]}" for r in load.results if failed(r[4])]
-    text = report(args, rows, restarts, failures_seen, elapsed)
+    text = report(args, rows, restarts, failures_seen, elapsed, samples, chain)
     path = result_path()
     path.write_text(text)
     print(text)
     print(f"  written to {path.relative_to(ROOT)}; logs in {work}")
-    return 1 if failures_seen or any(r["exit"] for r in restarts) else 0
+    return 1 if failures_seen or any(r["exit"] for r in restarts) or chain[0] else 0
 
 
 if __name__ == "__main__":
