@@ -38,16 +38,15 @@ def _board(request):
     query = {**period.as_query(), **({"federation": federation.pk} if federation is not None else {})}
     map_query = {"federation": federation.pk} if federation is not None else {}
     board.map_url = reverse("reports:street_map") + (f"?{urlencode(map_query)}" if map_query else "")
-    return form, board, query
+    return form, board, query, rolling
 
 
 @never_cache
 @login_required
 def dashboard(request):
-    form, board, query = _board(request)
-    asked = any(request.GET.get(name) for name in PERIOD_FIELDS)
+    form, board, query, rolling = _board(request)
     return render(request, "reports/dashboard.html", {
-        "period_query": board.period.as_query() if asked else {},
+        "period_query": {} if rolling else board.period.as_query(),
         "max_age_minutes": settings.SHANGLIAN_BOARD_MAX_AGE_MINUTES,
         "board": board, "form": form.shown(), "no_map": boards.NO_MAP,
         "federations": boards.scope_choices(request.user),
@@ -77,7 +76,7 @@ def refresh(request):
 @never_cache
 @login_required
 def screen(request):
-    _form, board, query = _board(request)
+    _form, board, query, _rolling = _board(request)
     return render(request, "reports/screen.html", {
         "board": board, "no_map": boards.NO_MAP, "refresh_seconds": SCREEN_REFRESH_SECONDS,
         "updated": timezone.localtime(board.kept_at) if board.kept_at else timezone.localtime(), "dashboard_url": f"{reverse('reports:dashboard')}?{urlencode(query)}",

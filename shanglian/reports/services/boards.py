@@ -2,14 +2,11 @@
 recomputation queued in the background (`tasks.refresh_board_task`) when it is old, on a user's 立即更新, and when a
 target or the coverage threshold of its federation changes."""
 
-import time
-
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from .. import dashboard
-from ..boards import VIEWED_EVERY, board_key, keep, live_limit_ms, max_age, period_text, thawed
+from ..boards import VIEWED_EVERY, board_key, keep, live_limit_ms, max_age, period_text, thawed, timed_build
 from ..models import KeptBoard
 from ..tasks import refresh_board_task
 
@@ -22,9 +19,7 @@ def board_for(user, period, federation=None, *, rolling=False):
     kept = KeptBoard.objects.filter(key=key).select_related("federation").first()
     if kept is not None and kept.build_ms >= live_limit_ms():
         return _served(kept)
-    began = time.perf_counter()
-    board = dashboard.build(user, period, federation)
-    took = round((time.perf_counter() - began) * 1000)
+    board, took = timed_build(user, period, federation)
     if took >= live_limit_ms():
         keep(key, user, board, took, period_text(period, rolling))
     elif kept is not None:
