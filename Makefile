@@ -103,11 +103,20 @@ clean:
 	rm -rf $(ARTIFACTS) /tmp/shanglian-test.*
 
 # --- Benchmarks (figures printed, never asserted) ---------------------------------------------------
+# Every benchmark (bench/run_all.py; `make bench LIST=1` lists them): each in its own process, its figures gathered into
+# bench/results/latest.json and latest.md and the README's table. ONLY="peer deploy" runs those only (the others keep
+# the figures of their last run, dated); SKIP="import" leaves some out; ONLY=soak adds the hour-long soak. The member
+# import measures the code in BASELINE=<a checkout of the code before> too when given. A few hours on 2 cores.
+.PHONY: bench
 bench: $(STAMP)
-	$(BIN)/python bench/bench_member_import.py --rows $${ROWS:-100000} $${BASELINE:+--baseline "$$BASELINE"}
-	$(BIN)/python bench/bench_policies.py
-	@$(WITH_TEST_VAR) echo "== the pinyin table's full sweep (every phrase and character; the suite samples them)"; \
-	SHANGLIAN_FULL_SWEEP=1 $(BIN)/pytest -q -p no:randomly shanglian/members/tests/test_pinyin.py
+	$(BIN)/python bench/run_all.py $${LIST:+--list} $${ONLY:+--only $$ONLY} $${SKIP:+--skip $$SKIP}
+
+# django-helpdesk beside us (bench/bench_peer.py): the same number of tickets as appeals, at district and city scale,
+# both served by gunicorn on loopback and loaded by wrk; its own virtualenv .venv-peer is made when missing.
+# SCALES="district city", SECONDS_=20 of wrk a page.
+.PHONY: bench-peer
+bench-peer: $(STAMP)
+	scripts/with-postgres.sh $(BIN)/python bench/bench_peer.py --scale $${SCALES:-district city} --seconds $${SECONDS_:-20}
 
 # 活动统计 over 10 years × 2,000 events × ~100,000 check-ins (100,000 firms, SQLite): p50/p95 and the query count
 # at 10 % and 100 % of the events, next to hand-written SQL (bench/results/event-stats-<date>.md). ENTERPRISES=,
@@ -158,12 +167,13 @@ bench-deploy: $(STAMP)
 	scripts/with-postgres.sh $(BIN)/python bench/bench_deploy.py --seconds $${SECONDS_:-90} --clients $${CLIENTS:-6} \
 		--rounds $${ROUNDS:-2}
 
-# The soak: the same stack and load for SECONDS_=3600 with no restart, every process's memory sampled every 30 s (first,
+# The soak: the same stack for SECONDS_=3600 with no restart, at city scale (SCALE=city: gen_scale --lean, ~10 min to
+# build) and a bounded load (RATE=20 requests/s over CLIENTS=6), every process's memory sampled every 30 s (first,
 # peak, last, trend MB/hour) and the audit chain verified after (bench/results/deploy-<date>.md).
 .PHONY: bench-soak
 bench-soak: $(STAMP)
 	scripts/with-postgres.sh $(BIN)/python bench/bench_deploy.py --seconds $${SECONDS_:-3600} --clients $${CLIENTS:-6} \
-		--rounds 0 --sample $${SAMPLE:-30}
+		--rounds 0 --sample $${SAMPLE:-30} --scale $${SCALE:-city} --rate $${RATE:-20}
 
 # 领导驾驶舱 (reports:dashboard and dashboard.build) at the demo district and a district of 20,000 firms (~110,000
 # appeals), p50/p95 and queries (the count must not move with the size), next to hand-written SQL for its main

@@ -23,8 +23,14 @@ The soak (`make bench-soak`: `--rounds 0 --sample 30 --seconds 3600`): the same 
 restart, the resident memory of every component (each app server with its workers, the Huey worker, nginx, Redis,
 PostgreSQL with its backends) sampled every `--sample` seconds: first, peak, last and the trend in MB per hour (least
 squares). After every run the audit chain is verified (`manage.py verify_audit_chain`); the exit code is 1 when it
-is broken. The data is a district of `make_cast` — not yet a city (`gen_scale` is a demo builder, which the
-production profile refuses).
+is broken.
+
+The data (`--scale`): `district` is a district of `make_cast` with `--appeals` appeals; `city` is `gen_scale --scale
+city --lean` (100,000 enterprises, ~1,000,000 appeals). gen_scale is a demo builder, which the production profile
+refuses, so it runs once in the development profile with the demo switched on, against the same database and with
+the same keys as the stack; then, back in the production profile, every password is made unusable (the demo's
+known password is not left on a server in the production profile) and the staff member and leader of the demo
+district and the city's leader are signed in. `--rate` bounds the load (requests per second over all clients).
 
 Output: a table on stdout and bench/results/deploy-<date>.md (-2, -3 … when that name exists), with requests,
 failures, resent, p50/p95/max round trip overall and while a restart ran. Figures are printed; the exit code is 1
@@ -179,25 +185,36 @@ class Stack:
 
 # --- the data (a child process in the production profile) ----------------------------------------------------------
 def build(appeals):
-    """A district, `appeals` appeals, a signed-in staff member and leader. Prints the JSON the load needs."""
+    """A district, `appeals` appeals, a signed-in staff member and leader (or, `appeals` < 0, the city gen_scale
+    built: passwords made unusable, the demo's staff and leader and the city's leader signed in). Prints the JSON
+    the load needs."""
     sys.path.insert(0, str(ROOT))
     import django
 
     django.setup()
     from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
     from django.test import Client
 
-    from shanglian import testing
-    from shanglian.appeals.tests.factories import submit
+    if appeals < 0:
+        users = get_user_model().objects
+        users.update(password=make_password(None))  # the demo's known password: unusable, one statement
+        chosen = {"staff": users.get(username="staff"), "leader": users.get(username="leader"),
+                  "city": users.get(username="city")}
+    else:
+        from shanglian import testing
+        from shanglian.appeals.tests.factories import submit
 
-    testing.ensure_reference_data()
-    cast = testing.make_cast()
-    for n in range(appeals):  # through the service: numbered, audited (the chain is verified afterwards)
-        submit(cast, title=f"压测诉求{n:05d}")
+        testing.ensure_reference_data()
+        cast = testing.make_cast()
+        for n in range(appeals):  # through the service: numbered, audited (the chain is verified afterwards)
+            submit(cast, title=f"压测诉求{n:05d}")
+        chosen = {"staff": cast.users.staff, "leader": cast.users.leader}
     sessions = {}
-    for name in ("staff", "leader"):
+    for name, user in chosen.items():
         client = Client()
-        client.force_login(getattr(cast.users, name))
+        client.force_login(user)
         sessions[name] = client.cookies[settings.SESSION_COOKIE_NAME].value
     print(json.dumps({"sessions": sessions, "cookie": settings.SESSION_COOKIE_NAME,
                       "csrf_cookie": settings.CSRF_COOKIE_NAME}))
@@ -266,9 +283,10 @@ def growth(samples, name):
 
 # --- the load ------------------------------------------------------------------------------------------------------
 class Load:
-    def __init__(self, port, built, static_path):
+    def __init__(self, port, built, static_path, rate=0.0, clients=1):
         self.port = port
         self.built = built
+        self.interval = clients / rate if rate else 0.0  # seconds between two requests of one client
         self.context = ssl.create_default_context()
         self.context.check_hostname = False
         self.context.verify_mode = ssl.CERT_NONE
@@ -276,7 +294,9 @@ class Load:
         self.mix = [("GET", "/healthz/", None), ("GET", "/accounts/login/", None), ("GET", "/appeals/", "staff"),
                     ("GET", "/api/v1/appeals/", "staff"), ("GET", "/reports/dashboard/", "leader"),
                     ("GET", static_path, None), ("POST", "/notifications/read-all/", "staff")]
-        self.results = []  # (started, seconds, method, path, status or error, resent)
+        if "city" in built["sessions"]:
+            self.mix.insert(5, ("GET", "/reports/dashboard/", "city"))
+        self.results = []  # (started, seconds, method, path (who), status or error, resent)
         self.lock = threading.Lock()
         self.stop = threading.Event()
 
@@ -331,7 +351,10 @@ class Load:
                 connection.close()
                 connection = self._connection()
             with self.lock:
-                self.results.append((began, time.perf_counter() - began, method, path, status, resent))
+                self.results.append((began, time.perf_counter() - began, method, f"{path} ({who})" if who else path,
+                                     status, resent))
+            if self.interval:
+                self.stop.wait(max(0.0, began + self.interval - time.perf_counter()))
         connection.close()
 
 
@@ -371,13 +394,19 @@ def _git(*args):
     return done.stdout.strip() or "?"
 
 
+DATA = {"district": "a district of make_cast", "city": "a city of gen_scale --lean (100,000 enterprises, ~1,000,000 "
+                                                "appeals)"}
+
+
 def report(args, rows, restarts, failures_seen, elapsed, samples, chain):
     lines = [f"# Rolling restart under load on loopback, {date.today().isoformat()}", "",
              f"Script: `bench/bench_deploy.py` — branch `{_git('rev-parse', '--abbrev-ref', 'HEAD')}` at "
              f"{_git('rev-parse', '--short', 'HEAD')}. PostgreSQL (scripts/with-postgres.sh), Redis, a Huey worker, "
              f"two gunicorn app servers (deploy/gunicorn.conf.py, {args.workers} sync workers each) behind nginx "
              "(deploy/nginx.conf, TLS), production profile; "
-             f"{args.clients} clients for {elapsed:.0f} s; deploy/rolling-restart.sh ran {len(restarts)} time(s) "
+             f"Data: {DATA[args.scale]}. "
+             f"{args.clients} clients{f' at {args.rate:g} requests/s in all' if args.rate else ''} for {elapsed:.0f} s; "
+             f"deploy/rolling-restart.sh ran {len(restarts)} time(s) "
              f"(each restarts both app servers one at a time). {os.cpu_count()} cores.", "",
              "| requests | count | failed | resent (closed keep-alive) | p50 ms | p95 ms | max ms |",
              "|---|---:|---:|---:|---:|---:|---:|"]
@@ -411,7 +440,9 @@ def main():
     parser.add_argument("--warmup", type=float, default=10)
     parser.add_argument("--pause", type=float, default=5, help="seconds between two rolling restarts")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per app server")
-    parser.add_argument("--appeals", type=int, default=300)
+    parser.add_argument("--appeals", type=int, default=300, help="appeals of the district (--scale district)")
+    parser.add_argument("--scale", choices=sorted(DATA), default="district")
+    parser.add_argument("--rate", type=float, default=0, help="requests per second over all clients (0: unbounded)")
     parser.add_argument("--sample", type=float, default=0,
                         help="the soak: sample every process's memory every this many seconds (0: not at all)")
     parser.add_argument("--child-build", type=int, default=None, help=argparse.SUPPRESS)
@@ -430,14 +461,25 @@ def main():
     try:
         print(f"  starting the stack in {work}", flush=True)
         stack.start()
-        done = subprocess.run([str(BIN / "python"), __file__, "--child-build", str(args.appeals)], env=stack.env,
+        if args.scale == "city":
+            began = time.perf_counter()
+            demo = {**stack.env, "SHANGLIAN_DEMO": "1"}
+            demo.pop("SHANGLIAN_ENV")
+            with (work / "gen_scale.log").open("w") as log:
+                built = subprocess.run([str(BIN / "python"), "manage.py", "gen_scale", "--scale", "city", "--lean"],
+                                       env=demo, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+            if built.returncode:
+                raise SystemExit(f"gen_scale failed: see {work / 'gen_scale.log'}")
+            print(f"  gen_scale --scale city --lean: {time.perf_counter() - began:.0f} s", flush=True)
+        done = subprocess.run([str(BIN / "python"), __file__, "--child-build",
+                               str(-1 if args.scale == "city" else args.appeals)], env=stack.env,
                               cwd=ROOT, capture_output=True, text=True)
         if done.returncode:
             sys.stderr.write(done.stderr)
             raise SystemExit("building the data failed")
         built = json.loads(done.stdout.strip().splitlines()[-1])
         static = next((stack.work / "var" / "staticfiles" / "shanglian").glob("app*.css"))
-        load = Load(stack.https_port, built, f"/static/shanglian/{static.name}")
+        load = Load(stack.https_port, built, f"/static/shanglian/{static.name}", args.rate, args.clients)
         threads = [threading.Thread(target=load.client, args=(n,), daemon=True) for n in range(args.clients)]
         began = time.perf_counter()
         for thread in threads:
