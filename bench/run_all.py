@@ -104,7 +104,13 @@ def headline(bench, text, tables):
     if bench.verdict:
         for line in text.splitlines():
             if re.search(bench.verdict, line.strip()):
-                return re.sub(r"\s+", " ", line.strip().strip("|").replace("|", "·"))[:300]
+                if line.strip().startswith("|"):  # a table's row: each cell named by its column
+                    cells = _cells(line.strip())
+                    header = next((t["header"] for t in tables if cells in t["rows"]), [""] * len(cells))
+                    return "; ".join(f"{name} {cell}".strip() for name, cell in zip(header[1:], cells[1:],
+                                                                                    strict=False)
+                                     ).join((cells[0] + ": ", ""))[:300]
+                return re.sub(r"\s+", " ", line.strip())[:300]
     met = sum(cell == "✓" for table in tables for row in table["rows"] for cell in row)
     missed = sum(cell == "✗" for table in tables for row in table["rows"] for cell in row)
     if met or missed:
@@ -133,14 +139,28 @@ def run(bench, logs):
         exit_code = process.wait()
     seconds = time.monotonic() - began
     shutil.rmtree(scratch, ignore_errors=True)
+    return entry_of(bench, log, seconds=seconds, exit_code=exit_code)
+
+
+def entry_of(bench, log, *, seconds=None, exit_code=None):
+    """The JSON entry of one run from its output `log` (a run of ours, or `--from-log`: one made by its own make
+    target, timed from the file's first line to its last change, its exit code read from a last line 'exit N')."""
     text = log.read_text(errors="replace")
+    if exit_code is None:
+        found = re.search(r"^exit (\d+)\s*$", text.rstrip().splitlines()[-1] if text.strip() else "")
+        exit_code = int(found[1]) if found else None
+    when = datetime.fromtimestamp(log.stat().st_mtime)
+    commit = git("rev-parse", "--short", "HEAD")
+    if seconds is None:  # not ours: its commit as it printed it, when it did
+        commit = (re.search(r"\bat ([0-9a-f]{7,40})\b", text) or [None, "?"])[1]
     tables = tables_of(text)
     return {"name": bench.name, "what": bench.what, "command": " ".join(os.path.relpath(c, ROOT)
                                                                         if c.startswith("/") else c
                                                                         for c in bench.command),
-            "date": datetime.now().strftime("%Y-%m-%d %H:%M"), "commit": git("rev-parse", "--short", "HEAD"),
-            "cores": os.cpu_count(), "seconds": round(seconds), "exit": exit_code,
-            "headline": headline(bench, text, tables), "tables": tables, "log": str(log.relative_to(ROOT))}
+            "date": when.strftime("%Y-%m-%d %H:%M"), "commit": commit,
+            "cores": os.cpu_count(), "seconds": None if seconds is None else round(seconds), "exit": exit_code,
+            "headline": headline(bench, text, tables), "tables": tables,
+            "log": str(log.relative_to(ROOT)) if log.is_relative_to(ROOT) else str(log)}
 
 
 def markdown(results):
@@ -149,7 +169,7 @@ def markdown(results):
              "not committed; each benchmark's own result file beside this one). A row's date and commit say when "
              "that benchmark last ran.", "", *summary(results, english=True), ""]
     for entry in results:
-        lines += [f"## {entry['name']} — {entry['date']}, {entry['commit']}, {entry['seconds']:,} s, exit "
+        lines += [f"## {entry['name']} — {entry['date']}, {entry['commit']}, {_took(entry['seconds'])}, exit "
                   f"{entry['exit']}", "", f"`{entry['command']}`", "", entry["headline"], ""]
         for table in entry["tables"]:
             if table["title"]:
@@ -166,11 +186,13 @@ def summary(results, english=False):
     lines = [head, "|---|---|---|---:|---:|---|"]
     for entry in results:
         lines.append(f"| `{entry['name']}` | {entry['what']} | {entry['date'][:10]} {entry['commit']} | "
-                     f"{_took(entry['seconds'])} | {entry['exit']} | {entry['headline'].replace('|', '·')} |")
+                     f"{_took(entry['seconds'])} | {'—' if entry['exit'] is None else entry['exit']} | {entry['headline'].replace('|', '·')} |")
     return lines
 
 
 def _took(seconds):
+    if seconds is None:
+        return "—"
     return f"{seconds / 60:.0f} min" if seconds >= 60 else f"{seconds} s"
 
 
@@ -189,6 +211,9 @@ def main():
     parser.add_argument("--skip", nargs="*", default=[], choices=list(BY_NAME), metavar="NAME")
     parser.add_argument("--list", action="store_true", help="print the benchmarks and stop")
     parser.add_argument("--gather", action="store_true", help="run nothing: rewrite latest.md and the README")
+    parser.add_argument("--from-log", nargs="*", default=[], metavar="NAME=FILE",
+                        help="take NAME's entry from the output of a run made by its own make target (its last "
+                             "line 'exit N', when there, is its exit code)")
     args = parser.parse_args()
     if args.list:
         for bench in BENCHMARKS:
@@ -196,8 +221,11 @@ def main():
         return 0
     latest = RESULTS / "latest.json"
     previous = {e["name"]: e for e in json.loads(latest.read_text())["benchmarks"]} if latest.exists() else {}
-    chosen = [] if args.gather else [b for b in BENCHMARKS if (b.name in args.only if args.only else b.default)
-                                     and b.name not in args.skip]
+    if args.gather or (args.from_log and not args.only):  # gathering only
+        chosen = []
+    else:
+        chosen = [b for b in BENCHMARKS if (b.name in args.only if args.only else b.default)
+                  and b.name not in args.skip]
     logs = RESULTS / "runs"
     logs.mkdir(exist_ok=True)
     ran = {}
@@ -206,8 +234,14 @@ def main():
         merged = {**previous, **ran}
         results = [merged[b.name] for b in BENCHMARKS if b.name in merged]
         latest.write_text(json.dumps({"benchmarks": results}, ensure_ascii=False, indent=1) + "\n")
+    for given in args.from_log:
+        name, _, path = given.partition("=")
+        if name not in BY_NAME or not Path(path).is_file():
+            raise SystemExit(f"--from-log {given}: a benchmark's name (--list) and an existing file")
+        ran[name] = entry_of(BY_NAME[name], Path(path))
     merged = {**previous, **ran}
     results = [merged[b.name] for b in BENCHMARKS if b.name in merged]
+    latest.write_text(json.dumps({"benchmarks": results}, ensure_ascii=False, indent=1) + "\n")
     (RESULTS / "latest.md").write_text(markdown(results), encoding="utf-8")
     write_readme(results)
     print("\n".join(summary(results, english=True)))
