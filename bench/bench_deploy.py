@@ -20,7 +20,7 @@ Anything else that is not a 2xx/3xx answer — a 5xx, a 4xx, a reset, a timeout 
 seconds the rolling restart runs `--rounds` times (each: both app servers, one at a time); its log is kept.
 
 The soak (`make bench-soak`: `--rounds 0 --sample 30 --seconds 3600`): the same stack and load for an hour with no
-restart, the resident memory of every component (each app server with its workers, the Huey worker, nginx, Redis,
+restart, the memory (proportional set size) of every component (each app server with its workers, the Huey worker, nginx, Redis,
 PostgreSQL with its backends) sampled every `--sample` seconds: first, peak, last and the trend in MB per hour (least
 squares). After every run the audit chain is verified (`manage.py verify_audit_chain`); the exit code is 1 when it
 is broken.
@@ -42,6 +42,7 @@ import base64
 import http.client
 import json
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -236,15 +237,19 @@ def process_tree():
     return children, names
 
 
-def rss_mb(pid, children):
-    """Resident memory of `pid` and every process under it, in MB."""
+def pss_mb(pid, children):
+    """Memory of `pid` and every process under it, in MB: the proportional set size (/proc/PID/smaps_rollup: a page
+    shared by n processes counts 1/n in each), so PostgreSQL's shared buffers, touched by every backend, and the
+    pages a preloaded app server's workers share with their master count once, not once per process as the resident
+    size would (resident size where smaps_rollup is not readable)."""
     total, todo = 0, [pid]
     while todo:
         current = todo.pop()
         try:
-            for line in Path(f"/proc/{current}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
+            found = re.search(r"^Pss:\s+(\d+) kB", Path(f"/proc/{current}/smaps_rollup").read_text(), re.M)
+            if found is None:
+                found = re.search(r"^VmRSS:\s+(\d+) kB", Path(f"/proc/{current}/status").read_text(), re.M)
+            total += int(found[1]) if found else 0
         except OSError:
             pass
         todo += children.get(current, [])
@@ -259,13 +264,13 @@ def memory(stack):
     for port in stack.app_ports:
         pidfile = stack.work / f"app-{port}.pid"
         if pidfile.exists():
-            found[f"app server :{port}"] = rss_mb(int(pidfile.read_text().strip()), children)
+            found[f"app server :{port}"] = pss_mb(int(pidfile.read_text().strip()), children)
     for name in ("worker", "nginx", "redis"):
         if name in stack.processes:
-            found[name] = rss_mb(stack.processes[name].pid, children)
+            found[name] = pss_mb(stack.processes[name].pid, children)
     parents = {child: parent for parent, kids in children.items() for child in kids}
     postmasters = [pid for pid, name in names.items() if name == "postgres" and names.get(parents.get(pid)) != "postgres"]
-    found["postgresql"] = sum(rss_mb(pid, children) for pid in postmasters)
+    found["postgresql"] = sum(pss_mb(pid, children) for pid in postmasters)
     return found
 
 
@@ -419,7 +424,7 @@ def report(args, rows, restarts, failures_seen, elapsed, samples, chain):
                   f"{' '.join(chain[1])}"]
     if samples:
         names = sorted({name for _, values in samples for name in values})
-        lines += ["", f"Memory (resident, each component with its child processes), sampled every {args.sample:.0f} s "
+        lines += ["", f"Memory (proportional set size, each component with its child processes), sampled every {args.sample:.0f} s "
                       f"({len(samples)} samples):", "",
                   "| process | first MB | peak MB | last MB | trend MB/hour |", "|---|---:|---:|---:|---:|"]
         for name in names:
